@@ -1,0 +1,168 @@
+"""The area tree: province > city > county > township > village, and village groups.
+
+Official division codes have 12 digits: province 2, city 2, county 2, township 3, village 3. An
+area's significant prefix is the part of its code that its level fixes; every area below it
+shares that prefix, so "this area and everything below" is a prefix match on the code.
+"""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from villagedesk.core.pinyin import pinyin_keys
+
+
+class Level(models.IntegerChoices):
+    PROVINCE = 1, _("Province")
+    CITY = 2, _("City")
+    COUNTY = 3, _("County")
+    TOWNSHIP = 4, _("Township")
+    VILLAGE = 5, _("Village")
+
+
+PREFIX_LENGTH = {
+    Level.PROVINCE: 2,
+    Level.CITY: 4,
+    Level.COUNTY: 6,
+    Level.TOWNSHIP: 9,
+    Level.VILLAGE: 12,
+}
+
+code_validator = RegexValidator(r"^\d{12}$", _("A division code has exactly 12 digits."))
+
+
+def prefix_of(code: str, level: int) -> str:
+    return code[: PREFIX_LENGTH[Level(level)]]
+
+
+class AreaQuerySet(models.QuerySet):
+    def within(self, prefixes):
+        """Areas at or below any of the given significant prefixes."""
+        if not prefixes:
+            return self.none()
+        q = Q()
+        for prefix in prefixes:
+            q |= Q(code__startswith=prefix)
+        return self.filter(q)
+
+    def villages(self):
+        return self.filter(level=Level.VILLAGE)
+
+
+class Area(models.Model):
+    code = models.CharField(_("division code"), max_length=12, unique=True, validators=[code_validator])
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    name_pinyin = models.CharField(_("pinyin"), max_length=200, blank=True, editable=False)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level=Level.PROVINCE, parent__isnull=True)
+                | Q(level__gt=Level.PROVINCE, parent__isnull=False),
+                name="area_parent_matches_level",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_pinyin = pinyin_keys(self.name)[0]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("areas:area-detail", args=[self.code])
+
+    @property
+    def prefix(self) -> str:
+        return prefix_of(self.code, self.level)
+
+    @property
+    def display_name(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
+
+    def clean(self):
+        errors = {}
+        if self.code and len(self.code) == 12 and self.code.isdigit() and self.level:
+            prefix = self.prefix
+            start = PREFIX_LENGTH[Level(self.level - 1)] if self.level > Level.PROVINCE else 0
+            if self.code[len(prefix) :].strip("0"):
+                errors["code"] = _(
+                    "The digits after position %(n)s of a %(level)s code must be zero."
+                ) % {"n": len(prefix), "level": Level(self.level).label}
+            elif not self.code[start : len(prefix)].strip("0"):
+                errors["code"] = _("The digits of this level in the code cannot all be zero.")
+        if self.parent_id and self.level:
+            parent = self.parent
+            if parent.level != self.level - 1:
+                errors["parent"] = _("A %(level)s must sit directly under a %(parent)s.") % {
+                    "level": Level(self.level).label,
+                    "parent": Level(self.level - 1).label,
+                }
+            elif self.code and not self.code.startswith(parent.prefix):
+                errors["code"] = _(
+                    "Code %(code)s does not start with %(prefix)s, the code of %(parent)s."
+                ) % {"code": self.code, "prefix": parent.prefix, "parent": parent.name}
+        if errors:
+            raise ValidationError(errors)
+
+    def ancestors(self) -> list["Area"]:
+        """This area's chain from the province down, itself included (one query)."""
+        codes = [self.code[:n].ljust(12, "0") for n in (2, 4, 6, 9, 12)][: self.level]
+        by_code = {a.code: a for a in Area.objects.filter(code__in=codes)}
+        return [by_code[c] for c in codes if c in by_code]
+
+
+class VillageGroup(models.Model):
+    """A villagers' group (村民小组) within a village; numbered within the village."""
+
+    village = models.ForeignKey(
+        Area,
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        related_name="groups",
+        limit_choices_to={"level": Level.VILLAGE},
+    )
+    number = models.PositiveSmallIntegerField(_("group number"))
+    name = models.CharField(_("name"), max_length=100)
+    area_code = models.CharField(max_length=12, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("village group")
+        verbose_name_plural = _("village groups")
+        ordering = ["village__code", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["village", "number"], name="villagegroup_number_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.village.code
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.village_id and self.village.level != Level.VILLAGE:
+            raise ValidationError({"village": _("A group belongs to a village.")})

@@ -1,0 +1,282 @@
+"""Households and their members, as the national household information form records them."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from villagedesk.areas.models import Area, Level, VillageGroup
+from villagedesk.core.pinyin import pinyin_keys
+from villagedesk.registry.codes import (
+    DisabilityCategory,
+    DisabilityGrade,
+    Education,
+    Ethnicity,
+    HouseholdStatus,
+    Labour,
+    MigrantWork,
+    PoliticalStatus,
+    PovertyAttribute,
+    Relation,
+    Safety,
+    Schooling,
+    Sex,
+)
+
+
+class ScopedQuerySet(models.QuerySet):
+    def within(self, prefixes):
+        """Rows whose area code starts with any of the prefixes; none when there are none."""
+        if not prefixes:
+            return self.none()
+        q = Q()
+        for prefix in prefixes:
+            q |= Q(area_code__startswith=prefix)
+        return self.filter(q)
+
+
+class Household(models.Model):
+    village = models.ForeignKey(
+        Area,
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        related_name="households",
+        limit_choices_to={"level": Level.VILLAGE},
+    )
+    group = models.ForeignKey(
+        VillageGroup,
+        verbose_name=_("village group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="households",
+    )
+    number = models.CharField(_("household number"), max_length=30)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=HouseholdStatus.choices, default=HouseholdStatus.NOT_POOR
+    )
+    poverty_attribute = models.CharField(
+        _("poverty attribute"), max_length=20, choices=PovertyAttribute.choices, blank=True
+    )
+    identified_on = models.DateField(_("date identified"), null=True, blank=True)
+    housing_safety = models.CharField(
+        _("housing safety"), max_length=10, choices=Safety.choices, default=Safety.UNKNOWN
+    )
+    water_safety = models.CharField(
+        _("drinking-water safety"), max_length=10, choices=Safety.choices, default=Safety.UNKNOWN
+    )
+    area_code = models.CharField(max_length=12, db_index=True, editable=False)
+    county_code = models.CharField(max_length=6, db_index=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["area_code", "county_code"])
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["area_code", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["village", "number"],
+                name="household_number_unique",
+                violation_error_message=_("This household number is already used in this village."),
+            ),
+        ]
+        indexes = [models.Index(fields=["area_code", "number"], name="household_area_number")]
+
+    def __str__(self):
+        return f"{self.village} · {self.number}"
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.village.code
+        self.county_code = self.village.code[:6]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("registry:household-detail", args=[self.pk])
+
+    def clean(self):
+        errors = {}
+        if self.village_id and self.village.level != Level.VILLAGE:
+            errors["village"] = _("A household belongs to a village.")
+        if self.group_id and self.village_id and self.group.village_id != self.village_id:
+            errors["group"] = _("This group belongs to another village.")
+        if errors:
+            raise ValidationError(errors)
+
+    def head(self):
+        """The head among the (prefetched) members, or None."""
+        return next((m for m in self.members.all() if m.relation == Relation.HEAD), None)
+
+
+class Person(models.Model):
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="members"
+    )
+    name = models.CharField(_("name"), max_length=50)
+    name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
+    name_initials = models.CharField(max_length=50, editable=False, db_index=True)
+    # NULL, not "", when unknown: the number is unique across the installation.
+    id_number = models.CharField(  # noqa: DJ001
+        _("identity number"), max_length=18, null=True, blank=True
+    )
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"))
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN
+    )
+    relation = models.CharField(_("relation to head"), max_length=30, choices=Relation.choices)
+    political_status = models.CharField(
+        _("political status"), max_length=20, choices=PoliticalStatus.choices, blank=True
+    )
+    education = models.CharField(
+        _("education"), max_length=20, choices=Education.choices, blank=True
+    )
+    schooling = models.CharField(
+        _("schooling status"), max_length=30, choices=Schooling.choices, blank=True
+    )
+    chronic_illness = models.BooleanField(_("long-term chronic illness"), default=False)
+    serious_illness = models.BooleanField(_("serious illness"), default=False)
+    disability_category = models.CharField(
+        _("disability"), max_length=20, choices=DisabilityCategory.choices, blank=True
+    )
+    disability_grade = models.PositiveSmallIntegerField(
+        _("disability grade"), choices=DisabilityGrade.choices, null=True, blank=True
+    )
+    disability_certificate = models.CharField(
+        _("disability certificate number"), max_length=30, blank=True
+    )
+    labour = models.CharField(_("labour ability"), max_length=20, choices=Labour.choices, blank=True)
+    migrant_work = models.CharField(
+        _("migrant work"), max_length=20, choices=MigrantWork.choices, blank=True
+    )
+    migrant_months = models.PositiveSmallIntegerField(
+        _("months of migrant work"), default=0, validators=[MaxValueValidator(12)]
+    )
+    medical_insurance = models.BooleanField(_("basic medical insurance"), default=False)
+    serious_illness_insurance = models.BooleanField(_("serious-illness insurance"), default=False)
+    pension_insurance = models.BooleanField(_("basic pension insurance"), default=False)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    area_code = models.CharField(max_length=12, db_index=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "area_code"])
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["household_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=Q(id_number__isnull=False),
+                name="person_id_number_unique",
+                violation_error_message=_(
+                    "This identity number is already registered to another person."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(relation="head"),
+                name="person_one_head",
+                violation_error_message=_("This household already has a head."),
+            ),
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(relation="spouse"),
+                name="person_one_spouse",
+                violation_error_message=_("This household already has a spouse of the head."),
+            ),
+            models.CheckConstraint(
+                condition=Q(migrant_months__lte=12), name="person_migrant_months_range"
+            ),
+            models.CheckConstraint(
+                condition=~(~Q(education="") & ~Q(schooling="")),
+                name="person_education_or_schooling",
+            ),
+            models.CheckConstraint(
+                condition=Q(disability_category="", disability_grade__isnull=True)
+                | (~Q(disability_category="") & Q(disability_grade__isnull=False)),
+                name="person_disability_grade_with_category",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_pinyin, self.name_initials = pinyin_keys(self.name)
+        self.area_code = self.household.area_code
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("registry:household-detail", args=[self.household_id]) + f"#p{self.pk}"
+
+    def clean(self):
+        errors = {}
+        if self.education and self.schooling:
+            errors["schooling"] = _(
+                "Give either the education (for those out of school) or the schooling status, "
+                "not both."
+            )
+        elif not self.education and not self.schooling:
+            errors["education"] = _(
+                "Give the education of a person out of school, or the schooling status of one in "
+                "or before school."
+            )
+        if self.migrant_months and not self.migrant_work:
+            errors["migrant_work"] = _("Say where the person works away, since months are given.")
+        if self.migrant_work and not self.migrant_months:
+            errors["migrant_months"] = _("Give the months of migrant work, since a place is given.")
+        if self.disability_category and not self.disability_grade:
+            errors["disability_grade"] = _("Give the grade of the disability.")
+        if self.disability_grade and not self.disability_category:
+            errors["disability_category"] = _("Give the kind of disability for this grade.")
+        if self.birth_date and self.birth_date > timezone.localdate():
+            errors["birth_date"] = _("A date of birth cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+    def age_on(self, day: datetime.date) -> int:
+        born = self.birth_date
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    def health_labels(self) -> list[str]:
+        labels = []
+        if self.chronic_illness:
+            labels.append(str(_("long-term chronic illness")))
+        if self.serious_illness:
+            labels.append(str(_("serious illness")))
+        if self.disability_category:
+            labels.append(self.get_disability_category_display())
+        return labels or [str(_("healthy"))]
+
+
+class RevealLog(models.Model):
+    """One view of a full personal number: who saw whose, which field, when."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reveals")
+    field = models.CharField(max_length=30)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("reveal of personal data")
+        verbose_name_plural = _("reveals of personal data")
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.user} · {self.person} · {self.field}"

@@ -1,0 +1,160 @@
+"""Scoped reads of the registry. Every function takes the user and sees only their areas."""
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from villagedesk.accounts.models import User
+from villagedesk.areas.models import Area, VillageGroup
+from villagedesk.registry.identity import mask_id_number, mask_phone
+from villagedesk.registry.models import Household, Person
+from villagedesk.registry.search import person_match
+
+
+@dataclass(frozen=True)
+class HouseholdFilters:
+    village: str = ""
+    group: int | None = None
+    status: str = ""
+    q: str = ""
+
+
+def household_list(*, user: User, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
+    """Households in the user's areas, filtered, members prefetched (head first)."""
+    filters = filters or HouseholdFilters()
+    households = Household.objects.within(user.area_prefixes())
+    if filters.village:
+        households = households.filter(area_code=filters.village)
+    if filters.group:
+        households = households.filter(group_id=filters.group)
+    if filters.status:
+        households = households.filter(status=filters.status)
+    match = person_match(filters.q)
+    if match is not None:
+        matching_members = Person.objects.filter(match, household=OuterRef("pk"))
+        households = households.filter(Exists(matching_members))
+    members = Person.objects.order_by("household_id", "id")
+    return households.select_related("village", "group").prefetch_related(
+        Prefetch("members", queryset=members)
+    )
+
+
+def household_get(*, user: User, pk: int) -> Household:
+    """One household in the user's areas, with its members; 404 outside them."""
+    household = (
+        Household.objects.within(user.area_prefixes())
+        .select_related("village", "group")
+        .prefetch_related(Prefetch("members", queryset=Person.objects.order_by("id")))
+        .filter(pk=pk)
+        .first()
+    )
+    if household is None:
+        raise Http404
+    return household
+
+
+def person_get(*, user: User, pk: int) -> Person:
+    """One person in the user's areas; 404 outside them."""
+    person = (
+        Person.objects.within(user.area_prefixes())
+        .select_related("household", "household__village")
+        .filter(pk=pk)
+        .first()
+    )
+    if person is None:
+        raise Http404
+    return person
+
+
+def village_list(*, user: User) -> QuerySet[Area]:
+    """Villages in the user's areas."""
+    return Area.objects.within(user.area_prefixes()).villages().order_by("code")
+
+
+def group_list(*, user: User, village_code: str = "") -> QuerySet[VillageGroup]:
+    """Village groups in the user's areas, optionally of one village."""
+    groups = VillageGroup.objects.filter(
+        village__in=village_list(user=user)
+    ).select_related("village")
+    if village_code:
+        groups = groups.filter(area_code=village_code)
+    return groups.order_by("area_code", "number")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: object
+    user: str
+    kind: str
+    subject: str
+    changes: list[FieldChange]
+
+
+MASKED_FIELDS = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+def shown_value(record, field) -> str:
+    value = getattr(record, field.attname)
+    if value in (None, ""):
+        return ""
+    if field.is_relation:
+        return str(getattr(record, field.name))
+    if field.name in MASKED_FIELDS:
+        return MASKED_FIELDS[field.name](value)
+    if field.choices:
+        return str(getattr(record, f"get_{field.name}_display")())
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)
+
+
+def record_changes(model, previous, record) -> list[FieldChange]:
+    fields = [
+        f
+        for f in model.history.model._meta.fields
+        if f.name in {g.name for g in model._meta.fields} and f.name not in {"id"}
+    ]
+    changes = []
+    for field in fields:
+        new = shown_value(record, field)
+        old = shown_value(previous, field) if previous is not None else ""
+        if old != new:
+            changes.append(FieldChange(str(field.verbose_name), old, new))
+    return changes
+
+
+def household_history(*, household: Household) -> list[HistoryEntry]:
+    """Every change to the household and its members, newest first, numbers masked."""
+    streams = [
+        (Household, household.history.select_related("history_user", "group", "village")),
+        (Person, Person.history.filter(household_id=household.pk).select_related("history_user")),
+    ]
+    entries = []
+    for model, records in streams:
+        previous_by_object = {}
+        for record in records.order_by("history_date", "history_id"):
+            previous = previous_by_object.get(record.id)
+            changes = record_changes(model, previous, record)
+            previous_by_object[record.id] = record
+            if not changes and record.history_type == "~":
+                continue
+            entries.append(
+                HistoryEntry(
+                    at=record.history_date,
+                    user=str(record.history_user or _("system")),
+                    kind=record.history_type,
+                    subject=str(_("household")) if model is Household else record.name,
+                    changes=changes,
+                )
+            )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
