@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("villagedesk.core.urls")),
+    path("", include("villagedesk.reports.urls")),
     path("accounts/", include("villagedesk.accounts.urls")),
-    path("areas/", include("villagedesk.areas.urls")),
     path("registry/", include("villagedesk.registry.urls")),
     path("admin/", admin.site.urls),
 ]

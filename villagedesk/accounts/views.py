@@ -81,11 +81,11 @@ def logout(request):
 def language_set(request):
     form = LanguageForm(request.POST)
     if not form.is_valid():
-        return redirect("core:home")
+        return redirect("reports:home")
     language = form.cleaned_data["language"]
     if request.user.is_authenticated:
         services.user_language_set(user=request.user, language=language)
-    response = HttpResponseRedirect(safe_next(request, form.cleaned_data["next"], "core:home"))
+    response = HttpResponseRedirect(safe_next(request, form.cleaned_data["next"], "reports:home"))
     return with_language_cookie(response, language)
 
 
@@ -95,8 +95,8 @@ def area_focus(request):
     form = AreaFocusForm(request.POST)
     form.is_valid()
     prefix = form.cleaned_data.get("prefix") or ""
-    if prefix and prefix in request.user.assigned_prefixes():
+    if prefix and prefix in {a.area.prefix for a in request.user.current_assignments()}:
         request.session[FOCUS_SESSION_KEY] = prefix
     else:
         request.session.pop(FOCUS_SESSION_KEY, None)
-    return HttpResponseRedirect(safe_next(request, form.cleaned_data.get("next"), "core:home"))
+    return HttpResponseRedirect(safe_next(request, form.cleaned_data.get("next"), "reports:home"))

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -88,9 +87,6 @@ class Area(models.Model):
     def save(self, *args, **kwargs):
         self.name_pinyin = pinyin_keys(self.name)[0]
         super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("areas:area-detail", args=[self.code])
 
     @property
     def prefix(self) -> str:

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from stdnum.cn import ric
 
 from villagedesk.registry.codes import Sex
 
 EARLIEST_BIRTH_YEAR = 1890
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}\d{7,8}$")
 
 
 @dataclass(frozen=True)
@@ -34,8 +34,13 @@ def normalise_id_number(raw: str) -> str:
     return "".join(text.split()).upper()
 
 
+CHECK_WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
+
+
 def check_character(first17: str) -> str:
-    return ric.calc_check_digit(first17)
+    """The ISO 7064 MOD 11-2 check character of the first 17 digits."""
+    total = sum(int(digit) * weight for digit, weight in zip(first17, CHECK_WEIGHTS, strict=True))
+    return "10X98765432"[total % 11]
 
 
 def upgrade_15(number: str) -> str:
@@ -88,17 +93,22 @@ def identity_facts(raw: str, *, today: datetime.date | None = None) -> IdentityF
 
 def normalise_phone(raw: str) -> str:
     text = unicodedata.normalize("NFKC", raw or "")
-    text = re.sub(r"[\s\-()]", "", text)
+    text = re.sub(r"[\s\-()（）]", "", text)
     if text.startswith("+86"):
         text = text[3:]
     return text
 
 
-def check_mobile(raw: str) -> str:
+def check_phone(raw: str) -> str:
+    """A mainland mobile number (11 digits from 13 to 19) or a landline with its area code."""
     phone = normalise_phone(raw)
-    if phone and not MOBILE_RE.fullmatch(phone):
+    if phone and not (MOBILE_RE.fullmatch(phone) or LANDLINE_RE.fullmatch(phone)):
         raise ValidationError(
-            _("A mobile number has 11 digits and starts with 13 to 19."), code="phone"
+            _(
+                "A mobile number has 11 digits and starts with 13 to 19; a landline starts with "
+                "its area code, such as 0871."
+            ),
+            code="phone",
         )
     return phone
 

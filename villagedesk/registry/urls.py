@@ -1,4 +1,18 @@
-from django.urls import path
+from django.urls import path, re_path
+
+from villagedesk.registry import views
 
 app_name = "registry"
-urlpatterns: list = []
+urlpatterns = [
+    path("households/", views.household_list, name="household-list"),
+    path("households/new/", views.household_create, name="household-create"),
+    path("households/<int:pk>/", views.household_detail, name="household-detail"),
+    path("households/<int:pk>/edit/", views.household_edit, name="household-edit"),
+    path("households/<int:household_pk>/members/new/", views.person_create, name="person-create"),
+    path("persons/<int:pk>/edit/", views.person_edit, name="person-edit"),
+    re_path(
+        r"^persons/(?P<pk>\d+)/reveal/(?P<field>id_number|phone)/$",
+        views.person_reveal,
+        name="person-reveal",
+    ),
+]

@@ -1,0 +1,76 @@
+"""Shared test personas: two villages of one county, and the people who work in them."""
+
+import datetime
+
+import pytest
+
+from villagedesk.accounts.models import Assignment, Role, User
+from villagedesk.areas.models import Area, Level, VillageGroup
+
+
+@pytest.fixture(autouse=True)
+def fast_and_plain(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.LANGUAGE_CODE = "en"
+
+
+def make_area(code, level, name, parent=None, name_en=""):
+    return Area.objects.create(code=code, level=level, name=name, parent=parent, name_en=name_en)
+
+
+@pytest.fixture
+def county(db):
+    province = make_area("530000000000", Level.PROVINCE, "云南省", name_en="Yunnan")
+    city = make_area("530100000000", Level.CITY, "昆明市", province, "Kunming")
+    return make_area("530128000000", Level.COUNTY, "禄劝彝族苗族自治县", city, "Luquan")
+
+
+@pytest.fixture
+def township(county):
+    return make_area("530128100000", Level.TOWNSHIP, "屏山街道", county, "Pingshan")
+
+
+@pytest.fixture
+def village_a(township):
+    village = make_area("530128100001", Level.VILLAGE, "大河村", township, "Dahe")
+    VillageGroup.objects.create(village=village, number=1, name="一组")
+    return village
+
+
+@pytest.fixture
+def village_b(township):
+    village = make_area("530128100002", Level.VILLAGE, "小河村", township, "Xiaohe")
+    VillageGroup.objects.create(village=village, number=1, name="一组")
+    return village
+
+
+def make_user(username, role, area):
+    user = User.objects.create_user(username=username, password="pw-for-tests-1")
+    Assignment.objects.create(
+        user=user, area=area, role=role, starts_on=datetime.date(2020, 1, 1)
+    )
+    return user
+
+
+@pytest.fixture
+def cadre_a(village_a):
+    return make_user("cadre_a", Role.CADRE, village_a)
+
+
+@pytest.fixture
+def cadre_b(village_b):
+    return make_user("cadre_b", Role.CADRE, village_b)
+
+
+@pytest.fixture
+def committee_a(village_a):
+    return make_user("committee_a", Role.VILLAGE_COMMITTEE, village_a)
+
+
+@pytest.fixture
+def county_supervisor(county, village_a, village_b):
+    return make_user("supervisor", Role.COUNTY_SUPERVISOR, county)

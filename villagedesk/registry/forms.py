@@ -1,0 +1,164 @@
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from villagedesk.registry.codes import HouseholdStatus
+from villagedesk.registry.identity import check_phone, identity_facts, mask_id_number, mask_phone
+from villagedesk.registry.models import Household, Person
+
+
+class HouseholdFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Name, pinyin, initials or ID-number tail"),
+                "autocomplete": "off",
+            }
+        ),
+    )
+    village = forms.ChoiceField(label=_("Village"), required=False)
+    group = forms.TypedChoiceField(label=_("Group"), required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *HouseholdStatus.choices],
+    )
+    size = forms.TypedChoiceField(
+        label=_("Per page"),
+        required=False,
+        coerce=int,
+        empty_value=settings.HOUSEHOLD_PAGE_SIZES[0],
+        choices=[(n, n) for n in settings.HOUSEHOLD_PAGE_SIZES],
+    )
+
+    def __init__(self, *args, villages, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].choices = [("", _("All villages"))] + [
+            (v.code, v.display_name) for v in villages
+        ]
+        self.fields["group"].choices = [("", _("All groups"))] + [
+            (g.pk, f"{g.village.display_name} · {g.name}") for g in groups
+        ]
+
+
+class KeepsMaskedNumbers:
+    """Never put a recorded personal number into a form: show it masked, keep it when left empty.
+
+    Reading a full number is a reveal, which is logged; editing must not bypass that.
+    """
+
+    masked_fields = {"id_number": mask_id_number, "phone": mask_phone}
+
+    def hide_recorded_numbers(self):
+        for name, mask in self.masked_fields.items():
+            recorded = getattr(self.instance, name, None) if name in self.fields else None
+            if recorded:
+                self.initial[name] = ""
+                self.fields[name].widget.attrs["placeholder"] = mask(recorded)
+                self.fields[name].help_text = _(
+                    "Recorded: %(masked)s. Leave empty to keep it, or type a new number."
+                ) % {"masked": mask(recorded)}
+
+    def recorded_or(self, name: str, value: str) -> str:
+        return value or getattr(self.instance, name, None) or ""
+
+
+class HouseholdForm(KeepsMaskedNumbers, forms.ModelForm):
+    class Meta:
+        model = Household
+        fields = [
+            "village",
+            "group",
+            "number",
+            "address",
+            "phone",
+            "status",
+            "poverty_attribute",
+            "identified_on",
+            "housing_safety",
+            "water_safety",
+        ]
+        widgets = {"identified_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, villages, groups, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["village"].label_from_instance = lambda v: v.display_name
+        self.fields["group"].queryset = groups
+        self.fields["group"].label_from_instance = lambda g: f"{g.village.display_name} · {g.name}"
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel"})
+        self.hide_recorded_numbers()
+
+    def clean_number(self):
+        return "".join(self.cleaned_data["number"].split())
+
+    def clean_phone(self):
+        return self.recorded_or("phone", check_phone(self.cleaned_data["phone"]))
+
+
+class PersonForm(KeepsMaskedNumbers, forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = [
+            "name",
+            "id_number",
+            "sex",
+            "birth_date",
+            "relation",
+            "ethnicity",
+            "political_status",
+            "education",
+            "schooling",
+            "chronic_illness",
+            "serious_illness",
+            "disability_category",
+            "disability_grade",
+            "disability_certificate",
+            "labour",
+            "migrant_work",
+            "migrant_months",
+            "medical_insurance",
+            "serious_illness_insurance",
+            "pension_insurance",
+            "phone",
+        ]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "id_number": _("Sex and date of birth are taken from it when left empty."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Sex and birth date come from the identity number when one is given.
+        self.fields["sex"].required = False
+        self.fields["birth_date"].required = False
+        self.fields["id_number"].widget.attrs.update(
+            {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
+        )
+        self.fields["phone"].widget.attrs.update({"inputmode": "tel"})
+        self.fields["migrant_months"].widget.attrs.update({"min": 0, "max": 12})
+        self.hide_recorded_numbers()
+
+    def clean_name(self):
+        return "".join(self.cleaned_data["name"].split())
+
+    def clean_id_number(self):
+        typed = self.cleaned_data["id_number"]
+        if not typed:
+            return self.recorded_or("id_number", "") or None
+        return identity_facts(typed).number
+
+    def clean_phone(self):
+        return self.recorded_or("phone", check_phone(self.cleaned_data["phone"]))
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("id_number"):
+            for field in ("sex", "birth_date"):
+                if not cleaned.get(field) and field not in self.errors:
+                    self.add_error(field, _("Needed when there is no identity number."))
+        return cleaned

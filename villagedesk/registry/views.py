@@ -1,0 +1,145 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from villagedesk.registry import selectors, services
+from villagedesk.registry.forms import HouseholdFilterForm, HouseholdForm, PersonForm
+from villagedesk.registry.models import Household, Person
+
+
+def form_with_service_errors(form, error: ValidationError):
+    """Show a service's ValidationError on the form, field by field where it names fields."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def household_list(request):
+    villages = selectors.village_list(user=request.user)
+    form = HouseholdFilterForm(
+        request.GET or None,
+        villages=villages,
+        groups=selectors.group_list(user=request.user, village_code=request.GET.get("village", "")),
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.HouseholdFilters(
+        village=data.get("village") or "",
+        group=data.get("group"),
+        status=data.get("status") or "",
+        q=data.get("q") or "",
+    )
+    households = selectors.household_list(user=request.user, filters=filters)
+    size = data.get("size") or HouseholdFilterForm.base_fields["size"].empty_value
+    page = Paginator(households, size).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "may_add": any(services.may_edit(request.user, v.code) for v in villages),
+    }
+    template = "registry/household_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@login_required
+def household_detail(request, pk):
+    household = selectors.household_get(user=request.user, pk=pk)
+    members = list(household.members.all())
+    context = {
+        "household": household,
+        "members": members,
+        "history": selectors.household_history(household=household),
+        "may_edit": services.may_edit(request.user, household.area_code),
+        "may_reveal": request.user.may_reveal(household.area_code),
+    }
+    return render(request, "registry/household_detail.html", context)
+
+
+def household_form(request, household: Household, *, create: bool):
+    villages = selectors.village_list(user=request.user)
+    form = HouseholdForm(
+        request.POST or None,
+        instance=household,
+        villages=villages,
+        groups=selectors.group_list(user=request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        service = services.household_create if create else services.household_update
+        try:
+            household = service(by=request.user, household=form.instance)
+        except ValidationError as error:
+            form_with_service_errors(form, error)
+        else:
+            messages.success(request, _("Household %(number)s saved.") % {"number": household.number})
+            return redirect(household)
+    return render(
+        request,
+        "registry/household_form.html",
+        {"form": form, "household": household, "create": create},
+    )
+
+
+@login_required
+def household_create(request):
+    if not any(services.may_edit(request.user, v.code) for v in selectors.village_list(user=request.user)):
+        raise PermissionDenied
+    return household_form(request, Household(), create=True)
+
+
+@login_required
+def household_edit(request, pk):
+    household = selectors.household_get(user=request.user, pk=pk)
+    services.require_edit(request.user, household.area_code)
+    return household_form(request, household, create=False)
+
+
+def person_form(request, person: Person, *, create: bool):
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_save(by=request.user, person=form.instance)
+        except ValidationError as error:
+            form_with_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": person.name})
+            return redirect(person.household)
+    return render(
+        request,
+        "registry/person_form.html",
+        {"form": form, "person": person, "household": person.household, "create": create},
+    )
+
+
+@login_required
+def person_create(request, household_pk):
+    household = selectors.household_get(user=request.user, pk=household_pk)
+    services.require_edit(request.user, household.area_code)
+    return person_form(request, Person(household=household), create=True)
+
+
+@login_required
+def person_edit(request, pk):
+    person = selectors.person_get(user=request.user, pk=pk)
+    services.require_edit(request.user, person.area_code)
+    return person_form(request, person, create=False)
+
+
+@login_required
+@require_POST
+def person_reveal(request, pk, field):
+    person = selectors.person_get(user=request.user, pk=pk)
+    value = services.person_reveal(by=request.user, person=person, field=field)
+    return HttpResponse(format_html('<span class="revealed">{}</span>', value))
