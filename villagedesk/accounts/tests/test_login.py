@@ -1,0 +1,81 @@
+import pytest
+from django.urls import reverse
+
+from villagedesk.accounts.models import LoginFailure
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, username, password, **extra):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password}, **extra)
+
+
+def test_login_page_in_both_languages(client):
+    assert "Log in to Village Desk" in client.get(reverse("accounts:login")).content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    assert "登录" in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_good_login_goes_home(client, cadre_a):
+    response = login(client, "cadre_a", "pw-for-tests-1")
+    assert response.status_code == 302 and response["Location"] == reverse("reports:home")
+
+
+def test_next_to_another_site_is_ignored(client, cadre_a):
+    response = client.post(
+        reverse("accounts:login") + "?next=https://evil.example/",
+        {"username": "cadre_a", "password": "pw-for-tests-1", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("reports:home")
+
+
+def test_wrong_password_says_so_and_is_recorded(client, cadre_a):
+    response = login(client, "cadre_a", "nope")
+    assert "username or password is wrong" in response.content.decode()
+    assert LoginFailure.objects.filter(username="cadre_a").count() == 1
+
+
+def test_repeated_failures_lock_the_name_even_with_the_right_password(client, cadre_a, settings):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        login(client, "cadre_a", "nope")
+    response = login(client, "cadre_a", "pw-for-tests-1")
+    assert response.status_code == 429
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_success_clears_earlier_failures(client, cadre_a, settings):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
+        login(client, "cadre_a", "nope")
+    login(client, "cadre_a", "pw-for-tests-1")
+    assert not LoginFailure.objects.filter(username="cadre_a").exists()
+
+
+def test_logout_needs_a_post(client, cadre_a):
+    client.force_login(cadre_a)
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_language_choice_is_remembered_in_cookie_and_account(client, cadre_a):
+    client.force_login(cadre_a)
+    response = client.post(reverse("accounts:language-set"), {"language": "zh-hans", "next": "/"})
+    assert response.cookies["django_language"].value == "zh-hans"
+    cadre_a.refresh_from_db()
+    assert cadre_a.language == "zh-hans"
+    assert "首页" in client.get(reverse("reports:home")).content.decode()
+
+
+def test_language_follows_the_user_to_a_new_device(client, cadre_a):
+    cadre_a.language = "zh-hans"
+    cadre_a.save()
+    response = login(client, "cadre_a", "pw-for-tests-1")
+    assert response.cookies["django_language"].value == "zh-hans"
+
+
+def test_unknown_language_is_ignored(client, cadre_a):
+    client.force_login(cadre_a)
+    client.post(reverse("accounts:language-set"), {"language": "xx"})
+    cadre_a.refresh_from_db()
+    assert cadre_a.language == ""

@@ -1,0 +1,75 @@
+import pytest
+from django.urls import reverse
+
+from villagedesk.registry.selectors import HouseholdFilters, household_list
+from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(village_a):
+    names = {"张三": "A1", "张珊珊": "A2", "赵四": "A3", "单雄": "A4", "李明": "A5"}
+    persons = {}
+    for name, number in names.items():
+        household = HouseholdFactory(village=village_a, number=number)
+        persons[name] = PersonFactory(household=household, name=name)
+    return persons
+
+
+def found(user, query):
+    households = household_list(user=user, filters=HouseholdFilters(q=query))
+    return sorted(m.name for h in households for m in h.members.all())
+
+
+def test_pinyin_initials_find_the_person(cadre_a, people):
+    # Initials match from the start: zs is 张三 and 赵四, and the start of 张珊珊 (zss).
+    assert found(cadre_a, "zs") == ["张三", "张珊珊", "赵四"]
+    assert found(cadre_a, "ZSS") == ["张珊珊"]
+    assert found(cadre_a, "zhs") == []
+
+
+def test_full_pinyin_finds_the_person(cadre_a, people):
+    assert found(cadre_a, "zhangsan") == ["张三"]
+    assert found(cadre_a, "zhang") == ["张三", "张珊珊"]
+    assert found(cadre_a, "zhaosi") == ["赵四"]
+
+
+def test_surname_reading_is_used_for_polyphonic_surnames(cadre_a, people):
+    assert found(cadre_a, "shanxiong") == ["单雄"]
+
+
+def test_chinese_name_matches_inside_the_name(cadre_a, people):
+    assert found(cadre_a, "珊") == ["张珊珊"]
+    assert found(cadre_a, "李 明") == ["李明"]
+
+
+def test_identity_number_tail_finds_the_person(cadre_a, people):
+    number = people["赵四"].id_number
+    assert found(cadre_a, number[-4:]) == ["赵四"]
+    assert found(cadre_a, number[-8:].lower()) == ["赵四"]
+
+
+def test_household_number_is_searchable(cadre_a, people):
+    household = HouseholdFactory(village=people["李明"].household.village, number="0042")
+    PersonFactory(household=household, name="王芳")
+    assert found(cadre_a, "0042") == ["王芳"]
+
+
+def test_nothing_typed_lists_everyone(cadre_a, people):
+    assert len(found(cadre_a, "")) == 5
+
+
+def test_list_page_uses_a_fixed_number_of_queries(
+    client, cadre_a, village_a, django_assert_max_num_queries
+):
+    for i in range(60):
+        household = HouseholdFactory(village=village_a, number=f"N{i:03d}")
+        PersonFactory(household=household, name="张三")
+        PersonFactory(household=household, name="李四", relation="son", id_number=None)
+    client.force_login(cadre_a)
+    for size in (25, 50):
+        # session, user, assignments, villages, groups, count, page, members, menu areas
+        with django_assert_max_num_queries(10):
+            response = client.get(reverse("registry:household-list"), {"size": size})
+        assert response.status_code == 200
