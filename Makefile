@@ -8,7 +8,7 @@ APP_STAMP := $(VENV)/.installed-app
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
-.PHONY: run serve install test browser lint bench clean
+.PHONY: run install test browser lint bench screenshots clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,9 @@ lint: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+screenshots: $(DEV_STAMP) browser
+	$(PY) tools/screenshots.py
 
 clean:
 	rm -rf $(VENV) var

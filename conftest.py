@@ -50,9 +50,7 @@ def village_b(township):
 
 def make_user(username, role, area):
     user = User.objects.create_user(username=username, password="pw-for-tests-1")
-    Assignment.objects.create(
-        user=user, area=area, role=role, starts_on=datetime.date(2020, 1, 1)
-    )
+    Assignment.objects.create(user=user, area=area, role=role, starts_on=datetime.date(2020, 1, 1))
     return user
 
 
@@ -74,3 +72,44 @@ def committee_a(village_a):
 @pytest.fixture
 def county_supervisor(county, village_a, village_b):
     return make_user("supervisor", Role.COUNTY_SUPERVISOR, county)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (Playwright's own browser download is not used)."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    # Playwright runs an event loop in this thread; the ORM calls of the test are still sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A 375-px phone viewport speaking Chinese."""
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, locale="zh-CN", device_scale_factor=2
+    )
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()

@@ -8,14 +8,14 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("The username or password is wrong. Both are case-sensitive."),
         "inactive": _("This account is disabled."),
-        "throttled": _(
-            "Too many failed attempts. Wait %(minutes)s minutes before trying again."
-        ),
+        "throttled": _("Too many failed attempts. Wait %(minutes)s minutes before trying again."),
     }
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].widget.attrs.update({"autocapitalize": "none", "autocorrect": "off"})
+        self.fields["username"].widget.attrs.update(
+            {"autocapitalize": "none", "autocorrect": "off"}
+        )
 
 
 class LanguageForm(forms.Form):

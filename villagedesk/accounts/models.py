@@ -55,9 +55,7 @@ class User(AbstractUser):
 
     def assigned_prefixes(self, roles=None) -> list[str]:
         prefixes = {
-            a.area.prefix
-            for a in self.current_assignments()
-            if roles is None or a.role in roles
+            a.area.prefix for a in self.current_assignments() if roles is None or a.role in roles
         }
         # A prefix below another adds nothing: keep the widest ones only.
         return sorted(p for p in prefixes if not any(p != q and p.startswith(q) for q in prefixes))
@@ -125,3 +123,6 @@ class LoginFailure(models.Model):
     class Meta:
         verbose_name = _("failed login")
         verbose_name_plural = _("failed logins")
+
+    def __str__(self):
+        return f"{self.username} @ {self.at:%Y-%m-%d %H:%M}"

@@ -60,14 +60,19 @@ def login(request):
             user = form.get_user()
             services.login_failures_clear(username=username)
             auth_login(request, user)
-            response = HttpResponseRedirect(safe_next(request, next_url, settings.LOGIN_REDIRECT_URL))
+            response = HttpResponseRedirect(
+                safe_next(request, next_url, settings.LOGIN_REDIRECT_URL)
+            )
             if user.language:
                 with_language_cookie(response, user.language)
             return response
         else:
             services.login_failure_record(username=username, address=address)
     return render(
-        request, "accounts/login.html", {"form": form, "next": next_url or "", "throttled": throttled}, status=status
+        request,
+        "accounts/login.html",
+        {"form": form, "next": next_url or "", "throttled": throttled},
+        status=status,
     )
 
 

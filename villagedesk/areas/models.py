@@ -53,7 +53,9 @@ class AreaQuerySet(models.QuerySet):
 
 
 class Area(models.Model):
-    code = models.CharField(_("division code"), max_length=12, unique=True, validators=[code_validator])
+    code = models.CharField(
+        _("division code"), max_length=12, unique=True, validators=[code_validator]
+    )
     level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
     parent = models.ForeignKey(
         "self",
@@ -149,7 +151,9 @@ class VillageGroup(models.Model):
         verbose_name_plural = _("village groups")
         ordering = ["village__code", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["village", "number"], name="villagegroup_number_unique"),
+            models.UniqueConstraint(
+                fields=["village", "number"], name="villagegroup_number_unique"
+            ),
         ]
 
     def __str__(self):

@@ -34,11 +34,15 @@ class PovertyAttribute(models.TextChoices):
     DIBAO_POOR = "dibao_poor", bi("低保贫困户", "Subsistence-allowance poor household")
     ORDINARY_EXITED = "ordinary_exited", bi("一般脱贫户", "Ordinary household, exited")
     TEKUN_POOR = "tekun_poor", bi("特困供养贫困户", "Extreme-poverty support poor household")
-    DIBAO_TEKUN_POOR = "dibao_tekun_poor", bi(
-        "低保特困供养贫困户", "Subsistence-allowance and extreme-poverty support poor household"
+    DIBAO_TEKUN_POOR = (
+        "dibao_tekun_poor",
+        bi(
+            "低保特困供养贫困户", "Subsistence-allowance and extreme-poverty support poor household"
+        ),
     )
-    DIBAO_TEKUN = "dibao_tekun", bi(
-        "低保特困供养户", "Subsistence-allowance and extreme-poverty support household"
+    DIBAO_TEKUN = (
+        "dibao_tekun",
+        bi("低保特困供养户", "Subsistence-allowance and extreme-poverty support household"),
     )
 
     @classmethod
@@ -80,15 +84,32 @@ class Relation(models.TextChoices):
 
 # Relations that fix a member's sex, and those that make a member a generation above the head.
 MALE_RELATIONS = {
-    Relation.SON, Relation.SON_IN_LAW, Relation.GRANDSON, Relation.DAUGHTERS_SON, Relation.FATHER,
-    Relation.WIFES_FATHER, Relation.HUSBANDS_FATHER, Relation.GRANDFATHER,
-    Relation.MATERNAL_GRANDFATHER, Relation.GREAT_GRANDSON, Relation.NEPHEW, Relation.UNCLE,
+    Relation.SON,
+    Relation.SON_IN_LAW,
+    Relation.GRANDSON,
+    Relation.DAUGHTERS_SON,
+    Relation.FATHER,
+    Relation.WIFES_FATHER,
+    Relation.HUSBANDS_FATHER,
+    Relation.GRANDFATHER,
+    Relation.MATERNAL_GRANDFATHER,
+    Relation.GREAT_GRANDSON,
+    Relation.NEPHEW,
+    Relation.UNCLE,
 }
 FEMALE_RELATIONS = {
-    Relation.DAUGHTER, Relation.DAUGHTER_IN_LAW, Relation.GRANDDAUGHTER,
-    Relation.DAUGHTERS_DAUGHTER, Relation.MOTHER, Relation.WIFES_MOTHER,
-    Relation.HUSBANDS_MOTHER, Relation.GRANDMOTHER, Relation.MATERNAL_GRANDMOTHER,
-    Relation.GREAT_GRANDDAUGHTER, Relation.NIECE, Relation.SIBLING_IN_LAW,
+    Relation.DAUGHTER,
+    Relation.DAUGHTER_IN_LAW,
+    Relation.GRANDDAUGHTER,
+    Relation.DAUGHTERS_DAUGHTER,
+    Relation.MOTHER,
+    Relation.WIFES_MOTHER,
+    Relation.HUSBANDS_MOTHER,
+    Relation.GRANDMOTHER,
+    Relation.MATERNAL_GRANDMOTHER,
+    Relation.GREAT_GRANDDAUGHTER,
+    Relation.NIECE,
+    Relation.SIBLING_IN_LAW,
 }
 
 
@@ -202,7 +223,10 @@ class Schooling(models.TextChoices):
 
 
 COMPULSORY_SCHOOLING = {
-    Schooling.PRIMARY, Schooling.GRADE_7, Schooling.GRADE_8, Schooling.GRADE_9,
+    Schooling.PRIMARY,
+    Schooling.GRADE_7,
+    Schooling.GRADE_8,
+    Schooling.GRADE_9,
 }
 
 

@@ -62,7 +62,10 @@ class Household(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=HouseholdStatus.choices, default=HouseholdStatus.NOT_POOR
+        _("status"),
+        max_length=20,
+        choices=HouseholdStatus.choices,
+        default=HouseholdStatus.NOT_POOR,
     )
     poverty_attribute = models.CharField(
         _("poverty attribute"), max_length=20, choices=PovertyAttribute.choices, blank=True
@@ -155,7 +158,9 @@ class Person(models.Model):
     disability_certificate = models.CharField(
         _("disability certificate number"), max_length=30, blank=True
     )
-    labour = models.CharField(_("labour ability"), max_length=20, choices=Labour.choices, blank=True)
+    labour = models.CharField(
+        _("labour ability"), max_length=20, choices=Labour.choices, blank=True
+    )
     migrant_work = models.CharField(
         _("migrant work"), max_length=20, choices=MigrantWork.choices, blank=True
     )

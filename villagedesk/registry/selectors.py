@@ -75,9 +75,9 @@ def village_list(*, user: User) -> QuerySet[Area]:
 
 def group_list(*, user: User, village_code: str = "") -> QuerySet[VillageGroup]:
     """Village groups in the user's areas, optionally of one village."""
-    groups = VillageGroup.objects.filter(
-        village__in=village_list(user=user)
-    ).select_related("village")
+    groups = VillageGroup.objects.filter(village__in=village_list(user=user)).select_related(
+        "village"
+    )
     if village_code:
         groups = groups.filter(area_code=village_code)
     return groups.order_by("area_code", "number")

@@ -67,9 +67,7 @@ def check_identity(person: Person) -> None:
     person.id_number = facts.number
     errors = {}
     if person.sex and person.sex != facts.sex:
-        errors["sex"] = _("The identity number is of a %(sex)s.") % {
-            "sex": facts.sex.label
-        }
+        errors["sex"] = _("The identity number is of a %(sex)s.") % {"sex": facts.sex.label}
     if person.birth_date and person.birth_date != facts.birth_date:
         errors["birth_date"] = _("The identity number gives the birth date %(date)s.") % {
             "date": facts.birth_date.isoformat()

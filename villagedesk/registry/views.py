@@ -83,7 +83,9 @@ def household_form(request, household: Household, *, create: bool):
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:
-            messages.success(request, _("Household %(number)s saved.") % {"number": household.number})
+            messages.success(
+                request, _("Household %(number)s saved.") % {"number": household.number}
+            )
             return redirect(household)
     return render(
         request,
@@ -94,7 +96,9 @@ def household_form(request, household: Household, *, create: bool):
 
 @login_required
 def household_create(request):
-    if not any(services.may_edit(request.user, v.code) for v in selectors.village_list(user=request.user)):
+    if not any(
+        services.may_edit(request.user, v.code) for v in selectors.village_list(user=request.user)
+    ):
         raise PermissionDenied
     return household_form(request, Household(), create=True)
 

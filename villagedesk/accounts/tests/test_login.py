@@ -7,7 +7,9 @@ pytestmark = pytest.mark.django_db
 
 
 def login(client, username, password, **extra):
-    return client.post(reverse("accounts:login"), {"username": username, "password": password}, **extra)
+    return client.post(
+        reverse("accounts:login"), {"username": username, "password": password}, **extra
+    )
 
 
 def test_login_page_in_both_languages(client):

@@ -177,8 +177,14 @@ def test_spouse_of_the_heads_own_sex_is_refused(client, cadre_a, household_b):
     household = HouseholdFactory(village=cadre_a.assignments.first().area, number="S-1")
     PersonFactory(household=household, name="刘强")
     url = reverse("registry:person-create", args=[household.pk])
-    data = person_data(name="刘伟", sex="male", relation="spouse", birth_date="1981-01-01",
-                       schooling="", education="junior")
+    data = person_data(
+        name="刘伟",
+        sex="male",
+        relation="spouse",
+        birth_date="1981-01-01",
+        schooling="",
+        education="junior",
+    )
     page = client.post(url, data).content.decode()
     assert "same sex" in page
 
@@ -190,8 +196,13 @@ def test_edit_keeps_the_recorded_number_when_left_empty(client, cadre_a, househo
     page = client.get(reverse("registry:person-edit", args=[head.pk])).content.decode()
     assert recorded not in page
     data = person_data(
-        name="张三丰", id_number="", sex="male", birth_date=str(head.birth_date),
-        relation="head", education="junior", schooling="",
+        name="张三丰",
+        id_number="",
+        sex="male",
+        birth_date=str(head.birth_date),
+        relation="head",
+        education="junior",
+        schooling="",
     )
     client.post(reverse("registry:person-edit", args=[head.pk]), data)
     head.refresh_from_db()
@@ -238,8 +249,14 @@ def test_history_shows_who_changed_what_with_numbers_masked(client, cadre_a, hou
     head = household_a.head()
     client.force_login(cadre_a)
     data = person_data(
-        name="张三", id_number="", sex="male", birth_date=str(head.birth_date), relation="head",
-        education="senior", schooling="", phone="13900001111",
+        name="张三",
+        id_number="",
+        sex="male",
+        birth_date=str(head.birth_date),
+        relation="head",
+        education="senior",
+        schooling="",
+        phone="13900001111",
     )
     client.post(reverse("registry:person-edit", args=[head.pk]), data)
     page = client.get(household_a.get_absolute_url()).content.decode()

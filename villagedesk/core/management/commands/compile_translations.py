@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = "Compile every locale/*/LC_MESSAGES/*.po to .mo (pure Python; no gettext needed)."
 
     def handle(self, *args, **options):
-        catalogues = [po for base in settings.LOCALE_PATHS for po in Path(base).glob("*/LC_MESSAGES/*.po")]
+        catalogues = [
+            po for base in settings.LOCALE_PATHS for po in Path(base).glob("*/LC_MESSAGES/*.po")
+        ]
         if not catalogues:
             raise CommandError("No .po catalogue found under LOCALE_PATHS.")
         for po_path in catalogues:
