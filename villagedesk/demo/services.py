@@ -1,0 +1,209 @@
+"""Writing the demo county: sizes, the area chain, households and persons, the demo logins.
+
+Rows are written with `bulk_create` in batches, because a demo of 100,000 households must seed in
+minutes: the generator sets the denormalised fields that `save()` would fill (area codes, pinyin
+keys), and no change history is written for generated rows.
+"""
+
+import datetime
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from villagedesk.accounts.models import Assignment, Role, User
+from villagedesk.areas.models import Area, Level, VillageGroup
+from villagedesk.demo.generator import CountyGenerator, VillagePlan, apportion, years_before
+from villagedesk.registry.models import Household, Person
+
+DEMO_PASSWORD = "demo12345"
+DEFAULT_SEED = 1
+DEFAULT_VILLAGES = 6
+HOUSEHOLDS_PER_VILLAGE = 200
+# A large county gets villages of about this many households unless told otherwise.
+LARGE_VILLAGE_HOUSEHOLDS = 500
+MAX_VILLAGES = 5_000
+MAX_HOUSEHOLDS = 1_000_000
+BATCH_SIZE = 2_000
+
+# A real province with a made-up city and county: city 40 does not exist in Yunnan, so the demo
+# never collides with imported data of a real county.
+PROVINCE = ("530000000000", "云南省", "Yunnan")
+CITY = ("534000000000", "云岭市", "Yunling")
+COUNTY = ("534021000000", "青禾县", "Qinghe")
+
+
+class DemoError(Exception):
+    """The demo cannot be seeded as asked: a bad size, or a demo already there."""
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    display_name: str
+    role: Role
+    # Index of the village (by code) the login works in, None for the whole county; in a county
+    # of one village, both cadres work in it.
+    village_index: int | None = None
+    administrator: bool = False
+
+
+DEMO_LOGINS = (
+    DemoLogin("county", "周建国", Role.COUNTY_SUPERVISOR),
+    DemoLogin("cadre1", "李文斌", Role.CADRE, village_index=0),
+    DemoLogin("cadre2", "王晓燕", Role.CADRE, village_index=1),
+    DemoLogin("admin", "系统管理员", Role.ADMINISTRATOR, administrator=True),
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    county: Area
+    townships: int
+    villages: int
+    groups: int
+    households: int
+    persons: int
+
+
+def demo_size(*, villages: int | None, households: int | None) -> tuple[int, int]:
+    """The number of villages and households to seed, from what was asked (None: the default).
+
+    Raises DemoError when the numbers cannot make a county.
+    """
+    for name, value in (("villages", villages), ("households", households)):
+        if value is not None and value < 1:
+            raise DemoError(f"--{name} must be at least 1, not {value}.")
+    if households is None:
+        households = (villages or DEFAULT_VILLAGES) * HOUSEHOLDS_PER_VILLAGE
+    if villages is None:
+        by_size = math.ceil(households / LARGE_VILLAGE_HOUSEHOLDS)
+        villages = min(households, max(DEFAULT_VILLAGES, by_size), MAX_VILLAGES)
+    if villages > MAX_VILLAGES:
+        raise DemoError(f"--villages can be at most {MAX_VILLAGES:,}, not {villages:,}.")
+    if households > MAX_HOUSEHOLDS:
+        raise DemoError(f"--households can be at most {MAX_HOUSEHOLDS:,}, not {households:,}.")
+    if villages > households:
+        raise DemoError(
+            f"{villages:,} villages need at least as many households, not {households:,}."
+        )
+    return villages, households
+
+
+def demo_county_create(
+    *,
+    seed: int,
+    villages: int,
+    households: int,
+    today: datetime.date | None = None,
+    report: Callable[[str], None] = lambda line: None,
+) -> DemoSummary:
+    """Create the demo county with its people and the demo logins, all in one transaction.
+
+    All or nothing, so that a failure half-way leaves no half county for `--if-empty` to take
+    for a demo. Raises DemoError when the demo county or a demo login already exists.
+    """
+    villages, households = demo_size(villages=villages, households=households)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        if Area.objects.filter(code=COUNTY[0]).exists():
+            raise DemoError(f"The demo county {COUNTY[1]} ({COUNTY[0]}) already exists.")
+        names = [login.username for login in DEMO_LOGINS]
+        if clash := sorted(
+            User.objects.filter(username__in=names).values_list("username", flat=True)
+        ):
+            raise DemoError(f"Demo login(s) already exist: {', '.join(clash)}.")
+        taken = set(
+            Person.objects.filter(id_number__startswith=COUNTY[0][:6]).values_list(
+                "id_number", flat=True
+            )
+        )
+        generator = CountyGenerator(seed=seed, today=today, county_code=COUNTY[0][:6], taken=taken)
+        county = county_chain_create()
+        # About ten villages to a township, and at least three townships so the tree shows;
+        # at most 60, which keeps every township within its 199 village codes.
+        township_count = min(villages, max(3, math.ceil(villages / 10)), 60)
+        townships = Area.objects.bulk_create(generator.townships(county, township_count))
+        village_areas = Area.objects.bulk_create(generator.villages(townships, villages))
+        township_by_code = {t.code: t for t in townships}
+        sizes = apportion(households, [generator.rng.uniform(0.6, 1.4) for _ in village_areas])
+        plans = []
+        for area, size in zip(village_areas, sizes, strict=True):
+            plan = VillagePlan(
+                area=area, township=township_by_code[area.code[:9] + "000"], households=size
+            )
+            plan.groups = generator.groups(area)
+            generator.plan_village(plan)
+            plans.append(plan)
+        VillageGroup.objects.bulk_create(
+            [g for plan in plans for g in plan.groups], batch_size=BATCH_SIZE
+        )
+        persons = 0
+        for number, plan in enumerate(plans, start=1):
+            village_persons = 0
+            for chunk_households, chunk_persons in generator.households(plan):
+                Household.objects.bulk_create(chunk_households, batch_size=BATCH_SIZE)
+                Person.objects.bulk_create(chunk_persons, batch_size=BATCH_SIZE)
+                village_persons += len(chunk_persons)
+            persons += village_persons
+            report(
+                f"[{number}/{len(plans)}] {plan.area.code} {plan.township.name}{plan.area.name}: "
+                f"{plan.households:,} households, {village_persons:,} persons"
+            )
+        demo_logins_create(county=county, villages=village_areas, today=today)
+    return DemoSummary(
+        county=county,
+        townships=len(townships),
+        villages=len(village_areas),
+        groups=sum(len(plan.groups) for plan in plans),
+        households=households,
+        persons=persons,
+    )
+
+
+def county_chain_create() -> Area:
+    """The demo county under its province and city, which are reused when already there."""
+    parent = None
+    for (code, name, name_en), level in ((PROVINCE, Level.PROVINCE), (CITY, Level.CITY)):
+        parent, _ = Area.objects.get_or_create(
+            code=code, defaults={"level": level, "name": name, "name_en": name_en, "parent": parent}
+        )
+    code, name, name_en = COUNTY
+    return Area.objects.create(
+        code=code, level=Level.COUNTY, name=name, name_en=name_en, parent=parent
+    )
+
+
+def demo_logins_create(*, county: Area, villages: list[Area], today: datetime.date) -> list[User]:
+    """The demo logins, assigned since a year ago; one password hash serves them all, since
+    hashing is slow on purpose and these passwords are public anyway."""
+    password = make_password(DEMO_PASSWORD)
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=login.username,
+                display_name=login.display_name,
+                password=password,
+                is_staff=login.administrator,
+                is_superuser=login.administrator,
+            )
+            for login in DEMO_LOGINS
+        ]
+    )
+    Assignment.objects.bulk_create(
+        [
+            Assignment(
+                user=user,
+                area=county
+                if login.village_index is None
+                else villages[login.village_index % len(villages)],
+                role=login.role,
+                starts_on=years_before(today, 1),
+            )
+            for user, login in zip(users, DEMO_LOGINS, strict=True)
+        ]
+    )
+    return users
