@@ -44,7 +44,7 @@ def shoot(browser, lang, device, pages):
     page.goto(f"{BASE}/accounts/login/")
     page.fill("#id_username", "cadre1")
     page.fill("#id_password", "demo12345")
-    page.click("button[type=submit]")
+    page.click("button.primary")
     page.wait_for_url(f"{BASE}/")
     for name, path in pages.items():
         page.goto(f"{BASE}{path}")

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -262,12 +263,12 @@ class Person(models.Model):
     def health_labels(self) -> list[str]:
         labels = []
         if self.chronic_illness:
-            labels.append(str(_("long-term chronic illness")))
+            labels.append(capfirst(_("long-term chronic illness")))
         if self.serious_illness:
-            labels.append(str(_("serious illness")))
+            labels.append(capfirst(_("serious illness")))
         if self.disability_category:
-            labels.append(self.get_disability_category_display())
-        return labels or [str(_("healthy"))]
+            labels.append(str(self.get_disability_category_display()))
+        return labels or [capfirst(_("healthy"))]
 
 
 class RevealLog(models.Model):

@@ -30,7 +30,7 @@ def test_cadre_searches_opens_and_fixes_a_member(live_server, phone_page):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "cadre1")
     page.fill("#id_password", "demo12345")
-    page.click("button[type=submit]")
+    page.click("button.primary")
     expect(page.locator("h1")).to_contain_text(
         "cadre1" if not cadre.display_name else cadre.display_name
     )
