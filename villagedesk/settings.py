@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "villagedesk.areas",
     "villagedesk.accounts",
     "villagedesk.registry",
+    "villagedesk.directory",
+    "villagedesk.development",
     "villagedesk.reports",
     "villagedesk.demo",
 ]
@@ -171,6 +173,11 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+
+# Map tiles, e.g. "https://tile.example.org/{z}/{x}/{y}.png"; empty shows points on plain
+# coordinates, which works with no internet at all.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

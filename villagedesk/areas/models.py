@@ -5,13 +5,16 @@ area's significant prefix is the part of its code that its level fixes; every ar
 shares that prefix, so "this area and everything below" is a prefix match on the code.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from villagedesk.core.codelists import bi
 from villagedesk.core.pinyin import pinyin_keys
 
 
@@ -166,3 +169,115 @@ class VillageGroup(models.Model):
     def clean(self):
         if self.village_id and self.village.level != Level.VILLAGE:
             raise ValidationError({"village": _("A group belongs to a village.")})
+
+
+class PoiCategory(models.TextChoices):
+    ROAD = "road", bi("道路", "Road")
+    BUS_STOP = "bus_stop", bi("公交站", "Bus stop")
+    SCHOOL = "school", bi("学校", "School")
+    CLINIC = "clinic", bi("卫生室", "Clinic")
+    SHOP = "shop", bi("商店", "Shop")
+    LANDMARK = "landmark", bi("地标", "Landmark")
+    FIRE = "fire", bi("消防点", "Fire-fighting point")
+    WATER = "water", bi("水源", "Water source")
+    POND = "pond", bi("池塘", "Pond")
+    VENUE = "venue", bi("文化活动场所", "Cultural or activity venue")
+    OFFICE = "office", bi("村委会", "Village office")
+    OTHER = "other", bi("其他", "Other")
+
+
+# The rectangle that holds mainland China, Hainan and Taiwan; a point outside it is a typo or
+# swapped latitude and longitude.
+CHINA_LATITUDE = (Decimal("3.8"), Decimal("53.6"))
+CHINA_LONGITUDE = (Decimal("73.5"), Decimal("135.1"))
+
+
+class PointOfInterest(models.Model):
+    """A place of the village worth knowing: a school, a water source, the village office."""
+
+    village = models.ForeignKey(
+        Area,
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        related_name="points",
+        limit_choices_to={"level": Level.VILLAGE},
+    )
+    category = models.CharField(_("category"), max_length=20, choices=PoiCategory.choices)
+    name = models.CharField(_("name"), max_length=100)
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6)
+    photo = models.FileField(
+        _("photo"),
+        upload_to="points/%Y/",
+        blank=True,
+        validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    area_code = models.CharField(max_length=12, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("point of interest")
+        verbose_name_plural = _("points of interest")
+        ordering = ["area_code", "category", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(latitude__gte=CHINA_LATITUDE[0], latitude__lte=CHINA_LATITUDE[1])
+                & Q(longitude__gte=CHINA_LONGITUDE[0], longitude__lte=CHINA_LONGITUDE[1]),
+                name="point_inside_china",
+                violation_error_message=_(
+                    "These coordinates are outside China. Check them, and that latitude and "
+                    "longitude are not swapped."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.village.code
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.village_id and self.village.level != Level.VILLAGE:
+            raise ValidationError({"village": _("A point of interest belongs to a village.")})
+
+
+class NoteTopic(models.TextChoices):
+    HISTORY = "history", bi("村史", "History")
+    CUSTOMS = "customs", bi("民俗", "Customs")
+    NOTABLE_PEOPLE = "notable_people", bi("知名人物", "Notable people")
+    PAST_WORK = "past_work", bi("以往工作", "Past work")
+
+
+class VillageNote(models.Model):
+    """What a new team should know about the village beyond the figures."""
+
+    village = models.ForeignKey(
+        Area,
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        related_name="notes",
+        limit_choices_to={"level": Level.VILLAGE},
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=NoteTopic.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    area_code = models.CharField(max_length=12, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("village note")
+        verbose_name_plural = _("village notes")
+        ordering = ["area_code", "topic", "title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.village.code
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.village_id and self.village.level != Level.VILLAGE:
+            raise ValidationError({"village": _("A note belongs to a village.")})

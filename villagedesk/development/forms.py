@@ -1,0 +1,35 @@
+from django import forms
+
+from villagedesk.development.models import Consultation, SupportRequest
+
+
+class ConsultationForm(forms.ModelForm):
+    class Meta:
+        model = Consultation
+        fields = ["village", "held_on", "contact", "organisation", "asked", "promised"]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "asked": forms.Textarea(attrs={"rows": 3}),
+            "promised": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, villages, contacts, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["contact"].queryset = contacts
+        self.fields["organisation"].queryset = organisations
+
+
+class RequestForm(forms.ModelForm):
+    class Meta:
+        model = SupportRequest
+        fields = ["village", "title", "kind", "body", "amount", "asked_on", "status", "outcome"]
+        widgets = {
+            "asked_on": forms.DateInput(attrs={"type": "date"}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, villages, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["body"].queryset = organisations

@@ -1,0 +1,31 @@
+"""Scoped reads of outside help: a village's consultations and requests are its team's own."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from villagedesk.accounts.models import User
+from villagedesk.development.models import Consultation, SupportRequest
+
+
+def consultation_list(*, user: User, village: str = "") -> QuerySet[Consultation]:
+    """Consultations of the villages in the user's areas, newest first."""
+    consultations = Consultation.objects.within(user.area_prefixes())
+    if village:
+        consultations = consultations.filter(area_code=village)
+    return consultations.select_related("village", "contact", "organisation")
+
+
+def request_list(*, user: User, village: str = "") -> QuerySet[SupportRequest]:
+    """Requests for support of the villages in the user's areas, newest first."""
+    requests = SupportRequest.objects.within(user.area_prefixes())
+    if village:
+        requests = requests.filter(area_code=village)
+    return requests.select_related("village", "body")
+
+
+def request_get(*, user: User, pk: int) -> SupportRequest:
+    """One request of a village in the user's areas; 404 outside them."""
+    request = request_list(user=user).filter(pk=pk).first()
+    if request is None:
+        raise Http404
+    return request

@@ -1,0 +1,99 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from villagedesk.development import selectors, services
+from villagedesk.development.forms import ConsultationForm, RequestForm
+from villagedesk.development.models import Consultation, SupportRequest
+from villagedesk.directory import selectors as directory
+from villagedesk.directory.models import ContactKind
+from villagedesk.directory.views import form_with_service_errors
+from villagedesk.registry.selectors import village_list
+from villagedesk.registry.services import may_edit
+
+
+@login_required
+def help_list(request):
+    village = request.GET.get("village", "")
+    villages = village_list(user=request.user)
+    context = {
+        "villages": villages,
+        "village": village,
+        "consultations": selectors.consultation_list(user=request.user, village=village),
+        "requests": selectors.request_list(user=request.user, village=village),
+        "natives": directory.contact_list(
+            user=request.user, filters=directory.ContactFilters(kind=ContactKind.NATIVE)
+        ),
+        "may_add": any(may_edit(request.user, v.code) for v in villages),
+    }
+    return render(request, "development/help_list.html", context)
+
+
+def editable_villages(user):
+    return [v.pk for v in village_list(user=user) if may_edit(user, v.code)]
+
+
+@login_required
+def consultation_create(request):
+    villages = village_list(user=request.user).filter(pk__in=editable_villages(request.user))
+    form = ConsultationForm(
+        request.POST or None,
+        instance=Consultation(),
+        villages=villages,
+        contacts=directory.contact_list(user=request.user),
+        organisations=directory.organisation_list(user=request.user),
+        initial={"village": villages.first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.consultation_record(by=request.user, consultation=form.instance)
+        except ValidationError as error:
+            form_with_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("development:help-list")
+    return render(request, "directory/form_page.html", page(form, _("Record a consultation")))
+
+
+def request_form(request, support: SupportRequest, *, create: bool):
+    villages = village_list(user=request.user).filter(pk__in=editable_villages(request.user))
+    form = RequestForm(
+        request.POST or None,
+        instance=support,
+        villages=villages,
+        organisations=directory.organisation_list(user=request.user),
+        initial={"village": villages.first()} if create else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_save(by=request.user, request=form.instance)
+        except ValidationError as error:
+            form_with_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("development:help-list")
+    heading = _("Request for support") if create else support.title
+    return render(request, "directory/form_page.html", page(form, heading))
+
+
+def page(form, heading) -> dict:
+    return {
+        "form": form,
+        "heading": heading,
+        "back": reverse("development:help-list"),
+        "back_label": _("Outside help"),
+    }
+
+
+@login_required
+def request_create(request):
+    return request_form(request, SupportRequest(), create=True)
+
+
+@login_required
+def request_edit(request, pk):
+    support = selectors.request_get(user=request.user, pk=pk)
+    return request_form(request, support, create=False)

@@ -1,0 +1,94 @@
+"""The directory as a spreadsheet and as vCards for a phone's address book."""
+
+import io
+
+import xlsxwriter
+from django.utils.translation import gettext as _
+
+from villagedesk.directory.models import Contact
+from villagedesk.registry.identity import mask_phone
+
+
+def import_columns() -> list[str]:
+    """Column headings the import reads, in the order the template gives them."""
+    return [
+        _("Name"),
+        _("Organisation"),
+        _("Title"),
+        _("Phone"),
+        _("WeChat id"),
+        _("Office"),
+        _("Tags"),
+        _("Notes"),
+    ]
+
+
+def contacts_xlsx(*, contacts, show_phones: bool) -> bytes:
+    """One row per contact, headed like the import template plus the kind and term."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet(_("Contacts"))
+    bold = workbook.add_format({"bold": True})
+    headings = import_columns() + [_("Kind"), _("Term from"), _("Term to")]
+    sheet.write_row(0, 0, headings, bold)
+    for row, contact in enumerate(contacts, start=1):
+        sheet.write_row(
+            row,
+            0,
+            [
+                contact.name,
+                contact.organisation.name if contact.organisation_id else "",
+                contact.role_label,
+                contact.phone if show_phones else mask_phone(contact.phone),
+                contact.wechat,
+                contact.office,
+                contact.tags,
+                contact.notes,
+                contact.get_kind_display(),
+                contact.term_start.isoformat() if contact.term_start else "",
+                contact.term_end.isoformat() if contact.term_end else "",
+            ],
+        )
+    sheet.set_column(0, 0, 12)
+    sheet.set_column(1, 2, 24)
+    sheet.set_column(3, 4, 16)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def import_template() -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet(_("Contacts"))
+    sheet.write_row(0, 0, import_columns(), workbook.add_format({"bold": True}))
+    workbook.close()
+    return buffer.getvalue()
+
+
+def vcard_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
+
+
+def contact_vcard(contact: Contact, *, show_phones: bool) -> str:
+    """A vCard 3.0, which both Android and iOS address books import."""
+    lines = [
+        "BEGIN:VCARD",
+        "VERSION:3.0",
+        f"FN:{vcard_escape(contact.name)}",
+        f"N:{vcard_escape(contact.name)};;;;",
+    ]
+    if contact.organisation_id:
+        lines.append(f"ORG:{vcard_escape(contact.organisation.name)}")
+    if contact.role_label:
+        lines.append(f"TITLE:{vcard_escape(contact.role_label)}")
+    if contact.phone and show_phones:
+        lines.append(f"TEL;TYPE=CELL:{contact.phone}")
+    note = "\n".join(filter(None, [contact.wechat and f"WeChat: {contact.wechat}", contact.notes]))
+    if note:
+        lines.append(f"NOTE:{vcard_escape(note)}")
+    lines.append("END:VCARD")
+    return "\r\n".join(lines) + "\r\n"
+
+
+def contacts_vcard(*, contacts, show_phones: bool) -> str:
+    return "".join(contact_vcard(c, show_phones=show_phones) for c in contacts)

@@ -1,0 +1,129 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from villagedesk.areas.models import NoteTopic, PointOfInterest, VillageNote
+from villagedesk.directory.models import (
+    Contact,
+    ContactKind,
+    Link,
+    Organisation,
+    Position,
+)
+
+
+class ContactFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Name, pinyin, initials, organisation or phone")}
+        ),
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All"))] + ContactKind.choices
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), required=False, queryset=Organisation.objects.none()
+    )
+    tag = forms.CharField(label=_("Tag"), required=False)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "level", "parent", "area", "private", "address", "phone", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, areas, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.fields["parent"].queryset = organisations
+
+
+class PositionForm(forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = ["title", "duties", "is_contact_point"]
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "kind",
+            "organisation",
+            "position",
+            "title",
+            "phone",
+            "wechat",
+            "office",
+            "term_start",
+            "term_end",
+            "lives_in",
+            "occupation",
+            "help_given",
+            "tags",
+            "area",
+            "private",
+            "notes",
+        ]
+        widgets = {
+            "term_start": forms.DateInput(attrs={"type": "date"}),
+            "term_end": forms.DateInput(attrs={"type": "date"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
+            "help_given": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, areas, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+        self.fields["organisation"].queryset = organisations
+        self.fields["position"].queryset = Position.objects.filter(
+            organisation__in=organisations
+        ).select_related("organisation")
+
+
+class LinkForm(forms.ModelForm):
+    class Meta:
+        model = Link
+        fields = ["target", "kind", "notes"]
+
+    def __init__(self, *args, contacts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = contacts
+        self.fields["target"].label = _("Linked to")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (.xlsx)"))
+    area = forms.ModelChoiceField(label=_("Kept by"), queryset=None)
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas
+
+
+class PointForm(forms.ModelForm):
+    class Meta:
+        model = PointOfInterest
+        fields = ["category", "name", "latitude", "longitude", "photo", "notes"]
+        widgets = {
+            "latitude": forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
+            "longitude": forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class NoteForm(forms.ModelForm):
+    topic = forms.ChoiceField(label=_("Topic"), choices=NoteTopic.choices)
+
+    class Meta:
+        model = VillageNote
+        fields = ["topic", "title", "body"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 8})}

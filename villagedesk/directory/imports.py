@@ -1,0 +1,112 @@
+"""Contacts from a spreadsheet: every row checked, then all saved or none.
+
+A list from a township office often has a few bad phone numbers; the user gets every bad row
+with its reason at once, fixes the sheet and uploads it again, and no half of it lingers.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from python_calamine import CalamineWorkbook
+
+from villagedesk.accounts.models import User
+from villagedesk.areas.models import Area
+from villagedesk.directory.exports import import_columns
+from villagedesk.directory.models import Contact
+from villagedesk.directory.services import checked_phone, require_keep
+
+MAX_ROWS = 2000
+
+
+@dataclass
+class RowError:
+    row: int
+    name: str
+    messages: list[str]
+
+
+@dataclass
+class ImportReport:
+    saved: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # phone numbers typed as numbers come back as floats
+    return str(value or "").strip()
+
+
+def read_rows(upload) -> list[list[str]]:
+    try:
+        sheet = CalamineWorkbook.from_filelike(upload).get_sheet_by_index(0)
+        rows = sheet.to_python(skip_empty_area=True)
+    except Exception as error:  # noqa: BLE001 - calamine raises many kinds for a bad file
+        raise ValidationError(_("This file is not an .xlsx spreadsheet.")) from error
+    return [[cell_text(v) for v in row] for row in rows]
+
+
+def contacts_import(*, by: User, area: Area, upload, organisations) -> ImportReport:
+    """Check every row; save all of them in one transaction only if none has an error."""
+    require_keep(by, area.code)
+    report = ImportReport()
+    try:
+        rows = read_rows(upload)
+    except ValidationError as error:
+        report.errors.append(RowError(row=0, name="", messages=error.messages))
+        return report
+    columns = import_columns()
+    if not rows or [h.strip() for h in rows[0][: len(columns)]] != columns:
+        report.errors.append(
+            RowError(
+                row=1,
+                name="",
+                messages=[_("The first row must be the headings: %s") % "、".join(columns)],
+            )
+        )
+        return report
+    if len(rows) - 1 > MAX_ROWS:
+        report.errors.append(
+            RowError(row=0, name="", messages=[_("At most %d rows at a time.") % MAX_ROWS])
+        )
+        return report
+    by_name = {o.name: o for o in organisations}
+    contacts = []
+    for number, row in enumerate(rows[1:], start=2):
+        values = dict(zip(columns, row + [""] * len(columns), strict=False))
+        if not any(values.values()):
+            continue
+        name, org_name = values[_("Name")], values[_("Organisation")]
+        contact = Contact(
+            area=area,
+            name=name,
+            title=values[_("Title")],
+            phone=values[_("Phone")],
+            wechat=values[_("WeChat id")],
+            office=values[_("Office")],
+            tags=values[_("Tags")],
+            notes=values[_("Notes")],
+        )
+        problems = []
+        if org_name:
+            if org_name in by_name:
+                contact.organisation = by_name[org_name]
+            else:
+                problems.append(_("No organisation named %s in the directory.") % org_name)
+        try:
+            checked_phone(contact)
+            contact.full_clean()
+        except ValidationError as error:
+            problems.extend(error.messages)
+        if problems:
+            report.errors.append(RowError(row=number, name=name, messages=problems))
+        contacts.append(contact)
+    if report.errors:
+        return report
+    with transaction.atomic():
+        for contact in contacts:
+            contact.save()
+    report.saved = len(contacts)
+    return report

@@ -1,0 +1,153 @@
+"""The village profile's population figures, computed from the registry on every view.
+
+Nothing here is stored: a figure typed once goes stale, a figure counted from the household
+registry is as current as the registry. Each figure is one aggregate query.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+
+from villagedesk.registry.codes import (
+    WORKING_LABOUR,
+    DisabilityCategory,
+    HouseholdStatus,
+    Labour,
+    MigrantWork,
+    Sex,
+)
+from villagedesk.registry.models import Household, Person
+
+AGE_BAND_WIDTH = 10
+OLDEST_BAND = 80  # 80 and over in one band
+
+
+@dataclass(frozen=True)
+class AgeBand:
+    label: str
+    male: int
+    female: int
+
+
+@dataclass
+class Figures:
+    households: int = 0
+    persons: int = 0
+    age_pyramid: list[AgeBand] = field(default_factory=list)
+    labour_force: int = 0
+    labour: list[tuple[str, int]] = field(default_factory=list)
+    migrant_workers: int = 0
+    migrants_by_place: list[tuple[str, int]] = field(default_factory=list)
+    surnames: list[tuple[str, int]] = field(default_factory=list)
+    disabled: int = 0
+    disabled_by_category: list[tuple[str, int]] = field(default_factory=list)
+    households_by_status: list[tuple[str, int]] = field(default_factory=list)
+    poor_persons: int = 0
+
+    @property
+    def rural_population(self) -> int:
+        """Everyone in the village's household registry."""
+        return self.persons
+
+    @property
+    def poverty_incidence(self) -> Decimal | None:
+        """Registered poor persons per hundred of the rural population, to one decimal."""
+        if not self.rural_population:
+            return None
+        share = Decimal(self.poor_persons * 100) / Decimal(self.rural_population)
+        return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without it
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_bands(today: datetime.date) -> list[tuple[str, Q]]:
+    """Ten-year bands as filters on the birth date: age >= low means born on or before
+    today minus low years; age < high means born after today minus high years."""
+    bands = []
+    for low in range(0, OLDEST_BAND, AGE_BAND_WIDTH):
+        high = low + AGE_BAND_WIDTH
+        condition = Q(birth_date__lte=years_before(today, low)) & Q(
+            birth_date__gt=years_before(today, high)
+        )
+        bands.append((f"{low}–{high - 1}", condition))
+    bands.append((f"{OLDEST_BAND}+", Q(birth_date__lte=years_before(today, OLDEST_BAND))))
+    return bands
+
+
+def counted(rows, key: str, choices) -> list[tuple[str, int]]:
+    """Counts per code in the order of the code list, with labels, zeros left out."""
+    by_code = {row[key]: row["n"] for row in rows}
+    return [
+        (str(choice.label), by_code[choice.value])
+        for choice in choices
+        if by_code.get(choice.value)
+    ]
+
+
+def village_figures(*, prefix: str, today: datetime.date, surnames: int = 10) -> Figures:
+    """All population figures of the area with this prefix (a village, or anything above)."""
+    households = Household.objects.within([prefix])
+    persons = Person.objects.within([prefix])
+
+    bands = age_bands(today)
+    pyramid_counts = persons.aggregate(
+        total=Count("id"),
+        labour_force=Count("id", filter=Q(labour__in=WORKING_LABOUR)),
+        migrant_workers=Count("id", filter=~Q(migrant_work="")),
+        disabled=Count("id", filter=~Q(disability_category="")),
+        poor_persons=Count("id", filter=Q(household__status=HouseholdStatus.POOR)),
+        **{
+            f"b{i}_{sex}": Count("id", filter=condition & Q(sex=sex))
+            for i, (_label, condition) in enumerate(bands)
+            for sex in (Sex.MALE, Sex.FEMALE)
+        },
+    )
+    surname_rows = (
+        persons.annotate(surname=Substr("name", 1, 1))
+        .values("surname")
+        .annotate(n=Count("id"))
+        .order_by("-n", "surname")[:surnames]
+    )
+    return Figures(
+        households=households.count(),
+        persons=pyramid_counts["total"],
+        age_pyramid=[
+            AgeBand(
+                label=label,
+                male=pyramid_counts[f"b{i}_{Sex.MALE}"],
+                female=pyramid_counts[f"b{i}_{Sex.FEMALE}"],
+            )
+            for i, (label, _condition) in enumerate(bands)
+        ],
+        labour_force=pyramid_counts["labour_force"],
+        labour=counted(
+            persons.exclude(labour="").values("labour").annotate(n=Count("id")), "labour", Labour
+        ),
+        migrant_workers=pyramid_counts["migrant_workers"],
+        migrants_by_place=counted(
+            persons.exclude(migrant_work="").values("migrant_work").annotate(n=Count("id")),
+            "migrant_work",
+            MigrantWork,
+        ),
+        surnames=[(row["surname"], row["n"]) for row in surname_rows],
+        disabled=pyramid_counts["disabled"],
+        disabled_by_category=counted(
+            persons.exclude(disability_category="")
+            .values("disability_category")
+            .annotate(n=Count("id")),
+            "disability_category",
+            DisabilityCategory,
+        ),
+        households_by_status=counted(
+            households.values("status").annotate(n=Count("id")), "status", HouseholdStatus
+        ),
+        poor_persons=pyramid_counts["poor_persons"],
+    )

@@ -1,0 +1,189 @@
+"""Scoped reads of the directory. Every function takes the user and sees only what they may."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from villagedesk.accounts.models import REVEALING_ROLES, User
+from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
+from villagedesk.directory import network
+from villagedesk.directory.models import Contact, Link, Organisation, Position
+from villagedesk.directory.search import contact_match, organisation_match
+
+
+@dataclass(frozen=True)
+class ContactFilters:
+    q: str = ""
+    kind: str = ""
+    organisation: int | None = None
+    tag: str = ""
+
+
+def keeping_area_list(*, user: User) -> QuerySet[Area]:
+    """Areas the user may keep entries for: their assigned areas and the villages below them."""
+    prefixes = user.assigned_prefixes()
+    return (
+        Area.objects.within(prefixes)
+        .filter(
+            Q(level=Level.VILLAGE) | Q(code__in=[a.area.code for a in user.current_assignments()])
+        )
+        .filter(level__gte=Level.COUNTY)
+        .order_by("code")
+    )
+
+
+def may_see_phones(*, user: User) -> bool:
+    """Phones are shown in full to those who may see personal numbers, masked to others."""
+    return bool(user.assigned_prefixes(REVEALING_ROLES))
+
+
+def organisation_list(*, user: User, q: str = "") -> QuerySet[Organisation]:
+    """Organisations the user sees, with the number of visible people in each."""
+    prefixes = user.area_prefixes()
+    organisations = Organisation.objects.visible_within(prefixes)
+    match = organisation_match(q)
+    if match is not None:
+        organisations = organisations.filter(match)
+    visible_people = Contact.objects.visible_within(prefixes).values("pk")
+    return organisations.select_related("area", "parent").annotate(
+        people=Count("contacts", filter=Q(contacts__in=visible_people))
+    )
+
+
+def organisation_get(*, user: User, pk: int) -> Organisation:
+    """One organisation the user sees, with its positions; 404 otherwise."""
+    organisation = (
+        Organisation.objects.visible_within(user.area_prefixes())
+        .select_related("area", "parent")
+        .filter(pk=pk)
+        .first()
+    )
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def position_list(*, organisation: Organisation) -> QuerySet[Position]:
+    return organisation.positions.all()
+
+
+def contact_list(*, user: User, filters: ContactFilters | None = None) -> QuerySet[Contact]:
+    """Contacts the user sees, filtered, with organisation and position joined."""
+    filters = filters or ContactFilters()
+    contacts = Contact.objects.visible_within(user.area_prefixes())
+    match = contact_match(filters.q)
+    if match is not None:
+        contacts = contacts.filter(match)
+    if filters.kind:
+        contacts = contacts.filter(kind=filters.kind)
+    if filters.organisation:
+        contacts = contacts.filter(organisation_id=filters.organisation)
+    if filters.tag:
+        contacts = contacts.filter(tags__contains=filters.tag)
+    return contacts.select_related("organisation", "position", "area")
+
+
+def contact_get(*, user: User, pk: int) -> Contact:
+    """One contact the user sees; 404 otherwise (a private entry of another area included)."""
+    contact = contact_list(user=user).filter(pk=pk).first()
+    if contact is None:
+        raise Http404
+    return contact
+
+
+def link_list(*, user: User, contact: Contact | None = None) -> QuerySet[Link]:
+    """Links whose two ends the user both sees, optionally those touching one contact."""
+    visible = Contact.objects.visible_within(user.area_prefixes()).values("pk")
+    links = Link.objects.filter(source__in=visible, target__in=visible)
+    if contact is not None:
+        links = links.filter(Q(source=contact) | Q(target=contact))
+    return links.select_related("source", "target")
+
+
+@dataclass(frozen=True)
+class NetworkFilters:
+    organisation: int | None = None
+    tag: str = ""
+    centre: int | None = None
+    distance: int = 2
+
+
+@dataclass(frozen=True)
+class NetworkView:
+    contacts: dict
+    edges: list
+    ranking: list
+
+
+def contact_network(*, user: User, filters: NetworkFilters | None = None) -> NetworkView:
+    """The visible network, cut down by organisation, tag or distance, with its key people.
+
+    Ranking is computed on the part shown, so that "whom to meet first" answers the question
+    asked. Three queries whatever the size.
+    """
+    filters = filters or NetworkFilters()
+    contacts = contact_list(
+        user=user, filters=ContactFilters(organisation=filters.organisation, tag=filters.tag)
+    )
+    if filters.centre:
+        # Distance is measured over the whole visible network, then cut.
+        contacts = contact_list(user=user)
+    by_id = {c.pk: c for c in contacts}
+    edges = [
+        (link.source_id, link.target_id)
+        for link in Link.objects.filter(source__in=by_id, target__in=by_id).only(
+            "source_id", "target_id"
+        )
+    ]
+    graph = network.build_graph(nodes=by_id, edges=edges)
+    if filters.centre:
+        graph = network.within_distance(graph, centre=filters.centre, distance=filters.distance)
+    return NetworkView(
+        contacts={pk: by_id[pk] for pk in graph.nodes},
+        edges=list(graph.edges),
+        ranking=network.key_nodes(graph),
+    )
+
+
+def profile_area_get(*, user: User, code: str) -> Area:
+    """An area in the user's scope whose profile may be shown; 404 otherwise."""
+    area = (
+        Area.objects.within(user.area_prefixes()).filter(code=code, level__gte=Level.COUNTY).first()
+    )
+    if area is None:
+        raise Http404
+    return area
+
+
+def profile_area_list(*, user: User) -> QuerySet[Area]:
+    """Villages whose profiles the user may open."""
+    return Area.objects.within(user.area_prefixes()).villages().order_by("code")
+
+
+def point_list(*, area: Area) -> QuerySet[PointOfInterest]:
+    """Points of interest in an area already fetched through profile_area_get."""
+    return PointOfInterest.objects.filter(area_code__startswith=area.prefix).select_related(
+        "village"
+    )
+
+
+def point_get(*, user: User, pk: int) -> PointOfInterest:
+    """One point in the user's areas; 404 outside them."""
+    point = PointOfInterest.objects.filter(pk=pk).select_related("village").first()
+    if point is None or not any(point.area_code.startswith(p) for p in user.area_prefixes()):
+        raise Http404
+    return point
+
+
+def note_list(*, area: Area) -> QuerySet[VillageNote]:
+    """Notes of the villages of an area already fetched through profile_area_get."""
+    return VillageNote.objects.filter(area_code__startswith=area.prefix).select_related("village")
+
+
+def note_get(*, user: User, pk: int) -> VillageNote:
+    """One note of a village in the user's areas; 404 outside them."""
+    note = VillageNote.objects.filter(pk=pk).select_related("village").first()
+    if note is None or not any(note.area_code.startswith(p) for p in user.area_prefixes()):
+        raise Http404
+    return note

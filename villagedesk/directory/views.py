@@ -1,0 +1,479 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from villagedesk.areas.models import Level, PointOfInterest, VillageNote
+from villagedesk.directory import exports, imports, selectors, services
+from villagedesk.directory.forms import (
+    ContactFilterForm,
+    ContactForm,
+    ImportForm,
+    LinkForm,
+    NoteForm,
+    OrganisationForm,
+    PointForm,
+    PositionForm,
+)
+from villagedesk.directory.models import Contact, Link, Organisation, Position
+from villagedesk.directory.profile import village_figures
+from villagedesk.registry.identity import mask_phone
+from villagedesk.registry.services import may_edit
+
+
+def form_with_service_errors(form, error: ValidationError):
+    """Show a service's ValidationError on the form, field by field where it names fields."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def contact_filters(request) -> tuple[ContactFilterForm, selectors.ContactFilters]:
+    form = ContactFilterForm(
+        request.GET or None, organisations=selectors.organisation_list(user=request.user)
+    )
+    data = form.cleaned_data if form.is_valid() else {}
+    organisation = data.get("organisation")
+    return form, selectors.ContactFilters(
+        q=data.get("q") or "",
+        kind=data.get("kind") or "",
+        organisation=organisation.pk if organisation else None,
+        tag=data.get("tag") or "",
+    )
+
+
+@login_required
+def contact_list(request):
+    form, filters = contact_filters(request)
+    contacts = selectors.contact_list(user=request.user, filters=filters)
+    page = Paginator(contacts, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "organisations": selectors.organisation_list(user=request.user, q=filters.q)[:20]
+        if filters.q
+        else [],
+        "show_phones": selectors.may_see_phones(user=request.user),
+        "may_add": selectors.keeping_area_list(user=request.user).exists(),
+    }
+    template = "directory/contact_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@login_required
+def contact_detail(request, pk):
+    contact = selectors.contact_get(user=request.user, pk=pk)
+    may_keep = services.may_keep(request.user, contact.area_code)
+    link_form = LinkForm(contacts=selectors.contact_list(user=request.user).exclude(pk=contact.pk))
+    context = {
+        "contact": contact,
+        "phone": contact.phone
+        if selectors.may_see_phones(user=request.user)
+        else mask_phone(contact.phone),
+        "links": selectors.link_list(user=request.user, contact=contact),
+        "may_keep": may_keep,
+        "link_form": link_form,
+    }
+    return render(request, "directory/contact_detail.html", context)
+
+
+def contact_form(request, contact: Contact, *, create: bool):
+    areas = selectors.keeping_area_list(user=request.user)
+    form = ContactForm(
+        request.POST or None,
+        instance=contact,
+        areas=areas,
+        organisations=selectors.organisation_list(user=request.user),
+        initial={"area": areas.first()} if create else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contact = services.contact_save(by=request.user, contact=form.instance)
+        except ValidationError as error:
+            form_with_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(contact)
+    context = {
+        "form": form,
+        "heading": _("Add person") if create else _("Edit %s") % contact.name,
+        "back": reverse("directory:contact-list") if create else contact.get_absolute_url(),
+        "back_label": _("Directory"),
+    }
+    return render(request, "directory/form_page.html", context)
+
+
+@login_required
+def contact_create(request):
+    return contact_form(request, Contact(), create=True)
+
+
+@login_required
+def contact_edit(request, pk):
+    contact = selectors.contact_get(user=request.user, pk=pk)
+    if not services.may_keep(request.user, contact.area_code):
+        raise PermissionDenied
+    return contact_form(request, contact, create=False)
+
+
+@login_required
+@require_POST
+def link_create(request, pk):
+    contact = selectors.contact_get(user=request.user, pk=pk)
+    form = LinkForm(
+        request.POST,
+        instance=Link(source=contact),
+        contacts=selectors.contact_list(user=request.user),
+    )
+    if form.is_valid():
+        try:
+            services.link_create(by=request.user, link=form.instance)
+        except ValidationError as error:
+            form_with_service_errors(form, error)
+    if form.errors:
+        context = {
+            "contact": contact,
+            "phone": mask_phone(contact.phone),
+            "links": selectors.link_list(user=request.user, contact=contact),
+            "may_keep": services.may_keep(request.user, contact.area_code),
+            "link_form": form,
+        }
+        return render(request, "directory/contact_detail.html", context)
+    messages.success(request, _("Link added."))
+    return redirect(contact)
+
+
+@login_required
+@require_POST
+def link_delete(request, pk):
+    link = selectors.link_list(user=request.user).filter(pk=pk).first()
+    if link is None:
+        raise Http404
+    services.link_delete(by=request.user, link=link)
+    messages.success(request, _("Link removed."))
+    return redirect(link.source)
+
+
+@login_required
+def organisation_list(request):
+    q = request.GET.get("q", "")
+    organisations = selectors.organisation_list(user=request.user, q=q)
+    context = {
+        "organisations": organisations,
+        "q": q,
+        "may_add": selectors.keeping_area_list(user=request.user).exists(),
+    }
+    return render(request, "directory/organisation_list.html", context)
+
+
+@login_required
+def organisation_detail(request, pk):
+    organisation = selectors.organisation_get(user=request.user, pk=pk)
+    context = {
+        "organisation": organisation,
+        "positions": selectors.position_list(organisation=organisation),
+        "people": selectors.contact_list(
+            user=request.user, filters=selectors.ContactFilters(organisation=organisation.pk)
+        ),
+        "may_keep": services.may_keep(request.user, organisation.area_code),
+        "position_form": PositionForm(),
+        "show_phones": selectors.may_see_phones(user=request.user),
+    }
+    return render(request, "directory/organisation_detail.html", context)
+
+
+def organisation_form(request, organisation: Organisation, *, create: bool):
+    areas = selectors.keeping_area_list(user=request.user)
+    form = OrganisationForm(
+        request.POST or None,
+        instance=organisation,
+        areas=areas,
+        organisations=selectors.organisation_list(user=request.user),
+        initial={"area": areas.first(), "level": Level.VILLAGE} if create else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_save(by=request.user, organisation=form.instance)
+        except ValidationError as error:
+            form_with_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(organisation)
+    context = {
+        "form": form,
+        "heading": _("Add organisation") if create else _("Edit %s") % organisation.name,
+        "back": reverse("directory:organisation-list")
+        if create
+        else organisation.get_absolute_url(),
+        "back_label": _("Organisations"),
+    }
+    return render(request, "directory/form_page.html", context)
+
+
+@login_required
+def organisation_create(request):
+    return organisation_form(request, Organisation(), create=True)
+
+
+@login_required
+def organisation_edit(request, pk):
+    organisation = selectors.organisation_get(user=request.user, pk=pk)
+    if not services.may_keep(request.user, organisation.area_code):
+        raise PermissionDenied
+    return organisation_form(request, organisation, create=False)
+
+
+@login_required
+@require_POST
+def position_create(request, pk):
+    organisation = selectors.organisation_get(user=request.user, pk=pk)
+    form = PositionForm(request.POST, instance=Position(organisation=organisation))
+    if form.is_valid():
+        try:
+            services.position_save(by=request.user, position=form.instance)
+        except ValidationError as error:
+            form_with_service_errors(form, error)
+    if form.errors:
+        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+    else:
+        messages.success(request, _("Position added."))
+    return redirect(organisation)
+
+
+def network_filters(request) -> selectors.NetworkFilters:
+    def number(name):
+        value = request.GET.get(name, "")
+        return int(value) if value.isdigit() else None
+
+    return selectors.NetworkFilters(
+        organisation=number("organisation"),
+        tag=request.GET.get("tag", "").strip(),
+        centre=number("centre"),
+        distance=min(number("distance") or 2, 4),
+    )
+
+
+@login_required
+def network(request):
+    filters = network_filters(request)
+    view = selectors.contact_network(user=request.user, filters=filters)
+    ranking = [(view.contacts[r.node], r) for r in view.ranking]
+    chart = {
+        "nodes": [
+            {
+                "id": str(r.node),
+                "name": view.contacts[r.node].name,
+                "value": round(r.betweenness, 4),
+                "symbolSize": 8 + min(r.degree, 12) * 2,
+                "category": view.contacts[r.node].organisation.name
+                if view.contacts[r.node].organisation_id
+                else "",
+            }
+            for r in view.ranking
+        ],
+        "links": [{"source": str(a), "target": str(b)} for a, b in view.edges],
+    }
+    context = {
+        "filters": filters,
+        "organisations": selectors.organisation_list(user=request.user),
+        "everyone": selectors.contact_list(user=request.user).values("pk", "name"),
+        "ranking": ranking[:30],
+        "count": len(ranking),
+        "edges": len(view.edges),
+        "chart": chart,
+    }
+    return render(request, "directory/network.html", context)
+
+
+@login_required
+def contact_export(request, fmt):
+    _form, filters = contact_filters(request)
+    contacts = selectors.contact_list(user=request.user, filters=filters)
+    show_phones = selectors.may_see_phones(user=request.user)
+    stamp = timezone.localdate().isoformat()
+    if fmt == "xlsx":
+        data = exports.contacts_xlsx(contacts=contacts, show_phones=show_phones)
+        response = HttpResponse(
+            data,
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="contacts-{stamp}.xlsx"'
+        return response
+    text = exports.contacts_vcard(contacts=contacts, show_phones=show_phones)
+    response = HttpResponse(text, content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="contacts-{stamp}.vcf"'
+    return response
+
+
+@login_required
+def contact_import(request):
+    areas = selectors.keeping_area_list(user=request.user)
+    form = ImportForm(request.POST or None, request.FILES or None, areas=areas)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = imports.contacts_import(
+            by=request.user,
+            area=form.cleaned_data["area"],
+            upload=form.cleaned_data["file"],
+            organisations=selectors.organisation_list(user=request.user),
+        )
+        if report.saved:
+            messages.success(request, _("%(n)d contacts imported.") % {"n": report.saved})
+            return redirect("directory:contact-list")
+    return render(request, "directory/contact_import.html", {"form": form, "report": report})
+
+
+@login_required
+def contact_import_template(request):
+    response = HttpResponse(
+        exports.import_template(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="contacts-template.xlsx"'
+    return response
+
+
+@login_required
+def profile_index(request):
+    villages = selectors.profile_area_list(user=request.user)
+    if villages.count() == 1:
+        return redirect("directory:profile", code=villages.first().code)
+    return render(request, "directory/profile_index.html", {"villages": villages})
+
+
+@login_required
+def profile(request, code):
+    area = selectors.profile_area_get(user=request.user, code=code)
+    figures = village_figures(prefix=area.prefix, today=timezone.localdate())
+    points = list(selectors.point_list(area=area))
+    charts = {
+        "pyramid": {
+            "bands": [b.label for b in figures.age_pyramid],
+            "male": [b.male for b in figures.age_pyramid],
+            "female": [b.female for b in figures.age_pyramid],
+        },
+        "labour": figures.labour,
+        "migrants": figures.migrants_by_place,
+        "surnames": figures.surnames,
+        "disabled": figures.disabled_by_category,
+        "status": figures.households_by_status,
+        "labels": {"male": _("Male"), "female": _("Female")},
+    }
+    context = {
+        "area": area,
+        "figures": figures,
+        "charts": charts,
+        "points": points,
+        "map": map_data(points),
+        "tile_url": settings.MAP_TILE_URL,
+        "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "notes": selectors.note_list(area=area),
+        "may_edit": area.level == Level.VILLAGE and may_edit(request.user, area.code),
+    }
+    return render(request, "directory/profile.html", context)
+
+
+def map_data(points: list[PointOfInterest]) -> list[dict]:
+    return [
+        {
+            "id": p.pk,
+            "name": p.name,
+            "category": p.get_category_display(),
+            "code": p.category,
+            "lat": float(p.latitude),
+            "lng": float(p.longitude),
+        }
+        for p in points
+    ]
+
+
+def point_form(request, point: PointOfInterest, *, village_code: str):
+    form = PointForm(request.POST or None, request.FILES or None, instance=point)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.point_save(by=request.user, point=form.instance)
+        except ValidationError as error:
+            form_with_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("directory:profile", args=[village_code]) + "#map")
+    context = {
+        "form": form,
+        "heading": _("Point of interest"),
+        "back": reverse("directory:profile", args=[village_code]) + "#map",
+        "back_label": _("Village profile"),
+    }
+    return render(request, "directory/form_page.html", context)
+
+
+@login_required
+def point_create(request, code):
+    area = selectors.profile_area_get(user=request.user, code=code)
+    if area.level != Level.VILLAGE or not may_edit(request.user, area.code):
+        raise PermissionDenied
+    return point_form(request, PointOfInterest(village=area), village_code=code)
+
+
+@login_required
+def point_edit(request, pk):
+    point = selectors.point_get(user=request.user, pk=pk)
+    if not may_edit(request.user, point.area_code):
+        raise PermissionDenied
+    return point_form(request, point, village_code=point.area_code)
+
+
+@login_required
+def point_photo(request, pk):
+    point = selectors.point_get(user=request.user, pk=pk)
+    if not point.photo:
+        raise Http404
+    return FileResponse(point.photo.open("rb"))
+
+
+def note_form(request, note: VillageNote, *, village_code: str):
+    form = NoteForm(request.POST or None, instance=note)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.note_save(by=request.user, note=form.instance)
+        except ValidationError as error:
+            form_with_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(reverse("directory:profile", args=[village_code]) + "#notes")
+    context = {
+        "form": form,
+        "heading": _("Village note"),
+        "back": reverse("directory:profile", args=[village_code]) + "#notes",
+        "back_label": _("Village profile"),
+    }
+    return render(request, "directory/form_page.html", context)
+
+
+@login_required
+def note_create(request, code):
+    area = selectors.profile_area_get(user=request.user, code=code)
+    if area.level != Level.VILLAGE or not may_edit(request.user, area.code):
+        raise PermissionDenied
+    return note_form(request, VillageNote(village=area), village_code=code)
+
+
+@login_required
+def note_edit(request, pk):
+    note = selectors.note_get(user=request.user, pk=pk)
+    if not may_edit(request.user, note.area_code):
+        raise PermissionDenied
+    return note_form(request, note, village_code=note.area_code)
