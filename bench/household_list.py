@@ -18,6 +18,7 @@ CACHE = Path(os.environ.get("BENCH_CACHE", "/tmp/villagedesk-bench-100k"))
 HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "100000"))
 
 os.environ["VAR_DIR"] = str(CACHE)
+os.environ["DEBUG"] = "true"  # plain static storage: no collectstatic manifest needed
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "villagedesk.settings")
 if os.environ.get("BENCH_DATABASE_URL"):
     os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]

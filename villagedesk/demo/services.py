@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from villagedesk.accounts.models import Assignment, Role, User
@@ -154,6 +154,10 @@ def demo_county_create(
                 f"{plan.households:,} households, {village_persons:,} persons"
             )
         demo_logins_create(county=county, villages=village_areas, today=today)
+    # Fresh planner statistics: after a bulk load the planner would otherwise guess the tables
+    # are nearly empty and pick nested loops over a county's worth of rows.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return DemoSummary(
         county=county,
         townships=len(townships),
