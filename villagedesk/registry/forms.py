@@ -40,6 +40,8 @@ class HouseholdFilterForm(forms.Form):
         self.fields["village"].choices = [("", _("All villages"))] + [
             (v.code, v.display_name) for v in villages
         ]
+        # A new village reloads the page, so that the groups offered are that village's.
+        self.fields["village"].widget.attrs["onchange"] = "this.form.submit()"
         self.fields["group"].choices = [("", _("All groups"))] + [
             (g.pk, f"{g.village.display_name} · {g.name}") for g in groups
         ]

@@ -24,12 +24,15 @@ def form_with_service_errors(form, error: ValidationError):
 
 @login_required
 def household_list(request):
-    villages = selectors.village_list(user=request.user)
-    form = HouseholdFilterForm(
-        request.GET or None,
-        villages=villages,
-        groups=selectors.group_list(user=request.user, village_code=request.GET.get("village", "")),
+    villages = list(selectors.village_list(user=request.user))
+    village_code = request.GET.get("village", "")
+    # Groups are offered for one village at a time: a county has over a thousand of them.
+    groups = (
+        selectors.group_list(user=request.user, village_code=village_code or villages[0].code)
+        if village_code or len(villages) == 1
+        else []
     )
+    form = HouseholdFilterForm(request.GET or None, villages=villages, groups=groups)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.HouseholdFilters(
         village=data.get("village") or "",

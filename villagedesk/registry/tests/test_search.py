@@ -73,3 +73,26 @@ def test_list_page_uses_a_fixed_number_of_queries(
         with django_assert_max_num_queries(10):
             response = client.get(reverse("registry:household-list"), {"size": size})
         assert response.status_code == 200
+
+
+def test_group_and_status_filters(client, cadre_a, village_a):
+    from villagedesk.areas.models import VillageGroup
+
+    second = VillageGroup.objects.create(village=village_a, number=2, name="二组")
+    in_first = HouseholdFactory(village=village_a, group=village_a.groups.get(number=1))
+    PersonFactory(household=in_first, name="甲一")
+    in_second = HouseholdFactory(village=village_a, group=second, status="exited")
+    PersonFactory(household=in_second, name="乙二")
+    client.force_login(cadre_a)
+    url = reverse("registry:household-list")
+    page = client.get(url, {"group": second.pk}).content.decode()
+    assert "乙二" in page and "甲一" not in page
+    page = client.get(url, {"status": "exited"}).content.decode()
+    assert "乙二" in page and "甲一" not in page
+
+
+def test_groups_are_offered_once_a_village_is_chosen(client, county_supervisor, village_a):
+    client.force_login(county_supervisor)
+    url = reverse("registry:household-list")
+    assert "一组" not in client.get(url).content.decode()
+    assert "一组" in client.get(url, {"village": village_a.code}).content.decode()
