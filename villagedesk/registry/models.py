@@ -286,3 +286,77 @@ class RevealLog(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.person} · {self.field}"
+
+
+class ImportMapping(models.Model):
+    """A correction of the column mapping, saved under a name to reuse with the next ledger."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    columns = models.JSONField(default=dict)  # folded header → field name ("" to ignore)
+
+    class Meta:
+        verbose_name = _("import mapping")
+        verbose_name_plural = _("import mappings")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="import_mapping_name_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ImportJob(models.Model):
+    """One upload of a ledger: checked first, then loaded in the background with progress."""
+
+    class Status(models.TextChoices):
+        CHECKED = "checked", _("checked")
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        REJECTED = "rejected", _("rejected")
+        CANCELLED = "cancelled", _("cancelled")
+        FAILED = "failed", _("failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=255)
+    columns = models.JSONField(default=dict)  # folded header → field name, as confirmed
+    partial = models.BooleanField(_("load the valid rows only"), default=False)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CHECKED)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict)
+    issues = models.JSONField(default=list)
+    report = models.FileField(upload_to="imports/reports/%Y/%m/", blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {
+            self.Status.DONE,
+            self.Status.REJECTED,
+            self.Status.CANCELLED,
+            self.Status.FAILED,
+        }

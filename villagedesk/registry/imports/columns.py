@@ -1,0 +1,330 @@
+"""The fields an import understands and the headers cadres write for them.
+
+A header is matched after folding (full-width to half-width, blanks removed, lower case), so
+"身份证号码", "身份证 号码" and "ID number" all find the identity number.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from villagedesk.core.codelists import fold
+from villagedesk.registry import codes
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: object
+    kind: str  # text, code, date, bool, int, id_number, phone
+    table: str  # household or person
+    synonyms: tuple[str, ...] = ()
+    choices: type | None = None
+    max_length: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+HOUSEHOLD = "household"
+PERSON = "person"
+
+COLUMNS = [
+    Column(
+        "village",
+        _("village"),
+        "text",
+        HOUSEHOLD,
+        ("村", "行政村", "村名", "村代码", "村编码", "所在村", "village", "village code"),
+        max_length=100,
+    ),
+    Column(
+        "group",
+        _("village group"),
+        "text",
+        HOUSEHOLD,
+        ("组", "村民小组", "小组", "组别", "group", "village group"),
+        max_length=100,
+    ),
+    Column(
+        "number",
+        _("household number"),
+        "text",
+        HOUSEHOLD,
+        ("户编号", "户号", "家庭编号", "户码", "household number", "household no", "household"),
+        max_length=30,
+    ),
+    Column(
+        "address",
+        _("address"),
+        "text",
+        HOUSEHOLD,
+        ("住址", "地址", "家庭住址", "address"),
+        max_length=200,
+    ),
+    Column(
+        "household_phone",
+        _("household phone"),
+        "phone",
+        HOUSEHOLD,
+        ("联系电话", "户联系电话", "家庭电话", "household phone"),
+    ),
+    Column(
+        "status",
+        _("status"),
+        "code",
+        HOUSEHOLD,
+        ("户类型", "农户类型", "户状态", "status", "household status"),
+        codes.HouseholdStatus,
+    ),
+    Column(
+        "poverty_attribute",
+        _("poverty attribute"),
+        "code",
+        HOUSEHOLD,
+        ("贫困户属性", "脱贫户属性", "户属性", "poverty attribute"),
+        codes.PovertyAttribute,
+    ),
+    Column(
+        "identified_on",
+        _("date identified"),
+        "date",
+        HOUSEHOLD,
+        ("识别时间", "识别日期", "建档时间", "date identified"),
+    ),
+    Column(
+        "housing_safety",
+        _("housing safety"),
+        "code",
+        HOUSEHOLD,
+        ("住房安全", "住房是否安全", "housing safety"),
+        codes.Safety,
+    ),
+    Column(
+        "water_safety",
+        _("drinking-water safety"),
+        "code",
+        HOUSEHOLD,
+        ("饮水安全", "饮水是否安全", "drinking-water safety", "water safety"),
+        codes.Safety,
+    ),
+    Column(
+        "name", _("name"), "text", PERSON, ("姓名", "成员姓名", "户主姓名", "name"), max_length=50
+    ),
+    Column(
+        "id_number",
+        _("identity number"),
+        "id_number",
+        PERSON,
+        (
+            "身份证号码",
+            "身份证号",
+            "证件号码",
+            "公民身份号码",
+            "身份证件号码",
+            "identity number",
+            "id number",
+            "id",
+        ),
+    ),
+    Column("sex", _("sex"), "code", PERSON, ("性别", "sex", "gender"), codes.Sex),
+    Column(
+        "birth_date",
+        _("date of birth"),
+        "date",
+        PERSON,
+        ("出生日期", "出生年月", "生日", "date of birth", "birth date", "birthday"),
+    ),
+    Column(
+        "ethnicity",
+        _("ethnicity"),
+        "code",
+        PERSON,
+        ("民族", "ethnicity", "nationality"),
+        codes.Ethnicity,
+    ),
+    Column(
+        "relation",
+        _("relation to head"),
+        "code",
+        PERSON,
+        ("与户主关系", "家庭关系", "关系", "与户主的关系", "relation to head", "relation"),
+        codes.Relation,
+    ),
+    Column(
+        "political_status",
+        _("political status"),
+        "code",
+        PERSON,
+        ("政治面貌", "political status"),
+        codes.PoliticalStatus,
+    ),
+    Column(
+        "education",
+        _("education"),
+        "code",
+        PERSON,
+        ("文化程度", "学历", "education"),
+        codes.Education,
+    ),
+    Column(
+        "schooling",
+        _("schooling status"),
+        "code",
+        PERSON,
+        ("在校生状况", "在校生情况", "在校情况", "schooling status", "schooling"),
+        codes.Schooling,
+    ),
+    Column(
+        "chronic_illness",
+        _("long-term chronic illness"),
+        "bool",
+        PERSON,
+        ("长期慢性病", "慢性病", "long-term chronic illness", "chronic illness"),
+    ),
+    Column(
+        "serious_illness",
+        _("serious illness"),
+        "bool",
+        PERSON,
+        ("患有大病", "大病", "serious illness"),
+    ),
+    Column(
+        "disability_category",
+        _("disability"),
+        "code",
+        PERSON,
+        ("残疾类别", "残疾类型", "残疾", "disability", "disability category"),
+        codes.DisabilityCategory,
+    ),
+    Column(
+        "disability_grade",
+        _("disability grade"),
+        "code",
+        PERSON,
+        ("残疾等级", "残疾级别", "disability grade"),
+        codes.DisabilityGrade,
+    ),
+    Column(
+        "disability_certificate",
+        _("disability certificate number"),
+        "text",
+        PERSON,
+        ("残疾证号", "残疾证号码", "disability certificate number", "disability certificate"),
+        max_length=30,
+    ),
+    Column(
+        "labour",
+        _("labour ability"),
+        "code",
+        PERSON,
+        ("劳动技能", "劳动能力", "labour ability", "labour"),
+        codes.Labour,
+    ),
+    Column(
+        "migrant_work",
+        _("migrant work"),
+        "code",
+        PERSON,
+        ("务工情况", "务工地点", "外出务工情况", "migrant work", "workplace"),
+        codes.MigrantWork,
+    ),
+    Column(
+        "migrant_months",
+        _("months of migrant work"),
+        "int",
+        PERSON,
+        (
+            "务工时间",
+            "务工时间(月)",
+            "务工月数",
+            "外出务工时间",
+            "months of migrant work",
+            "migrant months",
+        ),
+        extra={"max": 12},
+    ),
+    Column(
+        "medical_insurance",
+        _("basic medical insurance"),
+        "bool",
+        PERSON,
+        (
+            "是否参加城乡居民基本医疗保险",
+            "基本医疗保险",
+            "城乡居民基本医疗保险",
+            "basic medical insurance",
+            "medical insurance",
+        ),
+    ),
+    Column(
+        "serious_illness_insurance",
+        _("serious-illness insurance"),
+        "bool",
+        PERSON,
+        ("是否参加大病保险", "大病保险", "serious-illness insurance"),
+    ),
+    Column(
+        "pension_insurance",
+        _("basic pension insurance"),
+        "bool",
+        PERSON,
+        (
+            "是否参加城乡居民基本养老保险",
+            "基本养老保险",
+            "城乡居民基本养老保险",
+            "basic pension insurance",
+            "pension insurance",
+        ),
+    ),
+    Column(
+        "phone",
+        _("phone"),
+        "phone",
+        PERSON,
+        ("手机号码", "手机号", "手机", "个人电话", "联系方式", "phone", "mobile"),
+    ),
+]
+
+BY_NAME = {column.name: column for column in COLUMNS}
+HOUSEHOLD_FIELDS = [c.name for c in COLUMNS if c.table == HOUSEHOLD]
+PERSON_FIELDS = [c.name for c in COLUMNS if c.table == PERSON]
+# The household's own fields, without the keys that place it.
+HOUSEHOLD_DATA = [
+    "address",
+    "household_phone",
+    "status",
+    "poverty_attribute",
+    "identified_on",
+    "housing_safety",
+    "water_safety",
+]
+PERSON_DATA = [name for name in PERSON_FIELDS]
+
+_HEADERS: dict[str, str] = {}
+for _column in COLUMNS:
+    for _synonym in (*_column.synonyms, _column.name):
+        _HEADERS.setdefault(fold(_synonym), _column.name)
+
+
+def header_field(header: str) -> str | None:
+    """The field a header names, or None when no field is known by it."""
+    key = fold(header).strip("*＊:：")
+    for ignorable in ("(必填)", "（必填）"):
+        key = key.replace(fold(ignorable), "")
+    return _HEADERS.get(key)
+
+
+def guess_mapping(headers: list[str]) -> dict[int, str]:
+    """Column position → field, each field taken by the first header that names it."""
+    mapping: dict[int, str] = {}
+    taken: set[str] = set()
+    for position, header in enumerate(headers):
+        name = header_field(header) if header else None
+        if name and name not in taken:
+            mapping[position] = name
+            taken.add(name)
+    return mapping
+
+
+def header_labels() -> dict[str, str]:
+    """The Chinese header each field is exported under (the official form's wording)."""
+    return {column.name: column.synonyms[0] for column in COLUMNS}

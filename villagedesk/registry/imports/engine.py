@@ -1,0 +1,379 @@
+"""The import engine: file in, summary and issues out, the database changed all-or-nothing.
+
+`run_import` is what the command and the background task call. It reads, normalises and
+validates the whole file before writing anything; with errors it writes nothing unless `partial`
+asks to load the valid households. Rows are matched to the registry by natural keys (village and
+household number; identity number, or household and name for a person without one), so a
+re-import changes only what changed, with a history row for each update.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from django.db import transaction
+
+from villagedesk.accounts.models import User
+from villagedesk.areas.models import Area, Level, VillageGroup
+from villagedesk.core.codelists import fold
+from villagedesk.registry.imports import validating, writing
+from villagedesk.registry.imports.columns import (
+    BY_NAME,
+    HOUSEHOLD_DATA,
+    HOUSEHOLD_FIELDS,
+    PERSON_DATA,
+)
+from villagedesk.registry.imports.normalising import normalise_sheet
+from villagedesk.registry.imports.reading import ReadError, Sheet, read_ledger
+from villagedesk.registry.models import Household, Person
+
+KEY_FIELDS = ["village", "group", "number"]
+
+
+class ImportCancelled(Exception):
+    """The user cancelled the import; nothing was written."""
+
+
+@dataclass
+class ImportResult:
+    sheets: list[Sheet]
+    issues: pl.DataFrame
+    counts: dict = field(default_factory=dict)
+    loaded: bool = False
+    dry_run: bool = False
+
+    @property
+    def errors(self) -> pl.DataFrame:
+        return self.issues.filter(pl.col("level") == validating.ERROR)
+
+    @property
+    def warnings(self) -> pl.DataFrame:
+        return self.issues.filter(pl.col("level") == validating.WARNING)
+
+
+def household_key(village_id: pl.Expr, number: pl.Expr) -> pl.Expr:
+    return pl.concat_str([village_id.cast(pl.String), number], separator="|")
+
+
+def resolve_villages(frame: pl.DataFrame, *, area: Area, out: list) -> pl.DataFrame:
+    """The village of each row, from its village column or the area imported into."""
+    if area.level == Level.VILLAGE:
+        lookup = {fold(area.code): area.pk, fold(area.name): area.pk}
+        default = area.pk
+    else:
+        villages = list(Area.objects.filter(level=Level.VILLAGE, code__startswith=area.prefix))
+        lookup, seen = {}, {}
+        for village in villages:
+            lookup[fold(village.code)] = village.pk
+            seen.setdefault(fold(village.name), []).append(village.pk)
+        for name, pks in seen.items():
+            lookup[name] = pks[0] if len(pks) == 1 else -1
+        default = None
+    if "village" not in frame.columns:
+        return frame.with_columns(pl.lit(default, dtype=pl.Int64).alias("village_id"))
+    key = pl.col("village").fill_null("").str.replace_all(" ", "").str.to_lowercase()
+    frame = frame.with_columns(
+        pl.when(key == "")
+        .then(pl.lit(default, dtype=pl.Int64))
+        .otherwise(key.replace_strict(lookup, default=None, return_dtype=pl.Int64))
+        .alias("village_id")
+    )
+    blank = pl.col("village").fill_null("") == ""
+    out.append(
+        validating.issues(
+            frame, pl.col("village_id").is_null() & ~blank, field="village", code="unknown_village"
+        )
+    )
+    out.append(
+        validating.issues(
+            frame, pl.col("village_id").is_null() & blank, field="village", code="required"
+        )
+    )
+    out.append(
+        validating.issues(
+            frame, pl.col("village_id") == -1, field="village", code="ambiguous_village"
+        )
+    )
+    return frame
+
+
+def resolve_groups(frame: pl.DataFrame, *, area: Area, out: list) -> pl.DataFrame:
+    if "group" not in frame.columns:
+        return frame.with_columns(pl.lit(None, dtype=pl.Int64).alias("group_id"))
+    rows = []
+    for group in VillageGroup.objects.filter(area_code__startswith=area.prefix):
+        for key in {
+            str(group.number),
+            fold(group.name),
+            f"{group.number}组",
+            f"第{group.number}组",
+        }:
+            rows.append({"village_id": group.village_id, "_gkey": key, "group_id": group.pk})
+    groups = pl.DataFrame(
+        rows, schema={"village_id": pl.Int64, "_gkey": pl.String, "group_id": pl.Int64}
+    ).unique(["village_id", "_gkey"])
+    frame = frame.with_columns(
+        pl.col("group").fill_null("").str.replace_all(" ", "").str.to_lowercase().alias("_gkey")
+    )
+    frame = frame.join(groups, on=["village_id", "_gkey"], how="left")
+    out.append(
+        validating.issues(
+            frame,
+            pl.col("group_id").is_null() & (pl.col("_gkey") != ""),
+            field="group",
+            code="unknown_group",
+        )
+    )
+    return frame.drop("_gkey")
+
+
+def split_sheets(sheets: list[Sheet]) -> tuple[list[Sheet], list[Sheet]]:
+    """Sheets of members (they name people) and sheets of households only."""
+    people, households = [], []
+    for sheet in sheets:
+        fields = set(sheet.mapping.values())
+        if {"name", "relation"} & fields or "id_number" in fields:
+            people.append(sheet)
+        elif "number" in fields:
+            households.append(sheet)
+    if not people:
+        raise ReadError("No sheet lists members (a column such as 姓名 or 与户主关系).")
+    return people, households
+
+
+def frames_of(sheets: list[Sheet], out: list) -> pl.DataFrame | None:
+    frames = []
+    for sheet in sheets:
+        frame, cell_issues = normalise_sheet(
+            frame=sheet.frame,
+            mapping=sheet.mapping,
+            sheet=sheet.name,
+            first_row=sheet.first_data_row,
+        )
+        frames.append(frame)
+        out.append(cell_issues)
+    return pl.concat(frames, how="diagonal_relaxed") if frames else None
+
+
+def prepare(sheets: list[Sheet], *, area: Area, today: datetime.date):
+    """Normalised and validated households and persons, keyed; and all issues found."""
+    out: list[pl.DataFrame] = []
+    people_sheets, household_sheets = split_sheets(sheets)
+    persons = frames_of(people_sheets, out)
+    for name in KEY_FIELDS:
+        if name in persons.columns:
+            # Merged or blank cells below a head's row belong to the head's household.
+            persons = persons.with_columns(
+                pl.when(pl.col(name) == "")
+                .then(None)
+                .otherwise(pl.col(name))
+                .forward_fill()
+                .alias(name)
+            )
+    if "number" not in persons.columns:
+        raise ReadError("No column gives the household number (户编号).")
+    households = frames_of(household_sheets, out)
+    if households is None:
+        present = [
+            c for c in HOUSEHOLD_FIELDS if c in persons.columns and c not in ("village", "number")
+        ]
+        households = (
+            persons.filter(pl.col("number").is_not_null())
+            .group_by(
+                [c for c in ("village", "number") if c in persons.columns], maintain_order=True
+            )
+            .agg(
+                pl.col("_sheet").first(),
+                pl.col("_row").first(),
+                *[
+                    pl.col(c).filter(pl.col(c).cast(pl.String).fill_null("") != "").first()
+                    for c in present
+                ],
+                *[pl.col(c + "__raw").first() for c in present],
+            )
+        )
+    else:
+        households = households.filter(pl.col("number").fill_null("") != "")
+    households = resolve_villages(households, area=area, out=out)
+    households = resolve_groups(households, area=area, out=out)
+    households = households.with_columns(
+        household_key(pl.col("village_id"), pl.col("number")).alias("_hkey")
+    )
+    dup = households.group_by("_hkey").agg(
+        pl.col("_row").min().alias("_first"), pl.len().alias("_n")
+    )
+    households = households.join(dup, on="_hkey")
+    out.append(
+        validating.issues(
+            households,
+            (pl.col("_n") > 1) & (pl.col("_row") != pl.col("_first")),
+            field="number",
+            code="household_twice",
+            param=pl.col("_first"),
+        )
+    )
+    out += validating.text_checks(households, ["number", "address"])
+    out += validating.phone_check(households, "household_phone")
+    persons = resolve_villages(persons, area=area, out=[])
+    persons = persons.with_columns(
+        household_key(pl.col("village_id"), pl.col("number")).alias("_hkey")
+    )
+    out.append(
+        validating.issues(persons, pl.col("number").is_null(), field="number", code="required")
+    )
+    persons, person_issues = validating.person_checks(persons, today=today)
+    out.append(person_issues)
+    return households, persons, out
+
+
+def existing_households(households: pl.DataFrame) -> pl.DataFrame:
+    village_ids = households["village_id"].drop_nulls().unique().to_list()
+    rows = Household.objects.filter(village_id__in=village_ids).values_list(
+        "pk", "village_id", "number"
+    )
+    frame = pl.DataFrame(
+        list(rows),
+        schema={"_pk": pl.Int64, "village_id": pl.Int64, "number": pl.String},
+        orient="row",
+    )
+    return frame.with_columns(
+        household_key(pl.col("village_id"), pl.col("number")).alias("_hkey")
+    ).select("_hkey", "_pk")
+
+
+def existing_persons(ids: list[str]) -> pl.DataFrame:
+    rows = []
+    for start in range(0, len(ids), 20000):
+        chunk = ids[start : start + 20000]
+        rows += list(
+            Person.objects.filter(id_number__in=chunk).values_list(
+                "id_number", "pk", "household_id", "household__number"
+            )
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "id_number": pl.String,
+            "_ppk": pl.Int64,
+            "_phh": pl.Int64,
+            "_phh_number": pl.String,
+        },
+        orient="row",
+    )
+
+
+def apply_columns(sheets: list[Sheet], columns: dict[str, str]) -> None:
+    """Replace the guessed mapping where the user named a field for a header."""
+    for sheet in sheets:
+        mapping, taken = {}, set()
+        for position, header in enumerate(sheet.headers):
+            key = fold(header)
+            name = columns[key] if key in columns else sheet.mapping.get(position)
+            if name and name in BY_NAME and name not in taken:
+                mapping[position] = name
+                taken.add(name)
+        sheet.mapping = mapping
+
+
+def run_import(
+    path: Path,
+    *,
+    area: Area,
+    by: User | None = None,
+    partial: bool = False,
+    dry_run: bool = False,
+    check_only: bool = False,
+    columns: dict[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    today: datetime.date | None = None,
+) -> ImportResult:
+    """Import a ledger into the villages of `area`; see the module docstring.
+
+    `columns` corrects the guessed mapping (folded header → field, "" to ignore a column);
+    `check_only` stops after validation; `progress` is called after each batch and may raise
+    ImportCancelled, which rolls everything back.
+    """
+    today = today or datetime.date.today()  # noqa: DTZ011 (a calendar date)
+    sheets = read_ledger(path)
+    if columns:
+        apply_columns(sheets, columns)
+    households, persons, out = prepare(sheets, area=area, today=today)
+    known = existing_households(households)
+    households = households.join(known, on="_hkey", how="left")
+    persons = persons.join(
+        households.select("_hkey", "_row").rename({"_row": "_hrow"}).unique("_hkey"),
+        on="_hkey",
+        how="left",
+    )
+    persons = persons.join(known.rename({"_pk": "_hpk"}), on="_hkey", how="left")
+    out.append(
+        validating.issues(
+            persons,
+            pl.col("_hrow").is_null() & pl.col("_hpk").is_null() & pl.col("number").is_not_null(),
+            field="number",
+            code="unknown_household",
+        )
+    )
+    if "id_number" in persons.columns:
+        ids = persons["id_number"].drop_nulls().unique().to_list()
+        found = existing_persons(ids)
+        persons = persons.join(found, on="id_number", how="left")
+        out.append(
+            validating.issues(
+                persons,
+                pl.col("_ppk").is_not_null()
+                & (pl.col("_hpk").is_null() | (pl.col("_phh") != pl.col("_hpk"))),
+                field="id_number",
+                code="id_elsewhere",
+                param=pl.col("_phh_number"),
+            )
+        )
+    heads = set()
+    hpks = households["_pk"].drop_nulls().to_list()
+    for start in range(0, len(hpks), 20000):
+        heads |= set(
+            Person.objects.filter(
+                household_id__in=hpks[start : start + 20000], relation="head"
+            ).values_list("household_id", flat=True)
+        )
+    heads_keys = set(known.filter(pl.col("_pk").is_in(list(heads)))["_hkey"].to_list())
+    out.append(validating.family_checks(persons, heads_in_db=heads_keys, today=today))
+    issues = validating.concat(out).unique().sort(["sheet", "row", "field"])
+    result = ImportResult(sheets=sheets, issues=issues, dry_run=dry_run)
+    errors = result.errors
+    if check_only:
+        result.counts = {"rejected": errors.select("sheet", "row").unique().height}
+        return result
+    if errors.height and not partial:
+        result.counts = {"rejected": errors.select("sheet", "row").unique().height}
+        return result
+    # Partial: leave out every household with an error on its rows or its members' rows.
+    bad_rows = errors.select(pl.col("sheet").alias("_sheet"), pl.col("row").alias("_row")).unique()
+    bad_households = set(
+        households.join(bad_rows, on=["_sheet", "_row"], how="semi")["_hkey"].to_list()
+    )
+    bad_households |= set(
+        persons.join(bad_rows, on=["_sheet", "_row"], how="semi")["_hkey"].to_list()
+    )
+    households = households.filter(~pl.col("_hkey").is_in(list(bad_households)))
+    persons_ok = persons.filter(~pl.col("_hkey").is_in(list(bad_households)))
+    rejected = persons.height - persons_ok.height
+    household_fields = [c for c in HOUSEHOLD_DATA + ["group"] if c in households.columns]
+    person_fields = [c for c in PERSON_DATA if c in persons_ok.columns]
+    with transaction.atomic():
+        counts = writing.write(
+            households=households,
+            persons=persons_ok,
+            household_fields=household_fields,
+            person_fields=person_fields,
+            by=by,
+            progress=progress,
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    counts["rejected"] = rejected
+    result.counts = counts
+    result.loaded = not dry_run
+    return result

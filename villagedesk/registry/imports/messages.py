@@ -1,0 +1,82 @@
+"""What each import issue code says to the user, rendered in the active language.
+
+Issues are kept as codes with a parameter so that one import can be reported in Chinese to one
+user and in English to another; the identity and family messages are the ones the forms use.
+"""
+
+from django.utils.translation import gettext as _
+
+from villagedesk.registry.codes import Relation, Sex
+from villagedesk.registry.imports.columns import BY_NAME
+
+LABELLED = {"id_sex": Sex, "relation_sex": Relation, "age_relation": Relation}
+
+
+def messages() -> dict[str, str]:
+    return {
+        "unreadable_code": _("“%(value)s” is not one of the values of “%(column)s”."),
+        "unreadable_date": _("“%(value)s” is not a date; write it as 2000-01-02."),
+        "unreadable_bool": _("“%(value)s” is neither yes (是) nor no (否)."),
+        "unreadable_int": _("“%(value)s” is not a whole number."),
+        "required": _("“%(column)s” is required."),
+        "too_long": _("“%(column)s” is longer than %(param)s characters."),
+        "out_of_range": _("“%(value)s” is more than %(param)s."),
+        "id_length": _("An identity number has 18 characters; this one has %(n)d."),
+        "id_format": _("An identity number is 17 digits followed by a digit or X."),
+        "id_birth_date": _("The birth date %(date)s in this identity number is impossible."),
+        "id_checksum": _(
+            "The check character of this identity number is wrong: the number has a typo."
+        ),
+        "id_sex": _("The identity number is of a %(sex)s."),
+        "id_birth": _("The identity number gives the birth date %(date)s."),
+        "future_date": _("A date of birth cannot be in the future."),
+        "phone": _(
+            "A mobile number has 11 digits and starts with 13 to 19; a landline starts with "
+            "its area code, such as 0871."
+        ),
+        "education_and_schooling": _(
+            "Give either the education (for those out of school) or the schooling status, not both."
+        ),
+        "education_or_schooling": _(
+            "Give the education of a person out of school, or the schooling status of one in "
+            "or before school."
+        ),
+        "months_without_work": _("Say where the person works away, since months are given."),
+        "work_without_months": _("Give the months of migrant work, since a place is given."),
+        "grade_without_category": _("Give the kind of disability for this grade."),
+        "category_without_grade": _("Give the grade of the disability."),
+        "relation_sex": _("A %(param)s cannot be of this sex."),
+        "id_twice": _("This identity number is also on row %(param)s of the file."),
+        "id_elsewhere": _("This identity number is already registered in household %(param)s."),
+        "household_twice": _("Household %(value)s is also on row %(param)s."),
+        "no_head": _("Household %(param)s has no head."),
+        "two_heads": _("Household %(param)s has more than one head."),
+        "two_spouses": _("Household %(param)s has more than one spouse of the head."),
+        "spouse_sex": _("The head and the spouse cannot be of the same sex."),
+        "age_relation": _("The age of this %(param)s does not fit the head's age."),
+        "labour_suspicious": _(
+            "Aged 16 to 60, healthy and not in school, but recorded without labour ability."
+        ),
+        "unknown_village": _("“%(value)s” is not a village of the area being imported."),
+        "ambiguous_village": _("More than one village is called “%(value)s”; give its code."),
+        "unknown_group": _("“%(value)s” is not a group of this village."),
+        "unknown_household": _("Household %(value)s is neither in the file nor registered."),
+        "masked": _("This number is masked; export the ledger with full numbers to re-import it."),
+    }
+
+
+def render(*, code: str, field: str, value: str | None, param: str | None) -> str:
+    column = BY_NAME.get(field)
+    param = param if param is not None else ""
+    if code in LABELLED and param:
+        # Codes are kept in the issue and shown as labels in the reader's language.
+        param = str(LABELLED[code](param).label)
+    return messages()[code] % {
+        "value": value if value is not None else "",
+        "column": str(column.label) if column else field,
+        "param": param,
+        # The identity messages are the forms' own, with their own names for the parameter.
+        "n": int(param) if param.isdigit() else 0,
+        "date": param,
+        "sex": param,
+    }

@@ -1,0 +1,183 @@
+"""Column-wise normalisation of ledger cells with polars expressions.
+
+Cadres type full-width digits, blanks inside numbers, 男/女 or 1/2, dates as Excel serials or as
+2000/1/2, 2000.1.2 or 2000年1月2日, and code-list labels in Chinese or English. Each kind of column
+has one expression turning such text into a typed value; a cell that cannot be understood becomes
+null and an issue naming its row, column and value.
+"""
+
+import polars as pl
+
+from villagedesk.core.codelists import code_lookup
+from villagedesk.registry.codes import DisabilityGrade, Sex
+from villagedesk.registry.identity import CHECK_WEIGHTS
+from villagedesk.registry.imports.columns import BY_NAME, Column
+
+FULL_WIDTH = [chr(c) for c in range(0xFF01, 0xFF5F)] + ["\u3000", "\u00a0"]
+HALF_WIDTH = [chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)] + [" ", " "]
+TRUE_WORDS = ["是", "有", "y", "yes", "true", "1", "√", "✓", "参加", "已参加", "参保", "已参保"]
+FALSE_WORDS = ["否", "无", "没有", "n", "no", "false", "0", "×", "未参加", "不参加", "未参保"]
+EXCEL_EPOCH = pl.date(1899, 12, 30)
+EXTRA_CODES = {
+    "sex": {"m": Sex.MALE, "f": Sex.FEMALE, "男性": Sex.MALE, "女性": Sex.FEMALE},
+    "disability_grade": {"一": "1", "二": "2", "三": "3", "四": "4"},
+}
+ISSUE_SCHEMA = {
+    "sheet": pl.String,
+    "row": pl.Int64,
+    "field": pl.String,
+    "value": pl.String,
+    "code": pl.String,
+    "level": pl.String,
+    "param": pl.String,
+}
+
+
+def half_width(expr: pl.Expr) -> pl.Expr:
+    return expr.str.replace_many(FULL_WIDTH, HALF_WIDTH)
+
+
+def clean_text(expr: pl.Expr) -> pl.Expr:
+    """Half-width, trimmed, inner runs of blanks as one space."""
+    return half_width(expr).str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def folded(expr: pl.Expr) -> pl.Expr:
+    return half_width(expr).str.replace_all(r"\s+", "").str.to_lowercase()
+
+
+def lookup_for(column: Column) -> dict[str, str]:
+    lookup = {key: str(code) for key, code in code_lookup(column.choices).items()}
+    lookup.update({k: str(v) for k, v in EXTRA_CODES.get(column.name, {}).items()})
+    if column.choices is DisabilityGrade:
+        lookup.update({str(n): str(n) for n in range(1, 5)})
+    return lookup
+
+
+def parse_date(expr: pl.Expr) -> pl.Expr:
+    """Excel serials, 20000102, and year-month-day with -, /, . or 年月日 between."""
+    text = half_width(expr).str.replace_all(r"\s+", "")
+    parts = text.str.extract_groups(
+        r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:T?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+    )
+    compact = text.str.extract_groups(r"^(\d{4})(\d{2})(\d{2})$")
+    serial = text.str.extract(r"^(\d{1,5})(?:\.\d+)?$", 1).cast(pl.Int64, strict=False)
+
+    def from_parts(p):
+        return pl.concat_str(
+            [
+                p.struct.field("1"),
+                pl.lit("-"),
+                p.struct.field("2").str.zfill(2),
+                pl.lit("-"),
+                p.struct.field("3").str.zfill(2),
+            ]
+        ).str.to_date("%Y-%m-%d", strict=False)
+
+    return (
+        pl.when(serial.is_between(1, 80000))
+        .then(EXCEL_EPOCH + pl.duration(days=serial))
+        .otherwise(pl.coalesce(from_parts(parts), from_parts(compact)))
+    )
+
+
+def normalise_id_number(expr: pl.Expr) -> pl.Expr:
+    """Half-width, no blanks, upper case; a first-generation 15-digit number as 18 digits."""
+    text = half_width(expr).str.replace_all(r"\s+", "").str.to_uppercase()
+    first17 = pl.concat_str([text.str.slice(0, 6), pl.lit("19"), text.str.slice(6, 9)])
+    upgraded = pl.concat_str([first17, check_character(first17)])
+    return pl.when(text.str.contains(r"^\d{15}$")).then(upgraded).otherwise(text)
+
+
+def check_character(first17: pl.Expr) -> pl.Expr:
+    """The ISO 7064 MOD 11-2 check character of 17 digits, column-wise."""
+    total = pl.sum_horizontal(
+        [
+            first17.str.slice(i, 1).cast(pl.Int64, strict=False) * weight
+            for i, weight in enumerate(CHECK_WEIGHTS)
+        ]
+    )
+    return (total % 11).replace_strict(
+        list(range(11)), list("10X98765432"), default=None, return_dtype=pl.String
+    )
+
+
+def normalise_phone(expr: pl.Expr) -> pl.Expr:
+    return half_width(expr).str.replace_all(r"[\s\-()（）]", "").str.strip_prefix("+86")
+
+
+def normalise_column(column: Column, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """The typed value and a flag that is true where a non-blank cell could not be understood."""
+    blank = clean_text(raw).fill_null("") == ""
+    if column.kind == "text":
+        value = clean_text(raw)
+        if column.name == "name":
+            # 张 三 is 张三: blanks between Chinese characters are typing, not part of the name.
+            value = (
+                pl.when(value.str.contains(r"^[\p{Han}·• ]+$"))
+                .then(value.str.replace_all(" ", ""))
+                .otherwise(value)
+            )
+        return value, pl.lit(False)
+    if column.kind == "code":
+        value = folded(raw).replace_strict(lookup_for(column), default=None, return_dtype=pl.String)
+        if column.choices is DisabilityGrade:
+            value = value.cast(pl.Int16)
+        return value, ~blank & value.is_null()
+    if column.kind == "date":
+        value = parse_date(raw)
+        return value, ~blank & value.is_null()
+    if column.kind == "bool":
+        key = folded(raw)
+        value = (
+            pl.when(key.is_in(TRUE_WORDS))
+            .then(pl.lit(True))
+            .when(key.is_in(FALSE_WORDS))
+            .then(pl.lit(False))
+            .otherwise(pl.lit(None, dtype=pl.Boolean))
+        )
+        return value, ~blank & value.is_null()
+    if column.kind == "int":
+        value = folded(raw).str.replace(r"(个月|月|months?)$", "").cast(pl.Int64, strict=False)
+        return value, ~blank & value.is_null()
+    if column.kind == "id_number":
+        value = normalise_id_number(raw)
+        return pl.when(blank).then(None).otherwise(value), pl.lit(False)
+    if column.kind == "phone":
+        return normalise_phone(raw), pl.lit(False)
+    raise ValueError(column.kind)
+
+
+def normalise_sheet(*, frame: pl.DataFrame, mapping: dict[int, str], sheet: str, first_row: int):
+    """The typed frame (one column per mapped field, `_row` the file's row) and the cell issues."""
+    frame = frame.with_row_index("_index").with_columns(
+        (pl.col("_index") + first_row).cast(pl.Int64).alias("_row")
+    )
+    # Rows entirely blank are spacing, not records.
+    frame = frame.filter(
+        pl.any_horizontal([pl.col(f"c{p}").str.strip_chars().fill_null("") != "" for p in mapping])
+    )
+    typed, flags = [], []
+    for position, name in mapping.items():
+        raw = pl.col(f"c{position}").fill_null("")
+        value, bad = normalise_column(BY_NAME[name], raw)
+        typed.append(value.alias(name))
+        typed.append(raw.alias(f"{name}__raw"))
+        flags.append(bad.alias(f"{name}__bad"))
+    out = frame.select([pl.col("_row"), *typed, *flags])
+    issues = [
+        out.filter(pl.col(f"{name}__bad")).select(
+            pl.lit(sheet).alias("sheet"),
+            pl.col("_row").alias("row"),
+            pl.lit(name).alias("field"),
+            pl.col(f"{name}__raw").alias("value"),
+            pl.lit("unreadable_" + BY_NAME[name].kind).alias("code"),
+            pl.lit("error").alias("level"),
+            pl.lit(None, dtype=pl.String).alias("param"),
+        )
+        for name in mapping.values()
+    ]
+    out = out.drop([f"{name}__bad" for name in mapping.values()]).with_columns(
+        pl.lit(sheet).alias("_sheet")
+    )
+    return out, pl.concat(issues) if issues else pl.DataFrame(schema=ISSUE_SCHEMA)

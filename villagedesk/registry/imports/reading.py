@@ -1,0 +1,182 @@
+"""Reading a ledger file into sheets of text cells, whatever its format and encoding.
+
+Every cell becomes text here (numbers without a spurious ".0", dates as ISO dates) so that the
+normalising step sees one type and treats a date typed as text and a date typed as a date alike.
+Reading stops at MAX_ROWS so that a runaway file cannot exhaust memory.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import python_calamine
+from django.utils.translation import gettext_lazy as _
+
+from villagedesk.registry.imports.columns import guess_mapping
+
+MAX_ROWS = 600_000
+MAX_BYTES = 200 * 1024 * 1024
+HEADER_SCAN_ROWS = 12
+SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
+
+
+class ReadError(Exception):
+    """The file cannot be read as a ledger; the message says why, in the user's language."""
+
+
+@dataclass
+class Sheet:
+    name: str
+    headers: list[str]
+    header_row: int  # 1-based row number of the header in the file
+    frame: pl.DataFrame  # one text column per header, named c0, c1, ...
+    mapping: dict[int, str]
+
+    @property
+    def first_data_row(self) -> int:
+        return self.header_row + 1
+
+
+def cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 with or without a byte-order mark, else GB18030 (which includes GBK and GB2312)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ReadError(_("The file is neither UTF-8 nor GB18030 text.")) from None
+
+
+def find_header(rows: list[list[str]]) -> int:
+    """The row among the first ones that names the most known fields (title rows come before)."""
+    best, best_count = -1, 0
+    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        count = len(guess_mapping(row))
+        if count > best_count:
+            best, best_count = index, count
+    if best_count < 2:
+        raise ReadError(
+            _("No header row with known column names (such as 姓名 or 身份证号码) was found.")
+        )
+    return best
+
+
+def make_sheet(name: str, rows: list[list[str]]) -> Sheet:
+    if not rows or not any(any(cell.strip() for cell in row) for row in rows):
+        raise ReadError(_("The sheet “%(sheet)s” is empty.") % {"sheet": name})
+    header_index = find_header(rows)
+    headers = [h.strip() for h in rows[header_index]]
+    width = len(headers)
+    body = rows[header_index + 1 :]
+    columns = {f"c{i}": [row[i] if i < len(row) else "" for row in body] for i in range(width)}
+    frame = pl.DataFrame(columns, schema={f"c{i}": pl.String for i in range(width)})
+    return Sheet(name, headers, header_index + 1, frame, guess_mapping(headers))
+
+
+def read_spreadsheet(path: Path) -> list[Sheet]:
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except python_calamine.PasswordError:
+        raise ReadError(_("The file is protected by a password; save it without one.")) from None
+    except Exception:  # calamine raises several kinds for files that are not spreadsheets
+        raise ReadError(_("The file is not a spreadsheet that can be read.")) from None
+    sheets = []
+    errors = []
+    for name in workbook.sheet_names:
+        sheet = workbook.get_sheet_by_name(name)
+        if sheet.height > MAX_ROWS + HEADER_SCAN_ROWS:
+            raise ReadError(
+                _("The sheet “%(sheet)s” has more than %(max)s rows; split the file by village.")
+                % {"sheet": name, "max": f"{MAX_ROWS:,}"}
+            )
+        rows = [[v if type(v) is str else cell_text(v) for v in row] for row in sheet.iter_rows()]
+        fill_merged(rows, sheet.merged_cell_ranges)
+        try:
+            sheets.append(make_sheet(name, rows))
+        except ReadError as error:
+            errors.append(error)
+    if not sheets:
+        raise errors[0] if errors else ReadError(_("The file has no sheets."))
+    return sheets
+
+
+def fill_merged(rows: list[list[str]], ranges) -> None:
+    """A merged cell's value in every cell it covers, as the reader of the sheet sees it."""
+    for (top, left), (bottom, right) in ranges or []:
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        value = rows[top][left]
+        for r in range(top, min(bottom, len(rows) - 1) + 1):
+            row = rows[r]
+            for c in range(left, min(right, len(row) - 1) + 1):
+                row[c] = value
+
+
+def read_csv(path: Path) -> list[Sheet]:
+    text = decode_csv(path.read_bytes())
+    header_lines = text.splitlines()[:HEADER_SCAN_ROWS]
+    header_rows = list(csv.reader(header_lines))
+    header_index = find_header(header_rows)
+    try:
+        frame = pl.read_csv(
+            io.StringIO(text),
+            has_header=False,
+            skip_rows=header_index + 1,
+            infer_schema=False,
+            n_rows=MAX_ROWS + 1,
+            truncate_ragged_lines=True,
+        )
+    except pl.exceptions.PolarsError:
+        raise ReadError(_("The file is not a CSV table that can be read.")) from None
+    if frame.height > MAX_ROWS:
+        raise ReadError(
+            _("The sheet “%(sheet)s” has more than %(max)s rows; split the file by village.")
+            % {"sheet": path.name, "max": f"{MAX_ROWS:,}"}
+        )
+    headers = [h.strip() for h in header_rows[header_index]]
+    frame = frame.select(frame.columns[: len(headers)])
+    frame.columns = [f"c{i}" for i in range(frame.width)]
+    for i in range(frame.width, len(headers)):
+        frame = frame.with_columns(pl.lit("").alias(f"c{i}"))
+    frame = frame.fill_null("")
+    return [Sheet(path.stem, headers, header_index + 1, frame, guess_mapping(headers))]
+
+
+def read_ledger(path: Path) -> list[Sheet]:
+    """The sheets of a ledger file that have a recognisable header."""
+    path = Path(path)
+    if not path.exists():
+        raise ReadError(_("The file does not exist."))
+    if path.stat().st_size > MAX_BYTES:
+        raise ReadError(_("The file is larger than 200 MB; split it by village."))
+    if path.suffix.lower() in {".csv", ".txt"}:
+        return read_csv(path)
+    if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+        return read_spreadsheet(path)
+    head = path.read_bytes()[:8]
+    if head.startswith((b"PK", b"\xd0\xcf\x11\xe0")):
+        return read_spreadsheet(path)
+    raise ReadError(_("Give a .xlsx, .xls, .ods or .csv file."))

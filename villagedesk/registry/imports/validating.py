@@ -1,0 +1,396 @@
+"""The checks of an import, column-wise over the whole file at once.
+
+They are the rules the registry's services and `Person.clean` enforce one record at a time,
+plus the checks counties run over whole ledgers (identity numbers twice, heads and spouses per
+household). Each check yields issue rows: sheet, row, field, value, code, level, parameter.
+"""
+
+import datetime
+
+import polars as pl
+
+from villagedesk.registry.codes import FEMALE_RELATIONS, MALE_RELATIONS, Relation, Sex
+from villagedesk.registry.identity import EARLIEST_BIRTH_YEAR, LANDLINE_RE, MOBILE_RE
+from villagedesk.registry.imports.columns import BY_NAME
+from villagedesk.registry.imports.normalising import ISSUE_SCHEMA, check_character
+
+ERROR, WARNING = "error", "warning"
+YOUNGER_THAN_HEAD = [
+    Relation.SON,
+    Relation.DAUGHTER,
+    Relation.DAUGHTER_IN_LAW,
+    Relation.SON_IN_LAW,
+    Relation.GRANDSON,
+    Relation.GRANDDAUGHTER,
+    Relation.DAUGHTERS_SON,
+    Relation.DAUGHTERS_DAUGHTER,
+    Relation.GREAT_GRANDSON,
+    Relation.GREAT_GRANDDAUGHTER,
+]
+OLDER_THAN_HEAD = [
+    Relation.FATHER,
+    Relation.MOTHER,
+    Relation.WIFES_FATHER,
+    Relation.WIFES_MOTHER,
+    Relation.HUSBANDS_FATHER,
+    Relation.HUSBANDS_MOTHER,
+    Relation.GRANDFATHER,
+    Relation.GRANDMOTHER,
+    Relation.MATERNAL_GRANDFATHER,
+    Relation.MATERNAL_GRANDMOTHER,
+]
+
+
+def issues(
+    frame: pl.DataFrame,
+    condition: pl.Expr,
+    *,
+    field: str,
+    code: str,
+    level: str = ERROR,
+    param: pl.Expr | None = None,
+    value: pl.Expr | None = None,
+):
+    """Issue rows for the rows of `frame` where `condition` holds."""
+    if field + "__raw" in frame.columns:
+        default_value = pl.col(field + "__raw")
+    elif field in frame.columns:
+        default_value = pl.col(field).cast(pl.String)
+    else:
+        default_value = pl.lit(None, dtype=pl.String)
+    return frame.filter(condition.fill_null(False)).select(
+        pl.col("_sheet").alias("sheet"),
+        pl.col("_row").alias("row"),
+        pl.lit(field).alias("field"),
+        (value if value is not None else default_value).cast(pl.String).alias("value"),
+        pl.lit(code).alias("code"),
+        pl.lit(level).alias("level"),
+        (param if param is not None else pl.lit(None)).cast(pl.String).alias("param"),
+    )
+
+
+def has(frame: pl.DataFrame, *names: str) -> bool:
+    return all(name in frame.columns for name in names)
+
+
+def text_checks(frame: pl.DataFrame, names: list[str]) -> list[pl.DataFrame]:
+    out = []
+    for name in names:
+        column = BY_NAME[name]
+        if column.max_length and name in frame.columns:
+            out.append(
+                issues(
+                    frame,
+                    pl.col(name).str.len_chars() > column.max_length,
+                    field=name,
+                    code="too_long",
+                    param=pl.lit(str(column.max_length)),
+                    value=pl.col(name).str.slice(0, 40),
+                )
+            )
+    return out
+
+
+def phone_check(frame: pl.DataFrame, name: str) -> list[pl.DataFrame]:
+    if name not in frame.columns:
+        return []
+    phone = pl.col(name).fill_null("")
+    bad = (
+        (phone != "")
+        & ~phone.str.contains(MOBILE_RE.pattern)
+        & ~phone.str.contains(LANDLINE_RE.pattern)
+    )
+    return [issues(frame, bad, field=name, code="phone")]
+
+
+def identity_checks(frame: pl.DataFrame, *, today: datetime.date) -> tuple[pl.DataFrame, list]:
+    """Check identity numbers; fill sex and birth date from valid ones; flag contradictions."""
+    if "id_number" not in frame.columns:
+        return frame, []
+    number = pl.col("id_number")
+    present = number.is_not_null() & (number != "")
+    length_bad = present & (number.str.len_chars() != 18)
+    format_bad = present & ~length_bad & ~number.str.contains(r"^\d{17}[\dX]$")
+    well_formed = present & ~length_bad & ~format_bad
+    born = number.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
+    date_bad = well_formed & (
+        born.is_null() | (born > today) | (born.dt.year() < EARLIEST_BIRTH_YEAR)
+    )
+    checksum_bad = (
+        well_formed
+        & ~date_bad
+        & (check_character(number.str.slice(0, 17)) != number.str.slice(17, 1))
+    )
+    frame = frame.with_columns(
+        (well_formed & ~date_bad & ~checksum_bad).alias("_id_ok"),
+        born.alias("_id_born"),
+        pl.when(number.str.slice(16, 1).cast(pl.Int64, strict=False) % 2 == 1)
+        .then(pl.lit(Sex.MALE.value))
+        .otherwise(pl.lit(Sex.FEMALE.value))
+        .alias("_id_sex"),
+    )
+    out = [
+        issues(
+            frame, length_bad, field="id_number", code="id_length", param=number.str.len_chars()
+        ),
+        issues(frame, format_bad, field="id_number", code="id_format"),
+        issues(
+            frame,
+            date_bad,
+            field="id_number",
+            code="id_birth_date",
+            param=pl.concat_str(
+                [number.str.slice(6, 4), number.str.slice(10, 2), number.str.slice(12, 2)],
+                separator="-",
+            ),
+        ),
+        issues(frame, checksum_bad, field="id_number", code="id_checksum"),
+        issues(frame, number.str.contains(r"\*"), field="id_number", code="masked"),
+    ]
+    ok = pl.col("_id_ok")
+    if "sex" in frame.columns:
+        out.append(
+            issues(
+                frame,
+                ok & pl.col("sex").is_not_null() & (pl.col("sex") != pl.col("_id_sex")),
+                field="sex",
+                code="id_sex",
+                param=pl.col("_id_sex"),
+            )
+        )
+    if "birth_date" in frame.columns:
+        out.append(
+            issues(
+                frame,
+                ok
+                & pl.col("birth_date").is_not_null()
+                & (pl.col("birth_date") != pl.col("_id_born")),
+                field="birth_date",
+                code="id_birth",
+                param=pl.col("_id_born").cast(pl.String),
+            )
+        )
+    frame = frame.with_columns(
+        (
+            pl.coalesce(pl.col("sex"), pl.when(ok).then(pl.col("_id_sex")))
+            if "sex" in frame.columns
+            else pl.when(ok).then(pl.col("_id_sex"))
+        ).alias("sex"),
+        (
+            pl.coalesce(pl.col("birth_date"), pl.when(ok).then(pl.col("_id_born")))
+            if "birth_date" in frame.columns
+            else pl.when(ok).then(pl.col("_id_born"))
+        ).alias("birth_date"),
+    )
+    return frame, out
+
+
+def person_checks(
+    frame: pl.DataFrame, *, today: datetime.date
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Cell and row checks of members; returns the frame with sex and birth date completed."""
+    frame, out = identity_checks(frame, today=today)
+    for name in ("name", "relation", "sex", "birth_date"):
+        if name not in frame.columns:
+            frame = frame.with_columns(
+                pl.lit(None, dtype=pl.String if name != "birth_date" else pl.Date).alias(name)
+            )
+        raw_blank = (
+            (pl.col(name + "__raw").fill_null("").str.strip_chars() == "")
+            if name + "__raw" in frame.columns
+            else pl.lit(True)
+        )
+        empty = pl.col(name).is_null() | (pl.col(name).cast(pl.String) == "")
+        out.append(issues(frame, empty & raw_blank, field=name, code="required"))
+    out.append(issues(frame, pl.col("birth_date") > today, field="birth_date", code="future_date"))
+    out += text_checks(frame, ["name", "disability_certificate"])
+    out += phone_check(frame, "phone")
+    if "education" in frame.columns or "schooling" in frame.columns:
+        education = (
+            (pl.col("education").fill_null("") != "")
+            if "education" in frame.columns
+            else pl.lit(False)
+        )
+        schooling = (
+            (pl.col("schooling").fill_null("") != "")
+            if "schooling" in frame.columns
+            else pl.lit(False)
+        )
+        out.append(
+            issues(frame, education & schooling, field="schooling", code="education_and_schooling")
+        )
+        out.append(
+            issues(frame, ~education & ~schooling, field="education", code="education_or_schooling")
+        )
+    if has(frame, "migrant_months"):
+        months = pl.col("migrant_months").fill_null(0)
+        out.append(
+            issues(
+                frame, months > 12, field="migrant_months", code="out_of_range", param=pl.lit("12")
+            )
+        )
+        if has(frame, "migrant_work"):
+            work = pl.col("migrant_work").fill_null("") != ""
+            out.append(
+                issues(
+                    frame, (months > 0) & ~work, field="migrant_work", code="months_without_work"
+                )
+            )
+            out.append(
+                issues(
+                    frame, work & (months == 0), field="migrant_months", code="work_without_months"
+                )
+            )
+    if has(frame, "disability_category", "disability_grade"):
+        category = pl.col("disability_category").fill_null("") != ""
+        grade = pl.col("disability_grade").is_not_null()
+        out.append(
+            issues(
+                frame, grade & ~category, field="disability_category", code="grade_without_category"
+            )
+        )
+        out.append(
+            issues(
+                frame, category & ~grade, field="disability_grade", code="category_without_grade"
+            )
+        )
+    relation_label = pl.col("relation")
+    wrong_sex = (
+        pl.col("relation").is_in([r.value for r in MALE_RELATIONS]) & (pl.col("sex") == Sex.FEMALE)
+    ) | (
+        pl.col("relation").is_in([r.value for r in FEMALE_RELATIONS]) & (pl.col("sex") == Sex.MALE)
+    )
+    out.append(
+        issues(frame, wrong_sex, field="relation", code="relation_sex", param=relation_label)
+    )
+    if has(frame, "labour"):
+        age = (pl.lit(today) - pl.col("birth_date")).dt.total_days() / 365.25
+        healthy = pl.lit(True)
+        for name in ("chronic_illness", "serious_illness"):
+            if name in frame.columns:
+                healthy = healthy & ~pl.col(name).fill_null(False)
+        if "disability_category" in frame.columns:
+            healthy = healthy & (pl.col("disability_category").fill_null("") == "")
+        not_in_school = (
+            (pl.col("schooling").fill_null("") == "")
+            if "schooling" in frame.columns
+            else pl.lit(True)
+        )
+        out.append(
+            issues(
+                frame,
+                age.is_between(16, 60) & healthy & not_in_school & (pl.col("labour") == "none"),
+                field="labour",
+                code="labour_suspicious",
+                level=WARNING,
+            )
+        )
+    # An identity number twice in the file: each row names the first other row.
+    if "id_number" in frame.columns:
+        firsts = (
+            frame.filter(pl.col("id_number").fill_null("") != "")
+            .group_by("id_number")
+            .agg(pl.col("_row").min().alias("_first"), pl.len().alias("_count"))
+        )
+        joined = frame.join(firsts, on="id_number", how="inner")
+        out.append(
+            issues(
+                joined,
+                (pl.col("_count") > 1) & (pl.col("_row") != pl.col("_first")),
+                field="id_number",
+                code="id_twice",
+                param=pl.col("_first"),
+            )
+        )
+        out.append(
+            issues(
+                joined,
+                (pl.col("_count") > 1) & (pl.col("_row") == pl.col("_first")),
+                field="id_number",
+                code="id_twice",
+                param=pl.lit(""),
+            )
+        )
+    return frame, concat(out)
+
+
+def family_checks(persons: pl.DataFrame, *, heads_in_db: set, today: datetime.date) -> pl.DataFrame:
+    """Per household in the file: one head, at most one spouse of the other sex, ages that fit."""
+    out = []
+    counts = persons.group_by("_hkey").agg(
+        pl.col("_row").min().alias("_first_row"),
+        pl.col("_sheet").first().alias("_first_sheet"),
+        (pl.col("relation") == Relation.HEAD).sum().alias("_heads"),
+        (pl.col("relation") == Relation.SPOUSE).sum().alias("_spouses"),
+        pl.col("number").first().alias("_number"),
+    )
+    first = counts.with_columns(
+        pl.col("_first_row").alias("_row"), pl.col("_first_sheet").alias("_sheet")
+    )
+    out.append(
+        issues(
+            first,
+            (pl.col("_heads") == 0) & ~pl.col("_hkey").is_in(list(heads_in_db)),
+            field="relation",
+            code="no_head",
+            param=pl.col("_number"),
+            value=pl.lit(""),
+        )
+    )
+    joined = persons.join(counts, on="_hkey")
+    out.append(
+        issues(
+            joined,
+            (pl.col("_heads") > 1) & (pl.col("relation") == Relation.HEAD),
+            field="relation",
+            code="two_heads",
+            param=pl.col("_number"),
+        )
+    )
+    out.append(
+        issues(
+            joined,
+            (pl.col("_spouses") > 1) & (pl.col("relation") == Relation.SPOUSE),
+            field="relation",
+            code="two_spouses",
+            param=pl.col("_number"),
+        )
+    )
+    heads = (
+        persons.filter(pl.col("relation") == Relation.HEAD)
+        .unique("_hkey", keep="first")
+        .select("_hkey", pl.col("sex").alias("_head_sex"), pl.col("birth_date").alias("_head_born"))
+    )
+    with_head = persons.join(heads, on="_hkey", how="inner")
+    out.append(
+        issues(
+            with_head,
+            (pl.col("relation") == Relation.SPOUSE) & (pl.col("sex") == pl.col("_head_sex")),
+            field="relation",
+            code="spouse_sex",
+        )
+    )
+    label = pl.col("relation")
+    contradicts = (
+        pl.col("relation").is_in([r.value for r in YOUNGER_THAN_HEAD])
+        & (pl.col("birth_date") <= pl.col("_head_born"))
+    ) | (
+        pl.col("relation").is_in([r.value for r in OLDER_THAN_HEAD])
+        & (pl.col("birth_date") >= pl.col("_head_born"))
+    )
+    out.append(
+        issues(
+            with_head,
+            contradicts,
+            field="birth_date",
+            code="age_relation",
+            level=WARNING,
+            param=label,
+        )
+    )
+    return concat(out)
+
+
+def concat(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    frames = [f.cast(ISSUE_SCHEMA) for f in frames if f.height]
+    return pl.concat(frames) if frames else pl.DataFrame(schema=ISSUE_SCHEMA)

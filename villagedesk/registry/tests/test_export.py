@@ -1,0 +1,186 @@
+"""Ledger exports, the round trip through the importer, and the two commands."""
+
+import pytest
+import python_calamine
+from django.core.management import call_command
+from django.utils import translation
+
+from villagedesk.registry.codes import DisabilityCategory, Relation
+from villagedesk.registry.exports import export_ledger
+from villagedesk.registry.imports.engine import run_import
+from villagedesk.registry.models import Household, Person
+from villagedesk.registry.tests.importing import HEADERS, family, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def read_rows(path):
+    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    return workbook.get_sheet_by_index(0).to_python()
+
+
+@pytest.fixture
+def registered(tmp_path, village_a, household_a):
+    rows = family("002")
+    rows[0][HEADERS.index("手机号码")] = "13912345678"
+    result = run_import(write_xlsx(tmp_path / "seed.xlsx", rows), area=village_a)
+    assert result.loaded, result.issues
+    spouse = Person.objects.get(household__number="002", relation=Relation.SPOUSE)
+    spouse.disability_category = DisabilityCategory.PHYSICAL
+    spouse.disability_grade = 3
+    spouse.chronic_illness = True
+    spouse.save()
+    return village_a
+
+
+def test_person_roster_has_a_title_labels_and_masked_numbers(tmp_path, registered):
+    path = tmp_path / "roster.xlsx"
+    rows = export_ledger(name="person_roster", area=registered, path=path, file_format="xlsx")
+    assert rows == 6
+    sheet = read_rows(path)
+    assert sheet[0][0].startswith("Person roster · Dahe")
+    header = sheet[1]
+    assert header[:3] == ["village", "village group", "household number"]
+    head = next(r for r in sheet[2:] if r[header.index("name")] == "张三" and r[2] == "002")
+    assert head[header.index("sex")] == "Male"
+    assert head[header.index("relation to head")] == "Head of household"
+    assert "*" in head[header.index("identity number")]
+    assert head[header.index("phone")] == "139****5678"
+
+
+def test_chinese_export_speaks_chinese(tmp_path, registered):
+    path = tmp_path / "roster.csv"
+    with translation.override("zh-hans"):
+        export_ledger(
+            name="person_roster", area=registered, path=path, file_format="csv", reveal=True
+        )
+    text = path.read_text(encoding="utf-8-sig")
+    assert text.splitlines()[0].startswith("村,组,户编号")
+    assert ",户主," in text and ",男," in text
+
+
+def test_ledgers_filter_by_kind_and_status(tmp_path, registered):
+    path = tmp_path / "d.xlsx"
+    assert (
+        export_ledger(name="persons_by_disability", area=registered, path=path, file_format="xlsx")
+        == 1
+    )
+    assert (
+        export_ledger(name="persons_by_schooling", area=registered, path=path, file_format="xlsx")
+        == 2
+    )
+    Household.objects.filter(number="002").update(status="monitored")
+    assert (
+        export_ledger(
+            name="household_roster",
+            area=registered,
+            path=path,
+            file_format="xlsx",
+            status="monitored",
+        )
+        == 1
+    )
+    assert (
+        export_ledger(name="households_by_status", area=registered, path=path, file_format="xlsx")
+        == 2
+    )
+    assert read_rows(path)[2][2] == "A-001"  # not poor before monitored
+
+
+def test_another_village_is_not_in_the_export(tmp_path, registered, household_b):
+    path = tmp_path / "a.csv"
+    export_ledger(name="household_roster", area=registered, path=path, file_format="csv")
+    assert "B-001" not in path.read_text(encoding="utf-8-sig")
+
+
+def rewrite(path, rows):
+    """Save changed rows as a new workbook (title row kept)."""
+    import xlsxwriter
+
+    out = path.with_name("changed.xlsx")
+    workbook = xlsxwriter.Workbook(str(out))
+    sheet = workbook.add_worksheet()
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, str(value))
+    workbook.close()
+    return out
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_round_trip(tmp_path, registered, file_format):
+    path = tmp_path / f"roster.{file_format}"
+    export_ledger(
+        name="person_roster", area=registered, path=path, file_format=file_format, reveal=True
+    )
+    before = (Household.history.count(), Person.history.count())
+    result = run_import(path, area=registered)
+    assert result.errors.height == 0, result.issues
+    assert result.counts["fields_updated"] == 0
+    assert result.counts["persons_unchanged"] == 6
+    assert result.counts["households_unchanged"] == 2
+    assert (Household.history.count(), Person.history.count()) == before
+
+
+def test_three_changed_cells_update_three_fields_with_history(tmp_path, registered):
+    path = tmp_path / "roster.xlsx"
+    export_ledger(name="person_roster", area=registered, path=path, file_format="xlsx", reveal=True)
+    rows = read_rows(path)
+    header = rows[1]
+    spouse = next(r for r in rows if r[header.index("name")] == "李梅" and r[2] == "002")
+    head = next(r for r in rows if r[header.index("name")] == "张三" and r[2] == "002")
+    spouse[header.index("education")] = "Senior secondary"
+    spouse[header.index("phone")] = "13700001111"
+    head[header.index("address")] = "大河村8号"
+    before = (Household.history.count(), Person.history.count())
+    result = run_import(rewrite(path, rows), area=registered)
+    assert result.errors.height == 0, result.issues
+    assert result.counts["fields_updated"] == 3
+    assert (result.counts["persons_updated"], result.counts["households_updated"]) == (1, 1)
+    assert (Household.history.count(), Person.history.count()) == (before[0] + 1, before[1] + 1)
+    record = Person.objects.get(name="李梅", household__number="002").history.first()
+    changed = {c.field for c in record.diff_against(record.prev_record).changes}
+    assert changed == {"education", "phone"}
+    assert Household.objects.get(number="002").address == "大河村8号"
+
+
+def test_a_masked_export_is_refused_on_import(tmp_path, registered):
+    path = tmp_path / "masked.xlsx"
+    export_ledger(name="person_roster", area=registered, path=path, file_format="xlsx")
+    result = run_import(path, area=registered)
+    assert "masked" in result.errors["code"].to_list()
+
+
+def test_import_command_exit_statuses(tmp_path, village_a, capsys):
+    good = write_xlsx(tmp_path / "good.xlsx", family())
+    bad_rows = family("003")
+    bad_rows[0][HEADERS.index("出生日期")] = "2100-01-01"
+    bad = write_xlsx(tmp_path / "bad.xlsx", bad_rows)
+    report = tmp_path / "report.xlsx"
+    with pytest.raises(SystemExit) as exit_bad:
+        call_command("import_registry", str(bad), village=village_a.code, report=str(report))
+    assert exit_bad.value.code == 1
+    assert not Household.objects.exists()
+    sheet = read_rows(report)
+    assert sheet[0][-2:] == ["Status", "Problems"]
+    assert sheet[1][-2] == "error"
+    assert "date of birth" in sheet[1][-1]
+    call_command("import_registry", str(good), village=village_a.code, dry_run=True)
+    assert not Household.objects.exists()
+    call_command("import_registry", str(good), village=village_a.code)
+    assert Person.objects.count() == 3
+    assert "persons_created=3" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_usage:
+        call_command("import_registry", str(tmp_path / "missing.xlsx"), village=village_a.code)
+    assert exit_usage.value.code == 2
+    with pytest.raises(SystemExit) as exit_area:
+        call_command("import_registry", str(good), village="999999999999")
+    assert exit_area.value.code == 2
+
+
+def test_export_command(tmp_path, registered):
+    out = tmp_path / "h.csv"
+    call_command(
+        "export_ledger", "household_roster", area=registered.code, format="csv", output=str(out)
+    )
+    assert "A-001" in out.read_text(encoding="utf-8-sig")

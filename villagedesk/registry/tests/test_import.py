@@ -1,0 +1,463 @@
+"""The import engine: normalisation, validation, all-or-nothing writing, idempotent updates."""
+
+import datetime
+
+import pytest
+import xlsxwriter
+from django.utils import translation
+
+from villagedesk.registry.codes import Education, Ethnicity, Relation, Schooling, Sex
+from villagedesk.registry.imports import writing
+from villagedesk.registry.imports.engine import run_import
+from villagedesk.registry.imports.messages import render
+from villagedesk.registry.imports.reading import ReadError
+from villagedesk.registry.models import Household, Person
+from villagedesk.registry.tests.factories import make_id_number
+from villagedesk.registry.tests.importing import HEADERS, family, person_row, write_csv, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def messages_of(result, code, language="en"):
+    with translation.override(language):
+        return [
+            render(code=i["code"], field=i["field"], value=i["value"], param=i["param"])
+            for i in result.issues.iter_rows(named=True)
+            if i["code"] == code
+        ]
+
+
+def snapshot():
+    return (
+        list(Household.objects.values_list("pk", "number", "address", "status")),
+        list(Person.objects.values_list("pk", "name", "id_number", "education", "phone")),
+        Household.history.count(),
+        Person.history.count(),
+    )
+
+
+def test_loads_a_single_sheet_ledger_with_a_title_row(tmp_path, village_a):
+    path = write_xlsx(tmp_path / "a.xlsx", family() + family("002"), title="大河村台账")
+    result = run_import(path, area=village_a)
+    assert result.errors.height == 0
+    assert result.counts["households_created"] == 2
+    assert result.counts["persons_created"] == 6
+    household = Household.objects.get(number="001")
+    assert household.address == "大河村1号"
+    assert household.area_code == village_a.code
+    assert household.group == village_a.groups.first()
+    son = household.members.get(relation=Relation.SON)
+    assert son.schooling == Schooling.GRADE_7 and son.education == ""
+    assert son.name_pinyin == "zhangxiaoming"
+    assert Person.history.filter(history_type="+").count() == 6
+
+
+def test_reimporting_the_same_file_changes_nothing(tmp_path, village_a):
+    path = write_xlsx(tmp_path / "a.xlsx", family())
+    run_import(path, area=village_a)
+    before = snapshot()
+    again = run_import(path, area=village_a)
+    assert again.counts["persons_unchanged"] == 3
+    assert again.counts["households_unchanged"] == 1
+    assert again.counts["fields_updated"] == 0
+    assert snapshot() == before
+
+
+def test_a_corrected_file_updates_only_what_changed_with_history(tmp_path, village_a):
+    rows = family()
+    run_import(write_xlsx(tmp_path / "a.xlsx", rows), area=village_a)
+    rows[1][HEADERS.index("文化程度")] = "高中"
+    rows[0][HEADERS.index("住址")] = "大河村2号"
+    result = run_import(write_xlsx(tmp_path / "b.xlsx", rows), area=village_a)
+    assert result.counts["persons_updated"] == 1
+    assert result.counts["households_updated"] == 1
+    assert result.counts["fields_updated"] == 2
+    spouse = Person.objects.get(name="李梅")
+    assert spouse.education == Education.SENIOR
+    assert spouse.history.first().history_type == "~"
+    assert spouse.history.first().history_change_reason == "import"
+
+
+def test_two_sheet_layout(tmp_path, village_a):
+    path = tmp_path / "two.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    households = workbook.add_worksheet("户信息")
+    for c, v in enumerate(["户编号", "村民小组", "住址", "户类型"]):
+        households.write_string(0, c, v)
+    for c, v in enumerate(["001", "一组", "大河村9号", "监测户"]):
+        households.write_string(1, c, v)
+    members = workbook.add_worksheet("成员信息")
+    for c, v in enumerate(HEADERS):
+        members.write_string(0, c, v)
+    for r, row in enumerate(family(address=""), start=1):
+        for c, v in enumerate(row):
+            members.write_string(r, c, v)
+    workbook.close()
+    result = run_import(path, area=village_a)
+    assert result.errors.height == 0, result.issues
+    household = Household.objects.get()
+    assert (household.address, household.status) == ("大河村9号", "monitored")
+    assert household.members.count() == 3
+
+
+def test_merged_household_cells_belong_to_every_member(tmp_path, village_a):
+    path = tmp_path / "merged.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    for c, v in enumerate(HEADERS):
+        sheet.write_string(0, c, v)
+    for r, row in enumerate(family(), start=1):
+        for c, v in enumerate(row):
+            if c > 1:
+                sheet.write_string(r, c, v)
+    sheet.merge_range(1, 0, 3, 0, "001")
+    sheet.merge_range(1, 1, 3, 1, "1")
+    workbook.close()
+    result = run_import(path, area=village_a)
+    assert result.errors.height == 0, result.issues
+    assert Household.objects.get(number="001").members.count() == 3
+
+
+def test_blank_household_cells_under_the_head_follow_the_head(tmp_path, village_a):
+    rows = family()
+    rows[1][0] = rows[2][0] = ""
+    result = run_import(write_xlsx(tmp_path / "a.xlsx", rows), area=village_a)
+    assert result.errors.height == 0
+    assert Household.objects.get().members.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("column", "typed", "field", "expected"),
+    [
+        ("性别", "1", "sex", Sex.MALE),
+        ("性别", "男", "sex", Sex.MALE),
+        ("性别", "Male", "sex", Sex.MALE),
+        ("出生日期", "1980/5/17", "birth_date", datetime.date(1980, 5, 17)),
+        ("出生日期", "1980-05-17", "birth_date", datetime.date(1980, 5, 17)),
+        ("出生日期", "1980年5月17日", "birth_date", datetime.date(1980, 5, 17)),
+        ("出生日期", "1980.5.17", "birth_date", datetime.date(1980, 5, 17)),
+        ("出生日期", "29358", "birth_date", datetime.date(1980, 5, 17)),
+        ("出生日期", "１９８０－０５－１７", "birth_date", datetime.date(1980, 5, 17)),
+        ("姓名", " 张  三 ", "name", "张三"),
+        ("姓名", "Ａｌｉ  Ｋ ", "name", "Ali K"),
+        ("手机号码", "１３８ １２３４ ５６７８", "phone", "13812345678"),
+        ("民族", "Yi", "ethnicity", Ethnicity.YI),
+        ("民族", "07", "ethnicity", Ethnicity.YI),
+        ("民族", "彝族", "ethnicity", Ethnicity.YI),
+        ("文化程度", "Junior secondary", "education", Education.JUNIOR),
+        ("文化程度", " 初 中 ", "education", Education.JUNIOR),
+    ],
+)
+def test_normalisation(tmp_path, village_a, column, typed, field, expected):
+    row = person_row("001", "张三", "户主", "男", "1980-05-17")
+    row[HEADERS.index(column)] = typed
+    result = run_import(write_xlsx(tmp_path / "a.xlsx", [row]), area=village_a)
+    assert result.errors.height == 0, result.issues
+    assert getattr(Person.objects.get(), field) == expected
+
+
+def test_excel_dates_and_full_width_identity_numbers(tmp_path, village_a):
+    number = make_id_number(datetime.date(1980, 5, 17), Sex.MALE)
+    row = person_row("001", "张三", "户主", "男", "1980-05-17")
+    row[HEADERS.index("身份证号码")] = (
+        "".join(chr(ord(c) + 0xFEE0) for c in number[:6]) + " " + number[6:]
+    )
+    row[HEADERS.index("出生日期")] = datetime.date(1980, 5, 17)
+    path = tmp_path / "a.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    for c, v in enumerate(HEADERS):
+        sheet.write_string(0, c, v)
+    for c, v in enumerate(row):
+        if isinstance(v, datetime.date):
+            sheet.write_datetime(1, c, datetime.datetime.combine(v, datetime.time()), date_format)
+        else:
+            sheet.write_string(1, c, v)
+    workbook.close()
+    result = run_import(path, area=village_a)
+    assert result.errors.height == 0, result.issues
+    person = Person.objects.get()
+    assert person.id_number == number
+    assert person.birth_date == datetime.date(1980, 5, 17)
+
+
+def test_sex_and_birth_date_come_from_the_identity_number(tmp_path, village_a):
+    row = person_row("001", "张三", "户主", "男", "1980-05-17")
+    row[HEADERS.index("性别")] = row[HEADERS.index("出生日期")] = ""
+    result = run_import(write_xlsx(tmp_path / "a.xlsx", [row]), area=village_a)
+    assert result.errors.height == 0, result.issues
+    person = Person.objects.get()
+    assert (person.sex, person.birth_date) == (Sex.MALE, datetime.date(1980, 5, 17))
+
+
+def test_a_fifteen_digit_number_is_upgraded(tmp_path, village_a):
+    row = person_row("001", "张三", "户主", "男", "1980-05-17", id_number="530128800517001")
+    result = run_import(write_xlsx(tmp_path / "a.xlsx", [row]), area=village_a)
+    assert result.errors.height == 0, result.issues
+    assert Person.objects.get().id_number.startswith("53012819800517001")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_encodings(tmp_path, village_a, encoding):
+    path = write_csv(tmp_path / "a.csv", family(), encoding=encoding)
+    result = run_import(path, area=village_a)
+    assert result.errors.height == 0, result.issues
+    assert Person.objects.filter(name="张小明").exists()
+
+
+def test_formulas_are_read_as_their_values(tmp_path, village_a):
+    rows = family()
+    path = tmp_path / "f.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    for c, v in enumerate(HEADERS):
+        sheet.write_string(0, c, v)
+    for r, row in enumerate(rows, start=1):
+        for c, v in enumerate(row):
+            sheet.write_string(r, c, v)
+    sheet.write_formula(1, HEADERS.index("务工时间"), "=1+2", None, 3)
+    sheet.write_string(1, HEADERS.index("务工情况"), "省外务工")
+    workbook.close()
+    result = run_import(path, area=village_a)
+    assert result.errors.height == 0, result.issues
+    assert Person.objects.get(name="张三").migrant_months == 3
+
+
+def broken(tmp_path, village_a, change):
+    rows = family()
+    change(rows)
+    before = snapshot()
+    result = run_import(write_xlsx(tmp_path / "bad.xlsx", rows), area=village_a)
+    assert snapshot() == before, "a rejected file writes nothing"
+    return result
+
+
+def col(name):
+    return HEADERS.index(name)
+
+
+def setter(row, column, value):
+    def change(rows):
+        rows[row][col(column)] = value
+
+    return change
+
+
+ERRORS = [
+    # (change, code, English, Chinese)
+    (
+        setter(0, "身份证号码", "53012819800517001"),
+        "id_length",
+        "has 18 characters; this one has 17",
+        "18 位",
+    ),
+    (
+        setter(0, "身份证号码", "5301281980051700AX"),
+        "id_format",
+        "17 digits followed by a digit or X",
+        "17 位数字",
+    ),
+    (setter(0, "身份证号码", "530128198002300011"), "id_birth_date", "1980-02-30", "1980-02-30"),
+    (setter(0, "身份证号码", "530128198005170010"), "id_checksum", "check character", "校验码"),
+    (setter(0, "性别", "女"), "id_sex", "is of a Male", "男"),
+    (setter(0, "出生日期", "1981-05-17"), "id_birth", "1980-05-17", "1980-05-17"),
+    (setter(0, "手机号码", "1381234567"), "phone", "11 digits", "11 位"),
+    (setter(0, "性别", "X"), "unreadable_code", "“X” is not one of the values of “sex”", "性别"),
+    (
+        setter(0, "出生日期", "1980-13-01"),
+        "unreadable_date",
+        "“1980-13-01” is not a date",
+        "不是日期",
+    ),
+    (setter(0, "务工时间", "三"), "unreadable_int", "not a whole number", "整数"),
+    (setter(0, "在校生状况", "七年级"), "education_and_schooling", "not both", "只能填写一项"),
+    (setter(0, "文化程度", ""), "education_or_schooling", "Give the education", "文化程度"),
+    (setter(0, "务工时间", "6"), "months_without_work", "Say where the person works away", "务工"),
+    (setter(0, "务工情况", "省外务工"), "work_without_months", "Give the months", "务工时间"),
+    (setter(0, "务工时间", "13"), "out_of_range", "more than 12", "12"),
+    (setter(0, "姓名", "张" * 100_000), "too_long", "longer than 50 characters", "50"),
+    (setter(0, "姓名", ""), "required", "“name” is required", "必填"),
+    (setter(2, "与户主关系", "之女"), "relation_sex", "A Daughter cannot be of this sex", "之女"),
+    (setter(1, "与户主关系", "户主"), "two_heads", "more than one head", "户主"),
+    (setter(0, "与户主关系", "之父"), "no_head", "has no head", "户主"),
+    (setter(2, "与户主关系", "配偶"), "two_spouses", "more than one spouse", "配偶"),
+    (setter(0, "村民小组", "9"), "unknown_group", "“9” is not a group", "村民小组"),
+]
+
+
+@pytest.mark.parametrize(("change", "code", "english", "chinese"), ERRORS)
+def test_each_error_blocks_the_file_and_speaks_both_languages(
+    tmp_path, village_a, change, code, english, chinese
+):
+    result = broken(tmp_path, village_a, change)
+    assert result.loaded is False
+    assert code in result.errors["code"].to_list() or code in result.issues["code"].to_list()
+    assert any(english in m for m in messages_of(result, code, "en")), messages_of(result, code)
+    assert any(chinese in m for m in messages_of(result, code, "zh-hans")), messages_of(
+        result, code, "zh-hans"
+    )
+
+
+def test_a_spouse_of_the_heads_sex(tmp_path, village_a):
+    def change(rows):
+        rows[1][col("性别")] = "男"
+        rows[1][col("身份证号码")] = make_id_number(datetime.date(1982, 3, 4), Sex.MALE)
+
+    result = broken(tmp_path, village_a, change)
+    assert messages_of(result, "spouse_sex") == [
+        "The head and the spouse cannot be of the same sex."
+    ]
+    assert messages_of(result, "spouse_sex", "zh-hans") != messages_of(result, "spouse_sex")
+
+
+def test_a_future_birth_date(tmp_path, village_a):
+    def change(rows):
+        rows[2][col("身份证号码")] = ""
+        rows[2][col("出生日期")] = "2100-01-01"
+
+    result = broken(tmp_path, village_a, change)
+    assert messages_of(result, "future_date") == ["A date of birth cannot be in the future."]
+    assert "不能晚于今天" in messages_of(result, "future_date", "zh-hans")[0]
+
+
+def test_an_identity_number_twice_in_the_file(tmp_path, village_a):
+    def change(rows):
+        rows[1][col("身份证号码")] = rows[0][col("身份证号码")]
+
+    result = broken(tmp_path, village_a, change)
+    assert "This identity number is also on row 2 of the file." in messages_of(result, "id_twice")
+
+
+def test_an_identity_number_already_in_another_household(tmp_path, village_a, household_a):
+    head = household_a.members.get(relation=Relation.HEAD)
+    rows = family("009")
+    rows[0][col("身份证号码")] = head.id_number
+    before = snapshot()
+    result = run_import(write_xlsx(tmp_path / "a.xlsx", rows), area=village_a)
+    assert snapshot() == before
+    assert messages_of(result, "id_elsewhere") == [
+        "This identity number is already registered in household A-001."
+    ]
+    assert messages_of(result, "id_elsewhere", "zh-hans") == ["此身份证号码已登记在户 A-001。"]
+
+
+def test_an_age_that_contradicts_the_relation_is_a_warning(tmp_path, village_a):
+    rows = family()
+    rows[2][col("身份证号码")] = ""
+    rows[2][col("出生日期")] = "1950-01-01"
+    rows[2][col("在校生状况")] = ""
+    rows[2][col("文化程度")] = "小学"
+    result = run_import(write_xlsx(tmp_path / "a.xlsx", rows), area=village_a)
+    assert result.errors.height == 0
+    assert messages_of(result, "age_relation") == [
+        "The age of this Son does not fit the head's age."
+    ]
+    assert result.loaded
+
+
+def test_partial_loads_the_valid_households(tmp_path, village_a):
+    rows = family("001") + family("002")
+    rows[4][col("出生日期")] = "not a date"
+    result = run_import(write_xlsx(tmp_path / "a.xlsx", rows), area=village_a, partial=True)
+    assert result.loaded
+    assert list(Household.objects.values_list("number", flat=True)) == ["001"]
+    assert result.counts["rejected"] == 3
+
+
+def test_an_exception_in_the_middle_batch_leaves_the_database_unchanged(
+    tmp_path, village_a, household_a, monkeypatch
+):
+    rows = [r for n in range(1, 8) for r in family(f"{n:03d}")]
+    monkeypatch.setattr(writing, "BATCH_SIZE", 4)
+    calls = []
+    real = writing.write_batch
+
+    def failing(model, objs, *, by):
+        calls.append(len(objs))
+        if len(calls) == 4:
+            raise RuntimeError("killed half-way")
+        real(model, objs, by=by)
+
+    monkeypatch.setattr(writing, "write_batch", failing)
+    before = snapshot()
+    with pytest.raises(RuntimeError, match="killed half-way"):
+        run_import(write_xlsx(tmp_path / "a.xlsx", rows), area=village_a)
+    assert len(calls) == 4
+    assert snapshot() == before
+
+
+def test_rows_of_another_village_are_refused_in_a_village_import(tmp_path, village_a, village_b):
+    rows = family()
+    headers = ["村", *HEADERS]
+    rows = [[village_b.code, *row] for row in rows]
+    before = snapshot()
+    result = run_import(write_xlsx(tmp_path / "a.xlsx", rows, headers), area=village_a)
+    assert snapshot() == before
+    assert "unknown_village" in result.errors["code"].to_list()
+
+
+def test_a_county_import_places_households_by_village_code_or_name(
+    tmp_path, county, village_a, village_b
+):
+    headers = ["村", *HEADERS]
+    rows = [["大河村", *r] for r in family("001")] + [[village_b.code, *r] for r in family("002")]
+    result = run_import(write_xlsx(tmp_path / "a.xlsx", rows, headers), area=county)
+    assert result.errors.height == 0, result.issues
+    assert Household.objects.get(number="001").village == village_a
+    assert Household.objects.get(number="002").village == village_b
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"hello, this is not a spreadsheet", "Give a .xlsx, .xls, .ods or .csv file."),
+        (b"PK\x03\x04 broken zip", "The file is not a spreadsheet that can be read."),
+    ],
+)
+def test_files_that_are_not_ledgers(tmp_path, village_a, content, message):
+    path = tmp_path / ("a.bin" if content.startswith(b"hello") else "a.xlsx")
+    path.write_bytes(content)
+    with pytest.raises(ReadError, match=message):
+        run_import(path, area=village_a)
+
+
+def test_an_empty_sheet(tmp_path, village_a):
+    path = tmp_path / "empty.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    workbook.add_worksheet()
+    workbook.close()
+    with pytest.raises(ReadError, match="is empty"):
+        run_import(path, area=village_a)
+
+
+def test_a_sheet_without_a_known_header(tmp_path, village_a):
+    path = write_xlsx(tmp_path / "a.xlsx", [["1", "2"]], ["foo", "bar"])
+    with pytest.raises(ReadError, match="No header row"):
+        run_import(path, area=village_a)
+    with translation.override("zh-hans"), pytest.raises(ReadError, match="表头"):
+        run_import(path, area=village_a)
+
+
+def test_too_many_rows_are_refused_before_they_are_read(tmp_path, village_a, monkeypatch):
+    from villagedesk.registry.imports import reading
+
+    monkeypatch.setattr(reading, "MAX_ROWS", 5)
+    path = write_xlsx(tmp_path / "a.xlsx", family() * 10)
+    with pytest.raises(ReadError, match="more than 5 rows"):
+        run_import(path, area=village_a)
+    csv_path = write_csv(tmp_path / "a.csv", family() * 10)
+    with pytest.raises(ReadError, match="more than 5 rows"):
+        run_import(csv_path, area=village_a)
+
+
+def test_a_saved_mapping_corrects_an_unknown_header(tmp_path, village_a):
+    headers = [*HEADERS]
+    headers[col("文化程度")] = "最高学历（自填）"
+    path = write_xlsx(tmp_path / "a.xlsx", family(), headers)
+    assert (
+        "education_or_schooling"
+        in run_import(path, area=village_a, check_only=True).errors["code"].to_list()
+    )
+    result = run_import(path, area=village_a, columns={"最高学历(自填)": "education"})
+    assert result.errors.height == 0, result.issues
