@@ -40,6 +40,14 @@ browser:
 			echo "Browser tests need Debian's chromium and fonts-noto-cjk: sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; \
 		fi; \
 	fi
+	@# The attendance export test opens the .xlsx in LibreOffice (skipped without it, except on CI).
+	@if ! command -v soffice >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; \
+		else \
+			echo "The export test needs LibreOffice: sudo apt-get install libreoffice-calc-nogui (skipped until then)" >&2; \
+		fi; \
+	fi
 
 test: $(DEV_STAMP) browser
 	$(PY) manage.py compile_translations >/dev/null

@@ -2,13 +2,17 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from villagedesk.accounts.selectors import assigned_area_list
+from villagedesk.fieldwork.selectors import due_list
 from villagedesk.registry.codes import HouseholdStatus
 from villagedesk.reports import selectors
 
 
 @login_required
 def home(request):
+    due, due_total = due_list(user=request.user)
     context = {
+        "due": due,
+        "due_total": due_total,
         "overview": selectors.overview(user=request.user),
         "villages": selectors.village_rows(user=request.user),
         "statuses": list(HouseholdStatus),

@@ -1,0 +1,218 @@
+import datetime
+import uuid
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from villagedesk.fieldwork.codes import (
+    KeyGroup,
+    ProblemCategory,
+    ProblemStatus,
+    Topic,
+)
+from villagedesk.fieldwork.models import DiaryDay, PersonNote, Problem, Visit
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VisitForm(forms.ModelForm):
+    household = forms.ModelChoiceField(
+        label=_("Household"), queryset=None, required=False, widget=forms.HiddenInput
+    )
+    persons = forms.ModelMultipleChoiceField(
+        label=_("Persons met"), queryset=None, required=False, widget=forms.MultipleHiddenInput
+    )
+    topics = forms.MultipleChoiceField(
+        label=_("Topics"),
+        choices=Topic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        help_text=_("Optional. Up to 10 MB; it is stored smaller."),
+    )
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Visit
+        fields = [
+            "household",
+            "persons",
+            "visited_on",
+            "kind",
+            "place",
+            "companions",
+            "topics",
+            "said",
+            "opinions",
+            "follow_up",
+            "follow_up_due",
+        ]
+        widgets = {
+            "visited_on": DateInput(),
+            "follow_up_due": DateInput(),
+            "said": forms.Textarea(attrs={"rows": 3}),
+            "opinions": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, households, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = households
+        self.fields["persons"].queryset = persons
+        self.fields["visited_on"].widget.attrs["max"] = timezone.localdate().isoformat()
+        if not self.is_bound:
+            self.initial["submission"] = uuid.uuid4()
+
+
+class ProblemForm(forms.ModelForm):
+    class Meta:
+        model = Problem
+        fields = [
+            "title",
+            "description",
+            "raised_by",
+            "category",
+            "urgency",
+            "solvable",
+            "subjective_causes",
+            "objective_causes",
+            "owner",
+            "due_on",
+        ]
+        widgets = {
+            "due_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "subjective_causes": forms.Textarea(attrs={"rows": 2}),
+            "objective_causes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    households = forms.ModelMultipleChoiceField(
+        label=_("Households concerned"),
+        queryset=None,
+        required=False,
+        widget=forms.MultipleHiddenInput,
+    )
+    persons = forms.ModelMultipleChoiceField(
+        label=_("Persons concerned"),
+        queryset=None,
+        required=False,
+        widget=forms.MultipleHiddenInput,
+    )
+
+    def __init__(self, *args, owners, households, persons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+        self.fields["households"].queryset = households
+        self.fields["persons"].queryset = persons
+        if not self.is_bound:
+            self.initial.setdefault("submission", uuid.uuid4())
+
+
+class ProblemCreateForm(ProblemForm):
+    village = forms.ChoiceField(label=_("Village"))
+
+    field_order = ["village"]
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.villages = {v.code: v for v in villages}
+        self.fields["village"].choices = [(v.code, v.display_name) for v in villages]
+
+
+class ProblemFilterForm(forms.Form):
+    village = forms.ChoiceField(label=_("Village"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), *ProblemStatus.choices],
+    )
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All categories")), *ProblemCategory.choices],
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].choices = [("", _("All villages"))] + [
+            (v.code, v.display_name) for v in villages
+        ]
+
+
+class CoverageForm(forms.Form):
+    village = forms.ChoiceField(label=_("Village"))
+    since = forms.DateField(label=_("From"), widget=DateInput())
+    until = forms.DateField(label=_("To"), widget=DateInput())
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].choices = [(v.code, v.display_name) for v in villages]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("since") and data.get("until") and data["since"] > data["until"]:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return data
+
+
+class KeyGroupForm(forms.Form):
+    groups = forms.MultipleChoiceField(
+        label=_("Key groups"),
+        choices=KeyGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class PersonNoteForm(forms.ModelForm):
+    class Meta:
+        model = PersonNote
+        fields = ["attitude", "influence", "interests", "motives", "backbone"]
+        widgets = {
+            "attitude": forms.RadioSelect,
+            "interests": forms.Textarea(attrs={"rows": 2}),
+            "motives": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class DiaryForm(forms.ModelForm):
+    photos = forms.FileField(
+        label=_("Add a photo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        help_text=_("Optional, your own record."),
+    )
+
+    class Meta:
+        model = DiaryDay
+        fields = ["village", "presence", "reason", "work_done", "latitude", "longitude"]
+        widgets = {
+            "presence": forms.RadioSelect,
+            "work_done": forms.Textarea(attrs={"rows": 4}),
+            "latitude": forms.HiddenInput,
+            "longitude": forms.HiddenInput,
+        }
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages
+        self.fields["village"].empty_label = None
+
+
+def month_from(text: str | None) -> datetime.date:
+    """The first day of the month given as YYYY-MM; this month when missing or malformed."""
+    try:
+        return datetime.datetime.strptime(text or "", "%Y-%m").date()  # noqa: DTZ007
+    except ValueError:
+        return timezone.localdate().replace(day=1)

@@ -1,0 +1,282 @@
+"""Writes of fieldwork. Each checks the author's role over the village, validates fully and
+writes in one transaction."""
+
+import datetime
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from villagedesk.accounts.models import Assignment, Role, User
+from villagedesk.areas.models import Area
+from villagedesk.fieldwork.codes import STATUS_STEPS, ProblemStatus
+from villagedesk.fieldwork.models import (
+    DiaryDay,
+    DiaryPhoto,
+    KeyGroupTag,
+    PersonNote,
+    Problem,
+    Visit,
+)
+from villagedesk.fieldwork.photos import photo_checked
+from villagedesk.registry.models import Household, Person
+
+# Those who work in the village record visits and problems: the team and the village committee.
+FIELD_ROLES = frozenset({Role.CADRE, Role.VILLAGE_COMMITTEE, Role.ADMINISTRATOR})
+# People notes are the team's own judgement of people; the village committee never sees them.
+NOTE_ROLES = frozenset(
+    {Role.CADRE, Role.TOWNSHIP_SUPERVISOR, Role.COUNTY_SUPERVISOR, Role.ADMINISTRATOR}
+)
+NOTE_WRITING_ROLES = frozenset({Role.CADRE, Role.ADMINISTRATOR})
+SUPERVISOR_ROLES = frozenset({Role.TOWNSHIP_SUPERVISOR, Role.COUNTY_SUPERVISOR, Role.ADMINISTRATOR})
+
+
+def holds_role(user: User, area_code: str, roles) -> bool:
+    return any(area_code.startswith(p) for p in user.assigned_prefixes(roles))
+
+
+def may_record(user: User, area_code: str) -> bool:
+    return holds_role(user, area_code, FIELD_ROLES)
+
+
+def require_record(user: User, area_code: str) -> None:
+    if not may_record(user, area_code):
+        raise PermissionDenied
+
+
+def village_of(*, household: Household | None, persons: list[Person]) -> Area:
+    """The one village of a household and the persons met; refuse persons from elsewhere."""
+    villages = {p.household.village_id for p in persons}
+    if household is not None:
+        villages.add(household.village_id)
+    if not villages:
+        raise ValidationError({"household": _("Choose the household visited or the persons met.")})
+    if len(villages) > 1:
+        raise ValidationError({"persons": _("Every person met must be of the same village.")})
+    return household.village if household is not None else persons[0].household.village
+
+
+def save_full(instance, *, by: User | None = None) -> None:
+    instance.full_clean()
+    if by is not None:
+        instance._history_user = by
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _("This record changed while you were editing it. Check it and save again.")
+        ) from error
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    by: User,
+    visit: Visit,
+    persons: list[Person],
+    photo=None,
+    submission: uuid.UUID | None = None,
+) -> Visit:
+    """Record a visit once per form: a repeated submission returns the visit already saved.
+
+    With no household given, persons all of one household make it the household visited.
+    """
+    if submission is not None:
+        earlier = Visit.objects.filter(submission=submission, visitor=by).first()
+        if earlier is not None:
+            return earlier
+    if visit.household_id is None and persons and len({p.household_id for p in persons}) == 1:
+        visit.household = persons[0].household
+    visit.village = village_of(household=visit.household, persons=persons)
+    require_record(by, visit.village.code)
+    visit.visitor = by
+    visit.submission = submission
+    if photo is not None:
+        try:
+            visit.photo.save("visit.jpg", photo_checked(photo), save=False)
+        except ValidationError as error:
+            raise ValidationError({"photo": error.messages}) from None
+    save_full(visit)
+    visit.persons.set(persons)
+    return visit
+
+
+@transaction.atomic
+def visit_follow_up_done(*, by: User, visit: Visit, on: datetime.date | None = None) -> Visit:
+    """Mark a visit's follow-up as done today (or on the given day)."""
+    require_record(by, visit.area_code)
+    if not visit.follow_up:
+        raise ValidationError(_("This visit has no follow-up."))
+    visit.follow_up_done_on = on or timezone.localdate()
+    save_full(visit)
+    return visit
+
+
+@transaction.atomic
+def key_groups_set(*, by: User, person: Person, groups: list[str]) -> None:
+    """Make the person's key-group tags exactly the given groups."""
+    require_record(by, person.area_code)
+    KeyGroupTag.objects.filter(person=person).exclude(group__in=groups).delete()
+    present = set(KeyGroupTag.objects.filter(person=person).values_list("group", flat=True))
+    for group in groups:
+        if group not in present:
+            tag = KeyGroupTag(person=person, group=group)
+            save_full(tag)
+
+
+@transaction.atomic
+def person_note_add(*, by: User, person: Person, note: PersonNote) -> PersonNote:
+    """Add the team's current view of a person; earlier notes stay as its history."""
+    if not holds_role(by, person.area_code, NOTE_WRITING_ROLES):
+        raise PermissionDenied
+    note.person = person
+    note.recorded_by = by
+    note.recorded_at = timezone.now()
+    save_full(note)
+    return note
+
+
+def village_people(*, village: Area, households: list[Household], persons: list[Person]) -> None:
+    if any(h.village_id != village.pk for h in households) or any(
+        p.household.village_id != village.pk for p in persons
+    ):
+        raise ValidationError(
+            {"persons": _("Households and persons concerned must be of the problem's village.")}
+        )
+
+
+def owner_works_there(problem: Problem) -> None:
+    if problem.owner_id is None:
+        return
+    codes = {problem.village.code[:n].ljust(12, "0") for n in (2, 4, 6, 9, 12)}
+    if not Assignment.objects.current().filter(user=problem.owner, area__code__in=codes).exists():
+        raise ValidationError({"owner": _("The owner must work in this village or above it.")})
+
+
+@transaction.atomic
+def problem_create(
+    *,
+    by: User,
+    problem: Problem,
+    households: list[Household],
+    persons: list[Person],
+    submission: uuid.UUID | None = None,
+) -> Problem:
+    """Register a problem in a village the user works in; a repeated submission is ignored."""
+    if submission is not None:
+        earlier = Problem.objects.filter(submission=submission, created_by=by).first()
+        if earlier is not None:
+            return earlier
+    require_record(by, problem.village.code)
+    village_people(village=problem.village, households=households, persons=persons)
+    owner_works_there(problem)
+    problem.created_by = by
+    problem.status = ProblemStatus.NEW
+    problem.submission = submission
+    save_full(problem, by=by)
+    problem.households.set(households)
+    problem.persons.set(persons)
+    return problem
+
+
+@transaction.atomic
+def problem_update(
+    *, by: User, problem: Problem, households: list[Household], persons: list[Person]
+) -> Problem:
+    """Save changes to a problem's description, causes, owner and dates (not its status)."""
+    require_record(by, problem.village.code)
+    stored = Problem.objects.get(pk=problem.pk)
+    if stored.status != problem.status:
+        raise ValidationError(_("Change the status with the status buttons."))
+    village_people(village=problem.village, households=households, persons=persons)
+    owner_works_there(problem)
+    save_full(problem, by=by)
+    problem.households.set(households)
+    problem.persons.set(persons)
+    return problem
+
+
+@transaction.atomic
+def problem_move(*, by: User, problem: Problem, status: str, referred_to: str = "") -> Problem:
+    """Move a problem one step along the register's workflow; skipping a step is refused.
+
+    Work starts only once a cause is written down, and a referral names the body referred to.
+    """
+    require_record(by, problem.area_code)
+    problem = Problem.objects.select_for_update().get(pk=problem.pk)
+    if status not in STATUS_STEPS.get(problem.status, set()):
+        raise ValidationError(
+            _("A problem that is %(old)s cannot become %(new)s directly.")
+            % {
+                "old": ProblemStatus(problem.status).label,
+                "new": ProblemStatus(status).label if status in ProblemStatus.values else status,
+            }
+        )
+    if problem.status == ProblemStatus.ANALYSING and not (
+        problem.subjective_causes.strip() or problem.objective_causes.strip()
+    ):
+        raise ValidationError(
+            _("Write down the subjective or objective causes before moving on from analysis.")
+        )
+    if status == ProblemStatus.REFERRED:
+        problem.referred_to = referred_to.strip() or problem.referred_to
+    problem.status = status
+    save_full(problem, by=by)
+    return problem
+
+
+@transaction.atomic
+def problem_answer(*, by: User, problem: Problem, answer: str) -> Problem:
+    """Record the answer of the body a problem was referred to."""
+    require_record(by, problem.area_code)
+    problem = Problem.objects.select_for_update().get(pk=problem.pk)
+    if problem.status != ProblemStatus.REFERRED:
+        raise ValidationError(_("Only a referred problem gets an answer."))
+    if not answer.strip():
+        raise ValidationError({"referral_answer": _("Write the answer received.")})
+    problem.referral_answer = answer.strip()
+    save_full(problem, by=by)
+    return problem
+
+
+def assignment_covering(*, member: User, village: Area, day: datetime.date):
+    """The member's team assignment over the village that includes the day, or None."""
+    prefixes = [village.code[:n] for n in (2, 4, 6, 9, 12)]
+    return (
+        Assignment.objects.filter(
+            user=member, role=Role.CADRE, area__code__in=[p.ljust(12, "0") for p in prefixes]
+        )
+        .current(on=day)
+        .first()
+    )
+
+
+@transaction.atomic
+def diary_save(*, by: User, entry: DiaryDay, photos=()) -> DiaryDay:
+    """Save the member's own diary day; it must fall within their assignment to the village.
+
+    Position and photos are kept only when the member adds them; nothing here asks for them.
+    """
+    entry.member = by
+    if entry.day and entry.village_id:
+        if assignment_covering(member=by, village=entry.village, day=entry.day) is None:
+            raise ValidationError(
+                {
+                    "day": _("This day is outside your assignment to %(village)s.")
+                    % {"village": entry.village.display_name}
+                }
+            )
+    checked = []
+    for upload in photos:
+        try:
+            checked.append(photo_checked(upload))
+        except ValidationError as error:
+            raise ValidationError({"photos": error.messages}) from None
+    save_full(entry, by=by)
+    for content in checked:
+        photo = DiaryPhoto(day=entry)
+        photo.image.save("diary.jpg", content, save=True)
+    return entry

@@ -1,0 +1,241 @@
+import datetime
+import re
+import uuid
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from villagedesk.fieldwork.codes import Presence, ProblemStatus
+from villagedesk.fieldwork.models import DiaryDay, PersonNote, Problem, Visit
+from villagedesk.fieldwork.tests.factories import make_problem, make_visit
+
+pytestmark = pytest.mark.django_db
+
+
+def visit_data(household, **extra):
+    data = {
+        "household": household.pk,
+        "persons": [p.pk for p in household.members.all()],
+        "visited_on": timezone.localdate().isoformat(),
+        "kind": "home",
+        "topics": ["health", "income"],
+        "said": "老人腿脚不便，希望办理慢病卡",
+        "opinions": "村口路灯坏了，晚上不安全",
+        "follow_up": "帮助申请慢病卡",
+        "follow_up_due": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
+        "submission": str(uuid.uuid4()),
+    }
+    data.update(extra)
+    return data
+
+
+def test_cadre_logs_a_visit_and_sees_it_on_the_household_timeline(client, cadre_a, household_a):
+    client.force_login(cadre_a)
+    response = client.post(reverse("fieldwork:visit-create"), visit_data(household_a))
+    assert response.status_code == 302
+    visit = Visit.objects.get()
+    assert visit.topics == ["health", "income"]
+    panel = client.get(
+        reverse("fieldwork:household-visits", args=[household_a.pk]), headers={"HX-Request": "true"}
+    )
+    assert "帮助申请慢病卡" in panel.content.decode()
+    home = client.get(reverse("reports:home"))
+    assert "帮助申请慢病卡" in home.content.decode()
+
+
+def test_future_visit_keeps_what_was_typed(client, cadre_a, household_a):
+    client.force_login(cadre_a)
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = client.post(
+        reverse("fieldwork:visit-create"), visit_data(household_a, visited_on=tomorrow)
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This date is in the future." in page
+    assert "老人腿脚不便，希望办理慢病卡" in page
+    assert re.search(r'value="health"[^>]*checked', page)
+    assert not Visit.objects.exists()
+
+
+def test_visit_with_person_of_another_village_is_refused_on_the_form(
+    client, cadre_a, household_a, household_b
+):
+    client.force_login(cadre_a)
+    data = visit_data(household_a, persons=[household_b.members.first().pk])
+    response = client.post(reverse("fieldwork:visit-create"), data)
+    assert response.status_code == 200
+    assert not Visit.objects.exists()
+
+
+def test_person_search_finds_only_the_users_villages(client, cadre_a, household_a, household_b):
+    client.force_login(cadre_a)
+    page = client.get(reverse("fieldwork:visit-people"), {"q": "z"}).content.decode()
+    assert "张三" in page
+    assert "王五" not in client.get(reverse("fieldwork:visit-people"), {"q": "王"}).content.decode()
+
+
+def test_visit_of_another_village_is_404(client, cadre_a, cadre_b, household_b):
+    visit = make_visit(household=household_b, visitor=cadre_b)
+    client.force_login(cadre_a)
+    assert client.get(visit.get_absolute_url()).status_code == 404
+    assert client.get(reverse("fieldwork:visit-photo", args=[visit.pk])).status_code == 404
+    assert (
+        client.get(reverse("fieldwork:household-visits", args=[household_b.pk])).status_code == 404
+    )
+    assert "B-001" not in client.get(reverse("fieldwork:visit-list")).content.decode()
+
+
+def test_problem_from_a_visit_starts_from_its_remark(client, cadre_a, household_a):
+    visit = make_visit(household=household_a, visitor=cadre_a, opinions="村口路灯坏了")
+    client.force_login(cadre_a)
+    page = client.get(reverse("fieldwork:problem-create"), {"visit": visit.pk}).content.decode()
+    assert 'value="村口路灯坏了"' in page
+    response = client.post(
+        reverse("fieldwork:problem-create"),
+        {
+            "village": household_a.area_code,
+            "title": "村口路灯坏了",
+            "category": "infrastructure",
+            "urgency": "normal",
+            "solvable": "locally",
+            "households": [household_a.pk],
+            "visit": visit.pk,
+            "submission": str(uuid.uuid4()),
+        },
+    )
+    problem = Problem.objects.get()
+    assert response.status_code == 302
+    assert problem.visit == visit
+    assert list(problem.households.all()) == [household_a]
+
+
+def test_skipping_a_status_step_shows_a_message_and_changes_nothing(client, cadre_a, village_a):
+    problem = make_problem(village=village_a, by=cadre_a)
+    client.force_login(cadre_a)
+    response = client.post(
+        reverse("fieldwork:problem-move", args=[problem.pk]), {"status": "solved"}, follow=True
+    )
+    assert "cannot become" in response.content.decode()
+    problem.refresh_from_db()
+    assert problem.status == ProblemStatus.NEW
+
+
+def test_cadre_cannot_see_or_move_problems_of_another_village(client, cadre_a, cadre_b, village_b):
+    problem = make_problem(village=village_b, by=cadre_b, title="小河村的问题")
+    client.force_login(cadre_a)
+    assert client.get(problem.get_absolute_url()).status_code == 404
+    assert (
+        client.post(
+            reverse("fieldwork:problem-move", args=[problem.pk]), {"status": "analysing"}
+        ).status_code
+        == 404
+    )
+    for view in ("board", "table"):
+        page = client.get(reverse("fieldwork:problem-list"), {"view": view}).content.decode()
+        assert "小河村的问题" not in page
+
+
+def test_problem_list_queries_do_not_grow_with_rows(
+    client, cadre_a, village_a, django_assert_max_num_queries
+):
+    for n in range(15):
+        make_problem(village=village_a, by=cadre_a, title=f"问题{n}", owner=cadre_a)
+    client.force_login(cadre_a)
+    with django_assert_max_num_queries(12):
+        client.get(reverse("fieldwork:problem-list"), {"view": "table"})
+    with django_assert_max_num_queries(12):
+        client.get(reverse("fieldwork:problem-list"))
+
+
+def test_overdue_problem_stands_out_on_the_board(client, cadre_a, village_a):
+    make_problem(
+        village=village_a, by=cadre_a, due_on=timezone.localdate() - datetime.timedelta(days=2)
+    )
+    client.force_login(cadre_a)
+    assert "ticket overdue" in client.get(reverse("fieldwork:problem-list")).content.decode()
+
+
+def test_village_committee_gets_404_on_people_notes(client, committee_a, household_a):
+    person = household_a.members.first()
+    client.force_login(committee_a)
+    url = reverse("fieldwork:person-notes", args=[person.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"attitude": "eager", "influence": "high"}).status_code == 404
+    panel = client.get(reverse("fieldwork:household-visits", args=[household_a.pk])).content
+    assert url not in panel.decode()
+
+
+def test_cadre_adds_people_notes_and_keeps_history(client, cadre_a, household_a):
+    person = household_a.members.first()
+    client.force_login(cadre_a)
+    url = reverse("fieldwork:person-notes", args=[person.pk])
+    client.post(url, {"attitude": "aside", "influence": "high", "interests": "修路"})
+    client.post(url, {"attitude": "eager", "influence": "high", "backbone": "on"})
+    notes = list(PersonNote.objects.order_by("recorded_at"))
+    assert [n.attitude for n in notes] == ["aside", "eager"]
+    assert all(n.recorded_by == cadre_a for n in notes)
+    assert "修路" in client.get(url).content.decode()
+
+
+def test_coverage_page_links_unvisited_households_to_log_a_visit(client, cadre_a, household_a):
+    client.force_login(cadre_a)
+    page = client.get(reverse("fieldwork:coverage")).content.decode()
+    assert f"{reverse('fieldwork:visit-create')}?household={household_a.pk}" in page
+    assert 'id="fig-never">1<' in page
+
+
+def test_coverage_of_another_village_is_404(client, cadre_a, village_b):
+    client.force_login(cadre_a)
+    response = client.get(reverse("fieldwork:coverage"), {"village": village_b.code})
+    assert response.status_code in (200, 404)
+    assert village_b.name not in response.content.decode()
+
+
+def test_diary_day_outside_assignment_keeps_what_was_typed(client, cadre_a, village_a):
+    client.force_login(cadre_a)
+    response = client.post(
+        reverse("fieldwork:diary-edit", args=["2019-06-03"]),
+        {"village": village_a.pk, "presence": "in_village", "work_done": "走访三户"},
+    )
+    assert response.status_code == 200
+    assert "outside your assignment" in response.content.decode()
+    assert "走访三户" in response.content.decode()
+    assert not DiaryDay.objects.exists()
+
+
+def test_supervisor_sees_diary_but_never_a_position(client, cadre_a, county_supervisor, village_a):
+    DiaryDay.objects.create(
+        member=cadre_a,
+        village=village_a,
+        day=timezone.localdate(),
+        work_done="召开院坝会",
+        latitude="25.123456",
+        longitude="102.654321",
+    )
+    client.force_login(county_supervisor)
+    page = client.get(reverse("fieldwork:member-diary", args=[cadre_a.pk])).content.decode()
+    assert "召开院坝会" in page
+    assert "25.12" not in page and "102.65" not in page
+
+
+def test_cadre_cannot_open_attendance_or_another_members_diary(client, cadre_a, cadre_b):
+    client.force_login(cadre_a)
+    assert client.get(reverse("fieldwork:attendance")).status_code == 404
+    assert client.get(reverse("fieldwork:member-diary", args=[cadre_b.pk])).status_code == 404
+
+
+def test_attendance_is_ordered_by_village_not_by_days(
+    client, cadre_a, cadre_b, county_supervisor, village_a, village_b
+):
+    today = timezone.localdate()
+    for n in range(min(today.day, 3)):
+        DiaryDay.objects.create(
+            member=cadre_b, village=village_b, day=today - datetime.timedelta(days=n)
+        )
+    DiaryDay.objects.create(
+        member=cadre_a, village=village_a, day=today, presence=Presence.LEAVE, reason="病假"
+    )
+    client.force_login(county_supervisor)
+    page = client.get(reverse("fieldwork:attendance")).content.decode()
+    assert page.index("cadre_a") < page.index("cadre_b")

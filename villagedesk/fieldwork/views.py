@@ -1,0 +1,537 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from villagedesk.fieldwork import exports, selectors, services
+from villagedesk.fieldwork.codes import STATUS_STEPS, Presence, ProblemStatus
+from villagedesk.fieldwork.forms import (
+    CoverageForm,
+    DiaryForm,
+    KeyGroupForm,
+    PersonNoteForm,
+    ProblemCreateForm,
+    ProblemFilterForm,
+    ProblemForm,
+    VisitForm,
+    month_from,
+)
+from villagedesk.fieldwork.models import DiaryDay, PersonNote
+from villagedesk.registry import selectors as registry
+from villagedesk.registry.models import Household, Person
+
+
+def form_with_service_errors(form, error: ValidationError):
+    """Show a service's ValidationError on the form, field by field where it names fields."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def scoped_people(user):
+    prefixes = user.area_prefixes()
+    return Household.objects.within(prefixes), Person.objects.within(prefixes)
+
+
+# Visits
+
+
+@login_required
+def visit_list(request):
+    visits = selectors.visit_list(user=request.user)[:100]
+    return render(request, "fieldwork/visit_list.html", {"visits": visits})
+
+
+@login_required
+def visit_create(request):
+    households, persons = scoped_people(request.user)
+    chosen = None
+    if request.GET.get("household", "").isdigit():
+        chosen = registry.household_get(user=request.user, pk=int(request.GET["household"]))
+        services.require_record(request.user, chosen.area_code)
+    form = VisitForm(
+        request.POST or None,
+        request.FILES or None,
+        households=households,
+        persons=persons,
+        initial={"household": chosen} if chosen else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            visit = services.visit_record(
+                by=request.user,
+                visit=form.instance,
+                persons=list(form.cleaned_data["persons"].select_related("household__village")),
+                photo=form.cleaned_data.get("photo"),
+                submission=form.cleaned_data.get("submission"),
+            )
+        except ValidationError as error:
+            form_with_service_errors(form, error)
+        else:
+            messages.success(request, _("Visit saved."))
+            return redirect(
+                visit.household.get_absolute_url() if visit.household else visit.get_absolute_url()
+            )
+    if form.is_bound:
+        household_pk = form["household"].value()
+        chosen = households.filter(pk=household_pk).first() if household_pk else None
+        selected_ids = {int(pk) for pk in form["persons"].value() or [] if str(pk).isdigit()}
+    else:
+        selected_ids = set()
+    candidates = list(chosen.members.order_by("id")) if chosen else []
+    extra = persons.filter(pk__in=selected_ids - {p.pk for p in candidates}).select_related(
+        "household"
+    )
+    context = {
+        "form": form,
+        "household": chosen,
+        "candidates": candidates + list(extra),
+        "selected": selected_ids or ({p.pk for p in candidates} if not form.is_bound else set()),
+    }
+    return render(request, "fieldwork/visit_form.html", context)
+
+
+@login_required
+def visit_people(request):
+    """Search results for the visit form: persons to tick, each with their household."""
+    found = selectors.person_candidates(user=request.user, q=request.GET.get("q", ""))
+    return render(request, "fieldwork/visit_form.html#people", {"found": found})
+
+
+@login_required
+def visit_detail(request, pk):
+    visit = selectors.visit_get(user=request.user, pk=pk)
+    context = {
+        "visit": visit,
+        "may_record": services.may_record(request.user, visit.area_code),
+        "problems": visit.problems.all(),
+    }
+    return render(request, "fieldwork/visit_detail.html", context)
+
+
+@login_required
+@require_POST
+def visit_follow_up_done(request, pk):
+    visit = selectors.visit_get(user=request.user, pk=pk)
+    try:
+        services.visit_follow_up_done(by=request.user, visit=visit)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Follow-up marked as done."))
+    return redirect(visit)
+
+
+@login_required
+def visit_photo(request, pk):
+    visit = selectors.visit_get(user=request.user, pk=pk)
+    if not visit.photo:
+        raise Http404
+    return FileResponse(visit.photo.open("rb"), content_type="image/jpeg")
+
+
+@login_required
+def household_visits(request, pk):
+    household = registry.household_get(user=request.user, pk=pk)
+    context = {
+        "household": household,
+        "visits": selectors.visit_list(user=request.user, household=household),
+        "members": selectors.household_members_with_groups(household=household),
+        "may_record": services.may_record(request.user, household.area_code),
+        "may_see_notes": services.holds_role(
+            request.user, household.area_code, services.NOTE_ROLES
+        ),
+    }
+    template = "fieldwork/household_visits.html"
+    if request.htmx:
+        template += "#panel"
+    return render(request, template, context)
+
+
+# Coverage
+
+
+@login_required
+def coverage(request):
+    villages = list(selectors.coverage_villages(user=request.user)[:500])
+    if not villages:
+        raise Http404
+    today = timezone.localdate()
+    defaults = {
+        "village": villages[0].code,
+        "since": today - datetime.timedelta(days=89),
+        "until": today,
+    }
+    form = CoverageForm({**defaults, **request.GET.dict()}, villages=villages)
+    data = form.cleaned_data if form.is_valid() else defaults
+    result = selectors.coverage(
+        user=request.user,
+        village_code=data["village"],
+        period=selectors.Period(since=data["since"], until=data["until"]),
+    )
+    chart = {
+        "groups": [row["group__name"] or _("No group") for row in result.groups],
+        "visited": [row["visited"] for row in result.groups],
+        "never": [row["never"] for row in result.groups],
+        "labels": {"visited": _("Visited"), "never": _("Never visited")},
+    }
+    context = {"form": form, "coverage": result, "chart": chart}
+    return render(request, "fieldwork/coverage.html", context)
+
+
+# Problems
+
+
+@login_required
+def problem_list(request):
+    villages = list(registry.village_list(user=request.user)[:500])
+    form = ProblemFilterForm(request.GET or None, villages=villages)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.ProblemFilters(
+        village=data.get("village") or "",
+        status=data.get("status") or "",
+        category=data.get("category") or "",
+        overdue=bool(data.get("overdue")),
+    )
+    problems = selectors.problem_list(user=request.user, filters=filters)[:500]
+    board = request.GET.get("view", "board") == "board"
+    query = request.GET.copy()
+    query.pop("view", None)
+    context = {
+        "form": form,
+        "board": board,
+        "columns": selectors.problem_board(problems=problems) if board else [],
+        "problems": [] if board else problems,
+        "query": query.urlencode(),
+        "may_add": any(services.may_record(request.user, v.code) for v in villages),
+    }
+    return render(request, "fieldwork/problem_list.html", context)
+
+
+def problem_people(request, form):
+    """Households and persons named in the form, for showing them again."""
+    households, persons = scoped_people(request.user)
+    ids = [pk for pk in form["households"].value() or [] if str(pk).isdigit()]
+    person_ids = [pk for pk in form["persons"].value() or [] if str(pk).isdigit()]
+    return households.filter(pk__in=ids), persons.filter(pk__in=person_ids).select_related(
+        "household"
+    )
+
+
+@login_required
+def problem_create(request):
+    villages = [
+        v
+        for v in registry.village_list(user=request.user)
+        if services.may_record(request.user, v.code)
+    ]
+    if not villages:
+        raise PermissionDenied
+    households, persons = scoped_people(request.user)
+    initial = {}
+    visit = None
+    if request.GET.get("visit", "").isdigit():
+        visit = selectors.visit_get(user=request.user, pk=int(request.GET["visit"]))
+        remark = (visit.opinions or visit.said).strip()
+        initial = {
+            "village": visit.area_code,
+            "title": remark.splitlines()[0][:200] if remark else "",
+            "description": remark,
+            "raised_by": ", ".join(p.name for p in visit.persons.all()),
+            "households": [visit.household_id] if visit.household_id else [],
+            "persons": [p.pk for p in visit.persons.all()],
+        }
+    form = ProblemCreateForm(
+        request.POST or None,
+        villages=villages,
+        owners=selectors.owner_choices(villages=villages),
+        households=households,
+        persons=persons,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        problem = form.instance
+        problem.village = form.villages[form.cleaned_data["village"]]
+        if request.POST.get("visit", "").isdigit():
+            problem.visit = selectors.visit_get(user=request.user, pk=int(request.POST["visit"]))
+        try:
+            problem = services.problem_create(
+                by=request.user,
+                problem=problem,
+                households=list(form.cleaned_data["households"]),
+                persons=list(form.cleaned_data["persons"].select_related("household")),
+                submission=form.cleaned_data.get("submission"),
+            )
+        except ValidationError as error:
+            form_with_service_errors(form, error)
+        else:
+            messages.success(request, _("Problem registered."))
+            return redirect(problem)
+    concerned_households, concerned_persons = problem_people(request, form)
+    context = {
+        "form": form,
+        "create": True,
+        "visit": visit,
+        "concerned_households": concerned_households,
+        "concerned_persons": concerned_persons,
+    }
+    return render(request, "fieldwork/problem_form.html", context)
+
+
+@login_required
+def problem_edit(request, pk):
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    services.require_record(request.user, problem.area_code)
+    households, persons = scoped_people(request.user)
+    form = ProblemForm(
+        request.POST or None,
+        instance=problem,
+        owners=selectors.owner_choices(villages=[problem.village]),
+        households=households,
+        persons=persons,
+        initial={
+            "households": [h.pk for h in problem.households.all()],
+            "persons": [p.pk for p in problem.persons.all()],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.problem_update(
+                by=request.user,
+                problem=form.instance,
+                households=list(form.cleaned_data["households"]),
+                persons=list(form.cleaned_data["persons"].select_related("household")),
+            )
+        except ValidationError as error:
+            form_with_service_errors(form, error)
+        else:
+            messages.success(request, _("Problem saved."))
+            return redirect(problem)
+    concerned_households, concerned_persons = problem_people(request, form)
+    context = {
+        "form": form,
+        "problem": problem,
+        "concerned_households": concerned_households,
+        "concerned_persons": concerned_persons,
+    }
+    return render(request, "fieldwork/problem_form.html", context)
+
+
+@login_required
+def problem_detail(request, pk):
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    context = {
+        "problem": problem,
+        "history": selectors.problem_history(problem=problem),
+        "may_record": services.may_record(request.user, problem.area_code),
+        "next_steps": [
+            ProblemStatus(s) for s in ProblemStatus if s in STATUS_STEPS[problem.status]
+        ],
+    }
+    return render(request, "fieldwork/problem_detail.html", context)
+
+
+@login_required
+@require_POST
+def problem_move(request, pk):
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    try:
+        problem = services.problem_move(
+            by=request.user,
+            problem=problem,
+            status=request.POST.get("status", ""),
+            referred_to=request.POST.get("referred_to", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("The problem is now: %(status)s.") % {"status": problem.get_status_display()}
+        )
+    return redirect(problem)
+
+
+@login_required
+@require_POST
+def problem_answer(request, pk):
+    problem = selectors.problem_get(user=request.user, pk=pk)
+    try:
+        services.problem_answer(
+            by=request.user, problem=problem, answer=request.POST.get("referral_answer", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Answer recorded."))
+    return redirect(problem)
+
+
+# People
+
+
+@login_required
+def person_groups(request, pk):
+    person = selectors.person_get(user=request.user, pk=pk)
+    services.require_record(request.user, person.area_code)
+    form = KeyGroupForm(
+        request.POST or None,
+        initial={"groups": [t.group for t in person.key_groups.all()]},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.key_groups_set(by=request.user, person=person, groups=form.cleaned_data["groups"])
+        messages.success(request, _("Key groups of %(name)s saved.") % {"name": person.name})
+        return redirect(person.household)
+    return render(request, "fieldwork/person_groups.html", {"form": form, "person": person})
+
+
+@login_required
+def person_notes(request, pk):
+    person, notes = selectors.person_notes_get(user=request.user, pk=pk)
+    may_write = services.holds_role(request.user, person.area_code, services.NOTE_WRITING_ROLES)
+    latest = notes[0] if notes else None
+    form = None
+    if may_write:
+        initial_note = (
+            PersonNote(
+                attitude=latest.attitude,
+                influence=latest.influence,
+                interests=latest.interests,
+                motives=latest.motives,
+                backbone=latest.backbone,
+            )
+            if latest
+            else PersonNote()
+        )
+        form = PersonNoteForm(request.POST or None, instance=initial_note)
+        if request.method == "POST" and form.is_valid():
+            note = PersonNote(**{f: form.cleaned_data[f] for f in PersonNoteForm.Meta.fields})
+            try:
+                services.person_note_add(by=request.user, person=person, note=note)
+            except ValidationError as error:
+                form_with_service_errors(form, error)
+            else:
+                messages.success(request, _("Note saved."))
+                return redirect("fieldwork:person-notes", pk=person.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    context = {"person": person, "notes": notes, "form": form}
+    return render(request, "fieldwork/person_notes.html", context)
+
+
+# Diary and attendance
+
+
+@login_required
+def diary_month(request):
+    villages = selectors.member_villages(user=request.user)
+    if not villages.exists():
+        raise Http404
+    month = month_from(request.GET.get("month"))
+    days = selectors.diary_month(member=request.user, month=month)
+    context = {
+        "month": month,
+        "days": days,
+        "in_village": sum(1 for d in days if d.presence == Presence.IN_VILLAGE),
+        "required": selectors.required_days(village_code=villages[0].code),
+        "previous": (month - datetime.timedelta(days=1)).strftime("%Y-%m"),
+        "next": (month + datetime.timedelta(days=32)).strftime("%Y-%m"),
+        "today": timezone.localdate(),
+    }
+    return render(request, "fieldwork/diary_month.html", context)
+
+
+@login_required
+def diary_edit(request, day):
+    villages = selectors.member_villages(user=request.user)
+    if not villages.exists():
+        raise Http404
+    try:
+        date = datetime.date.fromisoformat(day)
+    except ValueError:
+        raise Http404 from None
+    entry = DiaryDay.objects.filter(member=request.user, day=date).first() or DiaryDay(
+        member=request.user, day=date
+    )
+    form = DiaryForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=entry,
+        villages=villages,
+        initial={"village": villages.first()} if entry.pk is None else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        uploads = request.FILES.getlist("photos")
+        try:
+            services.diary_save(by=request.user, entry=form.instance, photos=uploads)
+        except ValidationError as error:
+            form_with_service_errors(form, error)
+        else:
+            messages.success(request, _("Diary saved."))
+            return redirect(reverse("fieldwork:diary") + f"?month={date:%Y-%m}")
+    context = {
+        "form": form,
+        "entry": entry,
+        "day": date,
+        "visits": selectors.day_visits(member=request.user, day=date),
+    }
+    return render(request, "fieldwork/diary_form.html", context)
+
+
+@login_required
+def diary_photo(request, pk):
+    photo = selectors.diary_photo_get(user=request.user, pk=pk)
+    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+
+
+def supervised(request):
+    if not request.user.assigned_prefixes(services.SUPERVISOR_ROLES):
+        raise Http404
+
+
+@login_required
+def attendance(request):
+    supervised(request)
+    month = month_from(request.GET.get("month"))
+    rows = selectors.attendance_month(user=request.user, month=month)
+    context = {
+        "month": month,
+        "rows": rows,
+        "previous": (month - datetime.timedelta(days=1)).strftime("%Y-%m"),
+        "next": (month + datetime.timedelta(days=32)).strftime("%Y-%m"),
+    }
+    return render(request, "fieldwork/attendance.html", context)
+
+
+@login_required
+def attendance_export(request):
+    supervised(request)
+    month = month_from(request.GET.get("month"))
+    rows = selectors.attendance_month(user=request.user, month=month)
+    content = exports.attendance_workbook(rows=rows, month=month)
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="attendance-{month:%Y-%m}.xlsx"'
+    return response
+
+
+@login_required
+def member_diary(request, member_id):
+    supervised(request)
+    month = month_from(request.GET.get("month"))
+    member, days = selectors.member_diary_get(user=request.user, member_id=member_id, month=month)
+    return render(
+        request,
+        "fieldwork/member_diary.html",
+        {"member": member, "days": days, "month": month},
+    )
