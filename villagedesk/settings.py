@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "villagedesk.areas",
     "villagedesk.accounts",
     "villagedesk.registry",
+    "villagedesk.welfare",
     "villagedesk.fieldwork",
     "villagedesk.directory",
     "villagedesk.development",

@@ -1,0 +1,380 @@
+"""The national policies and care lists shipped with Village Desk, with their usual structure.
+
+Rules name parameters (the county's subsistence standard, the monitoring threshold…) rather than
+figures: figures are local and set per area and year. The structure follows the national rules
+cited in `legal_basis`; counties adapt a rule by saving a new version on the rules page.
+"""
+
+from villagedesk.core.codelists import bi
+from villagedesk.registry.codes import COMPULSORY_SCHOOLING, Schooling
+from villagedesk.welfare.codes import BenefitUnit, PolicyCategory
+
+# The local figures rules may name; each is set per area and year on the parameters page.
+PARAMETERS = {
+    "dibao_standard": bi(
+        "农村低保标准（元/人·年）", "Rural subsistence standard (yuan a person a year)"
+    ),
+    "poverty_line": bi("贫困线（元/人·年）", "Poverty line (yuan a person a year)"),
+    "monitoring_threshold": bi("防返贫监测范围（元/人·年）", "Monitoring income threshold (yuan)"),
+    "notice_days": bi("公示天数", "Days of public notice"),
+    "decision_days": bi("识别时限（天）", "Days from first lead to decision"),
+    "measure_days": bi("开发式帮扶措施时限（天）", "Days to give a developmental measure"),
+}
+
+CHILDREN = ["son", "daughter", "grandson", "granddaughter", "daughters_son", "daughters_daughter"]
+PARENTS = ["head", "spouse"]
+AWAY = ["in_province", "out_of_province"]
+ABLE = ["ordinary", "skilled"]
+VOCATIONAL = [
+    s.value
+    for s in Schooling
+    if s.value.startswith(("vocational_", "higher_vocational_", "technician_"))
+]
+BELOW_DIBAO = {"field": "per_capita_income", "op": "<", "value": {"param": "dibao_standard"}}
+HOUSEHOLD_BELOW_DIBAO = {
+    "field": "household.per_capita_income",
+    "op": "<",
+    "value": {"param": "dibao_standard"},
+}
+AWAY_HALF_YEAR = [
+    {"field": "migrant_work", "op": "in", "value": AWAY},
+    {"field": "migrant_months", "op": ">=", "value": 6},
+]
+
+SHIPPED = [
+    {
+        "code": "dibao",
+        "name_zh": "农村最低生活保障",
+        "name_en": "Rural subsistence allowance",
+        "category": PolicyCategory.SOCIAL_ASSISTANCE,
+        "issuing_body": "民政部门",
+        "legal_basis": "《社会救助暂行办法》（国务院令第649号）第九条",
+        "benefit_unit": BenefitUnit.HOUSEHOLD,
+        "amount_rule": "（当地低保标准 − 家庭人均收入）× 家庭人口，按月发放",
+        "rule": BELOW_DIBAO,
+    },
+    {
+        "code": "tekun",
+        "name_zh": "特困人员救助供养",
+        "name_en": "Extreme-poverty support",
+        "category": PolicyCategory.SOCIAL_ASSISTANCE,
+        "issuing_body": "民政部门",
+        "legal_basis": "《社会救助暂行办法》第十四条；《特困人员认定办法》（民发〔2021〕43号）",
+        "benefit_unit": BenefitUnit.PERSON,
+        "amount_rule": "基本生活标准不低于当地低保标准的1.3倍",
+        "rule": {
+            "all": [
+                {
+                    "any": [
+                        {"field": "age", "op": ">=", "value": 60},
+                        {"field": "disability_grade", "op": "<=", "value": 2},
+                        {"field": "age", "op": "<", "value": 16},
+                    ]
+                },
+                {"field": "labour", "op": "in", "value": ["lost", "none"]},
+                HOUSEHOLD_BELOW_DIBAO,
+                {
+                    "count": {
+                        "all": [
+                            {"field": "age", "op": "between", "value": [18, 59]},
+                            {"field": "labour", "op": "in", "value": ABLE},
+                        ]
+                    },
+                    "op": "=",
+                    "value": 0,
+                },
+            ]
+        },
+    },
+    {
+        "code": "disability_living",
+        "name_zh": "困难残疾人生活补贴",
+        "name_en": "Living subsidy for disabled persons in difficulty",
+        "category": PolicyCategory.DISABILITY,
+        "issuing_body": "民政部门、残联",
+        "legal_basis": (
+            "《国务院关于全面建立困难残疾人生活补贴和重度残疾人护理补贴制度的意见》"
+            "（国发〔2015〕52号）"
+        ),
+        "benefit_unit": BenefitUnit.PERSON,
+        "amount_rule": "按当地标准按月发放",
+        "rule": {
+            "all": [{"field": "disability_category", "op": "not_empty"}, HOUSEHOLD_BELOW_DIBAO]
+        },
+    },
+    {
+        "code": "disability_nursing",
+        "name_zh": "重度残疾人护理补贴",
+        "name_en": "Nursing subsidy for the severely disabled",
+        "category": PolicyCategory.DISABILITY,
+        "issuing_body": "民政部门、残联",
+        "legal_basis": "国发〔2015〕52号",
+        "benefit_unit": BenefitUnit.PERSON,
+        "amount_rule": "按当地标准按月发放",
+        "rule": {
+            "any": [
+                {"field": "disability_grade", "op": "<=", "value": 2},
+                {
+                    "all": [
+                        {"field": "disability_grade", "op": "=", "value": 3},
+                        {
+                            "field": "disability_category",
+                            "op": "in",
+                            "value": ["intellectual", "mental"],
+                        },
+                    ]
+                },
+            ]
+        },
+    },
+    {
+        "code": "school_nutrition",
+        "name_zh": "农村义务教育学生营养改善计划",
+        "name_en": "School nutrition for rural compulsory-education pupils",
+        "category": PolicyCategory.EDUCATION,
+        "issuing_body": "教育部门",
+        "legal_basis": (
+            "《国务院办公厅关于实施农村义务教育学生营养改善计划的意见》（国办发〔2011〕54号）"
+        ),
+        "benefit_unit": BenefitUnit.PERSON,
+        "amount_rule": "每生每天膳食补助5元",
+        "rule": {
+            "field": "schooling",
+            "op": "in",
+            "value": sorted(s.value for s in COMPULSORY_SCHOOLING),
+        },
+    },
+    {
+        "code": "yulu",
+        "name_zh": "雨露计划职业教育补助",
+        "name_en": "Rain and Dew vocational-education grant",
+        "category": PolicyCategory.EDUCATION,
+        "issuing_body": "乡村振兴（农业农村）部门",
+        "legal_basis": "《关于进一步做好雨露计划职业教育补助工作的通知》",
+        "benefit_unit": BenefitUnit.PERSON,
+        "amount_rule": "每生每年约3000元，分春秋两季发放",
+        "rule": {
+            "all": [
+                {"field": "schooling", "op": "in", "value": VOCATIONAL},
+                {"field": "household.status", "op": "in", "value": ["poor", "exited", "monitored"]},
+            ]
+        },
+    },
+    {
+        "code": "medical_premium_aid",
+        "name_zh": "城乡居民医保参保资助",
+        "name_en": "Medical-insurance premium aid",
+        "category": PolicyCategory.HEALTH,
+        "issuing_body": "医疗保障部门",
+        "legal_basis": "《关于健全重特大疾病医疗保险和救助制度的意见》（国办发〔2021〕42号）",
+        "benefit_unit": BenefitUnit.PERSON,
+        "amount_rule": "特困全额资助，低保和监测对象定额资助",
+        "rule": {
+            "any": [
+                {"field": "household.status", "op": "in", "value": ["poor", "monitored"]},
+                HOUSEHOLD_BELOW_DIBAO,
+            ]
+        },
+    },
+    {
+        "code": "housing_renovation",
+        "name_zh": "农村危房改造",
+        "name_en": "Rural dangerous-housing renovation",
+        "category": PolicyCategory.HOUSING,
+        "issuing_body": "住房和城乡建设部门",
+        "legal_basis": (
+            "《关于做好农村低收入群体等重点对象住房安全保障工作的实施意见》（建村〔2021〕35号）"
+        ),
+        "benefit_unit": BenefitUnit.HOUSEHOLD,
+        "amount_rule": "按改造方式定额补助",
+        "rule": {
+            "all": [
+                {"field": "housing_safety", "op": "=", "value": "unsafe"},
+                {
+                    "any": [
+                        {"field": "status", "op": "in", "value": ["poor", "exited", "monitored"]},
+                        BELOW_DIBAO,
+                    ]
+                },
+            ]
+        },
+    },
+    {
+        "code": "welfare_job",
+        "name_zh": "乡村公益性岗位",
+        "name_en": "Rural public-welfare job",
+        "category": PolicyCategory.EMPLOYMENT,
+        "issuing_body": "人力资源和社会保障部门",
+        "legal_basis": "《关于健全完善乡村公益性岗位开发管理的通知》（人社部发〔2021〕）",
+        "benefit_unit": BenefitUnit.HOUSEHOLD,
+        "amount_rule": "按岗位补贴标准按月发放",
+        "rule": {
+            "all": [
+                {"field": "status", "op": "in", "value": ["exited", "monitored"]},
+                {
+                    "field": "per_capita_income",
+                    "op": "<",
+                    "value": {"param": "monitoring_threshold"},
+                },
+                {
+                    "count": {
+                        "all": [
+                            {"field": "age", "op": "between", "value": [16, 64]},
+                            {
+                                "field": "labour",
+                                "op": "in",
+                                "value": ["ordinary", "skilled", "weak"],
+                            },
+                            {"field": "migrant_work", "op": "empty"},
+                        ]
+                    },
+                    "op": ">=",
+                    "value": 1,
+                },
+            ]
+        },
+    },
+    {
+        "code": "micro_credit",
+        "name_zh": "脱贫人口小额信贷",
+        "name_en": "Micro-credit for people out of poverty",
+        "category": PolicyCategory.INDUSTRY,
+        "issuing_body": "乡村振兴部门、金融机构",
+        "legal_basis": "《关于进一步规范和完善扶贫小额信贷管理的通知》（银保监发〔2021〕6号）",
+        "benefit_unit": BenefitUnit.HOUSEHOLD,
+        "amount_rule": "5万元以下、3年以内、免担保免抵押、基准利率放贷、财政贴息",
+        "rule": {
+            "all": [
+                {"field": "status", "op": "in", "value": ["exited", "monitored"]},
+                {
+                    "count": {
+                        "all": [
+                            {"field": "age", "op": "between", "value": [18, 65]},
+                            {"field": "labour", "op": "in", "value": ABLE},
+                        ]
+                    },
+                    "op": ">=",
+                    "value": 1,
+                },
+            ]
+        },
+    },
+    # Care lists: rules in the same engine, over persons.
+    {
+        "code": "left_behind_children",
+        "name_zh": "农村留守儿童",
+        "name_en": "Left-behind children",
+        "category": PolicyCategory.CARE,
+        "issuing_body": "民政部门",
+        "legal_basis": "《国务院关于加强农村留守儿童关爱保护工作的意见》（国发〔2016〕13号）",
+        "benefit_unit": BenefitUnit.PERSON,
+        "rule": {
+            "all": [
+                {"field": "age", "op": "<", "value": 16},
+                {"field": "relation", "op": "in", "value": CHILDREN},
+                {
+                    "count": {
+                        "all": [
+                            {"field": "relation", "op": "in", "value": PARENTS},
+                            *AWAY_HALF_YEAR,
+                        ]
+                    },
+                    "op": ">=",
+                    "value": 1,
+                },
+                {
+                    "count": {
+                        "all": [
+                            {"field": "relation", "op": "in", "value": PARENTS},
+                            {"field": "migrant_work", "op": "empty"},
+                            {
+                                "field": "labour",
+                                "op": "in",
+                                "value": ["ordinary", "skilled", "weak"],
+                            },
+                        ]
+                    },
+                    "op": "=",
+                    "value": 0,
+                },
+            ]
+        },
+    },
+    {
+        "code": "left_behind_elderly",
+        "name_zh": "农村留守老年人",
+        "name_en": "Left-behind elderly",
+        "category": PolicyCategory.CARE,
+        "issuing_body": "民政部门",
+        "legal_basis": "《关于加强农村留守老年人关爱服务工作的意见》（民发〔2017〕193号）",
+        "benefit_unit": BenefitUnit.PERSON,
+        "rule": {
+            "all": [
+                {"field": "age", "op": ">=", "value": 60},
+                {"count": {"all": AWAY_HALF_YEAR}, "op": ">=", "value": 1},
+                {
+                    "count": {
+                        "all": [
+                            {"field": "age", "op": "between", "value": [16, 59]},
+                            {"field": "migrant_work", "op": "empty"},
+                        ]
+                    },
+                    "op": "=",
+                    "value": 0,
+                },
+            ]
+        },
+    },
+    {
+        "code": "left_behind_women",
+        "name_zh": "农村留守妇女",
+        "name_en": "Left-behind women",
+        "category": PolicyCategory.CARE,
+        "issuing_body": "妇联",
+        "legal_basis": "全国妇联关爱农村留守妇女工作要求",
+        "benefit_unit": BenefitUnit.PERSON,
+        "rule": {
+            "all": [
+                {"field": "sex", "op": "=", "value": "female"},
+                {"field": "relation", "op": "in", "value": PARENTS},
+                {"field": "migrant_work", "op": "empty"},
+                {
+                    "count": {
+                        "all": [
+                            {"field": "sex", "op": "=", "value": "male"},
+                            {"field": "relation", "op": "in", "value": PARENTS},
+                            *AWAY_HALF_YEAR,
+                        ]
+                    },
+                    "op": ">=",
+                    "value": 1,
+                },
+            ]
+        },
+    },
+    {
+        "code": "disabled_persons",
+        "name_zh": "残疾人",
+        "name_en": "Disabled persons",
+        "category": PolicyCategory.CARE,
+        "issuing_body": "残联",
+        "legal_basis": "《中华人民共和国残疾人保障法》",
+        "benefit_unit": BenefitUnit.PERSON,
+        "rule": {"field": "disability_category", "op": "not_empty"},
+    },
+    {
+        "code": "ill_persons",
+        "name_zh": "重病和慢性病患者",
+        "name_en": "Seriously or chronically ill persons",
+        "category": PolicyCategory.CARE,
+        "issuing_body": "卫生健康部门",
+        "legal_basis": "健康帮扶有关规定",
+        "benefit_unit": BenefitUnit.PERSON,
+        "rule": {
+            "any": [
+                {"field": "serious_illness", "op": "=", "value": True},
+                {"field": "chronic_illness", "op": "=", "value": True},
+            ]
+        },
+    },
+]

@@ -1,0 +1,131 @@
+"""Welfare data for the demo county: parameters, income lines and enrolments with a few gaps.
+
+Written in bulk, like the demo county itself, so that a 100,000-household county gets its income
+lines in seconds. Enrolments follow the shipped rules, then a share is planted wrong both ways so
+that the gap report has something to find.
+"""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Count, Q
+
+from villagedesk.areas.models import Area, Level
+from villagedesk.registry.models import Household, Person
+from villagedesk.welfare.codes import BenefitUnit, IncomeKind
+from villagedesk.welfare.models import Enrolment, IncomeLine, Parameter, Policy
+from villagedesk.welfare.selectors import policy_compiled
+from villagedesk.welfare.services import catalogue_load
+
+# Yunnan-like figures; the last township of the county sets its own subsistence standard, so the
+# demo shows a parameter resolved for the most specific area.
+COUNTY_PARAMETERS = {
+    "dibao_standard": 6000,
+    "poverty_line": 4500,
+    "monitoring_threshold": 8700,
+    "notice_days": 5,
+    "decision_days": 15,
+    "measure_days": 180,
+}
+TOWNSHIP_DIBAO = 6300
+BATCH = 5_000
+
+
+def parameters_create(*, county: Area, year: int) -> None:
+    for name, value in COUNTY_PARAMETERS.items():
+        Parameter.objects.update_or_create(
+            name=name, area=county, year=year, defaults={"value": value, "note": "demo"}
+        )
+    township = Area.objects.filter(parent=county, level=Level.TOWNSHIP).order_by("-code").first()
+    if township:
+        Parameter.objects.update_or_create(
+            name="dibao_standard",
+            area=township,
+            year=year,
+            defaults={"value": TOWNSHIP_DIBAO, "note": "demo"},
+        )
+
+
+def income_lines_create(*, county: Area, year: int, rng: random.Random) -> int:
+    """Income lines per household, drawn from its size, status and members working away."""
+    households = (
+        Household.objects.within([county.prefix])
+        .annotate(
+            size=Count("members"),
+            away=Count("members", filter=~Q(members__migrant_work="")),
+        )
+        .values_list("pk", "size", "away", "status")
+        .order_by("pk")
+    )
+    lines, written = [], 0
+    for pk, size, away, status in households.iterator(chunk_size=BATCH):
+        if rng.random() < 0.01:
+            continue  # no income recorded: the rules must not treat it as passing
+        poor = status in {"poor", "monitored"}
+        wage = away * rng.randint(9_000, 30_000) + (
+            0 if rng.random() < 0.5 else rng.randint(0, 6_000)
+        )
+        production = rng.randint(1_000, 12_000) * max(size, 1) // (3 if poor else 2)
+        cost = production * rng.randint(20, 60) // 100
+        amounts = {
+            IncomeKind.WAGE: wage,
+            IncomeKind.PRODUCTION: production,
+            IncomeKind.PRODUCTION_COST: cost,
+            IncomeKind.PROPERTY: rng.choice([0, 0, 0, 300, 1_200]),
+            IncomeKind.TRANSFER_PENSION: rng.choice([0, 0, 1_800, 2_400]),
+            IncomeKind.TRANSFER_ECOLOGICAL: rng.choice([0, 200, 600]),
+        }
+        for kind, amount in amounts.items():
+            if amount or kind == IncomeKind.WAGE:
+                lines.append(
+                    IncomeLine(household_id=pk, year=year, kind=kind, amount=Decimal(amount))
+                )
+        if len(lines) >= BATCH:
+            IncomeLine.objects.bulk_create(lines)
+            written += len(lines)
+            lines = []
+    IncomeLine.objects.bulk_create(lines)
+    return written + len(lines)
+
+
+def enrolments_create(*, county: Area, day: datetime.date, rng: random.Random) -> int:
+    """Enrol most of those each benefit's rule selects, miss some, and enrol a few wrongly."""
+    written = 0
+    start = day.replace(month=1, day=1)
+    for policy in Policy.objects.exclude(category="care"):
+        compiled = policy_compiled(policy=policy, area=county, day=day)
+        person = policy.benefit_unit == BenefitUnit.PERSON
+        fields = ("pk", "household_id", "area_code") if person else ("pk", "pk", "area_code")
+        eligible = list(compiled.queryset().values_list(*fields))
+        chosen = [row for row in eligible if rng.random() < 0.92]
+        others = compiled.base().exclude(pk__in=compiled.queryset().values("pk"))
+        wrong = list(others.order_by("?").values_list(*fields)[: max(1, len(eligible) // 50)])
+        rows = [
+            Enrolment(
+                policy=policy,
+                household_id=household_id,
+                person_id=pk if person else None,
+                starts_on=start,
+                amount=Decimal(rng.choice([150, 200, 300, 450])),
+                area_code=area_code,
+            )
+            for pk, household_id, area_code in chosen + wrong
+        ]
+        Enrolment.objects.bulk_create(rows, batch_size=BATCH)
+        written += len(rows)
+    return written
+
+
+@transaction.atomic
+def welfare_demo_create(*, county: Area, day: datetime.date, seed: int = 1) -> dict[str, int]:
+    """Give the demo county its welfare data for the day's year (call after seed_demo)."""
+    rng = random.Random(seed)  # noqa: S311 -- reproducible demo data, not secrets
+    catalogue_load()
+    parameters_create(county=county, year=day.year)
+    return {
+        "income lines": income_lines_create(county=county, year=day.year, rng=rng),
+        "enrolments": enrolments_create(county=county, day=day, rng=rng),
+        "persons": Person.objects.within([county.prefix]).count(),
+    }

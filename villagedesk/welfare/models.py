@@ -1,0 +1,312 @@
+"""Welfare: policies and their rules, local parameters, income lines, enrolments, gap checks and
+the monitoring of households at risk of falling (back) into poverty."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from villagedesk.areas.models import Area
+from villagedesk.registry.models import Household, Person, ScopedQuerySet
+from villagedesk.welfare.codes import (
+    BenefitUnit,
+    FoundBy,
+    GapKind,
+    IncomeKind,
+    MeasureKind,
+    MonitoringCategory,
+    PolicyCategory,
+    Step,
+)
+
+name_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]*$",
+    _("Use lower-case letters, digits and underscores, starting with a letter."),
+)
+
+
+class Parameter(models.Model):
+    """A local figure (the county's subsistence standard, the poverty line…) for an area and year.
+
+    A household takes the value set for the most specific area above it, so a province can set a
+    default and a county its own figure."""
+
+    name = models.CharField(_("name"), max_length=50, validators=[name_validator])
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    note = models.CharField(_("source"), max_length=200, blank=True)
+    area_prefix = models.CharField(max_length=12, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("parameter")
+        verbose_name_plural = _("parameters")
+        ordering = ["name", "year", "area_prefix"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "area", "year"],
+                name="parameter_unique",
+                violation_error_message=_("This parameter is already set for the area and year."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.year} {self.area}: {self.value}"
+
+    def save(self, *args, **kwargs):
+        self.area_prefix = self.area.prefix
+        super().save(*args, **kwargs)
+
+
+class Policy(models.Model):
+    """A benefit, subsidy or care list, with who issues it and on what basis."""
+
+    code = models.CharField(_("code"), max_length=50, unique=True, validators=[name_validator])
+    name_zh = models.CharField(_("Chinese name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+    category = models.CharField(_("category"), max_length=30, choices=PolicyCategory.choices)
+    issuing_body = models.CharField(_("issuing body"), max_length=100, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    benefit_unit = models.CharField(
+        _("benefit unit"), max_length=10, choices=BenefitUnit.choices, default=BenefitUnit.HOUSEHOLD
+    )
+    amount_rule = models.CharField(_("amount"), max_length=300, blank=True)
+    effective_from = models.DateField(_("effective from"), default=datetime.date(2021, 1, 1))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        ordering = ["category", "code"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+    def rule_on(self, day: datetime.date) -> "PolicyRule | None":
+        """The rule version in force on the day (the latest that started by then)."""
+        return (
+            self.rules.filter(effective_from__lte=day)
+            .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
+            .order_by("-effective_from", "-version")
+            .first()
+        )
+
+
+class PolicyRule(models.Model):
+    """One version of a policy's eligibility rule, in the rule form of `welfare.rules`."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="rules")
+    version = models.PositiveSmallIntegerField(_("version"))
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    definition = models.JSONField(_("rule"))
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("policy rule")
+        verbose_name_plural = _("policy rules")
+        ordering = ["policy", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "version"], name="policy_rule_version_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.policy.code} v{self.version}"
+
+
+class IncomeLine(models.Model):
+    """One line of a household's income for a year, as the household form records it."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="income_lines")
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=30, choices=IncomeKind.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("income line")
+        verbose_name_plural = _("income lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "year", "kind"],
+                name="income_line_unique",
+                violation_error_message=_("This household already has this income line this year."),
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="income_line_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.household} {self.year} {self.kind}: {self.amount}"
+
+
+class Enrolment(models.Model):
+    """Who receives which benefit, from when to when, how much."""
+
+    policy = models.ForeignKey(
+        Policy, verbose_name=_("policy"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="enrolments",
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    amount = models.DecimalField(
+        _("amount (yuan a month)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    area_code = models.CharField(max_length=12, db_index=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["area_code", "policy", "household_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="enrolment_ends_after_start",
+                violation_error_message=_("An enrolment cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.policy} · {self.person or self.household}"
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.household.area_code
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.policy_id and self.household_id:
+            if self.policy.benefit_unit == BenefitUnit.PERSON and not self.person_id:
+                errors["person"] = _("This benefit goes to a person: say which member.")
+            if self.policy.benefit_unit == BenefitUnit.HOUSEHOLD and self.person_id:
+                errors["person"] = _("This benefit goes to the household, not to one member.")
+            if self.person_id and self.person.household_id != self.household_id:
+                errors["person"] = _("This person is not a member of the household.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class GapCheck(models.Model):
+    """A gap-report line someone checked, with the reason; it holds until the data changes."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="gap_checks")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="gap_checks")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="gap_checks"
+    )
+    kind = models.CharField(_("gap"), max_length=30, choices=GapKind.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    # What the line looked like when checked: the explanation's values and the enrolment.
+    fingerprint = models.CharField(max_length=64)
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(default=timezone.now)
+    area_code = models.CharField(max_length=12, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("checked gap")
+        verbose_name_plural = _("checked gaps")
+        ordering = ["-checked_at"]
+
+    def __str__(self):
+        return f"{self.policy.code} {self.household} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.household.area_code
+        super().save(*args, **kwargs)
+
+
+class MonitoredHousehold(models.Model):
+    """A household under monitoring for a year, in any category (relapse or low income)."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="monitoring"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    category = models.CharField(_("category"), max_length=30, choices=MonitoringCategory.choices)
+    risk_types = models.JSONField(_("risk types"), default=list)
+    found_by = models.CharField(_("how found"), max_length=20, choices=FoundBy.choices)
+    first_lead_on = models.DateField(_("first lead"))
+    consent_signed_on = models.DateField(_("consent signed"), null=True, blank=True)
+    risk_eliminated_on = models.DateField(_("risk eliminated"), null=True, blank=True)
+    area_code = models.CharField(max_length=12, db_index=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monitored household")
+        verbose_name_plural = _("monitored households")
+        ordering = ["area_code", "household_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "year"],
+                name="monitored_household_year_unique",
+                violation_error_message=_("This household is already monitored this year."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.household} {self.year}"
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.household.area_code
+        super().save(*args, **kwargs)
+
+
+class ProcedureStep(models.Model):
+    monitored = models.ForeignKey(
+        MonitoredHousehold, on_delete=models.CASCADE, related_name="steps"
+    )
+    step = models.CharField(_("step"), max_length=30, choices=Step.choices)
+    done_on = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["done_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["monitored", "step"], name="procedure_step_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.monitored} {self.step}"
+
+
+class Measure(models.Model):
+    monitored = models.ForeignKey(
+        MonitoredHousehold, on_delete=models.CASCADE, related_name="measures"
+    )
+    kind = models.CharField(_("measure"), max_length=30, choices=MeasureKind.choices)
+    started_on = models.DateField(_("from"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["started_on"]
+
+    def __str__(self):
+        return f"{self.monitored} {self.kind}"

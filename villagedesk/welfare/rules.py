@@ -1,0 +1,934 @@
+"""The rule language of welfare and its compiler to one Django ORM query.
+
+A rule is JSON, written by administrators and shipped with policies:
+
+    {"all": [
+      {"field": "status", "op": "in", "value": ["poor", "exited"]},
+      {"field": "per_capita_income", "op": "<", "value": {"param": "dibao_standard"}},
+      {"count": {"all": [{"field": "age", "op": ">=", "value": 16},
+                         {"field": "labour", "op": "in", "value": ["ordinary", "skilled"]}]},
+       "op": "=", "value": 0}
+    ]}
+
+Nodes: `all` / `any` (lists), `not` (one node), comparisons `{"field", "op", "value"}` with ops
+= != < <= > >= in between empty not_empty, `count` of the household's members that meet a
+condition (`{}` counts all) and `sum` of a member field over those that meet `where`, each compared
+like a field. Values are literals or `{"param": NAME}`, a local figure resolved for the most
+specific area above each household in the rule's year.
+
+A rule selects households, or persons when its subject is the person (then household fields are
+written `household.status` and `count` runs over the person's household).
+
+Missing data never passes. Each comparison is SQL's three-valued logic: a value that is unknown
+(NULL, a blank code that means "not recorded", an income with no lines, a count over members
+whose data is missing) makes the comparison unknown, `not` of unknown is unknown, and only
+households whose whole rule is true are selected. `explain` reads every comparison's value and
+outcome from the same expressions, so it cannot disagree with the selection.
+"""
+
+import datetime
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Expression,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.lookups import (
+    Exact,
+    GreaterThan,
+    GreaterThanOrEqual,
+    In,
+    IsNull,
+    LessThan,
+    LessThanOrEqual,
+)
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from villagedesk.areas.models import Area
+from villagedesk.core.codelists import Label
+from villagedesk.registry import codes as registry_codes
+from villagedesk.registry.models import Household, Person
+from villagedesk.welfare.catalogue import PARAMETERS
+from villagedesk.welfare.codes import COST_KINDS, TRANSFER_KINDS, IncomeKind
+from villagedesk.welfare.models import IncomeLine, Parameter
+
+NUMBER, DATE, CODE, BOOL, AGE = "number", "date", "code", "bool", "age"
+COMPARISONS = {"=", "!=", "<", "<=", ">", ">="}
+OPS = COMPARISONS | {"in", "between", "empty", "not_empty"}
+OPS_BY_TYPE = {
+    NUMBER: OPS,
+    AGE: COMPARISONS | {"between"},
+    DATE: OPS - {"in"},
+    CODE: {"=", "!=", "in", "empty", "not_empty"},
+    BOOL: {"=", "!="},
+}
+# Sums over members use -1 for "some member's value is unknown"; member numbers are never negative.
+UNKNOWN = -1
+
+
+@dataclass(frozen=True)
+class Described:
+    """A label over a member condition, described in the active language when shown."""
+
+    msgid: str
+    where: object
+    field: str = ""
+
+    def __str__(self) -> str:
+        return _(self.msgid) % {
+            "where": describe(self.where, PERSON_FIELDS),
+            "field": _(PERSON_FIELDS[self.field].label) if self.field else "",
+        }
+
+
+OP_TEXT = {
+    "=": "=",
+    "!=": "≠",
+    "<": "<",
+    "<=": "≤",
+    ">": ">",
+    ">=": "≥",
+    "in": gettext_noop("is one of"),
+    "between": gettext_noop("between"),
+    "empty": gettext_noop("is empty"),
+    "not_empty": gettext_noop("is not empty"),
+}
+
+
+def describe_value(raw, definition) -> str:
+    if isinstance(raw, dict) and "param" in raw:
+        return _("parameter %(name)s") % {"name": raw["param"]}
+    if isinstance(raw, list):
+        return ", ".join(describe_value(v, definition) for v in raw)
+    if definition is not None and definition.choices and not isinstance(raw, bool):
+        return str(dict(definition.choices.choices).get(raw, raw))
+    if isinstance(raw, bool):
+        return _("yes") if raw else _("no")
+    return str(raw)
+
+
+def describe(node, fields) -> str:
+    """A rule node in words of the active language, for explanations and pages."""
+    if not isinstance(node, dict) or not node:
+        return _("every member")
+    for kind, joiner in (("all", _(" and ")), ("any", _(" or "))):
+        if kind in node:
+            return "(" + joiner.join(describe(child, fields) for child in node[kind]) + ")"
+    if "not" in node:
+        return _("not %(condition)s") % {"condition": describe(node["not"], fields)}
+    definition = fields.get(node.get("field"))
+    label = _(definition.label) if definition else str(node.get("field"))
+    op = _(OP_TEXT.get(node.get("op"), str(node.get("op"))))
+    value = "" if "value" not in node else " " + describe_value(node["value"], definition)
+    return f"{label} {op}{value}"
+
+
+class RuleError(Exception):
+    """A rule that cannot be compiled, naming the rule and the part at fault."""
+
+    def __init__(self, message: str, *, rule: str, part: str):
+        self.message, self.rule, self.part = message, rule, part
+        super().__init__(
+            _("Rule %(rule)s, at %(part)s: %(message)s")
+            % {"rule": rule, "part": part or _("the top"), "message": message}
+        )
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where and when a rule is evaluated: the area (all households below it) and the day.
+
+    The year of parameters and income lines is the day's year; ages are taken on the day."""
+
+    area: Area
+    day: datetime.date
+
+    @property
+    def year(self) -> int:
+        return self.day.year
+
+
+@dataclass(frozen=True)
+class HouseholdRef:
+    """How to reach the household from the query at hand: itself, or a person's household."""
+
+    prefix: str  # "" on households, "household__" on persons
+    pk: str  # the outer column holding the household id
+
+    def field(self, name: str) -> F:
+        return F(self.prefix + name)
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    name: str
+    type: str
+    label: Label | str
+    build: Callable[["Compiler", HouseholdRef | None], Expression]
+    choices: type | None = None
+    blank_is_missing: bool = False
+
+
+def _income(kinds, *, year: int, ref: HouseholdRef) -> Expression:
+    """Sum of the household's lines of these kinds in the year; NULL when it has no lines at all.
+
+    Costs count negatively; NUMERIC is cast to float so that SQLite never divides integers."""
+    signed = Case(
+        When(kind__in=[k.value for k in COST_KINDS], then=-F("amount")),
+        default=F("amount"),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+    wanted = Case(
+        When(kind__in=[k.value for k in kinds], then=signed),
+        default=Value(Decimal(0)),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+    lines = (
+        IncomeLine.objects.filter(household_id=OuterRef(ref.pk), year=year)
+        .order_by()
+        .values("household_id")
+        .annotate(total=Sum(wanted))
+        .values("total")
+    )
+    return Cast(Subquery(lines), FloatField())
+
+
+def _size(ref: HouseholdRef) -> Expression:
+    members = (
+        Person.objects.filter(household_id=OuterRef(ref.pk))
+        .order_by()
+        .values("household_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(members), Value(0))
+
+
+def _household_fields() -> dict[str, FieldDef]:
+    def column(name):
+        return lambda c, ref: ref.field(name)
+
+    def income(kinds):
+        return lambda c, ref: _income(kinds, year=c.year, ref=ref)
+
+    every_kind = list(IncomeKind)
+    return {
+        d.name: d
+        for d in [
+            FieldDef(
+                "status", CODE, _label("status"), column("status"), registry_codes.HouseholdStatus
+            ),
+            FieldDef(
+                "poverty_attribute",
+                CODE,
+                _label("poverty attribute"),
+                column("poverty_attribute"),
+                registry_codes.PovertyAttribute,
+            ),
+            FieldDef(
+                "housing_safety",
+                CODE,
+                _label("housing safety"),
+                column("housing_safety"),
+                registry_codes.Safety,
+            ),
+            FieldDef(
+                "water_safety",
+                CODE,
+                _label("drinking-water safety"),
+                column("water_safety"),
+                registry_codes.Safety,
+            ),
+            FieldDef("identified_on", DATE, _label("date identified"), column("identified_on")),
+            FieldDef("size", NUMBER, _label("members"), lambda c, ref: _size(ref)),
+            FieldDef("wage_income", NUMBER, _label("wage income"), income([IncomeKind.WAGE])),
+            FieldDef(
+                "production_net_income",
+                NUMBER,
+                _label("net production income"),
+                income([IncomeKind.PRODUCTION, IncomeKind.PRODUCTION_COST]),
+            ),
+            FieldDef(
+                "property_income", NUMBER, _label("property income"), income([IncomeKind.PROPERTY])
+            ),
+            FieldDef("transfer_income", NUMBER, _label("transfer income"), income(TRANSFER_KINDS)),
+            FieldDef("net_income", NUMBER, _label("net income"), income(every_kind)),
+            FieldDef(
+                "per_capita_income",
+                NUMBER,
+                _label("per-capita net income"),
+                lambda c, ref: (
+                    _income(every_kind, year=c.year, ref=ref) / NullIf(_size(ref), Value(0))
+                ),
+            ),
+        ]
+    }
+
+
+def _person_fields() -> dict[str, FieldDef]:
+    def column(name):
+        return lambda c, ref: F(name)
+
+    def code(name, label, choices, blank_is_missing=False):
+        return FieldDef(name, CODE, _label(label), column(name), choices, blank_is_missing)
+
+    def flag(name, label):
+        return FieldDef(name, BOOL, _label(label), column(name))
+
+    return {
+        d.name: d
+        for d in [
+            code("sex", "sex", registry_codes.Sex),
+            code("relation", "relation to head", registry_codes.Relation),
+            code("ethnicity", "ethnicity", registry_codes.Ethnicity),
+            code("education", "education", registry_codes.Education),
+            code("schooling", "schooling status", registry_codes.Schooling),
+            code("labour", "labour ability", registry_codes.Labour, blank_is_missing=True),
+            code("migrant_work", "migrant work", registry_codes.MigrantWork),
+            code("disability_category", "disability", registry_codes.DisabilityCategory),
+            FieldDef(
+                "disability_grade", NUMBER, _label("disability grade"), column("disability_grade")
+            ),
+            FieldDef(
+                "migrant_months", NUMBER, _label("months of migrant work"), column("migrant_months")
+            ),
+            flag("chronic_illness", "long-term chronic illness"),
+            flag("serious_illness", "serious illness"),
+            flag("medical_insurance", "basic medical insurance"),
+            flag("serious_illness_insurance", "serious-illness insurance"),
+            flag("pension_insurance", "basic pension insurance"),
+            FieldDef("birth_date", DATE, _label("date of birth"), column("birth_date")),
+            FieldDef("age", AGE, _label("age"), column("birth_date")),
+        ]
+    }
+
+
+# Labels are msgids, translated when an explanation is shown.
+_label = gettext_noop
+
+
+HOUSEHOLD_FIELDS = _household_fields()
+PERSON_FIELDS = _person_fields()
+
+
+def field_catalogue(subject: str) -> dict[str, FieldDef]:
+    """The fields a rule on this subject may name."""
+    if subject == "person":
+        fields = dict(PERSON_FIELDS)
+        fields.update({f"household.{k}": v for k, v in HOUSEHOLD_FIELDS.items()})
+        return fields
+    return dict(HOUSEHOLD_FIELDS)
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` earlier; 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+@dataclass
+class Leaf:
+    """One comparison, with the expressions explain reads."""
+
+    path: str
+    label: str
+    op: str
+    raw: object
+    value: Expression
+    expected: Expression | None
+    condition: Q
+    type: str
+    field: FieldDef | None
+    depth: int
+
+
+@dataclass
+class Group:
+    path: str
+    kind: str
+    children: list = field(default_factory=list)
+    condition: Q = field(default_factory=Q)
+    depth: int = 0
+
+
+class Compiler:
+    """Compiles one rule for one subject and context; raises RuleError on the first fault."""
+
+    def __init__(self, *, rule_name: str, subject: str, context: Context | None):
+        self.rule_name = rule_name
+        self.subject = subject
+        self.context = context
+        self.leaves: list[Leaf] = []
+        self.parameters_used: dict[str, Expression] = {}
+
+    def fail(self, message: str, part: str):
+        raise RuleError(message, rule=self.rule_name, part=part.lstrip("."))
+
+    # -- the tree ------------------------------------------------------------------------------
+
+    def node(self, node, part: str, *, depth: int = 0, members: bool = False) -> Leaf | Group:
+        if not isinstance(node, dict):
+            self.fail(_("a condition must be an object"), part)
+        keys = set(node)
+        if keys & {"all", "any"}:
+            kind = "all" if "all" in keys else "any"
+            if keys - {kind}:
+                self.fail(
+                    _("unexpected keys %(keys)s") % {"keys": ", ".join(sorted(keys - {kind}))}, part
+                )
+            items = node[kind]
+            if not isinstance(items, list) or not items:
+                self.fail(_("“%(kind)s” takes a non-empty list") % {"kind": kind}, part)
+            group = Group(part, kind, depth=depth)
+            for i, child in enumerate(items):
+                group.children.append(
+                    self.node(
+                        child, f"{part}.{kind}[{i}]".lstrip("."), depth=depth + 1, members=members
+                    )
+                )
+            condition = group.children[0].condition
+            for child in group.children[1:]:
+                condition = (
+                    condition & child.condition if kind == "all" else condition | child.condition
+                )
+            group.condition = condition
+            return group
+        if "not" in keys:
+            if keys != {"not"}:
+                self.fail(_("“not” takes exactly one condition"), part)
+            group = Group(part, "not", depth=depth)
+            group.children.append(
+                self.node(node["not"], f"{part}.not".lstrip("."), depth=depth + 1, members=members)
+            )
+            # ~Q of a lookup expression is SQL NOT, which keeps unknown unknown.
+            group.condition = ~group.children[0].condition
+            return group
+        if "count" in keys or "sum" in keys:
+            if members:
+                self.fail(_("counts and sums cannot be nested inside a member condition"), part)
+            return self.aggregate(node, part, depth)
+        if "field" in keys:
+            return self.comparison(node, part, depth, members=members)
+        self.fail(
+            _("expected one of all, any, not, field, count or sum, got %(keys)s")
+            % {"keys": ", ".join(sorted(keys)) or "{}"},
+            part,
+        )
+
+    # -- comparisons ---------------------------------------------------------------------------
+
+    def comparison(self, node, part: str, depth: int, *, members: bool) -> Leaf:
+        allowed = {"field", "op", "value"}
+        if set(node) - allowed:
+            self.fail(
+                _("unexpected keys %(keys)s") % {"keys": ", ".join(sorted(set(node) - allowed))},
+                part,
+            )
+        name = node["field"]
+        fields = PERSON_FIELDS if members else field_catalogue(self.subject)
+        if name not in fields:
+            self.fail(_("unknown field “%(field)s”") % {"field": name}, f"{part}.field")
+        definition = fields[name]
+        ref = self.household_ref(name)
+        value = definition.build(self, ref)
+        if definition.blank_is_missing:
+            value = NullIf(value, Value(""))
+        return self.compare(
+            node,
+            part,
+            depth,
+            value=value,
+            type_=definition.type,
+            definition=definition,
+            label=definition.label,
+        )
+
+    def household_ref(self, name: str) -> HouseholdRef | None:
+        if self.subject == "household":
+            return HouseholdRef(prefix="", pk="pk")
+        if name.startswith("household."):
+            return HouseholdRef(prefix="household__", pk="household_id")
+        return None
+
+    def compare(self, node, part, depth, *, value, type_, definition, label) -> Leaf:
+        op = node.get("op")
+        if op not in OPS:
+            self.fail(_("unknown operator “%(op)s”") % {"op": op}, f"{part}.op")
+        if op not in OPS_BY_TYPE[type_]:
+            self.fail(
+                _("operator “%(op)s” does not apply to %(field)s")
+                % {"op": op, "field": definition.name},
+                f"{part}.op",
+            )
+        vpart = f"{part}.value"
+        if op in {"empty", "not_empty"}:
+            if "value" in node:
+                self.fail(_("“%(op)s” takes no value") % {"op": op}, vpart)
+            is_empty = Q(IsNull(value, True))
+            if type_ == CODE:
+                is_empty |= Q(Exact(value, Value("")))
+            condition = is_empty if op == "empty" else ~is_empty
+            return self.leaf(
+                part, label, op, None, value, None, condition, type_, definition, depth
+            )
+        if "value" not in node:
+            self.fail(_("a value is needed"), vpart)
+        raw = node["value"]
+        if type_ == AGE:
+            return self.age(part, label, op, raw, value, definition, depth)
+        if op == "in":
+            if not isinstance(raw, list) or not raw:
+                self.fail(_("“in” takes a non-empty list"), vpart)
+            items = [
+                self.literal(v, type_, definition, f"{vpart}[{i}]", allow_param=False)
+                for i, v in enumerate(raw)
+            ]
+            condition = Q(In(value, [i.value for i in items]))
+            return self.leaf(part, label, op, raw, value, None, condition, type_, definition, depth)
+        if op == "between":
+            if not isinstance(raw, list) or len(raw) != 2:
+                self.fail(_("“between” takes a list of two values"), vpart)
+            low = self.literal(raw[0], type_, definition, f"{vpart}[0]")
+            high = self.literal(raw[1], type_, definition, f"{vpart}[1]")
+            condition = Q(GreaterThanOrEqual(value, low)) & Q(LessThanOrEqual(value, high))
+            return self.leaf(part, label, op, raw, value, None, condition, type_, definition, depth)
+        expected = self.literal(raw, type_, definition, vpart)
+        lookup = {
+            "=": Exact,
+            "!=": Exact,
+            "<": LessThan,
+            "<=": LessThanOrEqual,
+            ">": GreaterThan,
+            ">=": GreaterThanOrEqual,
+        }[op]
+        condition = Q(lookup(value, expected))
+        if op == "!=":
+            # SQL NOT (a = b) with a unknown stays unknown.
+            condition = ~condition
+        return self.leaf(part, label, op, raw, value, expected, condition, type_, definition, depth)
+
+    def age(self, part, label, op, raw, birth_date, definition, depth) -> Leaf:
+        """Age on the context's day, compiled to birth-date bounds (portable and indexable)."""
+        vpart = f"{part}.value"
+
+        def years(v, at):
+            if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+                self.fail(_("an age is compared with a whole number of years"), at)
+            return v
+
+        day = self.day(part)
+
+        def at_least(n):  # age >= n
+            return Q(LessThanOrEqual(birth_date, Value(years_before(day, n))))
+
+        def below(n):  # age < n
+            return Q(GreaterThan(birth_date, Value(years_before(day, n))))
+
+        if op == "between":
+            if not isinstance(raw, list) or len(raw) != 2:
+                self.fail(_("“between” takes a list of two values"), vpart)
+            low, high = years(raw[0], f"{vpart}[0]"), years(raw[1], f"{vpart}[1]")
+            condition = at_least(low) & below(high + 1)
+        else:
+            n = years(raw, vpart)
+            condition = {
+                ">=": lambda: at_least(n),
+                ">": lambda: at_least(n + 1),
+                "<": lambda: below(n),
+                "<=": lambda: below(n + 1),
+                "=": lambda: at_least(n) & below(n + 1),
+                "!=": lambda: ~(at_least(n) & below(n + 1)),
+            }[op]()
+        return self.leaf(part, label, op, raw, birth_date, None, condition, AGE, definition, depth)
+
+    def day(self, part: str = "") -> datetime.date:
+        return self.context.day if self.context else timezone.localdate()
+
+    @property
+    def year(self) -> int:
+        return self.day().year
+
+    def literal(self, raw, type_, definition, part, *, allow_param=True) -> Expression:
+        if isinstance(raw, dict):
+            if not allow_param or set(raw) != {"param"}:
+                self.fail(_('a value is a literal or {"param": name}'), part)
+            return self.parameter(raw["param"], type_, part)
+        if type_ == NUMBER:
+            if isinstance(raw, bool) or not isinstance(raw, int | float):
+                self.fail(_("a number is expected, not %(value)s") % {"value": _json(raw)}, part)
+            return Value(float(raw), output_field=FloatField())
+        if type_ == DATE:
+            try:
+                return Value(datetime.date.fromisoformat(raw))
+            except (TypeError, ValueError):
+                self.fail(
+                    _("a date (YYYY-MM-DD) is expected, not %(value)s") % {"value": _json(raw)},
+                    part,
+                )
+        if type_ == BOOL:
+            if not isinstance(raw, bool):
+                self.fail(
+                    _("true or false is expected, not %(value)s") % {"value": _json(raw)}, part
+                )
+            return Value(raw)
+        if type_ == CODE:
+            codes = {c.value for c in definition.choices}
+            if raw not in codes:
+                self.fail(
+                    _("“%(value)s” is not a code of %(field)s")
+                    % {"value": raw, "field": definition.name},
+                    part,
+                )
+            return Value(raw)
+        self.fail(_("this field takes no value"), part)
+
+    def parameter(self, name, type_, part) -> Expression:
+        """The parameter for each row's most specific area, as one CASE over the area codes.
+
+        Values are few (one per area that sets one), so they are read once here; a value must
+        exist at or above the evaluated area, or the rule cannot be evaluated there."""
+        if type_ != NUMBER:
+            self.fail(
+                _("parameters are numbers and cannot be compared with %(type)s") % {"type": type_},
+                part,
+            )
+        known = name in PARAMETERS or Parameter.objects.filter(name=name).exists()
+        if not isinstance(name, str) or not known:
+            self.fail(_("unknown parameter “%(name)s”") % {"name": name}, part)
+        if self.context is None:
+            return Value(0.0, output_field=FloatField())
+        prefix = self.context.area.prefix
+        candidates = list(
+            Parameter.objects.filter(name=name, year=self.context.year).values_list(
+                "area_prefix", "value"
+            )
+        )
+        above = [(p, v) for p, v in candidates if prefix.startswith(p)]
+        below = [(p, v) for p, v in candidates if p.startswith(prefix) and p != prefix]
+        if not above:
+            self.fail(
+                _("parameter “%(name)s” has no value for %(year)s in %(area)s or above")
+                % {"name": name, "year": self.context.year, "area": self.context.area.name},
+                part,
+            )
+        default = max(above, key=lambda pv: len(pv[0]))[1]
+        # Households and persons both carry their village's code.
+        whens = [
+            When(area_code__startswith=p, then=Value(float(v)))
+            for p, v in sorted(below, key=lambda pv: -len(pv[0]))
+        ]
+        expression = (
+            Case(*whens, default=Value(float(default)), output_field=FloatField())
+            if whens
+            else Value(float(default), output_field=FloatField())
+        )
+        self.parameters_used[name] = expression
+        return expression
+
+    # -- counts and sums over members ----------------------------------------------------------
+
+    def aggregate(self, node, part, depth) -> Leaf:
+        kind = "count" if "count" in node else "sum"
+        allowed = {kind, "op", "value"} | ({"where"} if kind == "sum" else set())
+        if set(node) - allowed:
+            self.fail(
+                _("unexpected keys %(keys)s") % {"keys": ", ".join(sorted(set(node) - allowed))},
+                part,
+            )
+        ref = (
+            HouseholdRef(prefix="", pk="pk")
+            if self.subject == "household"
+            else HouseholdRef(prefix="household__", pk="household_id")
+        )
+        members = (
+            Person.objects.filter(household_id=OuterRef(ref.pk)).order_by().values("household_id")
+        )
+        where = node["count"] if kind == "count" else node.get("where", {})
+        if where == {}:
+            flag = Value(1)
+            text = gettext_noop("members")
+        else:
+            inner = Compiler(rule_name=self.rule_name, subject="person", context=self.context)
+            tree = inner.node(
+                where, f"{part}.{'count' if kind == 'count' else 'where'}", members=True
+            )
+            # 1 when the member meets the condition, 0 when not, NULL when unknown.
+            flag = Case(
+                When(tree.condition, then=Value(1)),
+                When(~tree.condition, then=Value(0)),
+                default=None,
+            )
+            text = Described(gettext_noop("members where %(where)s"), where)
+        if kind == "count":
+            known = Q(n=F("k"))
+            total = Sum(flag)
+        else:
+            name = node["sum"]
+            if name not in PERSON_FIELDS or PERSON_FIELDS[name].type != NUMBER:
+                self.fail(
+                    _("“%(field)s” is not a member number that can be summed") % {"field": name},
+                    f"{part}.sum",
+                )
+            counted = Case(When(Q(Exact(flag, 1)), then=F(name)), default=Value(0))
+            missing_value = Case(
+                When(Q(Exact(flag, 1)) & Q(IsNull(F(name), True)), then=Value(1)), default=Value(0)
+            )
+            known = Q(n=F("k")) & Q(m=0)
+            total = Sum(counted)
+            members = members.annotate(m=Sum(missing_value))
+            text = Described(
+                gettext_noop("sum of %(field)s over members where %(where)s")
+                if where
+                else gettext_noop("sum of %(field)s over all members"),
+                where,
+                name,
+            )
+        per_household = (
+            members.annotate(n=Count("pk"), k=Count(flag), s=Coalesce(total, Value(0)))
+            .annotate(v=Case(When(known, then=F("s")), default=Value(UNKNOWN)))
+            .values("v")
+        )
+        # No members at all: the subquery has no row, and the count or sum is a known 0.
+        value = NullIf(
+            Coalesce(Subquery(per_household, output_field=IntegerField()), Value(0)), Value(UNKNOWN)
+        )
+        definition = FieldDef(kind, NUMBER, text, lambda c, r: value)
+        return self.compare(
+            {k: v for k, v in node.items() if k in {"op", "value"}},
+            part,
+            depth,
+            value=value,
+            type_=NUMBER,
+            definition=definition,
+            label=text,
+        )
+
+    def leaf(
+        self, part, label, op, raw, value, expected, condition, type_, definition, depth
+    ) -> Leaf:
+        leaf = Leaf(part, label, op, raw, value, expected, condition, type_, definition, depth)
+        self.leaves.append(leaf)
+        return leaf
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass
+class CompiledRule:
+    name: str
+    subject: str
+    tree: Leaf | Group
+    leaves: list[Leaf]
+    context: Context | None
+
+    @property
+    def condition(self) -> Q:
+        return self.tree.condition
+
+    def base(self) -> QuerySet:
+        model = Person if self.subject == "person" else Household
+        if self.context is None:
+            return model.objects.all()
+        return model.objects.within([self.context.area.prefix])
+
+    def queryset(self) -> QuerySet:
+        """The matching households (or persons) of the context's area: one query."""
+        return self.base().filter(self.condition)
+
+
+def compile_rule(
+    definition, *, name: str, subject: str = "household", context: Context | None = None
+) -> CompiledRule:
+    """Compile a rule; without a context it is only checked (fields, types, parameter names)."""
+    if subject not in {"household", "person"}:
+        raise RuleError(
+            _("unknown subject “%(subject)s”") % {"subject": subject}, rule=name, part=""
+        )
+    compiler = Compiler(rule_name=name, subject=subject, context=context)
+    tree = compiler.node(definition, "")
+    return CompiledRule(name, subject, tree, compiler.leaves, context)
+
+
+@dataclass(frozen=True)
+class ExplainLine:
+    path: str
+    depth: int
+    text: str
+    value: str
+    expected: str
+    outcome: bool | None  # True passes, False fails, None unknown (never passes)
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Explanation:
+    rule: str
+    eligible: bool
+    lines: list[ExplainLine]
+    # Changes whenever any value the rule reads changes; gap checks hold only while it is equal.
+    fingerprint: str = ""
+
+
+def _kleene(node, outcomes: dict[str, bool | None]) -> bool | None:
+    if isinstance(node, Leaf):
+        return outcomes[node.path]
+    values = [_kleene(child, outcomes) for child in node.children]
+    if node.kind == "not":
+        return None if values[0] is None else not values[0]
+    if node.kind == "all":
+        return False if False in values else (None if None in values else True)
+    return True if True in values else (None if None in values else False)
+
+
+def _shown(value, leaf: Leaf, day: datetime.date) -> str:
+    if value is None:
+        return ""
+    if leaf.type == AGE:
+        born = value
+        return str(day.year - born.year - ((day.month, day.day) < (born.month, born.day)))
+    if leaf.type == CODE and leaf.field and leaf.field.choices:
+        return str(dict(leaf.field.choices.choices).get(value, value)) if value != "" else ""
+    if leaf.type == BOOL:
+        return _("yes") if value else _("no")
+    if isinstance(value, float):
+        return f"{value:,.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:,.0f}"
+    return str(value)
+
+
+GROUP_TEXT = {
+    "all": gettext_noop("All of these hold"),
+    "any": gettext_noop("At least one of these holds"),
+    "not": gettext_noop("This does not hold"),
+}
+
+
+def _unknown_note(compiled: CompiledRule, leaf: Leaf, value, row) -> str:
+    """Why a comparison is unknown, so that the missing data can be found and recorded."""
+    name = leaf.field.name if leaf.field else ""
+    if name.endswith("per_capita_income") and row.get("size") == 0:
+        return str(
+            RuleError(
+                _("the household has no members, so its per-capita income is undefined"),
+                rule=compiled.name,
+                part=leaf.path,
+            )
+        )
+    if "income" in name and value is None:
+        return _("no income lines recorded for %(year)s") % {"year": compiled.context.year}
+    if name in {"count", "sum"}:
+        return _("some members lack the data this condition needs")
+    return _("not recorded")
+
+
+def leaf_text(leaf: Leaf) -> str:
+    label = _(leaf.label) if isinstance(leaf.label, str) else str(leaf.label)
+    op = _(OP_TEXT[leaf.op])
+    value = "" if leaf.raw is None else " " + describe_value(leaf.raw, leaf.field)
+    return f"{label} {op}{value}"
+
+
+def explain(compiled: CompiledRule, *, pk: int) -> Explanation:
+    """Every comparison of the rule with this household's (or person's) own value and outcome.
+
+    Values and outcomes come from the very expressions the selection filters on, so the
+    explanation and the selection cannot disagree."""
+    model = Person if compiled.subject == "person" else Household
+    explanations = explain_rows(compiled, model.objects.filter(pk=pk))
+    if pk not in explanations:
+        raise model.DoesNotExist
+    return explanations[pk]
+
+
+def explain_rows(compiled: CompiledRule, rows: QuerySet) -> dict[int, Explanation]:
+    """Explanations for every row of the queryset, read in one query."""
+    outcome_field = IntegerField()
+    annotations = {}
+    for i, leaf in enumerate(compiled.leaves):
+        annotations[f"v{i}"] = leaf.value
+        if leaf.expected is not None:
+            annotations[f"e{i}"] = leaf.expected
+        annotations[f"o{i}"] = Case(
+            When(leaf.condition, then=Value(1)),
+            When(~leaf.condition, then=Value(0)),
+            default=None,
+            output_field=outcome_field,
+        )
+    needs_size = any(
+        leaf.field and leaf.field.name.endswith("per_capita_income") for leaf in compiled.leaves
+    )
+    if needs_size:
+        ref = (
+            HouseholdRef("", "pk")
+            if compiled.subject == "household"
+            else HouseholdRef("household__", "household_id")
+        )
+        annotations["size"] = _size(ref)
+    return {
+        row["pk"]: _explanation(compiled, row)
+        for row in rows.annotate(**annotations).values("pk", *annotations)
+    }
+
+
+def _explanation(compiled: CompiledRule, row: dict) -> Explanation:
+    day = compiled.context.day if compiled.context else timezone.localdate()
+    outcomes, leaf_lines = {}, {}
+    for i, leaf in enumerate(compiled.leaves):
+        outcome = None if row[f"o{i}"] is None else bool(row[f"o{i}"])
+        outcomes[leaf.path] = outcome
+        value = row[f"v{i}"]
+        leaf_lines[leaf.path] = ExplainLine(
+            path=leaf.path,
+            depth=leaf.depth,
+            text=leaf_text(leaf),
+            value=_shown(value, leaf, day) if value is not None else "—",
+            expected=_shown(row[f"e{i}"], leaf, day) if f"e{i}" in row else "",
+            outcome=outcome,
+            note=_unknown_note(compiled, leaf, value, row) if outcome is None else "",
+        )
+    lines: list[ExplainLine] = []
+
+    def walk(node):
+        if isinstance(node, Leaf):
+            lines.append(leaf_lines[node.path])
+            return
+        lines.append(
+            ExplainLine(
+                path=node.path,
+                depth=node.depth,
+                text=_(GROUP_TEXT[node.kind]),
+                value="",
+                expected="",
+                outcome=_kleene(node, outcomes),
+            )
+        )
+        for child in node.children:
+            walk(child)
+
+    walk(compiled.tree)
+    fingerprint = hashlib.sha256(
+        json.dumps([str(row[key]) for key in sorted(row) if key != "pk"]).encode()
+    ).hexdigest()
+    return Explanation(compiled.name, _kleene(compiled.tree, outcomes) is True, lines, fingerprint)

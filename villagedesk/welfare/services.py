@@ -1,0 +1,222 @@
+"""Writes of welfare: the shipped catalogue, rule versions, parameters, enrolments, gap checks."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from villagedesk.accounts.models import Role, User
+from villagedesk.areas.models import Area
+from villagedesk.registry.models import Household, Person
+from villagedesk.registry.services import may_edit, require_edit
+from villagedesk.welfare.catalogue import SHIPPED
+from villagedesk.welfare.codes import BenefitUnit, GapKind
+from villagedesk.welfare.models import Enrolment, GapCheck, Parameter, Policy, PolicyRule
+from villagedesk.welfare.rules import RuleError, compile_rule
+
+SHIPPED_FROM = datetime.date(2021, 1, 1)
+# Rules and parameters are county policy: administrators and county supervisors keep them.
+RULE_ROLES = frozenset({Role.ADMINISTRATOR, Role.COUNTY_SUPERVISOR})
+
+
+def subject_of(policy: Policy) -> str:
+    return "person" if policy.benefit_unit == BenefitUnit.PERSON else "household"
+
+
+@transaction.atomic
+def catalogue_load() -> tuple[int, int]:
+    """Create or update the shipped policies; a changed shipped rule becomes a new version.
+
+    Returns (policies created, rule versions added). Running it twice changes nothing."""
+    created = versions = 0
+    for entry in SHIPPED:
+        fields = {k: v for k, v in entry.items() if k not in {"code", "rule"}}
+        policy, was_created = Policy.objects.update_or_create(code=entry["code"], defaults=fields)
+        created += was_created
+        compile_rule(entry["rule"], name=policy.code, subject=subject_of(policy))
+        latest = policy.rules.order_by("-version").first()
+        if latest is None or latest.definition != entry["rule"]:
+            PolicyRule.objects.create(
+                policy=policy,
+                version=(latest.version + 1) if latest else 1,
+                effective_from=SHIPPED_FROM if latest is None else datetime.date.today(),  # noqa: DTZ011
+                definition=entry["rule"],
+            )
+            versions += 1
+    return created, versions
+
+
+def rule_check(*, policy: Policy, definition) -> None:
+    """Raise ValidationError with the compiler's message when the rule does not compile."""
+    try:
+        compile_rule(definition, name=policy.code, subject=subject_of(policy))
+    except RuleError as error:
+        raise ValidationError(str(error)) from None
+
+
+@transaction.atomic
+def rule_save(*, by: User, policy: Policy, definition, effective_from: datetime.date) -> PolicyRule:
+    """Save a new version of the policy's rule, in force from the date; the previous version
+    ends the day before."""
+    if not by.assigned_prefixes(RULE_ROLES) and not by.is_superuser:
+        raise PermissionDenied
+    rule_check(policy=policy, definition=definition)
+    previous = policy.rules.select_for_update().order_by("-version").first()
+    if previous and previous.effective_from >= effective_from:
+        raise ValidationError(
+            _("A new version must start after the current one (from %(day)s).")
+            % {"day": previous.effective_from.isoformat()}
+        )
+    if previous and previous.effective_to is None:
+        previous.effective_to = effective_from - datetime.timedelta(days=1)
+        previous.save(update_fields=["effective_to"])
+    rule = PolicyRule(
+        policy=policy,
+        version=(previous.version + 1) if previous else 1,
+        effective_from=effective_from,
+        definition=definition,
+        created_by=by,
+    )
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def parameter_set(*, by: User, name: str, area: Area, year: int, value) -> Parameter:
+    """Set a local figure for an area and year (replacing the one there was)."""
+    if not (
+        by.is_superuser or any(area.code.startswith(p) for p in by.assigned_prefixes(RULE_ROLES))
+    ):
+        raise PermissionDenied
+    parameter = Parameter.objects.filter(name=name, area=area, year=year).first() or Parameter(
+        name=name, area=area, year=year
+    )
+    parameter.value = value
+    parameter.full_clean()
+    parameter.save()
+    return parameter
+
+
+@transaction.atomic
+def enrolment_create(*, by: User, enrolment: Enrolment) -> Enrolment:
+    """Record an enrolment in a household the user keeps; an identical open one is refused."""
+    require_edit(by, enrolment.household.area_code)
+    enrolment.full_clean()
+    duplicate = Enrolment.objects.filter(
+        policy=enrolment.policy,
+        household=enrolment.household,
+        person=enrolment.person,
+        starts_on=enrolment.starts_on,
+    ).exists()
+    if duplicate:
+        raise ValidationError(_("This enrolment is already recorded."))
+    enrolment.save()
+    return enrolment
+
+
+def _cell(row: dict, *names: str) -> str:
+    for name in names:
+        value = row.get(name)
+        if value not in (None, ""):
+            return str(value).strip()
+    return ""
+
+
+def _date(text) -> datetime.date | None:
+    if isinstance(text, datetime.datetime):
+        return text.date()
+    if isinstance(text, datetime.date):
+        return text
+    text = str(text or "").strip().replace("/", "-").replace(".", "-")
+    return datetime.date.fromisoformat(text) if text else None
+
+
+@transaction.atomic
+def enrolment_import(*, by: User, policy: Policy, rows: list[dict]) -> tuple[int, list[str]]:
+    """Import the list civil affairs sends: one row per recipient, matched by identity number
+    (person policies and household heads) or by village code and household number.
+
+    All or nothing: any bad row aborts the import and every problem is reported by row."""
+    created, errors = 0, []
+    for number, row in enumerate(rows, start=2):
+        id_number = _cell(row, "身份证号", "identity number", "id_number").upper()
+        try:
+            person = None
+            if id_number:
+                person = (
+                    Person.objects.select_related("household").filter(id_number=id_number).first()
+                )
+                if person is None:
+                    raise ValidationError(_("no person with this identity number"))
+                household = person.household
+            else:
+                household = Household.objects.filter(
+                    area_code=_cell(row, "村代码", "village code", "area_code"),
+                    number=_cell(row, "户编号", "household number", "number"),
+                ).first()
+                if household is None:
+                    raise ValidationError(_("no household with this village code and number"))
+            if not may_edit(by, household.area_code):
+                raise ValidationError(_("this household is outside your areas"))
+            amount_text = _cell(row, "金额", "amount")
+            enrolment = Enrolment(
+                policy=policy,
+                household=household,
+                person=person if policy.benefit_unit == BenefitUnit.PERSON else None,
+                starts_on=_date(_cell(row, "开始日期", "from", "starts_on")),
+                ends_on=_date(_cell(row, "结束日期", "until", "ends_on")),
+                amount=Decimal(amount_text) if amount_text else None,
+            )
+            if Enrolment.objects.filter(
+                policy=policy,
+                household=household,
+                person=enrolment.person,
+                starts_on=enrolment.starts_on,
+            ).exists():
+                continue
+            enrolment.full_clean()
+            enrolment.save()
+            created += 1
+        except ValidationError as error:
+            errors.append(
+                _("Row %(row)s: %(error)s") % {"row": number, "error": "; ".join(error.messages)}
+            )
+        except (ValueError, InvalidOperation, TypeError):
+            errors.append(_("Row %(row)s: a date or amount cannot be read") % {"row": number})
+    if errors:
+        transaction.set_rollback(True)
+        return 0, errors
+    return created, []
+
+
+@transaction.atomic
+def gap_check(
+    *,
+    by: User,
+    policy: Policy,
+    household: Household,
+    person: Person | None,
+    kind: GapKind,
+    reason: str,
+    fingerprint: str,
+) -> GapCheck:
+    """Mark a gap-report line as checked with a reason; it holds while the data is unchanged."""
+    require_edit(by, household.area_code)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why this line is in order.")})
+    GapCheck.objects.filter(policy=policy, household=household, person=person, kind=kind).delete()
+    check = GapCheck(
+        policy=policy,
+        household=household,
+        person=person,
+        kind=kind,
+        reason=reason.strip(),
+        fingerprint=fingerprint,
+        checked_by=by,
+    )
+    check.full_clean()
+    check.save()
+    return check
