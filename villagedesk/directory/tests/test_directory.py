@@ -18,7 +18,9 @@ def names(user, q=""):
     return {c.name for c in selectors.contact_list(user=user, filters=filters)}
 
 
-def test_search_finds_people_by_chinese_pinyin_initials_and_organisation(cadre_a, village_a, bureau):
+def test_search_finds_people_by_chinese_pinyin_initials_and_organisation(
+    cadre_a, village_a, bureau
+):
     ContactFactory(area=village_a, name="张建国", organisation=bureau)
     ContactFactory(area=village_a, name="李红")
     assert names(cadre_a, "建国") == {"张建国"}
@@ -56,9 +58,7 @@ def test_cadre_cannot_edit_shared_entry_kept_by_another_village(client, cadre_a,
     assert client.get(reverse("directory:contact-edit", args=[contact.pk])).status_code == 403
 
 
-def test_adding_a_contact_keeps_what_was_typed_when_the_phone_is_wrong(
-    client, cadre_a, village_a
-):
+def test_adding_a_contact_keeps_what_was_typed_when_the_phone_is_wrong(client, cadre_a, village_a):
     client.force_login(cadre_a)
     data = {"name": "孙立", "kind": "current", "phone": "12345", "area": village_a.pk}
     response = client.post(reverse("directory:contact-create"), data)

@@ -25,7 +25,7 @@ document.addEventListener("DOMContentLoaded", function () {
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: Math.abs },
     legend: { data: [charts.labels.male, charts.labels.female], bottom: 0 },
     grid: { left: 8, right: 8, top: 8, bottom: 30, containLabel: true },
-    xAxis: { type: "value", axisLabel: { formatter: function (v) { return Math.abs(v); } } },
+    xAxis: { type: "value", minInterval: 1, axisLabel: { formatter: function (v) { return Math.abs(v); } } },
     yAxis: { type: "category", data: p.bands },
     series: [
       { name: charts.labels.male, type: "bar", stack: "a", data: p.male.map(function (v) { return -v; }) },
@@ -52,7 +52,7 @@ document.addEventListener("DOMContentLoaded", function () {
   var layer = L.featureGroup().addTo(map);
   points.forEach(function (pt) {
     L.circleMarker([pt.lat, pt.lng], { radius: 7, weight: 2, color: "#1d4ed8", fillOpacity: 0.8, className: "poi poi-" + pt.code })
-      .bindTooltip(pt.name, { permanent: points.length <= 30, direction: "right", className: "poi-label" })
+      .bindTooltip(pt.name, { permanent: points.length <= 30, direction: "right", offset: [8, 0], className: "poi-label" })
       .bindPopup("<b>" + L.Util.template("{n}", { n: pt.name.replace(/</g, "&lt;") }) + "</b><br>" + pt.category + "<br>" + pt.lat.toFixed(6) + ", " + pt.lng.toFixed(6))
       .addTo(layer);
   });

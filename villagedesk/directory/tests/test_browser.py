@@ -1,0 +1,115 @@
+"""The village profile's map draws its points with every request off this machine refused."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect
+
+from villagedesk.areas.models import PointOfInterest, VillageNote
+from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+
+POINTS = [
+    ("office", "大河村村委会", 25.5512, 102.4671),
+    ("school", "大河小学", 25.5531, 102.4702),
+    ("clinic", "村卫生室", 25.5498, 102.4655),
+    ("water", "龙潭水源点", 25.5570, 102.4630),
+    ("bus_stop", "大河公交站", 25.5489, 102.4720),
+]
+
+
+def block_outside(page, live_server_url: str) -> list[str]:
+    """Abort every request not to the test server; return the list of what was refused."""
+    refused: list[str] = []
+
+    def route(route):
+        if route.request.url.startswith(live_server_url):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", route)
+    return refused
+
+
+def login(page, url):
+    page.goto(f"{url}/accounts/login/")
+    page.fill("#id_username", "cadre_a")
+    page.fill("#id_password", "pw-for-tests-1")
+    page.click("form:has(#id_password) button[type=submit]")
+    page.wait_for_url(lambda address: "/login/" not in address)
+
+
+@pytest.fixture
+def village_with_points(cadre_a, village_a):
+    for category, name, lat, lng in POINTS:
+        PointOfInterest.objects.create(
+            village=village_a, category=category, name=name, latitude=lat, longitude=lng
+        )
+    VillageNote.objects.create(
+        village=village_a, topic="history", title="建村由来", body="明末迁来，依河而居。"
+    )
+    for n, surname in enumerate("张李张王张李杨张刘陈"):
+        household = HouseholdFactory(village=village_a, status="poor" if n < 2 else "not_poor")
+        PersonFactory(
+            household=household,
+            name=f"{surname}{'明华'[n % 2]}{n}",
+            sex=("male", "female")[n % 2],
+            birth_date=datetime.date(1950 + n * 6, 3, 1),
+            labour=("ordinary", "skilled", "weak", "none")[n % 4],
+            migrant_work=("", "in_county", "out_of_province")[n % 3],
+            migrant_months=(0, 6, 10)[n % 3],
+            id_number=None,
+        )
+    return village_a
+
+
+def test_map_draws_points_with_no_network(live_server, browser, cadre_a, village_with_points):
+    url = f"{live_server.url}/directory/profile/{village_with_points.code}/"
+    for name, viewport in (
+        ("desktop", {"width": 1280, "height": 900}),
+        ("phone", {"width": 375, "height": 812}),
+    ):
+        context = browser.new_context(viewport=viewport, locale="zh-CN", device_scale_factor=1)
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        refused = block_outside(page, live_server.url)
+        errors: list[str] = []
+        page.on("pageerror", lambda error, errors=errors: errors.append(str(error)))
+        login(page, live_server.url)
+        page.goto(url)
+        if page.locator("html").get_attribute("lang") != "zh-CN":
+            page.locator("form.language button").click()
+            page.wait_for_load_state()
+        expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+        markers = page.locator("#village-map path.leaflet-interactive")
+        expect(markers).to_have_count(len(POINTS))
+        expect(page.locator("#village-map .poi-label")).to_have_count(len(POINTS))
+        expect(page.locator("#village-map")).to_contain_text("大河小学")
+        expect(page.locator("#chart-pyramid canvas")).to_have_count(1)
+        expect(page.locator("h1")).to_contain_text("村情")
+        assert errors == []
+        assert refused == []  # nothing even tried to leave the machine
+        page.screenshot(path=SCREENSHOTS / f"village-profile-zh-{name}.png", full_page=True)
+        page.locator("#map").screenshot(path=SCREENSHOTS / f"village-map-zh-{name}.png")
+        context.close()
+
+
+def test_map_with_tiles_still_draws_points_when_tiles_are_blocked(
+    live_server, browser, cadre_a, village_with_points, settings
+):
+    settings.MAP_TILE_URL = "https://tiles.example.invalid/{z}/{x}/{y}.png"
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    page = context.new_page()
+    refused = block_outside(page, live_server.url)
+    login(page, live_server.url)
+    page.goto(f"{live_server.url}/directory/profile/{village_with_points.code}/")
+    expect(page.locator("#village-map path.leaflet-interactive")).to_have_count(len(POINTS))
+    assert refused and all("tiles.example.invalid" in u for u in refused)
+    context.close()

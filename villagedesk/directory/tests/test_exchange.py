@@ -1,0 +1,103 @@
+import io
+
+import pytest
+import xlsxwriter
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from villagedesk.directory.models import Contact
+from villagedesk.directory.tests.factories import ContactFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADINGS = ["Name", "Organisation", "Title", "Phone", "WeChat id", "Office", "Tags", "Notes"]
+
+
+def workbook(rows) -> io.BytesIO:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for n, row in enumerate([HEADINGS, *rows]):
+        sheet.write_row(n, 0, row)
+    book.close()
+    buffer.seek(0)
+    buffer.name = "contacts.xlsx"
+    return buffer
+
+
+def upload(client, village, rows):
+    return client.post(
+        reverse("directory:contact-import"), {"area": village.pk, "file": workbook(rows)}
+    )
+
+
+def test_import_reports_every_bad_row_and_saves_nothing(client, cadre_a, village_a):
+    client.force_login(cadre_a)
+    response = upload(
+        client,
+        village_a,
+        [
+            ["刘一", "", "村支书", "13912345678"],
+            ["刘二", "", "", "12345"],
+            ["刘三", "不存在的局", "", ""],
+            ["", "", "", "", "", "", "", "只有备注"],
+        ],
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="import-errors"' in page
+    assert "<td>3</td><td>刘二</td>" in page
+    assert "<td>4</td><td>刘三</td>" in page and "不存在的局" in page
+    assert "<td>5</td>" in page  # the row without a name
+    assert "<td>2</td>" not in page
+    assert not Contact.objects.exists()
+
+
+def test_import_saves_all_rows_when_all_are_good(client, cadre_a, village_a, county):
+    OrganisationFactory(area=county, name="屏山街道办事处")
+    client.force_login(cadre_a)
+    response = upload(
+        client,
+        village_a,
+        [["刘一", "屏山街道办事处", "副主任", 13912345678], ["刘二", "", "", ""]],
+    )
+    assert response.status_code == 302
+    assert Contact.objects.count() == 2
+    first = Contact.objects.get(name="刘一")
+    assert first.phone == "13912345678" and first.organisation.name == "屏山街道办事处"
+
+
+def test_import_refuses_a_file_that_is_not_a_spreadsheet(client, cadre_a, village_a):
+    client.force_login(cadre_a)
+    bad = io.BytesIO(b"not a spreadsheet")
+    bad.name = "contacts.xlsx"
+    response = client.post(reverse("directory:contact-import"), {"area": village_a.pk, "file": bad})
+    assert "not an .xlsx" in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_cadre_cannot_import_into_another_village(client, cadre_a, village_b):
+    client.force_login(cadre_a)
+    assert upload(client, village_b, [["刘一"]]).status_code == 200
+    assert not Contact.objects.exists()
+
+
+def test_xlsx_export_holds_the_visible_contacts(client, cadre_a, village_a, village_b):
+    ContactFactory(area=village_a, name="吴可见", wechat="wu_kj")
+    ContactFactory(area=village_b, name="郑私密", private=True)
+    client.force_login(cadre_a)
+    response = client.get(reverse("directory:contact-export-xlsx"))
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
+    rows = rows.to_python()
+    assert rows[0][: len(HEADINGS)] == HEADINGS
+    assert [r[0] for r in rows[1:]] == ["吴可见"]
+    assert rows[1][4] == "wu_kj"
+
+
+def test_vcard_export_is_readable_by_a_phone(client, cadre_a, village_a):
+    ContactFactory(area=village_a, name="吴可见", title="村主任", phone="13812345678")
+    client.force_login(cadre_a)
+    text = client.get(reverse("directory:contact-export-vcf")).content.decode()
+    assert text.startswith("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:吴可见\r\n")
+    assert "TEL;TYPE=CELL:13812345678" in text and "TITLE:村主任" in text
+    assert text.endswith("END:VCARD\r\n")

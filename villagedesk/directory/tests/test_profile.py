@@ -1,0 +1,124 @@
+"""Each figure of the village profile equals a direct count over the demo county's registry."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from villagedesk.accounts.models import User
+from villagedesk.areas.models import Area, PointOfInterest, VillageNote
+from villagedesk.directory.profile import Figures, village_figures
+from villagedesk.registry.codes import HouseholdStatus
+from villagedesk.registry.models import Household, Person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", "--villages", "2", "--households", "120", "--seed", "5", verbosity=0)
+    return Area.objects.villages().order_by("code").first()
+
+
+def persons_of(village):
+    return [p for p in Person.objects.filter(household__village=village)]
+
+
+def test_profile_figures_equal_direct_counts_over_the_registry(demo):
+    today = timezone.localdate()
+    figures = village_figures(prefix=demo.prefix, today=today)
+    people = persons_of(demo)
+    households = list(Household.objects.filter(village=demo))
+
+    assert figures.households == len(households) > 0
+    assert figures.persons == len(people) > 0
+    assert figures.labour_force == sum(p.labour in {"ordinary", "skilled", "weak"} for p in people)
+    assert figures.migrant_workers == sum(bool(p.migrant_work) for p in people)
+    assert figures.disabled == sum(bool(p.disability_category) for p in people)
+    assert dict(figures.labour) == {
+        str(Person(labour=code).get_labour_display()): sum(p.labour == code for p in people)
+        for code in {p.labour for p in people if p.labour}
+    }
+    by_status = {s: sum(h.status == s for h in households) for s in HouseholdStatus}
+    assert dict(figures.households_by_status) == {
+        str(s.label): n for s, n in by_status.items() if n
+    }
+    ages = [p.age_on(today) for p in people]
+    for band in figures.age_pyramid:
+        low, high = (
+            (int(band.label[:-1]), 200)
+            if band.label.endswith("+")
+            else map(int, band.label.split("–"))
+        )
+        in_band = [p for p, age in zip(people, ages, strict=True) if low <= age <= high]
+        assert band.male == sum(p.sex == "male" for p in in_band), band.label
+        assert band.female == sum(p.sex == "female" for p in in_band), band.label
+    assert sum(b.male + b.female for b in figures.age_pyramid) == len(people)
+    surnames: dict[str, int] = {}
+    for p in people:
+        surnames[p.name[0]] = surnames.get(p.name[0], 0) + 1
+    expected = sorted(surnames.items(), key=lambda item: (-item[1], item[0]))[:10]
+    assert figures.surnames == expected
+    poor = sum(p.household.status == HouseholdStatus.POOR for p in people)
+    assert figures.poor_persons == poor
+    assert figures.poverty_incidence == round(Decimal(poor * 100) / len(people), 1)
+
+
+def test_poverty_incidence_is_computed_never_stored():
+    assert isinstance(Figures.poverty_incidence, property)
+    for model in (Area, Household, Person, PointOfInterest, VillageNote):
+        assert "poverty_incidence" not in {f.name for f in model._meta.get_fields()}
+    assert Figures(persons=0).poverty_incidence is None
+    assert str(Figures(persons=3, poor_persons=1).poverty_incidence) == "33.3"
+
+
+def test_profile_page_shows_the_figures(client, demo):
+    cadre = User.objects.get(username="cadre1")
+    village = Area.objects.within(cadre.area_prefixes()).villages().first()
+    client.force_login(cadre)
+    response = client.get(reverse("directory:profile", args=[village.code]))
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert f'id="fig-households">{figures.households}<' in response.content.decode()
+    assert figures.households == Household.objects.filter(village=village).count()
+
+
+def test_cadre_cannot_open_profile_or_notes_of_another_village(client, cadre_a, village_b):
+    note = VillageNote.objects.create(village=village_b, topic="history", title="建村", body="…")
+    point = PointOfInterest.objects.create(
+        village=village_b, category="school", name="小学", latitude=25.5, longitude=102.5
+    )
+    client.force_login(cadre_a)
+    assert client.get(reverse("directory:profile", args=[village_b.code])).status_code == 404
+    assert client.get(reverse("directory:note-edit", args=[note.pk])).status_code == 404
+    assert client.get(reverse("directory:point-edit", args=[point.pk])).status_code == 404
+    assert client.get(reverse("directory:point-photo", args=[point.pk])).status_code == 404
+
+
+def test_own_profile_lists_notes_and_points(client, cadre_a, village_a):
+    VillageNote.objects.create(village=village_a, topic="customs", title="火把节", body="六月")
+    client.force_login(cadre_a)
+    page = client.get(reverse("directory:profile", args=[village_a.code])).content.decode()
+    assert "火把节" in page
+
+
+def test_a_point_outside_china_is_refused_with_a_message(client, cadre_a, village_a):
+    client.force_login(cadre_a)
+    data = {"category": "school", "name": "小学", "latitude": "102.5", "longitude": "25.5"}
+    response = client.post(reverse("directory:point-create", args=[village_a.code]), data)
+    assert response.status_code == 200
+    assert "outside China" in response.content.decode()
+    assert 'value="小学"' in response.content.decode()
+    assert not PointOfInterest.objects.exists()
+    data.update(latitude="25.5", longitude="102.5")
+    response = client.post(reverse("directory:point-create", args=[village_a.code]), data)
+    assert response.status_code == 302
+    assert PointOfInterest.objects.get().area_code == village_a.code
+
+
+def test_supervisor_reads_but_does_not_add_points(client, county_supervisor, village_a):
+    client.force_login(county_supervisor)
+    assert client.get(reverse("directory:profile", args=[village_a.code])).status_code == 200
+    assert client.get(reverse("directory:point-create", args=[village_a.code])).status_code == 403
