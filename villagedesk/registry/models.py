@@ -325,13 +325,13 @@ class ImportJob(models.Model):
     )
     file = models.FileField(upload_to="imports/%Y/%m/")
     original_name = models.CharField(max_length=255)
-    columns = models.JSONField(default=dict)  # folded header → field name, as confirmed
+    columns = models.JSONField(default=dict, blank=True)  # folded header → field, as confirmed
     partial = models.BooleanField(_("load the valid rows only"), default=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CHECKED)
     done = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
-    counts = models.JSONField(default=dict)
-    issues = models.JSONField(default=list)
+    counts = models.JSONField(default=dict, blank=True)
+    issues = models.JSONField(default=list, blank=True)
     report = models.FileField(upload_to="imports/reports/%Y/%m/", blank=True)
     cancel_requested = models.BooleanField(default=False)
     message = models.TextField(blank=True)

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from villagedesk.registry import views
+from villagedesk.registry import import_views, views
 
 app_name = "registry"
 urlpatterns = [
@@ -15,4 +15,11 @@ urlpatterns = [
         views.person_reveal,
         name="person-reveal",
     ),
+    path("imports/", import_views.import_start, name="import-start"),
+    path("imports/<int:pk>/", import_views.import_detail, name="import-detail"),
+    path("imports/<int:pk>/columns/", import_views.import_remap, name="import-remap"),
+    path("imports/<int:pk>/load/", import_views.import_load, name="import-load"),
+    path("imports/<int:pk>/progress/", import_views.import_progress, name="import-progress"),
+    path("imports/<int:pk>/cancel/", import_views.import_cancel, name="import-cancel"),
+    path("imports/<int:pk>/report/", import_views.import_report, name="import-report"),
 ]

@@ -1,0 +1,80 @@
+"""Forms of the import pages: upload, column mapping, load."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from villagedesk.areas.models import Area, Level
+from villagedesk.core.codelists import fold
+from villagedesk.registry.imports.columns import COLUMNS
+from villagedesk.registry.models import ImportMapping
+from villagedesk.registry.services import EDITING_ROLES
+
+UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")
+
+
+def importable_areas(user):
+    """Villages, townships and counties the user keeps (where the user may edit)."""
+    prefixes = user.assigned_prefixes(EDITING_ROLES)
+    return (
+        Area.objects.within(prefixes)
+        .filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE])
+        .order_by("code")
+    )
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("Ledger file"), help_text=_("A .xlsx, .xls, .ods or .csv file."))
+    area = forms.ModelChoiceField(label=_("Import into"), queryset=Area.objects.none())
+    mapping = forms.ModelChoiceField(
+        label=_("Saved column mapping"), queryset=ImportMapping.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = importable_areas(user)
+        self.fields["area"].label_from_instance = lambda area: area.display_name
+        self.fields["mapping"].queryset = ImportMapping.objects.filter(owner=user)
+        areas = list(self.fields["area"].queryset[:2])
+        if len(areas) == 1:
+            self.fields["area"].initial = areas[0]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
+            raise forms.ValidationError(_("Give a .xlsx, .xls, .ods or .csv file."))
+        return upload
+
+
+def field_choices():
+    return [("", _("(ignore this column)"))] + [(c.name, c.label) for c in COLUMNS]
+
+
+class MappingForm(forms.Form):
+    """One choice per header of the file: the field it holds."""
+
+    save_as = forms.CharField(label=_("Save this mapping as"), max_length=100, required=False)
+
+    def __init__(self, *args, headers: list[str], columns: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headers = []
+        for index, header in enumerate(headers):
+            name = f"col{index}"
+            self.fields[name] = forms.ChoiceField(
+                label=header,
+                choices=field_choices(),
+                required=False,
+                initial=columns.get(fold(header), ""),
+            )
+            self.headers.append((header, name))
+
+    def columns(self) -> dict:
+        return {fold(header): self.cleaned_data[name] for header, name in self.headers}
+
+    def header_fields(self):
+        return [(header, self[name]) for header, name in self.headers]
+
+
+class LoadForm(forms.Form):
+    partial = forms.BooleanField(
+        label=_("Load the valid households and leave out those with errors"), required=False
+    )

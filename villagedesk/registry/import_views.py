@@ -1,0 +1,122 @@
+"""Import pages: upload, preview with mapping and errors, progress, report."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from villagedesk.registry.import_forms import ImportUploadForm, LoadForm, MappingForm
+from villagedesk.registry.imports import jobs
+from villagedesk.registry.imports.messages import render as render_issue
+from villagedesk.registry.models import ImportJob
+
+
+def shown_issues(job: ImportJob) -> list[dict]:
+    return [
+        {
+            **issue,
+            "message": render_issue(**{k: issue[k] for k in ("code", "field", "value", "param")}),
+        }
+        for issue in job.issues
+    ]
+
+
+@login_required
+def import_start(request):
+    form = ImportUploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        mapping = form.cleaned_data["mapping"]
+        try:
+            job = jobs.import_check(
+                by=request.user,
+                area=form.cleaned_data["area"],
+                upload=form.cleaned_data["file"],
+                columns=mapping.columns if mapping else None,
+            )
+        except PermissionDenied:
+            form.add_error("area", _("You do not keep the registry of this area."))
+        else:
+            return redirect("registry:import-detail", pk=job.pk)
+    recent = ImportJob.objects.filter(user=request.user).select_related("area")[:10]
+    return render(request, "registry/import_start.html", {"form": form, "recent": recent})
+
+
+@login_required
+def import_detail(request, pk):
+    job = jobs.import_job_get(user=request.user, pk=pk)
+    checking = job.status == ImportJob.Status.CHECKED or (
+        job.status == ImportJob.Status.REJECTED and job.finished_at is None
+    )
+    if not checking:
+        return redirect("registry:import-progress", pk=job.pk)
+    mapping_form = MappingForm(headers=job.counts.get("headers", []), columns=job.columns)
+    context = {
+        "job": job,
+        "mapping_form": mapping_form,
+        "load_form": LoadForm(),
+        "issues": shown_issues(job),
+    }
+    return render(request, "registry/import_preview.html", context)
+
+
+@login_required
+@require_POST
+def import_remap(request, pk):
+    job = jobs.import_job_get(user=request.user, pk=pk)
+    form = MappingForm(request.POST, headers=job.counts.get("headers", []), columns=job.columns)
+    if form.is_valid() and job.status in {ImportJob.Status.CHECKED, ImportJob.Status.REJECTED}:
+        columns = form.columns()
+        jobs.import_recheck(by=request.user, job=job, columns=columns)
+        if form.cleaned_data["save_as"].strip():
+            jobs.mapping_save(by=request.user, name=form.cleaned_data["save_as"], columns=columns)
+            messages.success(request, _("The mapping was saved."))
+    return redirect("registry:import-detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def import_load(request, pk):
+    job = jobs.import_job_get(user=request.user, pk=pk)
+    form = LoadForm(request.POST)
+    partial = form.is_valid() and form.cleaned_data["partial"]
+    if job.status == ImportJob.Status.CHECKED and job.counts.get("errors") and not partial:
+        messages.error(
+            request, _("The file has errors: correct them, or load the valid households only.")
+        )
+        return redirect("registry:import-detail", pk=job.pk)
+    jobs.import_queue(by=request.user, job=job, partial=partial)
+    return redirect("registry:import-progress", pk=job.pk)
+
+
+@login_required
+def import_progress(request, pk):
+    job = jobs.import_job_get(user=request.user, pk=pk)
+    done, total = jobs.job_progress(job)
+    percent = (
+        100 if job.status == ImportJob.Status.DONE else (int(100 * done / total) if total else 0)
+    )
+    context = {"job": job, "done": done, "total": total, "percent": percent}
+    template = "registry/import_progress.html"
+    if request.htmx:
+        template += "#status"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def import_cancel(request, pk):
+    job = jobs.import_job_get(user=request.user, pk=pk)
+    jobs.import_cancel(by=request.user, job=job)
+    return redirect("registry:import-progress", pk=job.pk)
+
+
+@login_required
+def import_report(request, pk):
+    job = jobs.import_job_get(user=request.user, pk=pk)
+    if not job.report:
+        raise Http404
+    name = f"{job.original_name.rsplit('.', 1)[0]}-report.xlsx"
+    return FileResponse(job.report.open("rb"), as_attachment=True, filename=name)

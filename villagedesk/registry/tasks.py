@@ -1,0 +1,13 @@
+"""Background tasks of the registry, run by `manage.py db_worker`."""
+
+from django_tasks import task
+
+from villagedesk.registry.imports.jobs import import_execute
+from villagedesk.registry.models import ImportJob
+
+
+@task()
+def run_import_job(job_id: int) -> str:
+    """Load a checked import; the job row and its progress file tell the user how it goes."""
+    job = ImportJob.objects.select_related("area", "user").get(pk=job_id)
+    return import_execute(job).status

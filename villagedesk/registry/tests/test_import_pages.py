@@ -1,0 +1,145 @@
+"""The import pages: upload, preview, load in the background, progress, cancel, scoping."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from villagedesk.core.codelists import fold
+from villagedesk.registry.imports import jobs
+from villagedesk.registry.models import Household, ImportJob, ImportMapping
+from villagedesk.registry.tests.importing import HEADERS, family, write_xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings, tmp_path):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def upload(client, path, area, **extra):
+    with open(path, "rb") as handle:
+        data = {"file": SimpleUploadedFile(path.name, handle.read()), "area": area.pk, **extra}
+    return client.post(reverse("registry:import-start"), data)
+
+
+def test_upload_preview_load_summary(client, cadre_a, village_a, tmp_path):
+    client.force_login(cadre_a)
+    response = upload(client, write_xlsx(tmp_path / "a.xlsx", family()), village_a)
+    job = ImportJob.objects.get()
+    assert response.url == reverse("registry:import-detail", args=[job.pk])
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert not Household.objects.exists(), "checking writes nothing"
+    response = client.post(reverse("registry:import-load", args=[job.pk]), {}, follow=True)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert job.counts["persons_created"] == 3
+    assert Household.objects.get().members.count() == 3
+    assert b'id="summary"' in response.content
+    assert b"every 1s" not in response.content
+
+
+def test_errors_block_loading_and_the_report_downloads(client, cadre_a, village_a, tmp_path):
+    rows = family()
+    rows[0][HEADERS.index("出生日期")] = "1980-13-01"
+    client.force_login(cadre_a)
+    response = upload(client, write_xlsx(tmp_path / "bad.xlsx", rows), village_a)
+    job = ImportJob.objects.get()
+    page = client.get(response.url)
+    assert "“1980-13-01” is not a date" in page.content.decode()
+    response = client.post(reverse("registry:import-load", args=[job.pk]), {})
+    assert response.url == reverse("registry:import-detail", args=[job.pk])
+    assert not Household.objects.exists()
+    report = client.get(reverse("registry:import-report", args=[job.pk]))
+    assert report.status_code == 200
+    assert report["Content-Disposition"].startswith('attachment; filename="bad-report.xlsx"')
+
+
+def test_load_twice_queues_once(client, cadre_a, village_a, tmp_path):
+    client.force_login(cadre_a)
+    upload(client, write_xlsx(tmp_path / "a.xlsx", family()), village_a)
+    job = ImportJob.objects.get()
+    client.post(reverse("registry:import-load", args=[job.pk]), {})
+    client.post(reverse("registry:import-load", args=[job.pk]), {})
+    assert Household.objects.count() == 1
+    assert Household.history.count() == 1
+
+
+def test_the_mapping_can_be_corrected_and_saved(client, cadre_a, village_a, tmp_path):
+    headers = [*HEADERS]
+    headers[HEADERS.index("文化程度")] = "学历情况"
+    client.force_login(cadre_a)
+    upload(client, write_xlsx(tmp_path / "a.xlsx", family(), headers), village_a)
+    job = ImportJob.objects.get()
+    assert job.counts["errors"] > 0
+    position = job.counts["headers"].index("学历情况")
+    data = {f"col{i}": job.columns[fold(h)] for i, h in enumerate(job.counts["headers"])}
+    data[f"col{position}"] = "education"
+    data["save_as"] = "我的台账"
+    client.post(reverse("registry:import-remap", args=[job.pk]), data)
+    job.refresh_from_db()
+    assert job.counts["errors"] == 0
+    saved = ImportMapping.objects.get(owner=cadre_a)
+    assert saved.columns["学历情况"] == "education"
+
+
+def test_another_users_import_is_404(client, cadre_a, cadre_b, village_a, tmp_path):
+    client.force_login(cadre_a)
+    upload(client, write_xlsx(tmp_path / "a.xlsx", family()), village_a)
+    job = ImportJob.objects.get()
+    client.force_login(cadre_b)
+    for name in ("import-detail", "import-progress", "import-report"):
+        assert client.get(reverse(f"registry:{name}", args=[job.pk])).status_code == 404
+    assert client.post(reverse("registry:import-load", args=[job.pk])).status_code == 404
+    assert client.post(reverse("registry:import-cancel", args=[job.pk])).status_code == 404
+
+
+def test_an_area_the_user_does_not_keep_is_refused(client, cadre_a, village_b, tmp_path):
+    client.force_login(cadre_a)
+    response = upload(client, write_xlsx(tmp_path / "a.xlsx", family()), village_b)
+    assert response.status_code == 200
+    assert "area" in response.context["form"].errors
+    assert not ImportJob.objects.exists()
+
+
+def test_a_supervisor_cannot_import(client, county_supervisor, village_a, tmp_path):
+    client.force_login(county_supervisor)
+    response = upload(client, write_xlsx(tmp_path / "a.xlsx", family()), village_a)
+    assert "area" in response.context["form"].errors
+
+
+def test_an_unreadable_upload_says_why(client, cadre_a, village_a, tmp_path):
+    client.force_login(cadre_a)
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(b"not a zip")
+    response = upload(client, path, village_a)
+    page = client.get(response.url)
+    assert "The file is not a spreadsheet that can be read." in page.content.decode()
+
+
+def test_a_cancelled_import_writes_nothing(client, cadre_a, village_a, tmp_path):
+    client.force_login(cadre_a)
+    upload(client, write_xlsx(tmp_path / "a.xlsx", family()), village_a)
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.QUEUED)
+    job.refresh_from_db()
+    jobs.import_cancel(by=cadre_a, job=job)
+    jobs.import_execute(job)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CANCELLED
+    assert not Household.objects.exists()
+    page = client.get(reverse("registry:import-progress", args=[job.pk]))
+    assert "Cancelled: nothing was written." in page.content.decode()
+
+
+def test_progress_is_read_from_the_running_task(client, cadre_a, village_a, tmp_path):
+    client.force_login(cadre_a)
+    upload(client, write_xlsx(tmp_path / "a.xlsx", family()), village_a)
+    job = ImportJob.objects.get()
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
+    jobs.progress_path(job).write_text('{"done": 5, "total": 20}')
+    page = client.get(reverse("registry:import-progress", args=[job.pk]), HTTP_HX_REQUEST="true")
+    html = page.content.decode()
+    assert 'value="25"' in html and "every 1s" in html and "Cancel the import" in html
