@@ -1,0 +1,130 @@
+"""A cadre on a phone logs a visit with a follow-up, finds it on the household and on the due
+list, and turns a remark from it into a problem that is carried through to solved."""
+
+import datetime
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from villagedesk.accounts.models import User
+from villagedesk.fieldwork.codes import ProblemStatus
+from villagedesk.fieldwork.models import Problem, Visit
+from villagedesk.fieldwork.tests.factories import make_problem
+from villagedesk.registry.selectors import household_list
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Set to a folder (e.g. docs/screenshots) to keep the phone screenshots of this journey.
+SCREENSHOTS = os.environ.get("FIELDWORK_SCREENSHOTS", "")
+
+
+def shot(page, name):
+    if SCREENSHOTS:
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.timeout(90)
+def test_visit_follow_up_and_problem_to_solved_on_a_phone(
+    live_server, phone_page, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", "--villages", "2", "--households", "40", "--seed", "11", verbosity=0)
+    cadre = User.objects.get(username="cadre1")
+    household = household_list(user=cadre).first()
+    due = timezone.localdate() + datetime.timedelta(days=2)
+    page = phone_page
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "cadre1")
+    page.fill("#id_password", "demo12345")
+    page.click("button.primary")
+    expect(page.locator("h1")).to_contain_text(
+        "cadre1" if not cadre.display_name else cadre.display_name
+    )
+
+    page.goto(f"{live_server.url}{household.get_absolute_url()}")
+    page.locator("#fieldwork-panel a.button").click()
+    expect(page.locator("h1")).to_contain_text(household.number)
+    expect(page.locator("#chosen input[name=persons]").first).to_be_checked()
+    page.check("input[name=topics][value=health]")
+    page.check("input[name=topics][value=income]")
+    page.fill("#id_said", "老人腿脚不便，想办慢病卡。")
+    page.fill("#id_opinions", "村口路灯坏了，晚上出行不安全")
+    page.fill("#id_follow_up", "帮助申请慢病卡")
+    page.fill("#id_follow_up_due", due.isoformat())
+    shot(page, "visit-form-zh-phone")
+    page.click("button.primary")
+
+    expect(page.locator(".messages")).to_contain_text("走访已保存")
+    expect(page.locator("#fieldwork-panel .timeline")).to_contain_text("帮助申请慢病卡")
+
+    page.goto(f"{live_server.url}/")
+    expect(page.locator(".due-list")).to_contain_text("帮助申请慢病卡")
+
+    page.goto(f"{live_server.url}{household.get_absolute_url()}")
+    page.locator("#fieldwork-panel .timeline a").first.click()
+    page.get_by_role("link", name="转为问题").click()
+    expect(page.locator("#id_title")).to_have_value("村口路灯坏了，晚上出行不安全")
+    page.select_option("#id_category", "infrastructure")
+    page.click("button.primary")
+    expect(page.locator(".messages")).to_contain_text("问题已登记")
+
+    page.click("button[value=analysing]")
+    expect(page.locator("#problem-status")).to_have_text("分析中")
+    # Work cannot start before a cause is written down: the step is refused with a message.
+    page.click("button[value=in_progress]")
+    expect(page.locator(".messages")).to_contain_text("原因")
+    expect(page.locator("#problem-status")).to_have_text("分析中")
+    page.get_by_role("link", name="编辑").click()
+    page.fill("#id_objective_causes", "路灯线路老化")
+    page.click("button.primary")
+    page.click("button[value=in_progress]")
+    expect(page.locator("#problem-status")).to_have_text("办理中")
+    page.click("button[value=solved]")
+    expect(page.locator("#problem-status")).to_have_text("已解决")
+
+    village = household.village
+    make_problem(
+        village=village,
+        by=cadre,
+        title="3组饮水管漏水",
+        status=ProblemStatus.IN_PROGRESS,
+        due_on=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    make_problem(
+        village=village,
+        by=cadre,
+        title="两户宅基地边界纠纷",
+        category="dispute",
+        status=ProblemStatus.ANALYSING,
+        due_on=due,
+    )
+    make_problem(
+        village=village,
+        by=cadre,
+        title="缺少冷库，菌子卖不上价",
+        category="industry",
+        status=ProblemStatus.REFERRED,
+        referred_to="县农业农村局",
+    )
+    make_problem(village=village, by=cadre, title="垃圾清运不及时", category="environment")
+    page.goto(f"{live_server.url}/fieldwork/problems/")
+    expect(page.locator(".board")).to_contain_text("村口路灯坏了")
+    shot(page, "problem-board-zh-phone")
+
+    visit = Visit.objects.get()
+    problem = Problem.objects.get(visit=visit)
+    assert visit.follow_up_due == due and visit.household == household
+    assert problem.visit == visit and problem.status == ProblemStatus.SOLVED
+    assert list(problem.history.values_list("status", flat=True).order_by("history_date")) == [
+        "new",
+        "analysing",
+        "analysing",
+        "in_progress",
+        "solved",
+    ]
