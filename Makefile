@@ -29,7 +29,10 @@ run: $(APP_STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --if-empty
 	$(PY) manage.py demo_logins
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	# The background worker (imports, exports) runs beside the server and stops with it.
+	DEBUG=true $(PY) manage.py db_worker --no-reload & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
 
 # Browser tests drive Debian's Chromium; Chinese text needs the Noto CJK fonts.
 browser:
