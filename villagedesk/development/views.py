@@ -10,9 +10,17 @@ from villagedesk.development.forms import ConsultationForm, RequestForm
 from villagedesk.development.models import Consultation, SupportRequest
 from villagedesk.directory import selectors as directory
 from villagedesk.directory.models import ContactKind
-from villagedesk.directory.views import form_with_service_errors
 from villagedesk.registry.selectors import village_list
 from villagedesk.registry.services import may_edit
+
+
+def form_with_service_errors(form, error: ValidationError):
+    """Show a service's ValidationError on the form, field by field where it names fields."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 @login_required

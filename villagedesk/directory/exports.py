@@ -4,23 +4,27 @@ import io
 
 import xlsxwriter
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from villagedesk.directory.models import Contact
 from villagedesk.registry.identity import mask_phone
 
+# Columns of the import template: the field each fills, and its heading.
+IMPORT_COLUMNS = [
+    ("name", gettext_lazy("Name")),
+    ("organisation", gettext_lazy("Organisation")),
+    ("title", gettext_lazy("Title")),
+    ("phone", gettext_lazy("Phone")),
+    ("wechat", gettext_lazy("WeChat id")),
+    ("office", gettext_lazy("Office")),
+    ("tags", gettext_lazy("Tags")),
+    ("notes", gettext_lazy("Notes")),
+]
+
 
 def import_columns() -> list[str]:
-    """Column headings the import reads, in the order the template gives them."""
-    return [
-        _("Name"),
-        _("Organisation"),
-        _("Title"),
-        _("Phone"),
-        _("WeChat id"),
-        _("Office"),
-        _("Tags"),
-        _("Notes"),
-    ]
+    """Column headings the import reads, in the active language, as the template gives them."""
+    return [str(heading) for _field, heading in IMPORT_COLUMNS]
 
 
 def contacts_xlsx(*, contacts, show_phones: bool) -> bytes:

@@ -7,13 +7,14 @@ with its reason at once, fixes the sheet and uploads it again, and no half of it
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from python_calamine import CalamineWorkbook
 
 from villagedesk.accounts.models import User
 from villagedesk.areas.models import Area
-from villagedesk.directory.exports import import_columns
+from villagedesk.directory.exports import IMPORT_COLUMNS, import_columns
 from villagedesk.directory.models import Contact
 from villagedesk.directory.services import checked_phone, require_keep
 
@@ -57,13 +58,14 @@ def contacts_import(*, by: User, area: Area, upload, organisations) -> ImportRep
     except ValidationError as error:
         report.errors.append(RowError(row=0, name="", messages=error.messages))
         return report
-    columns = import_columns()
-    if not rows or [h.strip() for h in rows[0][: len(columns)]] != columns:
+    if not rows or not headings_match(rows[0]):
         report.errors.append(
             RowError(
                 row=1,
                 name="",
-                messages=[_("The first row must be the headings: %s") % "、".join(columns)],
+                messages=[
+                    _("The first row must be the headings: %s") % "、".join(import_columns())
+                ],
             )
         )
         return report
@@ -73,22 +75,15 @@ def contacts_import(*, by: User, area: Area, upload, organisations) -> ImportRep
         )
         return report
     by_name = {o.name: o for o in organisations}
+    fields = [name for name, _heading in IMPORT_COLUMNS]
     contacts = []
+    seen: dict[tuple[str, str], int] = {}
     for number, row in enumerate(rows[1:], start=2):
-        values = dict(zip(columns, row + [""] * len(columns), strict=False))
+        values = dict(zip(fields, row + [""] * len(fields), strict=False))
         if not any(values.values()):
             continue
-        name, org_name = values[_("Name")], values[_("Organisation")]
-        contact = Contact(
-            area=area,
-            name=name,
-            title=values[_("Title")],
-            phone=values[_("Phone")],
-            wechat=values[_("WeChat id")],
-            office=values[_("Office")],
-            tags=values[_("Tags")],
-            notes=values[_("Notes")],
-        )
+        org_name = values.pop("organisation")
+        contact = Contact(area=area, **values)
         problems = []
         if org_name:
             if org_name in by_name:
@@ -100,13 +95,34 @@ def contacts_import(*, by: User, area: Area, upload, organisations) -> ImportRep
             contact.full_clean()
         except ValidationError as error:
             problems.extend(error.messages)
+        key = (contact.name, contact.phone)
+        if contact.phone and key in seen:
+            problems.append(_("The same person and phone as row %d.") % seen[key])
+        seen.setdefault(key, number)
         if problems:
-            report.errors.append(RowError(row=number, name=name, messages=problems))
+            report.errors.append(RowError(row=number, name=contact.name, messages=problems))
         contacts.append(contact)
     if report.errors:
         return report
-    with transaction.atomic():
-        for contact in contacts:
-            contact.save()
+    try:
+        with transaction.atomic():
+            for contact in contacts:
+                contact.save()
+    except IntegrityError:
+        # Someone saved one of these people meanwhile; nothing of this file was kept.
+        report.errors.append(
+            RowError(row=0, name="", messages=[_("The directory changed meanwhile. Upload again.")])
+        )
+        return report
     report.saved = len(contacts)
     return report
+
+
+def headings_match(first_row: list[str]) -> bool:
+    """The template's headings in English or in Chinese, whichever the sheet was made in."""
+    given = [h.strip() for h in first_row[: len(IMPORT_COLUMNS)]]
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            if given == import_columns():
+                return True
+    return False

@@ -201,6 +201,16 @@ class Contact(Entry):
         verbose_name_plural = _("contacts")
         ordering = ["name_pinyin", "id"]
         constraints = [
+            # The same name and phone in one area is the same person entered twice (a double
+            # submit, or a list imported again); two people may well share a name.
+            models.UniqueConstraint(
+                fields=["area", "name", "phone"],
+                condition=~Q(phone=""),
+                name="contact_unique_in_area",
+                violation_error_message=_(
+                    "This area already has a person of this name with this phone number."
+                ),
+            ),
             models.CheckConstraint(
                 condition=Q(term_end__isnull=True)
                 | Q(term_start__isnull=True)

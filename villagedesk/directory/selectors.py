@@ -21,13 +21,9 @@ class ContactFilters:
 
 
 def keeping_area_list(*, user: User) -> QuerySet[Area]:
-    """Areas the user may keep entries for: their assigned areas and the villages below them."""
-    prefixes = user.assigned_prefixes()
+    """Areas the user may keep entries for: from the county down, within their assignments."""
     return (
-        Area.objects.within(prefixes)
-        .filter(
-            Q(level=Level.VILLAGE) | Q(code__in=[a.area.code for a in user.current_assignments()])
-        )
+        Area.objects.within(user.assigned_prefixes())
         .filter(level__gte=Level.COUNTY)
         .order_by("code")
     )

@@ -3,8 +3,10 @@ import io
 import pytest
 import xlsxwriter
 from django.urls import reverse
+from django.utils import translation
 from python_calamine import CalamineWorkbook
 
+from villagedesk.directory.exports import import_columns
 from villagedesk.directory.models import Contact
 from villagedesk.directory.tests.factories import ContactFactory, OrganisationFactory
 
@@ -101,3 +103,33 @@ def test_vcard_export_is_readable_by_a_phone(client, cadre_a, village_a):
     assert text.startswith("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:吴可见\r\n")
     assert "TEL;TYPE=CELL:13812345678" in text and "TITLE:村主任" in text
     assert text.endswith("END:VCARD\r\n")
+
+
+def test_import_reads_chinese_headings_and_refuses_a_repeated_row(client, cadre_a, village_a):
+    client.force_login(cadre_a)
+    with translation.override("zh-hans"):
+        chinese = import_columns()
+    assert chinese[0] == "姓名"
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, chinese)
+    sheet.write_row(1, 0, ["刘一", "", "", "13912345678"])
+    sheet.write_row(2, 0, ["刘一", "", "", "139 1234 5678"])
+    book.close()
+    buffer.seek(0)
+    buffer.name = "contacts.xlsx"
+    response = client.post(
+        reverse("directory:contact-import"), {"area": village_a.pk, "file": buffer}
+    )
+    assert "The same person and phone as row 2." in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_a_double_submitted_contact_is_saved_once(client, cadre_a, village_a):
+    client.force_login(cadre_a)
+    data = {"name": "孙立", "kind": "current", "phone": "13812345678", "area": village_a.pk}
+    assert client.post(reverse("directory:contact-create"), data).status_code == 302
+    response = client.post(reverse("directory:contact-create"), data)
+    assert "already has a person of this name" in response.content.decode()
+    assert Contact.objects.count() == 1
