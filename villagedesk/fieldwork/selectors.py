@@ -87,7 +87,7 @@ def due_list(*, user: User, days_ahead: int = 7, limit: int = 30) -> tuple[list[
     visits = (
         Visit.objects.within(prefixes)
         .filter(follow_up_due__lte=horizon, follow_up_done_on__isnull=True)
-        .select_related("household", "village")
+        .select_related("household__village", "village")
     )
     problems = (
         Problem.objects.within(prefixes)

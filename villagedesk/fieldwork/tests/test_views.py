@@ -239,3 +239,133 @@ def test_attendance_is_ordered_by_village_not_by_days(
     client.force_login(county_supervisor)
     page = client.get(reverse("fieldwork:attendance")).content.decode()
     assert page.index("cadre_a") < page.index("cadre_b")
+
+
+def test_pages_issue_a_fixed_number_of_queries(
+    client, cadre_a, household_a, village_a, django_assert_max_num_queries
+):
+    for n in range(12):
+        make_visit(
+            household=household_a,
+            visitor=cadre_a,
+            days_ago=n,
+            persons=list(household_a.members.all()),
+            follow_up=f"跟进{n}",
+            follow_up_due=timezone.localdate(),
+        )
+        DiaryDay.objects.create(
+            member=cadre_a, village=village_a, day=timezone.localdate() - datetime.timedelta(n)
+        )
+    client.force_login(cadre_a)
+    for url in (
+        reverse("fieldwork:visit-list"),
+        reverse("fieldwork:household-visits", args=[household_a.pk]),
+        reverse("fieldwork:coverage"),
+        reverse("fieldwork:diary"),
+        reverse("reports:home"),
+    ):
+        with django_assert_max_num_queries(20):
+            assert client.get(url).status_code == 200
+
+
+def test_follow_up_done_leaves_the_due_list(client, cadre_a, household_a):
+    visit = make_visit(
+        household=household_a,
+        visitor=cadre_a,
+        follow_up="送材料",
+        follow_up_due=timezone.localdate(),
+    )
+    client.force_login(cadre_a)
+    client.post(reverse("fieldwork:visit-done", args=[visit.pk]))
+    visit.refresh_from_db()
+    assert visit.follow_up_done_on == timezone.localdate()
+    assert "送材料" not in client.get(reverse("reports:home")).content.decode()
+
+
+def test_key_groups_are_set_on_a_person(client, cadre_a, household_a):
+    person = household_a.members.first()
+    client.force_login(cadre_a)
+    url = reverse("fieldwork:person-groups", args=[person.pk])
+    client.post(url, {"groups": ["party", "entrepreneur"]})
+    client.post(url, {"groups": ["party"]})
+    assert list(person.key_groups.values_list("group", flat=True)) == ["party"]
+
+
+def test_cadre_cannot_tag_a_person_of_another_village(client, cadre_a, household_b):
+    client.force_login(cadre_a)
+    url = reverse("fieldwork:person-groups", args=[household_b.members.first().pk])
+    assert client.post(url, {"groups": ["party"]}).status_code == 404
+
+
+def test_referral_answer_is_recorded_from_the_problem_page(client, cadre_a, village_a):
+    problem = make_problem(
+        village=village_a, by=cadre_a, status=ProblemStatus.REFERRED, referred_to="县水务局"
+    )
+    client.force_login(cadre_a)
+    client.post(
+        reverse("fieldwork:problem-answer", args=[problem.pk]), {"referral_answer": "明年安排"}
+    )
+    problem.refresh_from_db()
+    assert problem.referral_answer == "明年安排"
+    assert "明年安排" in client.get(problem.get_absolute_url()).content.decode()
+
+
+def test_problem_edit_keeps_what_was_typed_on_a_bad_owner(client, cadre_a, cadre_b, village_a):
+    problem = make_problem(village=village_a, by=cadre_a)
+    client.force_login(cadre_a)
+    response = client.post(
+        reverse("fieldwork:problem-edit", args=[problem.pk]),
+        {
+            "title": "路灯坏了很久",
+            "category": "infrastructure",
+            "urgency": "high",
+            "solvable": "locally",
+            "owner": cadre_b.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert 'value="路灯坏了很久"' in response.content.decode()
+    problem.refresh_from_db()
+    assert problem.title == "路灯坏了"
+
+
+def test_diary_photo_is_the_members_own(
+    client, cadre_a, county_supervisor, village_a, settings, tmp_path
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = tmp_path
+    out = io.BytesIO()
+    Image.new("RGB", (50, 40), (0, 120, 0)).save(out, format="PNG")
+    client.force_login(cadre_a)
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        reverse("fieldwork:diary-edit", args=[today]),
+        {
+            "village": village_a.pk,
+            "presence": "in_village",
+            "work_done": "院坝会",
+            "latitude": "25.100000",
+            "longitude": "102.500000",
+            "photos": SimpleUploadedFile("p.png", out.getvalue(), content_type="image/png"),
+        },
+    )
+    assert response.status_code == 302
+    photo = DiaryDay.objects.get().photos.get()
+    assert client.get(reverse("fieldwork:diary-photo", args=[photo.pk])).status_code == 200
+    client.force_login(county_supervisor)
+    assert client.get(reverse("fieldwork:diary-photo", args=[photo.pk])).status_code == 404
+
+
+def test_diary_needs_neither_position_nor_photo(client, cadre_a, village_a):
+    client.force_login(cadre_a)
+    today = timezone.localdate().isoformat()
+    response = client.post(
+        reverse("fieldwork:diary-edit", args=[today]),
+        {"village": village_a.pk, "presence": "in_village", "work_done": ""},
+    )
+    assert response.status_code == 302
+    assert DiaryDay.objects.get().latitude is None
