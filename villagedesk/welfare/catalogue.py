@@ -19,6 +19,9 @@ PARAMETERS = {
     "notice_days": bi("公示天数", "Days of public notice"),
     "decision_days": bi("识别时限（天）", "Days from first lead to decision"),
     "measure_days": bi("开发式帮扶措施时限（天）", "Days to give a developmental measure"),
+    "exit_incidence_percent": bi(
+        "贫困村退出贫困发生率（%）", "Village exit: highest incidence (%)"
+    ),
 }
 
 CHILDREN = ["son", "daughter", "grandson", "granddaughter", "daughters_son", "daughters_daughter"]

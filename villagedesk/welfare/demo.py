@@ -28,6 +28,7 @@ COUNTY_PARAMETERS = {
     "notice_days": 5,
     "decision_days": 15,
     "measure_days": 180,
+    "exit_incidence_percent": 3,
 }
 TOWNSHIP_DIBAO = 6300
 BATCH = 5_000

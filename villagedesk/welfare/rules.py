@@ -116,6 +116,8 @@ OP_TEXT = {
 
 def describe_value(raw, definition) -> str:
     if isinstance(raw, dict) and "param" in raw:
+        if raw["param"] in PARAMETERS:
+            return str(PARAMETERS[raw["param"]])
         return _("parameter %(name)s") % {"name": raw["param"]}
     if isinstance(raw, list):
         return ", ".join(describe_value(v, definition) for v in raw)
@@ -235,47 +237,58 @@ def _household_fields() -> dict[str, FieldDef]:
         d.name: d
         for d in [
             FieldDef(
-                "status", CODE, _label("status"), column("status"), registry_codes.HouseholdStatus
+                "status",
+                CODE,
+                gettext_noop("status"),
+                column("status"),
+                registry_codes.HouseholdStatus,
             ),
             FieldDef(
                 "poverty_attribute",
                 CODE,
-                _label("poverty attribute"),
+                gettext_noop("poverty attribute"),
                 column("poverty_attribute"),
                 registry_codes.PovertyAttribute,
             ),
             FieldDef(
                 "housing_safety",
                 CODE,
-                _label("housing safety"),
+                gettext_noop("housing safety"),
                 column("housing_safety"),
                 registry_codes.Safety,
             ),
             FieldDef(
                 "water_safety",
                 CODE,
-                _label("drinking-water safety"),
+                gettext_noop("drinking-water safety"),
                 column("water_safety"),
                 registry_codes.Safety,
             ),
-            FieldDef("identified_on", DATE, _label("date identified"), column("identified_on")),
-            FieldDef("size", NUMBER, _label("members"), lambda c, ref: _size(ref)),
-            FieldDef("wage_income", NUMBER, _label("wage income"), income([IncomeKind.WAGE])),
+            FieldDef(
+                "identified_on", DATE, gettext_noop("date identified"), column("identified_on")
+            ),
+            FieldDef("size", NUMBER, gettext_noop("members"), lambda c, ref: _size(ref)),
+            FieldDef("wage_income", NUMBER, gettext_noop("wage income"), income([IncomeKind.WAGE])),
             FieldDef(
                 "production_net_income",
                 NUMBER,
-                _label("net production income"),
+                gettext_noop("net production income"),
                 income([IncomeKind.PRODUCTION, IncomeKind.PRODUCTION_COST]),
             ),
             FieldDef(
-                "property_income", NUMBER, _label("property income"), income([IncomeKind.PROPERTY])
+                "property_income",
+                NUMBER,
+                gettext_noop("property income"),
+                income([IncomeKind.PROPERTY]),
             ),
-            FieldDef("transfer_income", NUMBER, _label("transfer income"), income(TRANSFER_KINDS)),
-            FieldDef("net_income", NUMBER, _label("net income"), income(every_kind)),
+            FieldDef(
+                "transfer_income", NUMBER, gettext_noop("transfer income"), income(TRANSFER_KINDS)
+            ),
+            FieldDef("net_income", NUMBER, gettext_noop("net income"), income(every_kind)),
             FieldDef(
                 "per_capita_income",
                 NUMBER,
-                _label("per-capita net income"),
+                gettext_noop("per-capita net income"),
                 lambda c, ref: (
                     _income(every_kind, year=c.year, ref=ref) / NullIf(_size(ref), Value(0))
                 ),
@@ -289,10 +302,10 @@ def _person_fields() -> dict[str, FieldDef]:
         return lambda c, ref: F(name)
 
     def code(name, label, choices, blank_is_missing=False):
-        return FieldDef(name, CODE, _label(label), column(name), choices, blank_is_missing)
+        return FieldDef(name, CODE, gettext_noop(label), column(name), choices, blank_is_missing)
 
     def flag(name, label):
-        return FieldDef(name, BOOL, _label(label), column(name))
+        return FieldDef(name, BOOL, gettext_noop(label), column(name))
 
     return {
         d.name: d
@@ -306,24 +319,26 @@ def _person_fields() -> dict[str, FieldDef]:
             code("migrant_work", "migrant work", registry_codes.MigrantWork),
             code("disability_category", "disability", registry_codes.DisabilityCategory),
             FieldDef(
-                "disability_grade", NUMBER, _label("disability grade"), column("disability_grade")
+                "disability_grade",
+                NUMBER,
+                gettext_noop("disability grade"),
+                column("disability_grade"),
             ),
             FieldDef(
-                "migrant_months", NUMBER, _label("months of migrant work"), column("migrant_months")
+                "migrant_months",
+                NUMBER,
+                gettext_noop("months of migrant work"),
+                column("migrant_months"),
             ),
             flag("chronic_illness", "long-term chronic illness"),
             flag("serious_illness", "serious illness"),
             flag("medical_insurance", "basic medical insurance"),
             flag("serious_illness_insurance", "serious-illness insurance"),
             flag("pension_insurance", "basic pension insurance"),
-            FieldDef("birth_date", DATE, _label("date of birth"), column("birth_date")),
-            FieldDef("age", AGE, _label("age"), column("birth_date")),
+            FieldDef("birth_date", DATE, gettext_noop("date of birth"), column("birth_date")),
+            FieldDef("age", AGE, gettext_noop("age"), column("birth_date")),
         ]
     }
-
-
-# Labels are msgids, translated when an explanation is shown.
-_label = gettext_noop
 
 
 HOUSEHOLD_FIELDS = _household_fields()

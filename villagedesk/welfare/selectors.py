@@ -125,9 +125,14 @@ def gap_lines(*, user: User, policy: Policy, area: Area, day: datetime.date) -> 
         rows = sets[kind]
         explanations = explain_rows(compiled, rows)
         if person:
-            objects = {p.pk: p for p in rows.select_related("household", "household__village")}
+            objects = {
+                p.pk: p
+                for p in rows.select_related("household", "household__village").prefetch_related(
+                    "household__members"
+                )
+            }
         else:
-            objects = {h.pk: h for h in rows.select_related("village")}
+            objects = {h.pk: h for h in rows.select_related("village").prefetch_related("members")}
         for pk, obj in objects.items():
             lines.append(
                 GapLine(
@@ -202,7 +207,8 @@ def household_explanations(
         .values_list("policy_id", "person_id")
     )
     results = []
-    for policy in Policy.objects.all():
+    policies = list(policy_list()) + list(policy_list(care=True))
+    for policy in policies:
         try:
             compiled = policy_compiled(policy=policy, area=area, day=day)
         except RuleError as error:

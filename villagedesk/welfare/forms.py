@@ -1,0 +1,63 @@
+import json
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from villagedesk.welfare.models import Enrolment, Policy
+
+
+class EnrolmentForm(forms.ModelForm):
+    """An enrolment typed in; the household is chosen by village code and number."""
+
+    village = forms.CharField(label=_("village code"), max_length=12)
+    household_number = forms.CharField(label=_("household number"), max_length=30)
+    id_number = forms.CharField(
+        label=_("identity number of the person"),
+        max_length=18,
+        required=False,
+        help_text=_("For benefits paid to a person."),
+    )
+
+    class Meta:
+        model = Enrolment
+        fields = ["policy", "starts_on", "ends_on", "amount"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["policy"].queryset = Policy.objects.exclude(category="care")
+
+
+class EnrolmentImportForm(forms.Form):
+    policy = forms.ModelChoiceField(
+        label=_("policy"), queryset=Policy.objects.exclude(category="care")
+    )
+    file = forms.FileField(
+        label=_("list (.xlsx)"),
+        help_text=_(
+            "Columns: 身份证号 (identity number) or 村代码 and 户编号 (village code and household "
+            "number); 开始日期, 结束日期, 金额."
+        ),
+    )
+
+
+class GapCheckForm(forms.Form):
+    reason = forms.CharField(label=_("reason"), max_length=300)
+
+
+class RuleForm(forms.Form):
+    definition = forms.CharField(label=_("rule (JSON)"), widget=forms.Textarea(attrs={"rows": 16}))
+    effective_from = forms.DateField(
+        label=_("effective from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_definition(self):
+        try:
+            return json.loads(self.cleaned_data["definition"])
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                _("This is not valid JSON: %(error)s") % {"error": error}
+            ) from None

@@ -1,0 +1,125 @@
+"""Poverty status and exit: each household's income against the year's lines, the exit checks
+(两不愁三保障 and safe drinking water) as rules of the same engine, and a village's incidence.
+
+The checks are rules so that each is explainable condition by condition like any policy, and so
+that a county with stricter local tests can read exactly what is checked here.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from villagedesk.areas.models import Area, Level
+from villagedesk.registry.codes import HouseholdStatus
+from villagedesk.registry.models import Household, Person
+from villagedesk.welfare.rules import Context, Explanation, compile_rule, explain_rows
+
+ABOVE_LINE = {"field": "per_capita_income", "op": ">=", "value": {"param": "poverty_line"}}
+EXIT_CHECKS = {
+    "income": (_("Income above the poverty line: no worry about food and clothing"), ABOVE_LINE),
+    "education": (
+        _("Compulsory education: no child of 6–15 out of school"),
+        {
+            "count": {
+                "all": [
+                    {"field": "age", "op": "between", "value": [6, 15]},
+                    {"field": "schooling", "op": "empty"},
+                ]
+            },
+            "op": "=",
+            "value": 0,
+        },
+    ),
+    "medical": (
+        _("Basic medical insurance for every member"),
+        {"count": {"field": "medical_insurance", "op": "=", "value": False}, "op": "=", "value": 0},
+    ),
+    "housing": (
+        _("Safe housing"),
+        {"field": "housing_safety", "op": "=", "value": "safe"},
+    ),
+    "water": (
+        _("Safe drinking water"),
+        {"field": "water_safety", "op": "=", "value": "safe"},
+    ),
+}
+BELOW_THRESHOLD = {
+    "field": "per_capita_income",
+    "op": "<",
+    "value": {"param": "monitoring_threshold"},
+}
+
+
+@dataclass
+class HouseholdStatusRow:
+    household: Household
+    checks: dict[str, Explanation]
+    below_threshold: Explanation
+
+    @property
+    def exits(self) -> bool:
+        return all(e.eligible for e in self.checks.values())
+
+
+def household_status_rows(
+    *, area: Area, day: datetime.date, households
+) -> list[HouseholdStatusRow]:
+    """Exit checks and the monitoring threshold for the households: one query per check."""
+    context = Context(area=area, day=day)
+    explained = {
+        name: explain_rows(compile_rule(rule, name=f"exit:{name}", context=context), households)
+        for name, (_label, rule) in EXIT_CHECKS.items()
+    }
+    threshold = explain_rows(
+        compile_rule(BELOW_THRESHOLD, name="monitoring_threshold", context=context), households
+    )
+    return [
+        HouseholdStatusRow(
+            h, {name: explained[name][h.pk] for name in EXIT_CHECKS}, threshold[h.pk]
+        )
+        for h in households.select_related("village")
+    ]
+
+
+@dataclass
+class VillageFigures:
+    village: Area
+    persons: int
+    poor_persons: int
+    threshold_percent: float
+
+    @property
+    def incidence(self) -> float:
+        return 100 * self.poor_persons / self.persons if self.persons else 0.0
+
+    @property
+    def meets_exit(self) -> bool:
+        return self.incidence < self.threshold_percent
+
+
+def village_figures(
+    *, area: Area, day: datetime.date, threshold_percent: float
+) -> list[VillageFigures]:
+    """Poverty incidence per village: registered poor persons not exited over all registered."""
+    rows = (
+        Person.objects.within([area.prefix])
+        .order_by()
+        .values("area_code")
+        .annotate(
+            persons=Count("pk"),
+            poor=Count("pk", filter=Q(household__status=HouseholdStatus.POOR)),
+        )
+    )
+    by_code = {r["area_code"]: r for r in rows}
+    villages = Area.objects.within([area.prefix]).filter(level=Level.VILLAGE).order_by("code")
+    return [
+        VillageFigures(
+            v,
+            by_code.get(v.code, {}).get("persons", 0),
+            by_code.get(v.code, {}).get("poor", 0),
+            threshold_percent,
+        )
+        for v in villages
+    ]

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from villagedesk.welfare import views
+
+app_name = "welfare"
+urlpatterns = [
+    path("", views.policy_list, name="policy-list"),
+    path("gaps/", views.gap_report, name="gap-report"),
+    path("gaps/export/", views.gap_export, name="gap-export"),
+    path("gaps/check/", views.gap_check, name="gap-check"),
+    path("households/<int:pk>/", views.household_explain, name="household-explain"),
+    path("enrolments/", views.enrolment_list, name="enrolment-list"),
+    path("enrolments/new/", views.enrolment_create, name="enrolment-create"),
+    path("enrolments/import/", views.enrolment_import, name="enrolment-import"),
+    path("care/<slug:code>/", views.care_list, name="care-list"),
+    path("poverty/", views.poverty_status, name="poverty-status"),
+    path("policies/<slug:code>/rule/", views.rule_edit, name="rule-edit"),
+]

@@ -1,0 +1,425 @@
+import datetime
+import io
+import json
+
+import xlsxwriter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from python_calamine import CalamineWorkbook
+
+from villagedesk.areas.models import Level
+from villagedesk.registry import selectors as registry_selectors
+from villagedesk.registry.models import Household, Person
+from villagedesk.registry.services import may_edit
+from villagedesk.welfare import poverty, selectors, services
+from villagedesk.welfare.codes import BenefitUnit, GapKind
+from villagedesk.welfare.forms import EnrolmentForm, EnrolmentImportForm, GapCheckForm, RuleForm
+from villagedesk.welfare.models import Parameter
+from villagedesk.welfare.rules import (
+    Context,
+    RuleError,
+    compile_rule,
+    describe,
+    explain_rows,
+    field_catalogue,
+)
+
+
+def report_day(request) -> datetime.date:
+    """The day a report is taken on: today in the current year, else the year's last day."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    if not 2000 <= year <= today.year + 1:
+        year = today.year
+    return today if year == today.year else datetime.date(year, 12, 31)
+
+
+def xlsx_response(filename: str, header: list[str], rows: list[list]) -> HttpResponse:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    bold = book.add_format({"bold": True})
+    sheet.write_row(0, 0, header, bold)
+    for i, row in enumerate(rows, start=1):
+        sheet.write_row(i, 0, [str(v) if v is not None else "" for v in row])
+    sheet.set_column(0, len(header) - 1, 18)
+    book.close()
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def policy_list(request):
+    day = report_day(request)
+    policies = []
+    for policy in selectors.policy_list():
+        rule = policy.rule_on(day)
+        fields = field_catalogue(services.subject_of(policy))
+        policies.append((policy, rule, describe(rule.definition, fields) if rule else ""))
+    care = selectors.policy_list(care=True)
+    return render(
+        request, "welfare/policy_list.html", {"policies": policies, "care": care, "day": day}
+    )
+
+
+def gap_context(request):
+    policy = selectors.policy_get(code=request.GET.get("policy") or "dibao")
+    area = selectors.report_area(user=request.user, code=request.GET.get("area", ""))
+    return policy, area, report_day(request)
+
+
+@login_required
+def gap_report(request):
+    policy, area, day = gap_context(request)
+    context = {
+        "policy": policy,
+        "area": area,
+        "day": day,
+        "policies": selectors.policy_list(),
+        "year": day.year,
+        "query": urlencode({"policy": policy.code, "area": area.code, "year": day.year}),
+        "kinds": GapKind,
+        "villages": registry_selectors.village_list(user=request.user),
+    }
+    try:
+        if area.level == Level.VILLAGE:
+            lines = selectors.gap_lines(user=request.user, policy=policy, area=area, day=day)
+            context["missing"] = [x for x in lines if x.kind == GapKind.ELIGIBLE_NOT_ENROLLED]
+            context["wrong"] = [x for x in lines if x.kind == GapKind.ENROLLED_NOT_ELIGIBLE]
+            context["may_check"] = may_edit(request.user, area.code)
+        else:
+            context["rollup"] = selectors.gap_rollup(policy=policy, area=area, day=day)
+    except RuleError as error:
+        context["error"] = str(error)
+    return render(request, "welfare/gap_report.html", context)
+
+
+@login_required
+def gap_export(request):
+    policy, area, day = gap_context(request)
+    try:
+        if area.level == Level.VILLAGE:
+            lines = selectors.gap_lines(user=request.user, policy=policy, area=area, day=day)
+            header = [
+                _("gap"),
+                _("village"),
+                _("household number"),
+                _("person"),
+                _("conditions not met"),
+                _("checked"),
+            ]
+            rows = [
+                [
+                    GapKind(x.kind).label,
+                    x.household.village.name,
+                    x.household.number,
+                    x.person.name if x.person else "",
+                    "; ".join(f"{f.text} ({f.value})" for f in x.failing),
+                    x.check.reason if x.check else "",
+                ]
+                for x in lines
+            ]
+        else:
+            header = [
+                _("village"),
+                _("eligible"),
+                GapKind.ELIGIBLE_NOT_ENROLLED.label,
+                GapKind.ENROLLED_NOT_ELIGIBLE.label,
+            ]
+            rows = [
+                [r.area.name, r.eligible, r.not_enrolled, r.not_eligible]
+                for r in selectors.gap_rollup(policy=policy, area=area, day=day)
+            ]
+    except RuleError as error:
+        messages.error(request, str(error))
+        return redirect(reverse("welfare:gap-report") + "?" + request.GET.urlencode())
+    return xlsx_response(
+        f"gaps-{policy.code}-{area.code}-{day.year}.xlsx", [str(h) for h in header], rows
+    )
+
+
+@login_required
+@require_POST
+def gap_check(request):
+    """Mark a line checked. The fingerprint is recomputed here, never taken from the form."""
+    policy = selectors.policy_get(code=request.POST.get("policy", ""))
+    household = registry_selectors.household_get(
+        user=request.user, pk=_int(request.POST.get("household"))
+    )
+    person = None
+    if request.POST.get("person"):
+        person = registry_selectors.person_get(
+            user=request.user, pk=_int(request.POST.get("person"))
+        )
+        if person.household_id != household.pk:
+            raise Http404
+    kind = request.POST.get("kind")
+    if kind not in GapKind.values:
+        raise Http404
+    day = report_day(request)
+    back = (
+        reverse("welfare:gap-report")
+        + "?"
+        + urlencode({"policy": policy.code, "area": household.area_code, "year": day.year})
+    )
+    form = GapCheckForm(request.POST)
+    try:
+        compiled = selectors.policy_compiled(policy=policy, area=household.village, day=day)
+        subject = (
+            Person.objects.filter(pk=person.pk)
+            if person
+            else Household.objects.filter(pk=household.pk)
+        )
+        explanation = explain_rows(compiled, subject)[(person or household).pk]
+        if not form.is_valid():
+            raise ValidationError(form.errors["reason"])
+        services.gap_check(
+            by=request.user,
+            policy=policy,
+            household=household,
+            person=person,
+            kind=kind,
+            reason=form.cleaned_data["reason"],
+            fingerprint=explanation.fingerprint,
+        )
+    except (ValidationError, RuleError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("Marked as checked."))
+    return redirect(back)
+
+
+def _int(text) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+@login_required
+def household_explain(request, pk):
+    household = registry_selectors.household_get(user=request.user, pk=pk)
+    day = report_day(request)
+    results = selectors.household_explanations(user=request.user, household=household, day=day)
+    return render(
+        request,
+        "welfare/household_explain.html",
+        {
+            "household": household,
+            "results": results,
+            "day": day,
+            "focus": request.GET.get("policy", ""),
+        },
+    )
+
+
+@login_required
+def enrolment_list(request):
+    enrolments = selectors.enrolment_list(user=request.user)[:500]
+    return render(request, "welfare/enrolment_list.html", {"enrolments": enrolments})
+
+
+@login_required
+def enrolment_create(request):
+    form = EnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household = (
+            Household.objects.within(request.user.area_prefixes())
+            .filter(area_code=data["village"], number=data["household_number"])
+            .first()
+        )
+        if household is None:
+            form.add_error("household_number", _("No household with this number in this village."))
+        else:
+            enrolment = form.instance
+            enrolment.household = household
+            if data["id_number"]:
+                enrolment.person = household.members.filter(
+                    id_number=data["id_number"].upper()
+                ).first()
+                if enrolment.person is None:
+                    form.add_error("id_number", _("No member of this household has this number."))
+            if not form.errors:
+                try:
+                    services.enrolment_create(by=request.user, enrolment=enrolment)
+                except PermissionDenied:
+                    form.add_error(None, _("You do not keep this household's village."))
+                except ValidationError as error:
+                    form.add_error(None, error)
+                else:
+                    messages.success(request, _("Enrolment saved."))
+                    return redirect("welfare:enrolment-list")
+    return render(request, "welfare/enrolment_form.html", {"form": form})
+
+
+def read_xlsx(upload) -> list[dict]:
+    sheet = CalamineWorkbook.from_filelike(upload).get_sheet_by_index(0).to_python()
+    if not sheet:
+        return []
+    header = [str(h).strip() for h in sheet[0]]
+    return [
+        dict(zip(header, row, strict=False))
+        for row in sheet[1:]
+        if any(v not in ("", None) for v in row)
+    ]
+
+
+@login_required
+def enrolment_import(request):
+    form = EnrolmentImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            rows = read_xlsx(form.cleaned_data["file"])
+        except Exception:  # noqa: BLE001 -- any unreadable upload gets the same message
+            form.add_error("file", _("This file cannot be read as .xlsx."))
+        else:
+            created, errors = services.enrolment_import(
+                by=request.user, policy=form.cleaned_data["policy"], rows=rows
+            )
+            if not errors:
+                messages.success(request, _("%(n)s enrolments imported.") % {"n": created})
+                return redirect("welfare:enrolment-list")
+    return render(request, "welfare/enrolment_import.html", {"form": form, "errors": errors})
+
+
+@login_required
+def care_list(request, code):
+    policy = selectors.policy_get(code=code)
+    if policy.category != "care":
+        raise Http404
+    area = selectors.report_area(user=request.user, code=request.GET.get("area", ""))
+    day = report_day(request)
+    error, persons = "", []
+    try:
+        persons = list(selectors.care_list(policy=policy, area=area, day=day)[:1000])
+    except RuleError as exc:
+        error = str(exc)
+    if request.GET.get("format") == "xlsx":
+        header = [_("village"), _("household number"), _("name"), _("age")]
+        rows = [
+            [p.household.village.name, p.household.number, p.name, p.age_on(day)] for p in persons
+        ]
+        return xlsx_response(f"{code}-{area.code}.xlsx", [str(h) for h in header], rows)
+    return render(
+        request,
+        "welfare/care_list.html",
+        {
+            "policy": policy,
+            "area": area,
+            "persons": persons,
+            "error": error,
+            "day": day,
+            "care": selectors.policy_list(care=True),
+            "villages": registry_selectors.village_list(user=request.user),
+        },
+    )
+
+
+@login_required
+def poverty_status(request):
+    area = selectors.report_area(user=request.user, code=request.GET.get("area", ""))
+    day = report_day(request)
+    context = {
+        "area": area,
+        "day": day,
+        "checks": poverty.EXIT_CHECKS,
+        "villages": registry_selectors.village_list(user=request.user),
+    }
+    try:
+        threshold = (
+            Parameter.objects.filter(
+                name="exit_incidence_percent", year=day.year, area_prefix__in=_prefixes(area.code)
+            )
+            .order_by("-area_prefix")
+            .values_list("value", flat=True)
+            .first()
+        )
+        context["threshold"] = threshold
+        context["figures"] = poverty.village_figures(
+            area=area, day=day, threshold_percent=float(threshold or 0)
+        )
+        if area.level == Level.VILLAGE:
+            households = Household.objects.filter(area_code=area.code).exclude(status="not_poor")
+            context["rows"] = poverty.household_status_rows(
+                area=area, day=day, households=households
+            )
+    except RuleError as error:
+        context["error"] = str(error)
+    return render(request, "welfare/poverty_status.html", context)
+
+
+def _prefixes(code: str) -> list[str]:
+    return [code[:n] for n in (2, 4, 6, 9, 12)]
+
+
+@login_required
+def rule_edit(request, code):
+    policy = selectors.policy_get(code=code)
+    if not (request.user.is_superuser or request.user.assigned_prefixes(services.RULE_ROLES)):
+        raise PermissionDenied
+    current = policy.rules.order_by("-version").first()
+    initial = {
+        "definition": json.dumps(current.definition, ensure_ascii=False, indent=2)
+        if current
+        else "{}"
+    }
+    form = RuleForm(request.POST or None, initial=initial)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        definition = form.cleaned_data["definition"]
+        day = form.cleaned_data["effective_from"]
+        area = selectors.report_area(user=request.user)
+        try:
+            services.rule_check(policy=policy, definition=definition)
+            compiled = compile_rule(
+                definition,
+                name=policy.code,
+                subject=services.subject_of(policy),
+                context=Context(area=area, day=day),
+            )
+            preview = compiled.queryset().count()
+            if "save" in request.POST:
+                rule = services.rule_save(
+                    by=request.user, policy=policy, definition=definition, effective_from=day
+                )
+                messages.success(request, _("Version %(v)s saved.") % {"v": rule.version})
+                return redirect("welfare:rule-edit", code=policy.code)
+        except (ValidationError, RuleError) as error:
+            form.add_error("definition", getattr(error, "messages", [str(error)]))
+    if request.GET.get("format") == "json" and current:
+        response = HttpResponse(
+            json.dumps(current.definition, ensure_ascii=False, indent=2),
+            content_type="application/json",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="{policy.code}-v{current.version}.json"'
+        )
+        return response
+    return render(
+        request,
+        "welfare/rule_edit.html",
+        {
+            "policy": policy,
+            "form": form,
+            "preview": preview,
+            "versions": policy.rules.all(),
+            "unit": BenefitUnit(policy.benefit_unit).label,
+        },
+    )
