@@ -8,6 +8,8 @@ registered value.
 from collections.abc import Callable
 
 import polars as pl
+from django.db import connection
+from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from villagedesk.areas.models import Area
@@ -47,10 +49,88 @@ def filled(frame: pl.DataFrame, names: list[str], blanks: dict) -> pl.DataFrame:
     )
 
 
-def write_batch(model, objs: list, *, by) -> None:
-    """Insert one batch and its history rows."""
-    model.objects.bulk_create(objs, batch_size=BATCH_SIZE)
-    model.history.bulk_history_create(objs, default_user=by, default_change_reason=CHANGE_REASON)
+DTYPES = {
+    "CharField": pl.String,
+    "TextField": pl.String,
+    "DateField": pl.Date,
+    "BooleanField": pl.Boolean,
+    "DateTimeField": pl.String,
+}
+
+
+def column(field, frame: pl.DataFrame, values: dict) -> pl.Expr:
+    """The frame's column for a field, or a given value, or the field's default."""
+    dtype = DTYPES.get(field.get_internal_type(), pl.Int64)
+    if field.attname in values:
+        return pl.lit(values[field.attname], dtype=dtype).alias(field.column)
+    if field.attname in frame.columns:
+        return pl.col(field.attname).cast(dtype).alias(field.column)
+    return pl.lit(field.get_default(), dtype=dtype).alias(field.column)
+
+
+def allocate_ids(model, n: int) -> list[int]:
+    """Primary keys for n new rows, taken before writing so that members can point at them."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, n],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: the import's IMMEDIATE transaction holds the write lock, so no one else
+        # can take these numbers meanwhile.
+        cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608
+        top = cursor.fetchone()[0]
+        cursor.execute("SELECT COALESCE(MAX(seq), 0) FROM sqlite_sequence WHERE name = %s", [table])
+        top = max(top, cursor.fetchone()[0])
+    return list(range(top + 1, top + 1 + n))
+
+
+def copy_rows(table: str, frame: pl.DataFrame) -> None:
+    """COPY on PostgreSQL (the frame as CSV, built by polars); executemany on SQLite."""
+    columns = ", ".join(f'"{name}"' for name in frame.columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            sql = f'COPY "{table}" ({columns}) FROM STDIN WITH (FORMAT csv)'
+            with cursor.copy(sql) as copy:
+                # Polars quotes an empty string ("") and leaves NULL empty, as COPY reads them.
+                copy.write(frame.write_csv(include_header=False, null_value=""))
+            return
+        frame = frame.with_columns(
+            pl.col(pl.Date).cast(pl.String), pl.col(pl.Boolean).cast(pl.Int8)
+        )
+        placeholders = ", ".join(["%s"] * frame.width)
+        sql = f'INSERT INTO "{table}" ({columns}) VALUES ({placeholders})'  # noqa: S608
+        cursor.executemany(sql, frame.rows())
+
+
+def write_batch(model, batch: pl.DataFrame, *, by) -> None:
+    """Insert one batch of new rows and their history rows ("+", by the importing user)."""
+    fields = model._meta.concrete_fields
+    copy_rows(model._meta.db_table, batch.select([column(f, batch, {}) for f in fields]))
+    history = model.history.model
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    values = {
+        "history_date": str(now),
+        "history_change_reason": CHANGE_REASON,
+        "history_type": "+",
+        "history_user_id": by.pk if by else None,
+    }
+    history_fields = [f for f in history._meta.concrete_fields if f.attname != "history_id"]
+    copy_rows(
+        history._meta.db_table, batch.select([column(f, batch, values) for f in history_fields])
+    )
+
+
+def insert_frame(model, frame: pl.DataFrame, *, by, step) -> list[int]:
+    """Insert new rows in batches; returns their primary keys in the frame's order."""
+    ids = allocate_ids(model, frame.height)
+    frame = frame.with_columns(pl.Series("id", ids, dtype=pl.Int64))
+    for batch in frame.iter_slices(BATCH_SIZE):
+        write_batch(model, batch, by=by)
+        step(batch.height)
+    return ids
 
 
 def changed_rows(frame: pl.DataFrame, current: pl.DataFrame, *, key: str, names: list[str]):
@@ -133,24 +213,23 @@ def write(
         )
     counts["households_unchanged"] = known.height - counts["households_updated"]
     new = households.filter(pl.col("_pk").is_null())
-    created_pks = {}
-    for batch in new.iter_slices(BATCH_SIZE):
-        objs = []
-        for row in batch.iter_rows(named=True):
-            code = village_codes[row["village_id"]]
-            obj = Household(
-                village_id=row["village_id"],
-                number=row["number"],
-                area_code=code,
-                county_code=code[:6],
-            )
-            for name in household_fields:
-                setattr(obj, model_field(name), row[source_column(name)])
-            objs.append(obj)
-        write_batch(Household, objs, by=by)
-        created_pks.update({f"{o.village_id}|{o.number}": o.pk for o in objs})
-        counts["households_created"] += len(objs)
-        step(len(objs))
+    new = new.select(
+        pl.col("village_id"),
+        pl.col("number"),
+        *[pl.col(source_column(n)).alias(model_field(n)) for n in household_fields],
+        pl.col("village_id")
+        .replace_strict(village_codes, return_dtype=pl.String)
+        .alias("area_code"),
+    ).with_columns(pl.col("area_code").str.slice(0, 6).alias("county_code"))
+    new_ids = insert_frame(Household, new, by=by, step=step)
+    created_pks = dict(
+        zip(
+            (f"{v}|{n}" for v, n in zip(new["village_id"], new["number"], strict=True)),
+            new_ids,
+            strict=True,
+        )
+    )
+    counts["households_created"] = new.height
     step(known.height)
     # Persons: the household each belongs to, then matched by identity number or by name.
     hpk = pl.DataFrame(
@@ -195,17 +274,25 @@ def write(
         )
     counts["persons_unchanged"] = known.height - counts["persons_updated"]
     new = persons.filter(pl.col("_ppk").is_null())
-    for batch in new.iter_slices(BATCH_SIZE):
-        objs = []
-        for row in batch.iter_rows(named=True):
-            obj = Person(household_id=row["_household"], area_code=codes[row["_household"]])
-            for name in person_fields:
-                setattr(obj, name, row[name])
-            obj.name_pinyin, obj.name_initials = pinyin_keys(obj.name)
-            objs.append(obj)
-        write_batch(Person, objs, by=by)
-        counts["persons_created"] += len(objs)
-        step(len(objs))
+    names = new["name"].unique()
+    keys = [pinyin_keys(name) for name in names]
+    pinyin = pl.DataFrame(
+        {
+            "name": names,
+            "name_pinyin": [k[0] for k in keys],
+            "name_initials": [k[1] for k in keys],
+        },
+        schema={"name": pl.String, "name_pinyin": pl.String, "name_initials": pl.String},
+    )
+    new = new.join(pinyin, on="name", how="left", maintain_order="left").select(
+        pl.col("_household").alias("household_id"),
+        *[pl.col(n) for n in person_fields],
+        pl.col("name_pinyin"),
+        pl.col("name_initials"),
+        pl.col("_household").replace_strict(codes, return_dtype=pl.String).alias("area_code"),
+    )
+    insert_frame(Person, new, by=by, step=step)
+    counts["persons_created"] = new.height
     step(known.height)
     return counts
 
