@@ -30,8 +30,7 @@ def contact_match(text: str) -> Q | None:
         return (
             Q(name_initials__startswith=letters)
             | Q(name_pinyin__startswith=letters)
-            | Q(organisation__name_initials__startswith=letters)
-            | Q(organisation__name_pinyin__startswith=letters)
+            | organisation_letters(letters, prefix="organisation__")
         )
     return Q(name__contains=query) | Q(wechat__iexact=query)
 
@@ -43,5 +42,17 @@ def organisation_match(text: str) -> Q | None:
         return None
     letters = query.lower()
     if letters.isascii() and letters.isalpha():
-        return Q(name_initials__startswith=letters) | Q(name_pinyin__startswith=letters)
+        return organisation_letters(letters)
     return Q(name__contains=query)
+
+
+# Organisation names start with their place (青禾县乡村振兴局), so the words people type
+# (xczxj, xiangcun) sit inside the pinyin; two letters inside would match almost anything.
+INSIDE_FROM = 3
+
+
+def organisation_letters(letters: str, *, prefix: str = "") -> Q:
+    lookup = "contains" if len(letters) >= INSIDE_FROM else "startswith"
+    return Q(**{f"{prefix}name_initials__{lookup}": letters}) | Q(
+        **{f"{prefix}name_pinyin__{lookup}": letters}
+    )

@@ -113,3 +113,39 @@ def test_map_with_tiles_still_draws_points_when_tiles_are_blocked(
     expect(page.locator("#village-map path.leaflet-interactive")).to_have_count(len(POINTS))
     assert refused and all("tiles.example.invalid" in u for u in refused)
     context.close()
+
+
+def test_new_team_sees_whom_to_meet_first_and_finds_people_by_initials(live_server, browser):
+    from django.core.management import call_command
+
+    from villagedesk.areas.models import Area, Level
+    from villagedesk.directory.demo import directory_demo_create
+
+    call_command("seed_demo", "--villages", "3", "--households", "30", "--seed", "7", verbosity=0)
+    directory_demo_create(county=Area.objects.get(level=Level.COUNTY), seed=7)
+    for name, viewport in (
+        ("desktop", {"width": 1280, "height": 900}),
+        ("phone", {"width": 375, "height": 812}),
+    ):
+        context = browser.new_context(viewport=viewport, locale="zh-CN")
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        refused = block_outside(page, live_server.url)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", "cadre1")
+        page.fill("#id_password", "demo12345")
+        page.click("form:has(#id_password) button[type=submit]")
+        page.wait_for_url(lambda address: "/login/" not in address)
+        page.goto(f"{live_server.url}/directory/network/")
+        expect(page.locator("#network-chart canvas")).to_have_count(1)
+        expect(page.locator("#ranking tbody tr").first).to_contain_text("")
+        assert page.locator("#ranking tbody tr").count() == 30
+        page.wait_for_timeout(1500)  # let the force layout settle for the picture
+        page.screenshot(path=SCREENSHOTS / f"contact-network-zh-{name}.png", full_page=True)
+
+        page.goto(f"{live_server.url}/directory/")
+        page.fill("#id_q", "xcz")
+        expect(page.locator("#results tbody tr").first).to_contain_text("乡村振兴")
+        page.screenshot(path=SCREENSHOTS / f"directory-search-zh-{name}.png", full_page=True)
+        assert refused == []
+        context.close()
