@@ -5,7 +5,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +24,7 @@ from villagedesk.fieldwork.models import (
     Visit,
 )
 from villagedesk.fieldwork.services import NOTE_ROLES, holds_role
-from villagedesk.registry.codes import HouseholdStatus
+from villagedesk.registry.codes import HouseholdStatus, Relation
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.search import person_match
 
@@ -196,16 +196,25 @@ def coverage(*, user: User, village_code: str, period: Period, list_limit: int =
         since=timezone.localdate() - datetime.timedelta(days=interval - 1),
         until=timezone.localdate(),
     )
+    head_name = Subquery(
+        Person.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD).values("name")[:1]
+    )
     result.stale = list(
         Household.objects.filter(
             area_code=village.code,
             status__in=[HouseholdStatus.POOR, HouseholdStatus.MONITORED],
         )
         .exclude(visited_in(recent))
+        .annotate(head_name=head_name)
         .select_related("group")
         .order_by("number")[:list_limit]
     )
-    unvisited = households.filter(met=False).select_related("group").order_by("number")
+    unvisited = (
+        households.filter(met=False)
+        .annotate(head_name=head_name)
+        .select_related("group")
+        .order_by("number")
+    )
     result.unvisited = list(unvisited[:list_limit])
     result.unvisited_total = result.never_visited
     return result
