@@ -74,21 +74,24 @@ def contact_list(request):
     return render(request, template, context)
 
 
-@login_required
-def contact_detail(request, pk):
-    contact = selectors.contact_get(user=request.user, pk=pk)
-    may_keep = services.may_keep(request.user, contact.area_code)
-    link_form = LinkForm(contacts=selectors.contact_list(user=request.user).exclude(pk=contact.pk))
+def contact_page(request, contact: Contact, link_form: LinkForm | None = None):
+    """The contact's page; the link form comes back with its errors after a refused link."""
     context = {
         "contact": contact,
         "phone": contact.phone
         if selectors.may_see_phones(user=request.user)
         else mask_phone(contact.phone),
         "links": selectors.link_list(user=request.user, contact=contact),
-        "may_keep": may_keep,
-        "link_form": link_form,
+        "may_keep": services.may_keep(request.user, contact.area_code),
+        "link_form": link_form
+        or LinkForm(contacts=selectors.contact_list(user=request.user).exclude(pk=contact.pk)),
     }
     return render(request, "directory/contact_detail.html", context)
+
+
+@login_required
+def contact_detail(request, pk):
+    return contact_page(request, selectors.contact_get(user=request.user, pk=pk))
 
 
 def contact_form(request, contact: Contact, *, create: bool):
@@ -145,14 +148,7 @@ def link_create(request, pk):
         except ValidationError as error:
             form_with_service_errors(form, error)
     if form.errors:
-        context = {
-            "contact": contact,
-            "phone": mask_phone(contact.phone),
-            "links": selectors.link_list(user=request.user, contact=contact),
-            "may_keep": services.may_keep(request.user, contact.area_code),
-            "link_form": form,
-        }
-        return render(request, "directory/contact_detail.html", context)
+        return contact_page(request, contact, form)
     messages.success(request, _("Link added."))
     return redirect(contact)
 

@@ -122,3 +122,13 @@ def test_supervisor_reads_but_does_not_add_points(client, county_supervisor, vil
     client.force_login(county_supervisor)
     assert client.get(reverse("directory:profile", args=[village_a.code])).status_code == 200
     assert client.get(reverse("directory:point-create", args=[village_a.code])).status_code == 403
+
+
+def test_profile_page_query_count_does_not_grow_with_the_village(
+    client, demo, django_assert_max_num_queries
+):
+    cadre = User.objects.get(username="cadre1")
+    village = Area.objects.within(cadre.area_prefixes()).villages().first()
+    client.force_login(cadre)
+    with django_assert_max_num_queries(15):
+        assert client.get(reverse("directory:profile", args=[village.code])).status_code == 200
