@@ -119,12 +119,11 @@ def contact_network(*, user: User, filters: NetworkFilters | None = None) -> Net
     asked. Three queries whatever the size.
     """
     filters = filters or NetworkFilters()
-    contacts = contact_list(
+    chosen = contact_list(
         user=user, filters=ContactFilters(organisation=filters.organisation, tag=filters.tag)
     )
-    if filters.centre:
-        # Distance is measured over the whole visible network, then cut.
-        contacts = contact_list(user=user)
+    # Distance is measured over the whole visible network; the other filters then cut it.
+    contacts = contact_list(user=user) if filters.centre else chosen
     by_id = {c.pk: c for c in contacts}
     edges = [
         (link.source_id, link.target_id)
@@ -135,6 +134,9 @@ def contact_network(*, user: User, filters: NetworkFilters | None = None) -> Net
     graph = network.build_graph(nodes=by_id, edges=edges)
     if filters.centre:
         graph = network.within_distance(graph, centre=filters.centre, distance=filters.distance)
+        if filters.organisation or filters.tag:
+            keep = set(chosen.values_list("pk", flat=True)) | {filters.centre}
+            graph = graph.subgraph(n for n in graph.nodes if n in keep)
     return NetworkView(
         contacts={pk: by_id[pk] for pk in graph.nodes},
         edges=list(graph.edges),

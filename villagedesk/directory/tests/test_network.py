@@ -3,7 +3,7 @@ import pytest
 from django.urls import reverse
 
 from villagedesk.directory import network, selectors
-from villagedesk.directory.models import Link, LinkKind
+from villagedesk.directory.models import Contact, Link, LinkKind
 from villagedesk.directory.tests.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,8 +55,6 @@ def test_distance_filter_keeps_only_people_near_the_centre(cadre_a, village_a):
 def test_network_page_stays_within_a_few_queries_at_500_people(
     client, cadre_a, village_a, django_assert_max_num_queries
 ):
-    from villagedesk.directory.models import Contact
-
     Contact.objects.bulk_create(
         [
             Contact(area=village_a, area_code=village_a.code, name=f"人{n}", name_pinyin=f"ren{n}")
@@ -74,3 +72,12 @@ def test_network_page_stays_within_a_few_queries_at_500_people(
         response = client.get(reverse("directory:network"))
     assert response.status_code == 200
     assert response.content.decode().count("<tr><td>") == 30
+
+
+def test_distance_and_tag_filters_combine(cadre_a, village_a):
+    people = stored_network(village_a)
+    Contact.objects.filter(pk=people["庚"].pk).update(tags="乡贤")
+    filters = selectors.NetworkFilters(centre=people["辛"].pk, distance=2, tag="乡贤")
+    view = selectors.contact_network(user=cadre_a, filters=filters)
+    assert {c.name for c in view.contacts.values()} == {"辛", "庚"}
+    assert len(view.edges) == 1
