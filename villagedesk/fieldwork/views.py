@@ -184,7 +184,12 @@ def coverage(request):
         "never": [row["never"] for row in result.groups],
         "labels": {"visited": _("Visited"), "never": _("Never visited")},
     }
-    context = {"form": form, "coverage": result, "chart": chart}
+    context = {
+        "form": form,
+        "coverage": result,
+        "chart": chart,
+        "may_record": services.may_record(request.user, result.village.code),
+    }
     return render(request, "fieldwork/coverage.html", context)
 
 

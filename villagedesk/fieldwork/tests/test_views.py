@@ -369,3 +369,10 @@ def test_diary_needs_neither_position_nor_photo(client, cadre_a, village_a):
     )
     assert response.status_code == 302
     assert DiaryDay.objects.get().latitude is None
+
+
+def test_supervisor_sees_coverage_without_log_a_visit_links(client, county_supervisor, household_a):
+    client.force_login(county_supervisor)
+    page = client.get(reverse("fieldwork:coverage")).content.decode()
+    assert household_a.number in page
+    assert reverse("fieldwork:visit-create") not in page
