@@ -9,12 +9,13 @@ the number of queries each takes. SQLite by default; PostgreSQL when BENCH_DATAB
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-CACHE = Path(os.environ.get("BENCH_CACHE", "/tmp/villagedesk-bench-100k"))
+CACHE = Path(os.environ.get("BENCH_CACHE", Path(tempfile.gettempdir()) / "villagedesk-bench-100k"))
 HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "100000"))
 
 os.environ["VAR_DIR"] = str(CACHE)
@@ -73,8 +74,10 @@ def main() -> None:
         "id-number tail (6)": {"q": head.id_number[-6:]},
         "status filter": {"status": "exited"},
     }
-    print(f"{connection.vendor}: {Household.objects.count():,} households, "
-          f"{Person.objects.count():,} persons")
+    print(
+        f"{connection.vendor}: {Household.objects.count():,} households, "
+        f"{Person.objects.count():,} persons"
+    )
     print(f"{'case':32} {'median ms':>10} {'queries':>8} {'rows':>6}")
     for name, params in cases.items():
         ms, queries, rows = timed(client, params)
