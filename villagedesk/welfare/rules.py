@@ -34,12 +34,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DecimalField,
+    Exists,
     Expression,
+    ExpressionWrapper,
     F,
     FloatField,
+    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -188,6 +192,7 @@ class FieldDef:
     build: Callable[["Compiler", HouseholdRef | None], Expression]
     choices: type | None = None
     blank_is_missing: bool = False
+    nullable: bool = False
 
 
 def _income(kinds, *, year: int, ref: HouseholdRef) -> Expression:
@@ -199,30 +204,34 @@ def _income(kinds, *, year: int, ref: HouseholdRef) -> Expression:
         default=F("amount"),
         output_field=DecimalField(max_digits=14, decimal_places=2),
     )
-    wanted = Case(
-        When(kind__in=[k.value for k in kinds], then=signed),
-        default=Value(Decimal(0)),
-        output_field=DecimalField(max_digits=14, decimal_places=2),
+    wanted = (
+        signed
+        if set(kinds) == set(IncomeKind)
+        else Case(
+            When(kind__in=[k.value for k in kinds], then=signed),
+            default=Value(Decimal(0)),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        )
     )
+    # SUM as a plain function: one row per household without a GROUP BY, NULL when no lines.
     lines = (
         IncomeLine.objects.filter(household_id=OuterRef(ref.pk), year=year)
         .order_by()
-        .values("household_id")
-        .annotate(total=Sum(wanted))
+        .annotate(total=Func(wanted, function="SUM", output_field=DecimalField()))
         .values("total")
     )
     return Cast(Subquery(lines), FloatField())
 
 
 def _size(ref: HouseholdRef) -> Expression:
+    # COUNT as a plain function: always one row, 0 for a household without members.
     members = (
         Person.objects.filter(household_id=OuterRef(ref.pk))
         .order_by()
-        .values("household_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
         .values("n")
     )
-    return Coalesce(Subquery(members), Value(0))
+    return Subquery(members, output_field=IntegerField())
 
 
 def _household_fields() -> dict[str, FieldDef]:
@@ -395,6 +404,8 @@ class Compiler:
         self.subject = subject
         self.context = context
         self.leaves: list[Leaf] = []
+        # Whether some comparison may be unknown (a nullable value, a blank that means missing).
+        self.may_be_unknown = False
         self.parameters_used: dict[str, Expression] = {}
 
     def fail(self, message: str, part: str):
@@ -729,7 +740,7 @@ class Compiler:
             Coalesce(Subquery(per_household, output_field=IntegerField()), Value(0)), Value(UNKNOWN)
         )
         definition = FieldDef(kind, NUMBER, text, lambda c, r: value)
-        return self.compare(
+        leaf = self.compare(
             {k: v for k, v in node.items() if k in {"op", "value"}},
             part,
             depth,
@@ -738,11 +749,45 @@ class Compiler:
             definition=definition,
             label=text,
         )
+        if kind == "count" and where != {}:
+            exists = self.exists_form(leaf, ref=ref, tree=tree, inner=inner)
+            if exists is not None:
+                leaf.condition = exists
+        return leaf
+
+    def exists_form(self, leaf: Leaf, *, ref, tree, inner) -> Q | None:
+        """ "Some member" / "no member" as EXISTS, which the database answers without counting.
+
+        Same meaning as the count: unknown (NULL) when any member's condition is unknown."""
+        raw = leaf.raw
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            return None
+        some = {(">=", 1), (">", 0), ("!=", 0)}
+        none = {("=", 0), ("<", 1), ("<=", 0)}
+        if (leaf.op, raw) not in some | none:
+            return None
+        members = Person.objects.filter(household_id=OuterRef(ref.pk)).order_by()
+        found = Exists(members.filter(tree.condition))
+        result = found if (leaf.op, raw) in some else ~found
+        if not inner.may_be_unknown:
+            return Q(result)
+        unknown = IsNull(ExpressionWrapper(tree.condition, output_field=BooleanField()), True)
+        return Q(
+            Case(
+                When(Exists(members.filter(unknown)), then=Value(None)),
+                default=result,
+                output_field=BooleanField(),
+            )
+        )
 
     def leaf(
         self, part, label, op, raw, value, expected, condition, type_, definition, depth
     ) -> Leaf:
         leaf = Leaf(part, label, op, raw, value, expected, condition, type_, definition, depth)
+        if op not in {"empty", "not_empty"} and (
+            definition is not None and (definition.nullable or definition.blank_is_missing)
+        ):
+            self.may_be_unknown = True
         self.leaves.append(leaf)
         return leaf
 

@@ -1,0 +1,316 @@
+# The SQL is built from our own constants, the child process is this script, the cache is ours:
+# ruff: noqa: S608, S603, S108
+"""How fast are compiled policy rules, against hand-written SQL doing the same selection?
+
+Seeds the 100,000-household demo county with its welfare data, then for every shipped policy
+times the compiled query (the ORM, as the gap report runs it) and a hand-written SQL query in the
+same run, checks that both select the same rows, and prints the ratio. SQLite in a cache directory
+(reused on later runs), then PostgreSQL in a throwaway database `vd_bench` that is created and
+dropped (BENCH_PG_URL names the server; set it empty to skip PostgreSQL).
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "100000"))
+VILLAGES = int(os.environ.get("BENCH_VILLAGES", "200"))
+CACHE = Path(os.environ.get("BENCH_WELFARE_CACHE", f"/tmp/villagedesk-bench-welfare-{HOUSEHOLDS}"))
+PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+PG_DATABASE = "vd_bench"
+RUNS = 3
+LIMIT = 1.5
+
+
+def hand_written(*, day, prefix, parameters) -> dict[str, tuple[str, list]]:
+    """The same selections as the shipped rules, written by hand in portable SQL."""
+    from villagedesk.welfare.catalogue import VOCATIONAL
+    from villagedesk.welfare.rules import years_before
+
+    def cut(years):
+        return years_before(day, years).isoformat()
+
+    def param(name):
+        # Most specific area first, as the rules resolve parameters.
+        rows = sorted(parameters[name], key=lambda pv: -len(pv[0]))
+        default = next(v for p, v in rows if prefix.startswith(p))
+        whens = " ".join(
+            f"WHEN h.area_code LIKE '{p}%' THEN {float(v)}"
+            for p, v in rows
+            if p.startswith(prefix) and p != prefix
+        )
+        return f"(CASE {whens} ELSE {float(default)} END)" if whens else str(float(default))
+
+    def in_list(values):
+        return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+    income = (
+        "inc AS (SELECT household_id, SUM(CASE WHEN kind = 'production_cost' THEN -amount "
+        f"ELSE amount END) AS net FROM welfare_incomeline WHERE year = {day.year} "
+        "GROUP BY household_id), "
+        "sz AS (SELECT household_id, COUNT(*) AS n FROM registry_person GROUP BY household_id)"
+    )
+    pc = "CAST(inc.net AS DOUBLE PRECISION) / sz.n"
+
+    def households(where, *, uses_income=False):
+        """Households of the area; the income and size aggregates joined only when needed."""
+        if not uses_income:
+            return (
+                "SELECT h.id FROM registry_household h "
+                f"WHERE h.area_code LIKE '{prefix}%' AND {where}"
+            )
+        return (
+            f"WITH {income} SELECT h.id FROM registry_household h "
+            "LEFT JOIN inc ON inc.household_id = h.id LEFT JOIN sz ON sz.household_id = h.id "
+            f"WHERE h.area_code LIKE '{prefix}%' AND {where}"
+        )
+
+    def persons(where, *, uses_income=False):
+        join = "JOIN registry_household h ON h.id = p.household_id "
+        if not uses_income:
+            return (
+                f"SELECT p.id FROM registry_person p {join}"
+                f"WHERE p.area_code LIKE '{prefix}%' AND {where}"
+            )
+        return (
+            f"WITH {income} SELECT p.id FROM registry_person p {join}"
+            "LEFT JOIN inc ON inc.household_id = p.household_id "
+            "LEFT JOIN sz ON sz.household_id = p.household_id "
+            f"WHERE p.area_code LIKE '{prefix}%' AND {where}"
+        )
+
+    def member(condition, of="h.id"):
+        return (
+            f"EXISTS (SELECT 1 FROM registry_person m WHERE m.household_id = {of} AND {condition})"
+        )
+
+    able, working = in_list(["ordinary", "skilled"]), in_list(["ordinary", "skilled", "weak"])
+    parents = in_list(["head", "spouse"])
+    away = (
+        f"m.migrant_work IN {in_list(['in_province', 'out_of_province'])} AND m.migrant_months >= 6"
+    )
+    dibao = param("dibao_standard")
+    p_household = "p.household_id"
+    in_range_16_60 = f"m.birth_date <= '{cut(16)}' AND m.birth_date > '{cut(60)}'"
+    return {
+        "dibao": households(f"{pc} < {dibao}", uses_income=True),
+        "tekun": persons(
+            f"(p.birth_date <= '{cut(60)}' OR p.birth_date > '{cut(16)}' "
+            "OR p.disability_grade <= 2)"
+            f" AND p.labour IN ('lost', 'none') AND {pc} < {dibao} AND NOT "
+            + member(
+                f"m.birth_date <= '{cut(18)}' AND m.birth_date > '{cut(60)}' "
+                "AND m.labour IN ('ordinary', 'skilled', '')",
+                p_household,
+            ),
+            uses_income=True,
+        ),
+        "disability_living": persons(
+            f"p.disability_category <> '' AND {pc} < {dibao}", uses_income=True
+        ),
+        "disability_nursing": persons(
+            "(p.disability_grade <= 2 OR (p.disability_grade = 3 AND "
+            "p.disability_category IN ('intellectual', 'mental')))"
+        ),
+        "school_nutrition": persons("p.schooling IN ('primary', 'grade_7', 'grade_8', 'grade_9')"),
+        "yulu": persons(
+            f"p.schooling IN {in_list(VOCATIONAL)} AND h.status IN ('poor', 'exited', 'monitored')"
+        ),
+        "medical_premium_aid": persons(
+            f"(h.status IN ('poor', 'monitored') OR {pc} < {dibao})", uses_income=True
+        ),
+        "housing_renovation": households(
+            "h.housing_safety = 'unsafe' AND "
+            f"(h.status IN ('poor', 'exited', 'monitored') OR {pc} < {dibao})",
+            uses_income=True,
+        ),
+        "welfare_job": households(
+            f"h.status IN ('exited', 'monitored') AND {pc} < {param('monitoring_threshold')} AND "
+            + member(
+                f"m.birth_date <= '{cut(16)}' AND m.birth_date > '{cut(65)}' "
+                f"AND m.labour IN {working} AND m.migrant_work = ''"
+            )
+            + " AND NOT "
+            + member(
+                f"m.birth_date <= '{cut(16)}' AND m.birth_date > '{cut(65)}' "
+                "AND m.labour = '' AND m.migrant_work = ''"
+            ),
+            uses_income=True,
+        ),
+        "micro_credit": households(
+            "h.status IN ('exited', 'monitored') AND "
+            + member(
+                f"m.birth_date <= '{cut(18)}' AND m.birth_date > '{cut(66)}' AND m.labour IN {able}"
+            )
+            + " AND NOT "
+            + member(
+                f"m.birth_date <= '{cut(18)}' AND m.birth_date > '{cut(66)}' AND m.labour = ''"
+            )
+        ),
+        "left_behind_children": persons(
+            f"p.birth_date > '{cut(16)}' AND p.relation IN "
+            "('son', 'daughter', 'grandson', 'granddaughter', 'daughters_son', "
+            "'daughters_daughter')"
+            " AND "
+            + member(f"m.relation IN {parents} AND {away}", p_household)
+            + " AND NOT "
+            + member(
+                f"m.relation IN {parents} AND m.migrant_work = '' AND m.labour IN {working}",
+                p_household,
+            )
+            + " AND NOT "
+            + member(
+                f"m.relation IN {parents} AND m.migrant_work = '' AND m.labour = ''", p_household
+            )
+        ),
+        "left_behind_elderly": persons(
+            f"p.birth_date <= '{cut(60)}' AND "
+            + member(away, p_household)
+            + " AND NOT "
+            + member(f"{in_range_16_60} AND m.migrant_work = ''", p_household)
+        ),
+        "left_behind_women": persons(
+            f"p.sex = 'female' AND p.relation IN {parents} AND p.migrant_work = '' AND "
+            + member(f"m.sex = 'male' AND m.relation IN {parents} AND {away}", p_household)
+        ),
+        "disabled_persons": persons("p.disability_category <> ''"),
+        "ill_persons": persons("(p.serious_illness OR p.chronic_illness)"),
+    }
+
+
+def timed(run) -> tuple[float, set]:
+    run()  # warm
+    times, rows = [], set()
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        rows = run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000, rows
+
+
+def measure() -> None:
+    """Runs inside a process whose settings point at the database to measure."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "villagedesk.settings")
+    import django
+
+    django.setup()
+    import datetime
+    from collections import defaultdict
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from villagedesk.areas.models import Area
+    from villagedesk.demo.services import COUNTY
+    from villagedesk.registry.models import Household
+    from villagedesk.welfare.demo import welfare_demo_create
+    from villagedesk.welfare.models import IncomeLine, Parameter, Policy
+    from villagedesk.welfare.selectors import policy_compiled
+
+    day = datetime.date(2025, 12, 31)
+    call_command("migrate", verbosity=0)
+    if Household.objects.count() < HOUSEHOLDS:
+        print(f"seeding {HOUSEHOLDS:,} households into {connection.vendor} (once)…", flush=True)
+        call_command(
+            "seed_demo",
+            "--households",
+            str(HOUSEHOLDS),
+            "--villages",
+            str(VILLAGES),
+            "--seed",
+            "1",
+            verbosity=0,
+        )
+    county = Area.objects.get(code=COUNTY[0])
+    if not IncomeLine.objects.filter(year=day.year).exists():
+        print("adding welfare data (once)…", flush=True)
+        welfare_demo_create(county=county, day=day, seed=1)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    parameters = defaultdict(list)
+    for p in Parameter.objects.filter(year=day.year):
+        parameters[p.name].append((p.area_prefix, p.value))
+    sql = hand_written(day=day, prefix=county.prefix, parameters=parameters)
+
+    print(
+        f"{connection.vendor}: {Household.objects.count():,} households, "
+        f"{IncomeLine.objects.count():,} income lines"
+    )
+    print(f"{'policy':22} {'rows':>7} {'compiled ms':>12} {'hand SQL ms':>12} {'ratio':>6}")
+    total_compiled = total_hand = 0.0
+    worst = 0.0
+    for policy in Policy.objects.order_by("category", "code"):
+        compiled = policy_compiled(policy=policy, area=county, day=day)
+
+        def run_compiled(compiled=compiled):
+            return set(compiled.queryset().order_by().values_list("pk", flat=True))
+
+        def run_hand(query=sql[policy.code]):
+            with connection.cursor() as cursor:
+                cursor.execute(query)
+                return {row[0] for row in cursor.fetchall()}
+
+        compiled_ms, compiled_rows = timed(run_compiled)
+        hand_ms, hand_rows = timed(run_hand)
+        if compiled_rows != hand_rows:
+            raise SystemExit(
+                f"{policy.code}: compiled and hand-written SQL disagree "
+                f"({len(compiled_rows)} vs {len(hand_rows)} rows)"
+            )
+        ratio = compiled_ms / hand_ms
+        worst = max(worst, ratio)
+        total_compiled += compiled_ms
+        total_hand += hand_ms
+        print(
+            f"{policy.code:22} {len(compiled_rows):7,} {compiled_ms:12.1f} {hand_ms:12.1f} "
+            f"{ratio:6.2f}"
+        )
+    total = total_compiled / total_hand
+    print(f"{'all policies':22} {'':7} {total_compiled:12.1f} {total_hand:12.1f} {total:6.2f}")
+    verdict = "within" if total <= LIMIT else "OVER"
+    print(
+        f"compiled rules are {total:.2f}× hand-written SQL overall ({verdict} {LIMIT}×); "
+        f"worst single policy {worst:.2f}×",
+        flush=True,
+    )
+    if total > LIMIT:
+        raise SystemExit(1)
+
+
+def run_child(env: dict) -> int:
+    return subprocess.call([sys.executable, __file__, "--measure"], env=env, cwd=ROOT)
+
+
+def main() -> None:
+    base = {**os.environ, "VAR_DIR": str(CACHE), "DJANGO_SETTINGS_MODULE": "villagedesk.settings"}
+    base.pop("DATABASE_URL", None)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    print("== SQLite", flush=True)
+    failed = run_child(base)
+    if PG_SERVER:
+        import psycopg
+
+        print("== PostgreSQL (throwaway database vd_bench)", flush=True)
+        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+            admin.execute(f"CREATE DATABASE {PG_DATABASE}")
+        try:
+            url = PG_SERVER.rsplit("/", 1)[0] + "/" + PG_DATABASE
+            failed |= run_child({**base, "DATABASE_URL": url})
+        finally:
+            with psycopg.connect(PG_SERVER, autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
+    sys.exit(failed)
+
+
+if __name__ == "__main__":
+    if "--measure" in sys.argv:
+        measure()
+    else:
+        main()
