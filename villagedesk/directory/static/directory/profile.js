@@ -43,7 +43,7 @@ document.addEventListener("DOMContentLoaded", function () {
 
   var box = document.getElementById("village-map");
   if (!box || !window.L) return;
-  var map = L.map(box, { attributionControl: Boolean(box.dataset.tiles) });
+  var map = L.map(box, { attributionControl: Boolean(box.dataset.tiles), zoomSnap: box.dataset.tiles ? 1 : 0.25 });
   if (box.dataset.tiles) {
     L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution }).addTo(map);
   } else {
@@ -57,9 +57,13 @@ document.addEventListener("DOMContentLoaded", function () {
       .addTo(layer);
   });
   if (points.length) {
-    map.fitBounds(layer.getBounds().pad(0.2), { maxZoom: 16 });
+    map.fitBounds(layer.getBounds(), { maxZoom: 16, paddingTopLeft: [16, 16], paddingBottomRight: [64, 16] });
   } else {
     map.setView([35, 105], 4);
+  }
+  function gridLabel(text) {
+    // Anchored just above and right of the line's end, so the label stays inside the map.
+    return L.divIcon({ className: "grid-label", html: text, iconSize: [72, 12], iconAnchor: [-3, 13] });
   }
   if (!box.dataset.tiles) {
     // Without tiles, a grid of latitude and longitude lines gives the points a frame.
@@ -68,11 +72,11 @@ document.addEventListener("DOMContentLoaded", function () {
     var grid = L.layerGroup().addTo(map);
     for (var x = Math.floor(bounds.getWest() / step) * step; x <= bounds.getEast(); x += step) {
       L.polyline([[bounds.getSouth(), x], [bounds.getNorth(), x]], { color: "#cbd5e1", weight: 1, interactive: false }).addTo(grid);
-      L.marker([bounds.getSouth(), x], { icon: L.divIcon({ className: "grid-label", html: x.toFixed(3) + "°E" }), interactive: false }).addTo(grid);
+      L.marker([bounds.getSouth(), x], { icon: gridLabel(x.toFixed(3) + "°E"), interactive: false }).addTo(grid);
     }
     for (var y = Math.floor(bounds.getSouth() / step) * step; y <= bounds.getNorth(); y += step) {
       L.polyline([[y, bounds.getWest()], [y, bounds.getEast()]], { color: "#cbd5e1", weight: 1, interactive: false }).addTo(grid);
-      L.marker([y, bounds.getWest()], { icon: L.divIcon({ className: "grid-label", html: y.toFixed(3) + "°N" }), interactive: false }).addTo(grid);
+      L.marker([y, bounds.getWest()], { icon: gridLabel(y.toFixed(3) + "°N"), interactive: false }).addTo(grid);
     }
   }
 });
