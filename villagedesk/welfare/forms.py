@@ -3,7 +3,8 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from villagedesk.welfare.models import Enrolment, Policy
+from villagedesk.welfare.codes import RiskType, Step
+from villagedesk.welfare.models import Enrolment, Measure, MonitoredHousehold, Policy
 
 
 class EnrolmentForm(forms.ModelForm):
@@ -61,3 +62,31 @@ class RuleForm(forms.Form):
             raise forms.ValidationError(
                 _("This is not valid JSON: %(error)s") % {"error": error}
             ) from None
+
+
+class MonitoredForm(forms.ModelForm):
+    village = forms.CharField(label=_("village code"), max_length=12)
+    household_number = forms.CharField(label=_("household number"), max_length=30)
+    risk_types = forms.MultipleChoiceField(
+        label=_("risk types"), choices=RiskType.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = MonitoredHousehold
+        fields = ["year", "category", "found_by", "first_lead_on", "consent_signed_on"]
+        widgets = {
+            "first_lead_on": forms.DateInput(attrs={"type": "date"}),
+            "consent_signed_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class StepForm(forms.Form):
+    step = forms.ChoiceField(label=_("step"), choices=Step.choices)
+    done_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = ["kind", "started_on", "note"]
+        widgets = {"started_on": forms.DateInput(attrs={"type": "date"})}

@@ -19,10 +19,19 @@ from villagedesk.areas.models import Level
 from villagedesk.registry import selectors as registry_selectors
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.services import may_edit
+from villagedesk.welfare import monitoring as monitoring_
 from villagedesk.welfare import poverty, selectors, services
-from villagedesk.welfare.codes import BenefitUnit, GapKind
-from villagedesk.welfare.forms import EnrolmentForm, EnrolmentImportForm, GapCheckForm, RuleForm
-from villagedesk.welfare.models import Parameter
+from villagedesk.welfare.codes import BenefitUnit, GapKind, RiskType
+from villagedesk.welfare.forms import (
+    EnrolmentForm,
+    EnrolmentImportForm,
+    GapCheckForm,
+    MeasureForm,
+    MonitoredForm,
+    RuleForm,
+    StepForm,
+)
+from villagedesk.welfare.models import MonitoredHousehold, Parameter
 from villagedesk.welfare.rules import (
     Context,
     RuleError,
@@ -421,5 +430,121 @@ def rule_edit(request, code):
             "preview": preview,
             "versions": policy.rules.all(),
             "unit": BenefitUnit(policy.benefit_unit).label,
+        },
+    )
+
+
+@login_required
+def monitoring(request):
+    area = selectors.report_area(user=request.user, code=request.GET.get("area", ""))
+    day = report_day(request)
+    cases = [
+        c
+        for c in monitoring_.monitored_list(user=request.user, year=day.year)
+        if c.area_code.startswith(area.prefix)
+    ]
+    context = {
+        "area": area,
+        "day": day,
+        "cases": cases,
+        "villages": registry_selectors.village_list(user=request.user),
+        "overdue": monitoring_.overdue_cases(cases=cases, day=day),
+        "missing_measures": monitoring_.without_developmental_measure(
+            area=area, cases=cases, day=day
+        ),
+    }
+    try:
+        context["unmonitored"] = list(monitoring_.meeting_not_monitored(area=area, day=day)[:500])
+    except RuleError as error:
+        context["error"] = str(error)
+    if request.GET.get("notice") and area.level == Level.VILLAGE:
+        context["notice"] = monitoring_.public_notice(
+            cases=[c for c in cases if not c.risk_eliminated_on]
+        )
+        return render(request, "welfare/monitoring_notice.html", context)
+    return render(request, "welfare/monitoring.html", context)
+
+
+@login_required
+def monitored_create(request):
+    form = MonitoredForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household = (
+            Household.objects.within(request.user.area_prefixes())
+            .filter(area_code=data["village"], number=data["household_number"])
+            .first()
+        )
+        if household is None:
+            form.add_error("household_number", _("No household with this number in this village."))
+        else:
+            case = form.instance
+            case.household = household
+            case.risk_types = data["risk_types"]
+            try:
+                monitoring_.monitored_create(by=request.user, monitored=case)
+            except PermissionDenied:
+                form.add_error(None, _("You do not keep this household's village."))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Monitoring case opened."))
+                return redirect("welfare:monitored-detail", pk=case.pk)
+    return render(request, "welfare/monitored_form.html", {"form": form})
+
+
+def monitored_get(user, pk) -> MonitoredHousehold:
+    case = (
+        MonitoredHousehold.objects.within(user.area_prefixes())
+        .select_related("household", "household__village")
+        .filter(pk=pk)
+        .first()
+    )
+    if case is None:
+        raise Http404
+    return case
+
+
+@login_required
+def monitored_detail(request, pk):
+    case = monitored_get(request.user, pk)
+    step_form = StepForm(request.POST if "step" in request.POST else None)
+    measure_form = MeasureForm(request.POST if "kind" in request.POST else None)
+    if request.method == "POST":
+        try:
+            if "step" in request.POST and step_form.is_valid():
+                monitoring_.step_record(
+                    by=request.user,
+                    monitored=case,
+                    step=step_form.cleaned_data["step"],
+                    done_on=step_form.cleaned_data["done_on"],
+                )
+            elif "kind" in request.POST and measure_form.is_valid():
+                monitoring_.measure_add(
+                    by=request.user, monitored=case, measure=measure_form.instance
+                )
+            elif "eliminate" in request.POST:
+                monitoring_.risk_eliminate(
+                    by=request.user, monitored=case, day=timezone.localdate()
+                )
+            else:
+                raise ValidationError(_("Check the form."))
+        except PermissionDenied:
+            messages.error(request, _("You do not keep this household's village."))
+        except (ValidationError, RuleError) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("welfare:monitored-detail", pk=case.pk)
+    return render(
+        request,
+        "welfare/monitored_detail.html",
+        {
+            "case": case,
+            "steps": case.steps.all(),
+            "measures": case.measures.all(),
+            "step_form": step_form,
+            "measure_form": measure_form,
+            "risk_labels": [RiskType(r).label for r in case.risk_types if r in RiskType.values],
         },
     )

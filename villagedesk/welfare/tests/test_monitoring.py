@@ -1,0 +1,161 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
+from villagedesk.welfare import monitoring
+from villagedesk.welfare.codes import Step
+from villagedesk.welfare.models import IncomeLine, Measure, MonitoredHousehold
+from villagedesk.welfare.tests.conftest import DAY
+from villagedesk.welfare.tests.factories import ParameterFactory
+
+
+@pytest.fixture
+def case(county, village_a, parameters):
+    household = HouseholdFactory(village=village_a, group=village_a.groups.first(), status="exited")
+    PersonFactory(
+        household=household,
+        name="赵大",
+        phone="13800001111",
+        labour="ordinary",
+        serious_illness=True,
+    )
+    return MonitoredHousehold.objects.create(
+        household=household,
+        year=DAY.year,
+        category="unstable",
+        risk_types=["illness"],
+        found_by="screening",
+        first_lead_on=datetime.date(2025, 3, 1),
+    )
+
+
+def test_the_home_check_needs_the_signed_consent(case, cadre_a):
+    with pytest.raises(ValidationError, match="consent"):
+        monitoring.step_record(
+            by=cadre_a, monitored=case, step=Step.HOME_CHECK, done_on=datetime.date(2025, 3, 2)
+        )
+
+
+def test_steps_go_in_order(case, cadre_a):
+    case.consent_signed_on = datetime.date(2025, 3, 1)
+    with pytest.raises(ValidationError, match="earlier step"):
+        monitoring.step_record(
+            by=cadre_a, monitored=case, step=Step.TOWNSHIP_REVIEW, done_on=datetime.date(2025, 3, 5)
+        )
+
+
+def test_a_cadre_of_another_village_cannot_record_steps(case, cadre_b):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        monitoring.step_record(
+            by=cadre_b, monitored=case, step=Step.HOME_CHECK, done_on=datetime.date(2025, 3, 2)
+        )
+
+
+def test_a_late_decision_is_listed_over_the_time_limit(case, cadre_a):
+    case.consent_signed_on = datetime.date(2025, 3, 1)
+    for step, day in [
+        (Step.HOME_CHECK, 2),
+        (Step.VILLAGE_APPRAISAL, 5),
+        (Step.TOWNSHIP_REVIEW, 10),
+        (Step.COUNTY_DECISION, 25),
+    ]:
+        monitoring.step_record(
+            by=cadre_a, monitored=case, step=step, done_on=datetime.date(2025, 3, day)
+        )
+    cases = list(monitoring.monitored_list(user=cadre_a, year=DAY.year))
+    late = monitoring.overdue_cases(cases=cases, day=DAY)
+    assert [(o.case, o.days, o.limit) for o in late] == [(case, 24, 15.0)]
+
+
+def test_a_household_with_labour_and_no_developmental_measure_is_flagged(case, cadre_a, village_a):
+    cases = list(monitoring.monitored_list(user=cadre_a, year=DAY.year))
+    missing = monitoring.without_developmental_measure(area=village_a, cases=cases, day=DAY)
+    assert [(m.case, m.overdue) for m in missing] == [(case, True)]
+    Measure.objects.create(monitored=case, kind="welfare_job", started_on=datetime.date(2025, 4, 1))
+    cases = list(monitoring.monitored_list(user=cadre_a, year=DAY.year))
+    assert monitoring.without_developmental_measure(area=village_a, cases=cases, day=DAY) == []
+
+
+def test_the_public_notice_carries_no_personal_numbers_or_health(case, cadre_a, client, village_a):
+    client.force_login(cadre_a)
+    page = client.get(
+        f"/welfare/monitoring/?area={village_a.code}&year={DAY.year}&notice=1"
+    ).content.decode()
+    assert "赵大" in page
+    head = case.household.members.get()
+    assert head.id_number not in page and "13800001111" not in page
+    assert "llness" not in page
+
+
+def test_households_below_the_threshold_and_not_monitored_are_listed(case, village_a, county):
+    other = HouseholdFactory(village=village_a, status="not_poor")
+    PersonFactory(household=other, id_number=None)
+    IncomeLine.objects.create(household=other, year=DAY.year, kind="wage", amount=Decimal(5000))
+    IncomeLine.objects.create(
+        household=case.household, year=DAY.year, kind="wage", amount=Decimal(5000)
+    )
+    found = set(monitoring.meeting_not_monitored(area=county, day=DAY))
+    assert found == {other}
+
+
+def test_risk_elimination_needs_income_above_the_threshold(case, cadre_a):
+    case.consent_signed_on = datetime.date(2025, 1, 1)
+    case.first_lead_on = datetime.date(2025, 1, 1)
+    for step in Step:
+        monitoring.step_record(
+            by=cadre_a, monitored=case, step=step, done_on=datetime.date(2025, 1, 10)
+        )
+    with pytest.raises(ValidationError, match="income"):
+        monitoring.risk_eliminate(by=cadre_a, monitored=case, day=DAY)
+    IncomeLine.objects.create(
+        household=case.household, year=DAY.year, kind="wage", amount=Decimal(5000)
+    )
+    with pytest.raises(ValidationError, match="below the monitoring threshold"):
+        monitoring.risk_eliminate(by=cadre_a, monitored=case, day=DAY)
+    IncomeLine.objects.filter(household=case.household).update(amount=Decimal(20000))
+    monitoring.risk_eliminate(by=cadre_a, monitored=case, day=DAY)
+    assert case.risk_eliminated_on == DAY
+
+
+def test_another_villages_case_is_404(case, cadre_b, client):
+    client.force_login(cadre_b)
+    assert client.get(f"/welfare/monitoring/{case.pk}/").status_code == 404
+
+
+def test_the_monitoring_page_lists_the_case(case, cadre_a, client):
+    client.force_login(cadre_a)
+    page = client.get(f"/welfare/monitoring/?year={DAY.year}")
+    assert page.status_code == 200 and case.household.number in page.content.decode()
+
+
+def test_opening_a_case_needs_a_risk_type_and_keeps_the_form(
+    village_a, cadre_a, client, parameters
+):
+    household = HouseholdFactory(village=village_a)
+    client.force_login(cadre_a)
+    response = client.post(
+        "/welfare/monitoring/new/",
+        {
+            "village": village_a.code,
+            "household_number": household.number,
+            "year": 2025,
+            "category": "marginal",
+            "found_by": "hotline",
+            "first_lead_on": "2025-05-01",
+        },
+    )
+    assert response.status_code == 200 and not MonitoredHousehold.objects.exists()
+    assert household.number in response.content.decode()
+
+
+def test_a_township_parameter_overrides_the_time_limit(case, cadre_a, township):
+    ParameterFactory(name="decision_days", area=township, value=30)
+    case.consent_signed_on = datetime.date(2025, 3, 1)
+    cases = list(monitoring.monitored_list(user=cadre_a, year=DAY.year))
+    late = monitoring.overdue_cases(cases=cases, day=datetime.date(2025, 3, 25))
+    assert late == []
