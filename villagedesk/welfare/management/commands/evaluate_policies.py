@@ -1,6 +1,5 @@
 import datetime
 import json
-import sys
 
 import xlsxwriter
 from django.core.management.base import BaseCommand, CommandError
@@ -66,7 +65,7 @@ class Command(BaseCommand):
                 with open(output, "w", encoding="utf-8") as f:
                     f.write(text)
             else:
-                sys.stdout.write(text + "\n")
+                self.stdout.write(text)
 
     def write_xlsx(self, data, output):
         book = xlsxwriter.Workbook(output)
