@@ -70,7 +70,8 @@ def hand_written(*, day, prefix, parameters) -> dict[str, tuple[str, list]]:
         )
 
     def persons(where, *, uses_income=False):
-        join = "JOIN registry_household h ON h.id = p.household_id "
+        needs_household = uses_income or "h." in where
+        join = "JOIN registry_household h ON h.id = p.household_id " if needs_household else ""
         if not uses_income:
             return (
                 f"SELECT p.id FROM registry_person p {join}"
