@@ -964,7 +964,13 @@ def _explanation(compiled: CompiledRule, row: dict) -> Explanation:
             depth=leaf.depth,
             text=leaf_text(leaf),
             value=_shown(value, leaf, day) if value is not None else "—",
-            expected=_shown(row[f"e{i}"], leaf, day) if f"e{i}" in row else "",
+            expected=_shown(row[f"e{i}"], leaf, day)
+            if f"e{i}" in row
+            else (
+                ""
+                if leaf.op in {"in", "empty", "not_empty"}
+                else describe_value(leaf.raw, leaf.field)
+            ),
             outcome=outcome,
             note=_unknown_note(compiled, leaf, value, row) if outcome is None else "",
         )

@@ -233,6 +233,7 @@ def household_explain(request, pk):
             "results": results,
             "day": day,
             "focus": request.GET.get("policy", ""),
+            "kinds": GapKind,
         },
     )
 
