@@ -17,6 +17,9 @@ from django.utils import timezone
 from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.areas.models import Area, Level, VillageGroup
 from villagedesk.demo.generator import CountyGenerator, VillagePlan, apportion, years_before
+from villagedesk.development.demo import help_demo_create
+from villagedesk.directory.demo import directory_demo_create
+from villagedesk.fieldwork.demo import fieldwork_demo_create
 from villagedesk.registry.models import Household, Person
 
 DEMO_PASSWORD = "demo12345"
@@ -98,6 +101,7 @@ def demo_county_create(
     seed: int,
     villages: int,
     households: int,
+    steps: bool = True,
     today: datetime.date | None = None,
     report: Callable[[str], None] = lambda line: None,
 ) -> DemoSummary:
@@ -154,6 +158,8 @@ def demo_county_create(
                 f"{plan.households:,} households, {village_persons:,} persons"
             )
         demo_logins_create(county=county, villages=village_areas, today=today)
+        if steps:
+            step_demos_create(county=county, seed=seed, today=today)
     # Fresh planner statistics: after a bulk load the planner would otherwise guess the tables
     # are nearly empty and pick nested loops over a county's worth of rows.
     with connection.cursor() as cursor:
@@ -166,6 +172,14 @@ def demo_county_create(
         households=households,
         persons=persons,
     )
+
+
+def step_demos_create(*, county: Area, seed: int, today: datetime.date) -> None:
+    """Give every step of the method something to show: offices and their people, outside help,
+    visits, problems and diary days of the demo cadres."""
+    directory_demo_create(county=county, seed=seed)
+    help_demo_create(county=county)
+    fieldwork_demo_create(county=county, today=today, seed=seed)
 
 
 def county_chain_create() -> Area:

@@ -298,3 +298,22 @@ def test_proportions_are_plausible_over_a_large_village():
     assert all(bool(p.migrant_work) == (p.migrant_months > 0) for p in persons)
     assert all(bool(p.disability_category) == (p.disability_grade is not None) for p in persons)
     assert all(bool(p.education) != bool(p.schooling) for p in persons)
+
+
+def test_full_demo_gives_every_step_something_to_show(demo):
+    from villagedesk.development.models import SupportRequest
+    from villagedesk.directory.models import Contact
+    from villagedesk.fieldwork.models import Problem, Visit
+
+    assert Contact.objects.exists() and SupportRequest.objects.exists()
+    assert Visit.objects.exists() and Problem.objects.exists()
+
+
+@pytest.mark.django_db
+def test_registry_only_demo_holds_no_step_records():
+    from villagedesk.directory.models import Contact
+    from villagedesk.fieldwork.models import Visit
+
+    seed(*SMALL, "--registry-only")
+    assert Household.objects.count() == 60
+    assert not Contact.objects.exists() and not Visit.objects.exists()

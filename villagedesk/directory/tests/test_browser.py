@@ -119,11 +119,8 @@ def test_map_with_tiles_still_draws_points_when_tiles_are_blocked(
 def test_new_team_sees_whom_to_meet_first_and_finds_people_by_initials(live_server, browser):
     from django.core.management import call_command
 
-    from villagedesk.areas.models import Area, Level
-    from villagedesk.directory.demo import directory_demo_create
-
+    # The full demo includes the directory's offices, people and links.
     call_command("seed_demo", "--villages", "3", "--households", "30", "--seed", "7", verbosity=0)
-    directory_demo_create(county=Area.objects.get(level=Level.COUNTY), seed=7)
     for name, viewport in (
         ("desktop", {"width": 1280, "height": 900}),
         ("phone", {"width": 375, "height": 812}),

@@ -14,7 +14,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_directory_fills_every_village_and_stays_in_scope():
-    call_command("seed_demo", "--villages", "3", "--households", "30", "--seed", "3", verbosity=0)
+    call_command(
+        "seed_demo",
+        "--villages",
+        "3",
+        "--households",
+        "30",
+        "--seed",
+        "3",
+        "--registry-only",
+        verbosity=0,
+    )
     county = Area.objects.get(level=Level.COUNTY)
     summary = directory_demo_create(county=county, seed=3)
     assert summary.contacts == Contact.objects.count() > 0

@@ -33,7 +33,17 @@ def test_visit_follow_up_and_problem_to_solved_on_a_phone(
     live_server, phone_page, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", "--villages", "2", "--households", "40", "--seed", "11", verbosity=0)
+    call_command(
+        "seed_demo",
+        "--villages",
+        "2",
+        "--households",
+        "40",
+        "--seed",
+        "11",
+        "--registry-only",
+        verbosity=0,
+    )
     cadre = User.objects.get(username="cadre1")
     household = household_list(user=cadre).first()
     due = timezone.localdate() + datetime.timedelta(days=2)

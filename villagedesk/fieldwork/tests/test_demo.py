@@ -11,7 +11,17 @@ pytestmark = pytest.mark.django_db
 
 
 def test_demo_fieldwork_fills_coverage_due_list_and_attendance():
-    call_command("seed_demo", "--villages", "2", "--households", "60", "--seed", "3", verbosity=0)
+    call_command(
+        "seed_demo",
+        "--villages",
+        "2",
+        "--households",
+        "60",
+        "--seed",
+        "3",
+        "--registry-only",
+        verbosity=0,
+    )
     county = Area.objects.get(level=Level.COUNTY)
     counts = fieldwork_demo_create(county=county, today=timezone.localdate(), seed=3)
     assert counts["visits"] > 0 and counts["problems"] == 12

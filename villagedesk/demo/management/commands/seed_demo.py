@@ -50,8 +50,13 @@ class Command(BaseCommand):
             action="store_true",
             help="do nothing when the database already holds areas (for `make run`)",
         )
+        parser.add_argument(
+            "--registry-only",
+            action="store_true",
+            help="areas, households, persons and logins only: no offices, visits or problems",
+        )
 
-    def handle(self, *, seed, villages, households, if_empty, verbosity, **options):
+    def handle(self, *, seed, villages, households, if_empty, registry_only, verbosity, **options):
         if seed < 0:
             raise CommandError(f"--seed must be 0 or more, not {seed}.")
         if if_empty and Area.objects.exists():
@@ -72,6 +77,7 @@ class Command(BaseCommand):
                 seed=seed,
                 villages=villages,
                 households=households,
+                steps=not registry_only,
                 report=self.stdout.write if verbosity else lambda line: None,
             )
         except DemoError as error:
