@@ -44,7 +44,15 @@ def seeded() -> None:
     call_command("migrate", verbosity=0)
     if Household.objects.count() < HOUSEHOLDS:
         print(f"seeding {HOUSEHOLDS:,} households into {connection.vendor} (once)…", flush=True)
-        call_command("seed_demo", "--households", str(HOUSEHOLDS), "--seed", "1", verbosity=0)
+        call_command(
+            "seed_demo",
+            "--households",
+            str(HOUSEHOLDS),
+            "--seed",
+            "1",
+            "--registry-only",
+            verbosity=0,
+        )
 
 
 def timed(client: Client, params: dict, runs: int = 5) -> tuple[float, int, int]:
