@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 
 from villagedesk.accounts.models import User
 from villagedesk.areas.models import Area, Level, VillageGroup
@@ -244,14 +244,28 @@ def existing_households(households: pl.DataFrame) -> pl.DataFrame:
 
 
 def existing_persons(ids: list[str]) -> pl.DataFrame:
-    rows = []
-    for start in range(0, len(ids), 20000):
-        chunk = ids[start : start + 20000]
-        rows += list(
-            Person.objects.filter(id_number__in=chunk).values_list(
-                "id_number", "pk", "household_id", "household__number"
+    """Registered persons holding any of these identity numbers, with their household.
+
+    The numbers go into a temporary table joined in the database: one IN list of a county's
+    350,000 numbers would be slow to build and beyond SQLite's limit of parameters.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS import_ids (id_number varchar(18))")
+        cursor.execute("DELETE FROM import_ids")
+        if connection.vendor == "postgresql":
+            with cursor.copy("COPY import_ids (id_number) FROM STDIN") as copy:
+                copy.write("\n".join(ids) + "\n" if ids else "")
+        else:
+            cursor.executemany(
+                "INSERT INTO import_ids (id_number) VALUES (%s)", [(i,) for i in ids]
             )
+        cursor.execute(
+            "SELECT p.id_number, p.id, p.household_id, h.number FROM registry_person p "
+            "JOIN import_ids i ON i.id_number = p.id_number AND p.id_number IS NOT NULL "
+            "JOIN registry_household h ON h.id = p.household_id"
         )
+        rows = cursor.fetchall()
+        cursor.execute("DROP TABLE import_ids")
     return pl.DataFrame(
         rows,
         schema={

@@ -106,21 +106,42 @@ def copy_rows(table: str, frame: pl.DataFrame) -> None:
 
 
 def write_batch(model, batch: pl.DataFrame, *, by) -> None:
-    """Insert one batch of new rows and their history rows ("+", by the importing user)."""
+    """Insert one batch of new rows, then their history rows ("+", by the importing user).
+
+    The history rows are copied inside the database from the rows just written, so each value
+    crosses from Python to the database once.
+    """
     fields = model._meta.concrete_fields
-    copy_rows(model._meta.db_table, batch.select([column(f, batch, {}) for f in fields]))
+    table = model._meta.db_table
+    copy_rows(table, batch.select([column(f, batch, {}) for f in fields]))
     history = model.history.model
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    values = {
-        "history_date": str(now),
-        "history_change_reason": CHANGE_REASON,
-        "history_type": "+",
-        "history_user_id": by.pk if by else None,
-    }
-    history_fields = [f for f in history._meta.concrete_fields if f.attname != "history_id"]
-    copy_rows(
-        history._meta.db_table, batch.select([column(f, batch, values) for f in history_fields])
+    tracked = [
+        f.column
+        for f in history._meta.concrete_fields
+        if f.attname
+        not in {
+            "history_id",
+            "history_date",
+            "history_change_reason",
+            "history_type",
+            "history_user_id",
+        }
+    ]
+    columns = ", ".join(f'"{c}"' for c in tracked)
+    ids = batch["id"].to_list()
+    if connection.vendor == "postgresql":
+        where, params = "id = ANY(%s)", [ids]
+    else:
+        # The ids of a batch are consecutive on SQLite (see allocate_ids).
+        where, params = "id BETWEEN %s AND %s", [ids[0], ids[-1]]
+    sql = (
+        f'INSERT INTO "{history._meta.db_table}" ({columns}, history_date, history_change_reason, '  # noqa: S608
+        f"history_type, history_user_id) SELECT {columns}, %s, %s, '+', %s FROM \"{table}\" "
+        f"WHERE {where}"
     )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, CHANGE_REASON, by.pk if by else None, *params])
 
 
 def insert_frame(model, frame: pl.DataFrame, *, by, step) -> list[int]:
@@ -146,16 +167,39 @@ def changed_rows(frame: pl.DataFrame, current: pl.DataFrame, *, key: str, names:
     return joined.filter(pl.col("_changed").list.len() > 0)
 
 
-def current_values(model, pks: list[int], names: list[str], *, mapping=lambda n: n) -> pl.DataFrame:
-    fields = [mapping(n) for n in names]
-    rows = []
-    for start in range(0, len(pks), 20000):
-        rows += list(
-            model.objects.filter(pk__in=pks[start : start + 20000]).values_list("pk", *fields)
+def current_values(
+    model, pks: list[int], names: list[str], *, like: pl.DataFrame, mapping=lambda n: n
+) -> pl.DataFrame:
+    """The registered values of these fields for these rows, typed like the import's columns.
+
+    The keys go through a temporary table: an IN list of a county's keys is slow to build.
+    """
+    table = model._meta.db_table
+    columns = [model._meta.get_field(mapping(n).removesuffix("_id")).column for n in names]
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS import_pks (id bigint PRIMARY KEY)")
+        cursor.execute("DELETE FROM import_pks")
+        if connection.vendor == "postgresql":
+            with cursor.copy("COPY import_pks (id) FROM STDIN") as copy:
+                copy.write("".join(f"{pk}\n" for pk in pks))
+        else:
+            cursor.executemany("INSERT INTO import_pks (id) VALUES (%s)", [(pk,) for pk in pks])
+        selected = ", ".join(f't."{c}"' for c in columns)
+        cursor.execute(
+            f'SELECT t.id, {selected} FROM "{table}" t JOIN import_pks k ON k.id = t.id'  # noqa: S608
         )
-    schema_names = ["pk"] + [source_column(n) for n in names]
-    frame = pl.DataFrame(rows, schema=schema_names, orient="row", infer_schema_length=None)
-    return frame
+        rows = cursor.fetchall()
+        cursor.execute("DROP TABLE import_pks")
+    names_out = ["pk"] + [source_column(n) for n in names]
+    frame = pl.DataFrame(rows, schema=names_out, orient="row", infer_schema_length=None)
+    casts = []
+    for name in names_out[1:]:
+        target, current = like.schema[name], frame.schema[name]
+        if target == pl.Date and current == pl.String:
+            casts.append(pl.col(name).str.to_date("%Y-%m-%d"))
+        elif current != target:
+            casts.append(pl.col(name).cast(target))
+    return frame.with_columns(casts) if casts else frame
 
 
 def write(
@@ -199,7 +243,7 @@ def write(
     known = households.filter(pl.col("_pk").is_not_null())
     if known.height and household_fields:
         current = current_values(
-            Household, known["_pk"].to_list(), household_fields, mapping=model_field
+            Household, known["_pk"].to_list(), household_fields, like=known, mapping=model_field
         )
         changed = changed_rows(known, current, key="_pk", names=household_fields)
         update_objects(
@@ -267,7 +311,7 @@ def write(
     persons = filled(persons, person_fields, p_blanks)
     known = persons.filter(pl.col("_ppk").is_not_null())
     if known.height:
-        current = current_values(Person, known["_ppk"].to_list(), person_fields)
+        current = current_values(Person, known["_ppk"].to_list(), person_fields, like=known)
         changed = changed_rows(known, current, key="_ppk", names=person_fields)
         update_objects(
             Person, changed, person_fields, by=by, counts=counts, prefix="persons", pk="_ppk"
