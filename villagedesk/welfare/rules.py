@@ -385,6 +385,9 @@ class Leaf:
     type: str
     field: FieldDef | None
     depth: int
+    # Two-valued forms for the selection, by polarity (see `selection`); None: use `condition`.
+    when_positive: Q | None = None
+    when_negative: Q | None = None
 
 
 @dataclass
@@ -480,7 +483,7 @@ class Compiler:
         value = definition.build(self, ref)
         if definition.blank_is_missing:
             value = NullIf(value, Value(""))
-        return self.compare(
+        leaf = self.compare(
             node,
             part,
             depth,
@@ -489,6 +492,21 @@ class Compiler:
             definition=definition,
             label=definition.label,
         )
+        if self.subject == "person" and name.startswith("household.") and definition.type == NUMBER:
+            self.via_households(leaf, node, part, depth)
+        return leaf
+
+    def via_households(self, leaf: Leaf, node, part: str, depth: int) -> None:
+        """A household figure on a person rule, selected as "household in (households whose
+        figure passes)": computed once per household instead of once per member."""
+        if self.context is None:
+            return
+        inner = Compiler(rule_name=self.rule_name, subject="household", context=self.context)
+        on_household = {**node, "field": node["field"].removeprefix("household.")}
+        condition = inner.comparison(on_household, part, depth, members=False).condition
+        households = Household.objects.within([self.context.area.prefix]).order_by()
+        leaf.when_positive = Q(household_id__in=households.filter(condition).values("pk"))
+        leaf.when_negative = ~Q(household_id__in=households.filter(~condition).values("pk"))
 
     def household_ref(self, name: str) -> HouseholdRef | None:
         if self.subject == "household":
@@ -750,34 +768,40 @@ class Compiler:
             label=text,
         )
         if kind == "count" and where != {}:
-            exists = self.exists_form(leaf, ref=ref, tree=tree, inner=inner)
-            if exists is not None:
-                leaf.condition = exists
+            self.exists_form(leaf, ref=ref, tree=tree, inner=inner)
         return leaf
 
-    def exists_form(self, leaf: Leaf, *, ref, tree, inner) -> Q | None:
+    def exists_form(self, leaf: Leaf, *, ref, tree, inner) -> None:
         """ "Some member" / "no member" as EXISTS, which the database answers without counting.
 
-        Same meaning as the count: unknown (NULL) when any member's condition is unknown."""
+        Same meaning as the count: unknown when any member's condition is unknown. Explain reads
+        the three-valued form; the selection uses two-valued EXISTS forms chosen by polarity,
+        which databases plan as semi- and anti-joins."""
         raw = leaf.raw
         if isinstance(raw, bool) or not isinstance(raw, int):
-            return None
+            return
         some = {(">=", 1), (">", 0), ("!=", 0)}
         none = {("=", 0), ("<", 1), ("<=", 0)}
         if (leaf.op, raw) not in some | none:
-            return None
+            return
         members = Person.objects.filter(household_id=OuterRef(ref.pk)).order_by()
         found = Exists(members.filter(tree.condition))
-        result = found if (leaf.op, raw) in some else ~found
         if not inner.may_be_unknown:
-            return Q(result)
-        unknown = IsNull(ExpressionWrapper(tree.condition, output_field=BooleanField()), True)
-        return Q(
-            Case(
-                When(Exists(members.filter(unknown)), then=Value(None)),
-                default=result,
-                output_field=BooleanField(),
+            leaf.condition = Q(found) if (leaf.op, raw) in some else ~Q(found)
+            return
+        unknown = Exists(
+            members.filter(
+                IsNull(ExpressionWrapper(tree.condition, output_field=BooleanField()), True)
             )
+        )
+        if (leaf.op, raw) in some:
+            result, leaf.when_positive = found, Q(found) & ~Q(unknown)
+            leaf.when_negative = Q(found) | Q(unknown)
+        else:
+            result, leaf.when_positive = ~found, ~Q(found) & ~Q(unknown)
+            leaf.when_negative = ~Q(found) | Q(unknown)
+        leaf.condition = Q(
+            Case(When(unknown, then=Value(None)), default=result, output_field=BooleanField())
         )
 
     def leaf(
@@ -796,6 +820,24 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def selection(node: Leaf | Group, *, positive: bool) -> Q:
+    """The WHERE clause that selects the rows whose rule is true.
+
+    Under Kleene logic a comparison that sits under an even number of `not`s may read unknown as
+    false, and one under an odd number may read unknown as true, without changing which rows are
+    selected; so leaves that have cheaper two-valued forms use them, by polarity."""
+    if isinstance(node, Leaf):
+        form = node.when_positive if positive else node.when_negative
+        return node.condition if form is None else form
+    if node.kind == "not":
+        return ~selection(node.children[0], positive=not positive)
+    parts = [selection(child, positive=positive) for child in node.children]
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = combined & part if node.kind == "all" else combined | part
+    return combined
+
+
 @dataclass
 class CompiledRule:
     name: str
@@ -806,7 +848,7 @@ class CompiledRule:
 
     @property
     def condition(self) -> Q:
-        return self.tree.condition
+        return selection(self.tree, positive=True)
 
     def base(self) -> QuerySet:
         model = Person if self.subject == "person" else Household

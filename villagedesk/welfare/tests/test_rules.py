@@ -188,3 +188,18 @@ def test_explain_lists_every_condition_with_the_households_value(context, parame
         ("Exited poverty", False),
     ]
     assert not explanation.eligible
+
+
+def test_household_figures_on_person_rules_keep_unknown_unknown(context, parameters, village_a):
+    poor = household_with_income(village_a, 1_000)
+    rich = household_with_income(village_a, 90_000)
+    unknown = HouseholdFactory(village=village_a)
+    PersonFactory(household=unknown, id_number=None)
+    below = {"field": "household.per_capita_income", "op": "<", "value": {"param": "dibao_standard"}}
+    members = {h: set(h.members.values_list("pk", flat=True)) for h in (poor, rich, unknown)}
+    assert selected(below, context, "person") == members[poor]
+    assert selected({"not": below}, context, "person") == members[rich]
+    compiled = compile_rule({"not": below}, name="x", subject="person", context=context)
+    for household in (poor, rich, unknown):
+        for pk in members[household]:
+            assert explain(compiled, pk=pk).eligible == (household == rich)
