@@ -4,7 +4,8 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.apps import apps
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -254,4 +255,13 @@ def enrolment_list(*, user: User, policy: Policy | None = None) -> QuerySet[Enro
 def care_list(*, policy: Policy, area: Area, day: datetime.date) -> QuerySet[Person]:
     """The persons a care list's rule selects in the area, with their households."""
     compiled = policy_compiled(policy=policy, area=area, day=day)
-    return compiled.queryset().select_related("household", "household__village")
+    persons = compiled.queryset().select_related("household", "household__village")
+    # Visits belong to fieldwork, a sibling app: read through the app registry, not an import.
+    if apps.is_installed("villagedesk.fieldwork"):
+        visits = apps.get_model("fieldwork", "Visit").objects.filter(
+            household=OuterRef("household_id")
+        )
+        persons = persons.annotate(
+            last_visit=Subquery(visits.order_by("-visited_on").values("visited_on")[:1])
+        )
+    return persons

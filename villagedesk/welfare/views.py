@@ -322,9 +322,11 @@ def care_list(request, code):
     except RuleError as exc:
         error = str(exc)
     if request.GET.get("format") == "xlsx":
-        header = [_("village"), _("household number"), _("name"), _("age")]
+        header = [_("village"), _("household number"), _("name"), _("age"), _("last visit")]
         rows = [
-            [p.household.village.name, p.household.number, p.name, p.age_on(day)] for p in persons
+            [p.household.village.name, p.household.number, p.name, p.age_on(day)]
+            + [getattr(p, "last_visit", "") or ""]
+            for p in persons
         ]
         return xlsx_response(f"{code}-{area.code}.xlsx", [str(h) for h in header], rows)
     return render(

@@ -293,3 +293,34 @@ def test_the_rule_page_refuses_a_bad_rule_and_counts_a_good_one(planted, county_
     )
     assert saved.status_code == 302
     assert Policy.objects.get(code="dibao").rule_on(DAY).version == 2
+
+
+def test_a_care_list_shows_its_persons_in_scope_and_exports(cadre_a, client, village_a, village_b):
+    from villagedesk.welfare.services import catalogue_load as load
+
+    load()
+    here = HouseholdFactory(village=village_a)
+    PersonFactory(
+        household=here,
+        name="周残",
+        disability_category="visual",
+        disability_grade=2,
+        id_number=None,
+    )
+    there = HouseholdFactory(village=village_b)
+    PersonFactory(
+        household=there,
+        name="吴残",
+        disability_category="visual",
+        disability_grade=2,
+        id_number=None,
+    )
+    client.force_login(cadre_a)
+    page = client.get("/welfare/care/disabled_persons/").content.decode()
+    assert "周残" in page and "吴残" not in page
+    export = client.get("/welfare/care/disabled_persons/?format=xlsx")
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()
+    )
+    assert [r[2] for r in rows[1:]] == ["周残"]
+    assert client.get("/welfare/care/dibao/").status_code == 404

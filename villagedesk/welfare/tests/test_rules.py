@@ -195,7 +195,11 @@ def test_household_figures_on_person_rules_keep_unknown_unknown(context, paramet
     rich = household_with_income(village_a, 90_000)
     unknown = HouseholdFactory(village=village_a)
     PersonFactory(household=unknown, id_number=None)
-    below = {"field": "household.per_capita_income", "op": "<", "value": {"param": "dibao_standard"}}
+    below = {
+        "field": "household.per_capita_income",
+        "op": "<",
+        "value": {"param": "dibao_standard"},
+    }
     members = {h: set(h.members.values_list("pk", flat=True)) for h in (poor, rich, unknown)}
     assert selected(below, context, "person") == members[poor]
     assert selected({"not": below}, context, "person") == members[rich]
