@@ -1,0 +1,52 @@
+from django.contrib import admin
+
+from villagedesk.welfare.models import (
+    Enrolment,
+    IncomeLine,
+    MonitoredHousehold,
+    Parameter,
+    Policy,
+    PolicyRule,
+)
+
+
+@admin.register(Parameter)
+class ParameterAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "area", "value", "note"]
+    list_filter = ["name", "year"]
+    autocomplete_fields = ["area"]
+
+
+class PolicyRuleInline(admin.TabularInline):
+    model = PolicyRule
+    extra = 0
+    readonly_fields = ["version", "effective_from", "effective_to", "definition", "created_by"]
+    can_delete = False
+
+
+@admin.register(Policy)
+class PolicyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_zh", "category", "benefit_unit", "issuing_body"]
+    list_filter = ["category", "benefit_unit"]
+    inlines = [PolicyRuleInline]
+
+
+@admin.register(IncomeLine)
+class IncomeLineAdmin(admin.ModelAdmin):
+    list_display = ["household", "year", "kind", "amount"]
+    list_filter = ["year", "kind"]
+    raw_id_fields = ["household"]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(admin.ModelAdmin):
+    list_display = ["policy", "household", "person", "starts_on", "ends_on", "amount"]
+    list_filter = ["policy"]
+    raw_id_fields = ["household", "person"]
+
+
+@admin.register(MonitoredHousehold)
+class MonitoredHouseholdAdmin(admin.ModelAdmin):
+    list_display = ["household", "year", "category", "first_lead_on", "risk_eliminated_on"]
+    list_filter = ["year", "category"]
+    raw_id_fields = ["household"]
