@@ -3,7 +3,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from villagedesk.welfare.codes import RiskType, Step
+from villagedesk.welfare.codes import IncomeKind, RiskType, Step
 from villagedesk.welfare.models import Enrolment, Measure, MonitoredHousehold, Policy
 
 
@@ -90,3 +90,14 @@ class MeasureForm(forms.ModelForm):
         model = Measure
         fields = ["kind", "started_on", "note"]
         widgets = {"started_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class IncomeForm(forms.Form):
+    """One amount per income kind; blank means not recorded."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in IncomeKind:
+            self.fields[kind.value] = forms.DecimalField(
+                label=str(kind.label), required=False, min_value=0, max_digits=12, decimal_places=2
+            )

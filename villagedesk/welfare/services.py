@@ -13,7 +13,14 @@ from villagedesk.registry.models import Household, Person
 from villagedesk.registry.services import may_edit, require_edit
 from villagedesk.welfare.catalogue import SHIPPED
 from villagedesk.welfare.codes import BenefitUnit, GapKind
-from villagedesk.welfare.models import Enrolment, GapCheck, Parameter, Policy, PolicyRule
+from villagedesk.welfare.models import (
+    Enrolment,
+    GapCheck,
+    IncomeLine,
+    Parameter,
+    Policy,
+    PolicyRule,
+)
 from villagedesk.welfare.rules import RuleError, compile_rule
 
 SHIPPED_FROM = datetime.date(2021, 1, 1)
@@ -220,3 +227,22 @@ def gap_check(
     check.full_clean()
     check.save()
     return check
+
+
+@transaction.atomic
+def income_set(
+    *, by: User, household: Household, year: int, amounts: dict[str, Decimal | None]
+) -> None:
+    """Replace the household's income lines for the year: a kind given no amount is removed,
+    so that "not recorded" stays distinguishable from zero."""
+    require_edit(by, household.area_code)
+    for kind, amount in amounts.items():
+        if amount is None:
+            IncomeLine.objects.filter(household=household, year=year, kind=kind).delete()
+            continue
+        line = IncomeLine.objects.filter(
+            household=household, year=year, kind=kind
+        ).first() or IncomeLine(household=household, year=year, kind=kind)
+        line.amount = amount
+        line.full_clean()
+        line.save()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("gaps/export/", views.gap_export, name="gap-export"),
     path("gaps/check/", views.gap_check, name="gap-check"),
     path("households/<int:pk>/", views.household_explain, name="household-explain"),
+    path("households/<int:pk>/income/", views.income_edit, name="income-edit"),
     path("enrolments/", views.enrolment_list, name="enrolment-list"),
     path("enrolments/new/", views.enrolment_create, name="enrolment-create"),
     path("enrolments/import/", views.enrolment_import, name="enrolment-import"),

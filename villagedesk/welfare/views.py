@@ -26,6 +26,7 @@ from villagedesk.welfare.forms import (
     EnrolmentForm,
     EnrolmentImportForm,
     GapCheckForm,
+    IncomeForm,
     MeasureForm,
     MonitoredForm,
     RuleForm,
@@ -550,4 +551,29 @@ def monitored_detail(request, pk):
             "measure_form": measure_form,
             "risk_labels": [RiskType(r).label for r in case.risk_types if r in RiskType.values],
         },
+    )
+
+
+@login_required
+def income_edit(request, pk):
+    household = registry_selectors.household_get(user=request.user, pk=pk)
+    day = report_day(request)
+    lines = dict(household.income_lines.filter(year=day.year).values_list("kind", "amount"))
+    form = IncomeForm(request.POST or None, initial=lines)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.income_set(
+                by=request.user, household=household, year=day.year, amounts=form.cleaned_data
+            )
+        except PermissionDenied:
+            form.add_error(None, _("You do not keep this household's village."))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Income saved."))
+            return redirect(
+                reverse("welfare:household-explain", args=[household.pk]) + f"?year={day.year}"
+            )
+    return render(
+        request, "welfare/income_form.html", {"household": household, "form": form, "day": day}
     )

@@ -324,3 +324,39 @@ def test_a_care_list_shows_its_persons_in_scope_and_exports(cadre_a, client, vil
     )
     assert [r[2] for r in rows[1:]] == ["周残"]
     assert client.get("/welfare/care/dibao/").status_code == 404
+
+
+def test_income_is_entered_per_year_and_blank_removes_a_line(planted, cadre_a, cadre_b, client):
+    _, h = planted
+    household = h["unknown"]
+    client.force_login(cadre_a)
+    response = client.post(
+        f"/welfare/households/{household.pk}/income/?year=2025",
+        {"wage": "12000", "production_cost": "-5"},
+    )
+    assert (
+        response.status_code == 200 and not IncomeLine.objects.filter(household=household).exists()
+    )
+    client.post(
+        f"/welfare/households/{household.pk}/income/?year=2025",
+        {"wage": "12000", "production": "3000", "production_cost": "1000"},
+    )
+    assert dict(IncomeLine.objects.filter(household=household).values_list("kind", "amount")) == {
+        "wage": Decimal(12000),
+        "production": Decimal(3000),
+        "production_cost": Decimal(1000),
+    }
+    client.post(f"/welfare/households/{household.pk}/income/?year=2025", {"wage": "12000"})
+    assert set(IncomeLine.objects.filter(household=household).values_list("kind", flat=True)) == {
+        "wage"
+    }
+    client.force_login(cadre_b)
+    assert client.get(f"/welfare/households/{household.pk}/income/").status_code == 404
+
+
+def test_the_gap_page_takes_a_fixed_number_of_queries(
+    planted, cadre_a, client, django_assert_max_num_queries
+):
+    client.force_login(cadre_a)
+    with django_assert_max_num_queries(25):
+        assert client.get("/welfare/gaps/?policy=dibao&year=2025").status_code == 200
