@@ -23,13 +23,28 @@ class ConsultationForm(forms.ModelForm):
 class RequestForm(forms.ModelForm):
     class Meta:
         model = SupportRequest
-        fields = ["village", "title", "kind", "body", "amount", "asked_on", "status", "outcome"]
+        fields = [
+            "village",
+            "title",
+            "kind",
+            "body",
+            "amount",
+            "asked_on",
+            "status",
+            "outcome",
+            "problems",
+        ]
         widgets = {
             "asked_on": forms.DateInput(attrs={"type": "date"}),
             "outcome": forms.Textarea(attrs={"rows": 3}),
+            "problems": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, villages, organisations, **kwargs):
+    def __init__(self, *args, villages, organisations, problems, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
         self.fields["body"].queryset = organisations
+        self.fields["problems"].queryset = problems
+        self.fields["problems"].label_from_instance = lambda problem: (
+            f"{problem.village.display_name} · {problem.title}"
+        )

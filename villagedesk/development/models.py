@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from villagedesk.areas.models import Area, Level
 from villagedesk.core.codelists import bi
 from villagedesk.directory.models import Contact, Organisation
+from villagedesk.fieldwork.models import Problem
 
 
 class VillageRecord(models.Model):
@@ -128,6 +129,14 @@ class SupportRequest(VillageRecord):
         _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.DRAFT
     )
     outcome = models.TextField(_("outcome"), blank=True)
+    # One request often answers several problems of its village (a water project answers the
+    # broken pipe and the dry fields); the service refuses problems of another village.
+    problems = models.ManyToManyField(
+        Problem,
+        verbose_name=_("problems it answers"),
+        blank=True,
+        related_name="support_requests",
+    )
 
     objects = ScopedQuerySet.as_manager()
 

@@ -5,6 +5,7 @@ from django.http import Http404
 
 from villagedesk.accounts.models import User
 from villagedesk.development.models import Consultation, SupportRequest
+from villagedesk.fieldwork.models import Problem
 
 
 def consultation_list(*, user: User, village: str = "") -> QuerySet[Consultation]:
@@ -20,7 +21,7 @@ def request_list(*, user: User, village: str = "") -> QuerySet[SupportRequest]:
     requests = SupportRequest.objects.within(user.area_prefixes())
     if village:
         requests = requests.filter(area_code=village)
-    return requests.select_related("village", "body")
+    return requests.select_related("village", "body").prefetch_related("problems")
 
 
 def request_get(*, user: User, pk: int) -> SupportRequest:
@@ -29,3 +30,8 @@ def request_get(*, user: User, pk: int) -> SupportRequest:
     if request is None:
         raise Http404
     return request
+
+
+def requests_answering(*, user: User, problem: Problem) -> QuerySet[SupportRequest]:
+    """Requests of the user's areas that answer a problem already fetched through its selector."""
+    return request_list(user=user).filter(problems=problem)

@@ -9,4 +9,5 @@ urlpatterns = [
     path("consultations/new/", views.consultation_create, name="consultation-create"),
     path("requests/new/", views.request_create, name="request-create"),
     path("requests/<int:pk>/", views.request_edit, name="request-edit"),
+    path("problems/<int:pk>/requests/", views.problem_requests, name="problem-requests"),
 ]

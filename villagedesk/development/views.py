@@ -10,6 +10,7 @@ from villagedesk.development.forms import ConsultationForm, RequestForm
 from villagedesk.development.models import Consultation, SupportRequest
 from villagedesk.directory import selectors as directory
 from villagedesk.directory.models import ContactKind
+from villagedesk.fieldwork import selectors as fieldwork
 from villagedesk.registry.selectors import village_list
 from villagedesk.registry.services import may_edit
 
@@ -73,18 +74,27 @@ def request_form(request, support: SupportRequest, *, create: bool):
         instance=support,
         villages=villages,
         organisations=directory.organisation_list(user=request.user),
+        # Problems of every village the user may write for; the service keeps those of the
+        # request's own village only.
+        problems=fieldwork.problem_list(user=request.user).filter(village__in=villages),
         initial={"village": villages.first()} if create else None,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_save(by=request.user, request=form.instance)
+            services.request_save(
+                by=request.user,
+                request=form.instance,
+                problems=list(form.cleaned_data["problems"]),
+            )
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect("development:help-list")
     heading = _("Request for support") if create else support.title
-    return render(request, "directory/form_page.html", page(form, heading))
+    context = page(form, heading)
+    context["answered"] = [] if create else support.problems.select_related("village")
+    return render(request, "development/request_form.html", context)
 
 
 def page(form, heading) -> dict:
@@ -105,3 +115,15 @@ def request_create(request):
 def request_edit(request, pk):
     support = selectors.request_get(user=request.user, pk=pk)
     return request_form(request, support, create=False)
+
+
+@login_required
+def problem_requests(request, pk):
+    """The requests answering a problem, as a fragment the problem's page loads with htmx (so
+    that fieldwork, below development, never imports it)."""
+    problem = fieldwork.problem_get(user=request.user, pk=pk)
+    context = {
+        "problem": problem,
+        "requests": selectors.requests_answering(user=request.user, problem=problem),
+    }
+    return render(request, "development/_problem_requests.html", context)

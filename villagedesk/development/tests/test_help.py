@@ -1,8 +1,11 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from villagedesk.development import services
 from villagedesk.development.models import Consultation, SupportRequest
 from villagedesk.directory.tests.factories import ContactFactory, OrganisationFactory
+from villagedesk.fieldwork.tests.factories import make_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -61,3 +64,68 @@ def test_natives_outside_the_village_are_listed(client, cadre_a, village_a):
     ContactFactory(area=village_a, name="陈乡贤", kind="native", lives_in="昆明")
     client.force_login(cadre_a)
     assert "陈乡贤" in client.get(reverse("development:help-list")).content.decode()
+
+
+def request_data(village, bureau, problems=()):
+    return {"village": village.pk, "title": "饮水工程资金", "kind": "funds", "body": bureau.pk,
+            "asked_on": "2026-03-01", "status": "submitted",
+            "problems": [p.pk for p in problems]}  # fmt: skip
+
+
+def test_a_request_answers_problems_of_its_village(client, cadre_a, village_a, bureau):
+    pipe = make_problem(village=village_a, by=cadre_a, title="水管破裂")
+    fields = make_problem(village=village_a, by=cadre_a, title="农田缺水")
+    client.force_login(cadre_a)
+    data = request_data(village_a, bureau, [pipe, fields])
+    assert client.post(reverse("development:request-create"), data).status_code == 302
+    support = SupportRequest.objects.get()
+    assert set(support.problems.all()) == {pipe, fields}
+    page = client.get(reverse("development:request-edit", args=[support.pk])).content.decode()
+    assert "水管破裂" in page and "农田缺水" in page
+    assert "水管破裂" in client.get(reverse("development:help-list")).content.decode()
+
+
+def test_a_problem_of_another_village_is_refused_by_the_service(
+    cadre_a, village_a, village_b, bureau
+):
+    elsewhere = make_problem(village=village_b, by=cadre_a, title="别村问题")
+    support = SupportRequest(village=village_a, title="资金", kind="funds", body=bureau)
+    with pytest.raises(ValidationError) as refused:
+        services.request_save(by=cadre_a, request=support, problems=[elsewhere])
+    assert "problems" in refused.value.error_dict
+    assert not SupportRequest.objects.exists()
+
+
+def test_the_form_refuses_a_problem_of_a_village_the_cadre_does_not_work_in(
+    client, cadre_a, cadre_b, village_a, village_b, bureau
+):
+    elsewhere = make_problem(village=village_b, by=cadre_b, title="别村问题")
+    client.force_login(cadre_a)
+    response = client.post(
+        reverse("development:request-create"), request_data(village_a, bureau, [elsewhere])
+    )
+    assert response.status_code == 200
+    assert "饮水工程资金" in response.content.decode()  # what was typed is kept
+    assert not SupportRequest.objects.exists()
+
+
+def test_the_problem_page_loads_the_requests_answering_it(client, cadre_a, village_a, bureau):
+    problem = make_problem(village=village_a, by=cadre_a, title="水管破裂")
+    support = SupportRequest.objects.create(
+        village=village_a, title="饮水工程资金", kind="funds", body=bureau
+    )
+    support.problems.add(problem)
+    client.force_login(cadre_a)
+    detail = client.get(problem.get_absolute_url()).content.decode()
+    fragment_url = reverse("development:problem-requests", args=[problem.pk])
+    assert fragment_url in detail
+    assert "饮水工程资金" in client.get(fragment_url).content.decode()
+
+
+def test_requests_of_another_village_problem_are_not_shown(
+    client, cadre_a, cadre_b, village_b, bureau
+):
+    problem = make_problem(village=village_b, by=cadre_b, title="别村问题")
+    url = reverse("development:problem-requests", args=[problem.pk])
+    client.force_login(cadre_a)
+    assert client.get(url).status_code == 404
