@@ -50,18 +50,27 @@ class GapCheckForm(forms.Form):
 
 
 class RuleForm(forms.Form):
-    definition = forms.CharField(label=_("rule (JSON)"), widget=forms.Textarea(attrs={"rows": 16}))
+    definition = forms.CharField(
+        label=_("rule (JSON)"), widget=forms.Textarea(attrs={"rows": 16}), required=False
+    )
+    upload = forms.FileField(label=_("or import a rule file (.json)"), required=False)
     effective_from = forms.DateField(
         label=_("effective from"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def clean_definition(self):
+    def clean(self):
+        data = super().clean()
+        upload = data.get("upload")
+        text = upload.read().decode("utf-8", "replace") if upload else data.get("definition")
+        if not text:
+            raise forms.ValidationError({"definition": _("Give a rule or a rule file.")})
         try:
-            return json.loads(self.cleaned_data["definition"])
+            data["definition"] = json.loads(text)
         except json.JSONDecodeError as error:
             raise forms.ValidationError(
-                _("This is not valid JSON: %(error)s") % {"error": error}
+                {"definition": _("This is not valid JSON: %(error)s") % {"error": error}}
             ) from None
+        return data
 
 
 class MonitoredForm(forms.ModelForm):

@@ -393,7 +393,7 @@ def rule_edit(request, code):
         if current
         else "{}"
     }
-    form = RuleForm(request.POST or None, initial=initial)
+    form = RuleForm(request.POST or None, request.FILES or None, initial=initial)
     preview = None
     if request.method == "POST" and form.is_valid():
         definition = form.cleaned_data["definition"]

@@ -360,3 +360,16 @@ def test_the_gap_page_takes_a_fixed_number_of_queries(
     client.force_login(cadre_a)
     with django_assert_max_num_queries(25):
         assert client.get("/welfare/gaps/?policy=dibao&year=2025").status_code == 200
+
+
+def test_a_rule_file_is_imported_and_checked(planted, county_supervisor, client):
+    client.force_login(county_supervisor)
+    upload = io.BytesIO(b'{"field": "per_capita_income", "op": "<", "value": {"param": "nope"}}')
+    upload.name = "dibao.json"
+    response = client.post(
+        "/welfare/policies/dibao/rule/",
+        {"upload": upload, "effective_from": "2025-06-01", "save": "1"},
+    )
+    assert "unknown parameter “nope”" in response.content.decode()
+    exported = client.get("/welfare/policies/dibao/rule/?format=json")
+    assert b"dibao_standard" in exported.content
