@@ -376,7 +376,7 @@ def run_import(
     rejected = persons.height - persons_ok.height
     household_fields = [c for c in HOUSEHOLD_DATA + ["group"] if c in households.columns]
     person_fields = [c for c in PERSON_DATA if c in persons_ok.columns]
-    with transaction.atomic():
+    with writing.large_cache(), transaction.atomic():
         counts = writing.write(
             households=households,
             persons=persons_ok,

@@ -148,6 +148,21 @@ def normalise_column(column: Column, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     raise ValueError(column.kind)
 
 
+# Kinds whose cells repeat (codes, yes/no, dates, small numbers): normalised once per distinct
+# value and mapped back, which costs a county's ledger a fraction of a pass per cell.
+REPEATING_KINDS = {"code", "bool", "date", "int"}
+
+
+def by_distinct_values(frame: pl.DataFrame, column: Column, raw: pl.Expr):
+    distinct = frame.select(raw.unique().alias("raw"))
+    value, bad = normalise_column(column, pl.col("raw"))
+    table = distinct.select(pl.col("raw"), value.alias("value"), bad.alias("bad"))
+    return (
+        raw.replace_strict(table["raw"], table["value"], return_dtype=table.schema["value"]),
+        raw.replace_strict(table["raw"], table["bad"], return_dtype=pl.Boolean),
+    )
+
+
 def normalise_sheet(*, frame: pl.DataFrame, mapping: dict[int, str], sheet: str, first_row: int):
     """The typed frame (one column per mapped field, `_row` the file's row) and the cell issues."""
     frame = frame.with_row_index("_index").with_columns(
@@ -160,7 +175,11 @@ def normalise_sheet(*, frame: pl.DataFrame, mapping: dict[int, str], sheet: str,
     typed, flags = [], []
     for position, name in mapping.items():
         raw = pl.col(f"c{position}").fill_null("")
-        value, bad = normalise_column(BY_NAME[name], raw)
+        column = BY_NAME[name]
+        if column.kind in REPEATING_KINDS:
+            value, bad = by_distinct_values(frame, column, raw)
+        else:
+            value, bad = normalise_column(column, raw)
         typed.append(value.alias(name))
         typed.append(raw.alias(f"{name}__raw"))
         flags.append(bad.alias(f"{name}__bad"))
