@@ -84,16 +84,63 @@ def find_header(rows: list[list[str]]) -> int:
     return best
 
 
-def make_sheet(name: str, rows: list[list[str]]) -> Sheet:
-    if not rows or not any(any(cell.strip() for cell in row) for row in rows):
+CHUNK_ROWS = 50_000
+
+
+def frame_of(rows: list[list[str]], width: int) -> pl.DataFrame:
+    columns = {f"c{i}": [row[i] if i < len(row) else "" for row in rows] for i in range(width)}
+    return pl.DataFrame(columns, schema={f"c{i}": pl.String for i in range(width)})
+
+
+def make_sheet(name: str, rows) -> Sheet:
+    """A sheet from an iterator of text rows, turned into columns a chunk at a time.
+
+    Only one chunk of rows lives as Python strings at once; a county's ledger would otherwise
+    hold millions of them.
+    """
+    rows = iter(rows)
+    head = []
+    for row in rows:
+        head.append(row)
+        if len(head) == HEADER_SCAN_ROWS:
+            break
+    if not any(any(cell.strip() for cell in row) for row in head):
         raise ReadError(_("The sheet “%(sheet)s” is empty.") % {"sheet": name})
-    header_index = find_header(rows)
-    headers = [h.strip() for h in rows[header_index]]
+    header_index = find_header(head)
+    headers = [h.strip() for h in head[header_index]]
     width = len(headers)
-    body = rows[header_index + 1 :]
-    columns = {f"c{i}": [row[i] if i < len(row) else "" for row in body] for i in range(width)}
-    frame = pl.DataFrame(columns, schema={f"c{i}": pl.String for i in range(width)})
-    return Sheet(name, headers, header_index + 1, frame, guess_mapping(headers))
+    frames, chunk = [], head[header_index + 1 :]
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == CHUNK_ROWS:
+            frames.append(frame_of(chunk, width))
+            chunk = []
+    frames.append(frame_of(chunk, width))
+    return Sheet(name, headers, header_index + 1, pl.concat(frames), guess_mapping(headers))
+
+
+def text_rows(sheet):
+    """The sheet's rows as text, merged cells filled with the value of their top-left cell."""
+    covering: dict[int, list[tuple[int, int, tuple[int, int]]]] = {}
+    for (top, left), (bottom, right) in sheet.merged_cell_ranges or []:
+        for r in range(top + 1, bottom + 1):
+            covering.setdefault(r, []).append((left, right, (top, left)))
+        if right > left:
+            covering.setdefault(top, []).append((left + 1, right, (top, left)))
+    anchors: dict[int, set[int]] = {}
+    for spans in covering.values():
+        for _left, _right, (top, left) in spans:
+            anchors.setdefault(top, set()).add(left)
+    values: dict[tuple[int, int], str] = {}
+    for index, raw in enumerate(sheet.iter_rows()):
+        row = [v if type(v) is str else cell_text(v) for v in raw]
+        for left in anchors.get(index, ()):
+            if left < len(row):
+                values[(index, left)] = row[left]
+        for left, right, anchor in covering.get(index, ()):
+            for c in range(left, min(right, len(row) - 1) + 1):
+                row[c] = values.get(anchor, "")
+        yield row
 
 
 def read_spreadsheet(path: Path) -> list[Sheet]:
@@ -112,27 +159,13 @@ def read_spreadsheet(path: Path) -> list[Sheet]:
                 _("The sheet “%(sheet)s” has more than %(max)s rows; split the file by village.")
                 % {"sheet": name, "max": f"{MAX_ROWS:,}"}
             )
-        rows = [[v if type(v) is str else cell_text(v) for v in row] for row in sheet.iter_rows()]
-        fill_merged(rows, sheet.merged_cell_ranges)
         try:
-            sheets.append(make_sheet(name, rows))
+            sheets.append(make_sheet(name, text_rows(sheet)))
         except ReadError as error:
             errors.append(error)
     if not sheets:
         raise errors[0] if errors else ReadError(_("The file has no sheets."))
     return sheets
-
-
-def fill_merged(rows: list[list[str]], ranges) -> None:
-    """A merged cell's value in every cell it covers, as the reader of the sheet sees it."""
-    for (top, left), (bottom, right) in ranges or []:
-        if top >= len(rows) or left >= len(rows[top]):
-            continue
-        value = rows[top][left]
-        for r in range(top, min(bottom, len(rows) - 1) + 1):
-            row = rows[r]
-            for c in range(left, min(right, len(row) - 1) + 1):
-                row[c] = value
 
 
 def read_csv(path: Path) -> list[Sheet]:
