@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from villagedesk.accounts.models import Role, User
@@ -48,7 +49,7 @@ def catalogue_load() -> tuple[int, int]:
             PolicyRule.objects.create(
                 policy=policy,
                 version=(latest.version + 1) if latest else 1,
-                effective_from=SHIPPED_FROM if latest is None else datetime.date.today(),  # noqa: DTZ011
+                effective_from=SHIPPED_FROM if latest is None else timezone.localdate(),
                 definition=entry["rule"],
             )
             versions += 1
