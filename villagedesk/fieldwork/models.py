@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from villagedesk.areas.models import Area, Level
+from villagedesk.directory.models import Contact
 from villagedesk.fieldwork.codes import (
     Attitude,
     Influence,
@@ -285,10 +286,28 @@ class DiaryPhoto(models.Model):
 
 class PersonNote(models.Model):
     """What the team has learnt of a person (识人). Notes are added, never overwritten: the latest
-    is the current view and the earlier ones are its history."""
+    is the current view and the earlier ones are its history.
+
+    A note is on a registry person or on a directory contact. A person's note belongs to the
+    person's village; a contact (often kept by a township or county) is judged by each team on
+    its own, so a contact's note carries the area of the team that wrote it.
+    """
 
     person = models.ForeignKey(
-        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="notes"
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notes",
+    )
+    contact = models.ForeignKey(
+        Contact,
+        verbose_name=_("contact"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="team_notes",
     )
     attitude = models.CharField(
         _("attitude toward the team's work"), max_length=10, choices=Attitude.choices
@@ -312,12 +331,21 @@ class PersonNote(models.Model):
         verbose_name = _("people note")
         verbose_name_plural = _("people notes")
         ordering = ["-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, contact__isnull=True)
+                | Q(person__isnull=True, contact__isnull=False),
+                name="personnote_person_or_contact",
+                violation_error_message=_("A note is on one person or one contact."),
+            ),
+        ]
 
     def __str__(self):
-        return f"{self.person} · {self.recorded_at:%Y-%m-%d}"
+        return f"{self.person or self.contact} · {self.recorded_at:%Y-%m-%d}"
 
     def save(self, *args, **kwargs):
-        self.area_code = self.person.area_code
+        if self.person_id:
+            self.area_code = self.person.area_code
         super().save(*args, **kwargs)
 
 

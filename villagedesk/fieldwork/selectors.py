@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.areas.models import Area, Level
+from villagedesk.directory import selectors as directory
+from villagedesk.directory.models import Contact
 from villagedesk.fieldwork.codes import OPEN_STATUSES, KeyGroup, Presence, ProblemStatus
 from villagedesk.fieldwork.models import (
     CountySetting,
@@ -295,6 +297,20 @@ def person_notes_get(*, user: User, pk: int) -> tuple[Person, list[PersonNote]]:
         raise Http404
     notes = list(person.notes.select_related("recorded_by"))
     return person, notes
+
+
+def contact_notes_get(*, user: User, pk: int) -> tuple[Contact, list[PersonNote]]:
+    """A directory contact and the notes on them of the teams the user is of or supervises.
+
+    404 when the contact is not visible or the user holds no team or supervising role (village
+    committee accounts never see people notes).
+    """
+    contact = directory.contact_get(user=user, pk=pk)
+    prefixes = user.assigned_prefixes(NOTE_ROLES)
+    if not prefixes:
+        raise Http404
+    notes = list(contact.team_notes.within(prefixes).select_related("recorded_by"))
+    return contact, notes
 
 
 def person_get(*, user: User, pk: int) -> Person:

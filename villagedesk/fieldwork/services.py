@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.areas.models import Area
+from villagedesk.directory.models import Contact
 from villagedesk.fieldwork.codes import STATUS_STEPS, ProblemStatus
 from villagedesk.fieldwork.models import (
     DiaryDay,
@@ -133,6 +134,32 @@ def person_note_add(*, by: User, person: Person, note: PersonNote) -> PersonNote
     if not holds_role(by, person.area_code, NOTE_WRITING_ROLES):
         raise PermissionDenied
     note.person = person
+    note.recorded_by = by
+    note.recorded_at = timezone.now()
+    save_full(note)
+    return note
+
+
+def note_team_area(*, by: User, contact: Contact) -> str:
+    """The area of the team whose judgement a note on a contact is: the writer's team assignment
+    over the contact's keeping area if there is one, else the writer's first team area."""
+    areas = sorted(
+        (a.area for a in by.current_assignments() if a.role in NOTE_WRITING_ROLES),
+        key=lambda area: area.code,
+    )
+    if not areas:
+        raise PermissionDenied
+    covering = [a for a in areas if contact.area_code.startswith(a.prefix)]
+    return (covering or areas)[0].code
+
+
+@transaction.atomic
+def contact_note_add(*, by: User, contact: Contact, note: PersonNote) -> PersonNote:
+    """Add the writer's team's current view of a directory contact (the caller's selector has
+    checked the contact is visible); earlier notes of the team stay as its history."""
+    note.area_code = note_team_area(by=by, contact=contact)
+    note.person = None
+    note.contact = contact
     note.recorded_by = by
     note.recorded_at = timezone.now()
     save_full(note)

@@ -20,6 +20,12 @@ urlpatterns = [
     path("problems/<int:pk>/answer/", views.problem_answer, name="problem-answer"),
     path("persons/<int:pk>/key-groups/", views.person_groups, name="person-groups"),
     path("persons/<int:pk>/notes/", views.person_notes, name="person-notes"),
+    path("contacts/<int:pk>/notes/", views.contact_notes, name="contact-notes"),
+    path(
+        "contacts/<int:pk>/notes/summary/",
+        views.contact_notes_summary,
+        name="contact-notes-summary",
+    ),
     path("diary/", views.diary_month, name="diary"),
     path("diary/<str:day>/", views.diary_edit, name="diary-edit"),
     path("diary-photos/<int:pk>/", views.diary_photo, name="diary-photo"),

@@ -398,10 +398,9 @@ def person_groups(request, pk):
     return render(request, "fieldwork/person_groups.html", {"form": form, "person": person})
 
 
-@login_required
-def person_notes(request, pk):
-    person, notes = selectors.person_notes_get(user=request.user, pk=pk)
-    may_write = services.holds_role(request.user, person.area_code, services.NOTE_WRITING_ROLES)
+def notes_page(request, *, notes, may_write, save, context):
+    """The notes page of a person or a contact: the history, and a form starting from the latest
+    view for those who write notes. `save(note)` adds the note through its service."""
     latest = notes[0] if notes else None
     form = None
     if may_write:
@@ -420,16 +419,59 @@ def person_notes(request, pk):
         if request.method == "POST" and form.is_valid():
             note = PersonNote(**{f: form.cleaned_data[f] for f in PersonNoteForm.Meta.fields})
             try:
-                services.person_note_add(by=request.user, person=person, note=note)
+                save(note)
             except ValidationError as error:
                 form_with_service_errors(form, error)
             else:
                 messages.success(request, _("Note saved."))
-                return redirect("fieldwork:person-notes", pk=person.pk)
+                return redirect(request.path)
     elif request.method == "POST":
         raise PermissionDenied
-    context = {"person": person, "notes": notes, "form": form}
-    return render(request, "fieldwork/person_notes.html", context)
+    return render(request, "fieldwork/person_notes.html", {**context, "notes": notes, "form": form})
+
+
+@login_required
+def person_notes(request, pk):
+    person, notes = selectors.person_notes_get(user=request.user, pk=pk)
+    return notes_page(
+        request,
+        notes=notes,
+        may_write=services.holds_role(request.user, person.area_code, services.NOTE_WRITING_ROLES),
+        save=lambda note: services.person_note_add(by=request.user, person=person, note=note),
+        context={
+            "name": person.name,
+            "back": person.household.get_absolute_url(),
+            "back_label": _("Household %(number)s") % {"number": person.household.number},
+            "place": person.household.village.display_name,
+        },
+    )
+
+
+@login_required
+def contact_notes(request, pk):
+    contact, notes = selectors.contact_notes_get(user=request.user, pk=pk)
+    return notes_page(
+        request,
+        notes=notes,
+        may_write=bool(request.user.assigned_prefixes(services.NOTE_WRITING_ROLES)),
+        save=lambda note: services.contact_note_add(by=request.user, contact=contact, note=note),
+        context={
+            "name": contact.name,
+            "back": contact.get_absolute_url(),
+            "back_label": _("Directory"),
+            "place": contact.organisation or contact.area.display_name,
+        },
+    )
+
+
+@login_required
+def contact_notes_summary(request, pk):
+    """The latest note on a contact, as a fragment the directory's contact page loads with htmx
+    (directory imports nothing from fieldwork); 404 for those who may not see notes, so the page
+    simply shows nothing there."""
+    contact, notes = selectors.contact_notes_get(user=request.user, pk=pk)
+    context = {"contact": contact, "latest": notes[0] if notes else None}
+    return render(request, "fieldwork/_contact_notes_summary.html", context)
 
 
 # Diary and attendance
