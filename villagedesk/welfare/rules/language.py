@@ -1,0 +1,277 @@
+"""The vocabulary of the rule language: types, operators, fields and how each reaches the
+database."""
+
+import datetime
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import (
+    Case,
+    DecimalField,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, NullIf
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from villagedesk.areas.models import Area
+from villagedesk.core.codelists import Label
+from villagedesk.registry import codes as registry_codes
+from villagedesk.registry.models import Person
+from villagedesk.welfare.codes import COST_KINDS, TRANSFER_KINDS, IncomeKind
+from villagedesk.welfare.models import IncomeLine
+
+if TYPE_CHECKING:
+    from villagedesk.welfare.rules.compiler import Compiler
+
+NUMBER, DATE, CODE, BOOL, AGE = "number", "date", "code", "bool", "age"
+COMPARISONS = {"=", "!=", "<", "<=", ">", ">="}
+OPS = COMPARISONS | {"in", "between", "empty", "not_empty"}
+OPS_BY_TYPE = {
+    NUMBER: OPS,
+    AGE: COMPARISONS | {"between"},
+    DATE: OPS - {"in"},
+    CODE: {"=", "!=", "in", "empty", "not_empty"},
+    BOOL: {"=", "!="},
+}
+# Sums over members use -1 for "some member's value is unknown"; member numbers are never negative.
+UNKNOWN = -1
+
+
+class RuleError(Exception):
+    """A rule that cannot be compiled, naming the rule and the part at fault."""
+
+    def __init__(self, message: str, *, rule: str, part: str):
+        self.message, self.rule, self.part = message, rule, part
+        super().__init__(
+            _("Rule %(rule)s, at %(part)s: %(message)s")
+            % {"rule": rule, "part": part or _("the top"), "message": message}
+        )
+
+
+@dataclass(frozen=True)
+class Context:
+    """Where and when a rule is evaluated: the area (all households below it) and the day.
+
+    The year of parameters and income lines is the day's year; ages are taken on the day."""
+
+    area: Area
+    day: datetime.date
+
+    @property
+    def year(self) -> int:
+        return self.day.year
+
+
+@dataclass(frozen=True)
+class HouseholdRef:
+    """How to reach the household from the query at hand: itself, or a person's household."""
+
+    prefix: str  # "" on households, "household__" on persons
+    pk: str  # the outer column holding the household id
+
+    def field(self, name: str) -> F:
+        return F(self.prefix + name)
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    name: str
+    type: str
+    label: Label | str
+    build: Callable[["Compiler", HouseholdRef | None], Expression]
+    choices: type | None = None
+    blank_is_missing: bool = False
+    nullable: bool = False
+
+
+def household_income(kinds, *, year: int, ref: HouseholdRef) -> Expression:
+    """Sum of the household's lines of these kinds in the year; NULL when it has no lines at all.
+
+    Costs count negatively; NUMERIC is cast to float so that SQLite never divides integers."""
+    signed = Case(
+        When(kind__in=[k.value for k in COST_KINDS], then=-F("amount")),
+        default=F("amount"),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
+    )
+    wanted = (
+        signed
+        if set(kinds) == set(IncomeKind)
+        else Case(
+            When(kind__in=[k.value for k in kinds], then=signed),
+            default=Value(Decimal(0)),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        )
+    )
+    # SUM as a plain function: one row per household without a GROUP BY, NULL when no lines.
+    lines = (
+        IncomeLine.objects.filter(household_id=OuterRef(ref.pk), year=year)
+        .order_by()
+        .annotate(total=Func(wanted, function="SUM", output_field=DecimalField()))
+        .values("total")
+    )
+    return Cast(Subquery(lines), FloatField())
+
+
+def household_size(ref: HouseholdRef) -> Expression:
+    # COUNT as a plain function: always one row, 0 for a household without members.
+    members = (
+        Person.objects.filter(household_id=OuterRef(ref.pk))
+        .order_by()
+        .annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
+        .values("n")
+    )
+    return Subquery(members, output_field=IntegerField())
+
+
+def _household_fields() -> dict[str, FieldDef]:
+    def column(name):
+        return lambda c, ref: ref.field(name)
+
+    def income(kinds):
+        return lambda c, ref: household_income(kinds, year=c.year, ref=ref)
+
+    every_kind = list(IncomeKind)
+    return {
+        d.name: d
+        for d in [
+            FieldDef(
+                "status",
+                CODE,
+                gettext_noop("status"),
+                column("status"),
+                registry_codes.HouseholdStatus,
+            ),
+            FieldDef(
+                "poverty_attribute",
+                CODE,
+                gettext_noop("poverty attribute"),
+                column("poverty_attribute"),
+                registry_codes.PovertyAttribute,
+            ),
+            FieldDef(
+                "housing_safety",
+                CODE,
+                gettext_noop("housing safety"),
+                column("housing_safety"),
+                registry_codes.Safety,
+            ),
+            FieldDef(
+                "water_safety",
+                CODE,
+                gettext_noop("drinking-water safety"),
+                column("water_safety"),
+                registry_codes.Safety,
+            ),
+            FieldDef(
+                "identified_on", DATE, gettext_noop("date identified"), column("identified_on")
+            ),
+            FieldDef("size", NUMBER, gettext_noop("members"), lambda c, ref: household_size(ref)),
+            FieldDef("wage_income", NUMBER, gettext_noop("wage income"), income([IncomeKind.WAGE])),
+            FieldDef(
+                "production_net_income",
+                NUMBER,
+                gettext_noop("net production income"),
+                income([IncomeKind.PRODUCTION, IncomeKind.PRODUCTION_COST]),
+            ),
+            FieldDef(
+                "property_income",
+                NUMBER,
+                gettext_noop("property income"),
+                income([IncomeKind.PROPERTY]),
+            ),
+            FieldDef(
+                "transfer_income", NUMBER, gettext_noop("transfer income"), income(TRANSFER_KINDS)
+            ),
+            FieldDef("net_income", NUMBER, gettext_noop("net income"), income(every_kind)),
+            FieldDef(
+                "per_capita_income",
+                NUMBER,
+                gettext_noop("per-capita net income"),
+                lambda c, ref: (
+                    household_income(every_kind, year=c.year, ref=ref)
+                    / NullIf(household_size(ref), Value(0))
+                ),
+            ),
+        ]
+    }
+
+
+def _person_fields() -> dict[str, FieldDef]:
+    def column(name):
+        return lambda c, ref: F(name)
+
+    def code(name, label, choices, blank_is_missing=False):
+        return FieldDef(name, CODE, gettext_noop(label), column(name), choices, blank_is_missing)
+
+    def flag(name, label):
+        return FieldDef(name, BOOL, gettext_noop(label), column(name))
+
+    return {
+        d.name: d
+        for d in [
+            code("sex", "sex", registry_codes.Sex),
+            code("relation", "relation to head", registry_codes.Relation),
+            code("ethnicity", "ethnicity", registry_codes.Ethnicity),
+            code("education", "education", registry_codes.Education),
+            code("schooling", "schooling status", registry_codes.Schooling),
+            code("labour", "labour ability", registry_codes.Labour, blank_is_missing=True),
+            code("migrant_work", "migrant work", registry_codes.MigrantWork),
+            code("disability_category", "disability", registry_codes.DisabilityCategory),
+            FieldDef(
+                "disability_grade",
+                NUMBER,
+                gettext_noop("disability grade"),
+                column("disability_grade"),
+            ),
+            FieldDef(
+                "migrant_months",
+                NUMBER,
+                gettext_noop("months of migrant work"),
+                column("migrant_months"),
+            ),
+            flag("chronic_illness", "long-term chronic illness"),
+            flag("serious_illness", "serious illness"),
+            flag("medical_insurance", "basic medical insurance"),
+            flag("serious_illness_insurance", "serious-illness insurance"),
+            flag("pension_insurance", "basic pension insurance"),
+            FieldDef("birth_date", DATE, gettext_noop("date of birth"), column("birth_date")),
+            FieldDef("age", AGE, gettext_noop("age"), column("birth_date")),
+        ]
+    }
+
+
+HOUSEHOLD_FIELDS = _household_fields()
+PERSON_FIELDS = _person_fields()
+
+
+def field_catalogue(subject: str) -> dict[str, FieldDef]:
+    """The fields a rule on this subject may name."""
+    if subject == "person":
+        fields = dict(PERSON_FIELDS)
+        fields.update({f"household.{k}": v for k, v in HOUSEHOLD_FIELDS.items()})
+        return fields
+    return dict(HOUSEHOLD_FIELDS)
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` earlier; 29 February becomes the 28th."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def json_text(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
