@@ -22,7 +22,7 @@ class ContactAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "organisation", "area", "private"]
     list_filter = ["kind", "private"]
     search_fields = ["name", "name_pinyin", "name_initials", "area_code"]
-    raw_id_fields = ["area", "organisation", "position"]
+    raw_id_fields = ["area", "organisation", "position", "person"]
 
 
 @admin.register(Link)

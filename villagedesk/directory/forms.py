@@ -70,6 +70,7 @@ class ContactForm(forms.ModelForm):
             "tags",
             "area",
             "private",
+            "person",
             "notes",
         ]
         widgets = {
@@ -80,13 +81,33 @@ class ContactForm(forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, areas, organisations, **kwargs):
+    is_me = forms.BooleanField(
+        label=_("This is me"),
+        required=False,
+        help_text=_("Visits you record then link you to the people you meet."),
+    )
+
+    def __init__(self, *args, areas, organisations, persons, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["area"].queryset = areas
         self.fields["organisation"].queryset = organisations
         self.fields["position"].queryset = Position.objects.filter(
             organisation__in=organisations
         ).select_related("organisation")
+        self.fields["person"].queryset = persons
+        self.fields["person"].label_from_instance = lambda p: f"{p.name} · {p.household.number}"
+        self.fields["is_me"].initial = bool(self.instance.user_id) and (
+            self.instance.user_id == user.pk
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_me"):
+            self.instance.user = self.user
+        elif self.instance.user_id == self.user.pk:
+            self.instance.user = None
+        return cleaned
 
 
 class LinkForm(forms.ModelForm):

@@ -5,6 +5,7 @@ shared with everyone working in the same county, so that a township's phone list
 an entry marked private stays within the area that keeps it.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from villagedesk.areas.models import Area, Level
 from villagedesk.core.codelists import bi
 from villagedesk.core.pinyin import pinyin_keys
+from villagedesk.registry.models import Person
 
 
 class OrganisationKind(models.TextChoices):
@@ -193,6 +195,26 @@ class Contact(Entry):
     tags = models.CharField(
         _("tags"), max_length=200, blank=True, help_text=_("Words separated by commas.")
     )
+    # A villager in the directory is also a registry person; the link lets a visit that met the
+    # person find their entry. A user's own entry lets their visits link them to whom they met.
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("in the village registry as"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="directory_entries",
+        help_text=_("A person of the village that keeps this entry."),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="directory_entries",
+    )
     name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
     name_initials = models.CharField(max_length=50, editable=False, db_index=True)
 
@@ -210,6 +232,18 @@ class Contact(Entry):
                 violation_error_message=_(
                     "This area already has a person of this name with this phone number."
                 ),
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(person__isnull=False),
+                name="contact_one_per_person",
+                violation_error_message=_("This person already has an entry in the directory."),
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(user__isnull=False),
+                name="contact_one_per_user",
+                violation_error_message=_("You already have your own entry in the directory."),
             ),
             models.CheckConstraint(
                 condition=Q(term_end__isnull=True)
@@ -237,6 +271,8 @@ class Contact(Entry):
             errors["position"] = _("This position belongs to another organisation.")
         if self.term_start and self.term_end and self.term_end < self.term_start:
             errors["term_end"] = _("A term cannot end before it starts.")
+        if self.person_id and self.area_id and self.person.area_code != self.area.code:
+            errors["person"] = _("Choose a person of the village that keeps this entry.")
         if errors:
             raise ValidationError(errors)
 

@@ -10,6 +10,7 @@ from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
 from villagedesk.directory import network
 from villagedesk.directory.models import Contact, Link, Organisation, Position
 from villagedesk.directory.search import contact_match, organisation_match
+from villagedesk.registry.models import Person
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,29 @@ def contact_get(*, user: User, pk: int) -> Contact:
     if contact is None:
         raise Http404
     return contact
+
+
+def registry_person_choices(*, user: User, contact: Contact) -> QuerySet[Person]:
+    """Registry persons a contact may be tied to: those of the villages the user is assigned to
+    (a village's own list, not a county's), and the one already tied."""
+    villages = [p for p in user.assigned_prefixes() if len(p) == 12]
+    persons = Person.objects.filter(area_code__in=villages)
+    if contact.person_id:
+        persons = persons | Person.objects.filter(pk=contact.person_id)
+    return persons.select_related("household").order_by("household__number", "name")
+
+
+def contact_registry_person(*, user: User, contact: Contact) -> Person | None:
+    """The registry person a contact is tied to, when the user's areas include them (a shared
+    entry is seen county-wide; the registry only within the village's own scope)."""
+    if not contact.person_id:
+        return None
+    return (
+        Person.objects.within(user.area_prefixes())
+        .select_related("household")
+        .filter(pk=contact.person_id)
+        .first()
+    )
 
 
 def link_list(*, user: User, contact: Contact | None = None) -> QuerySet[Link]:

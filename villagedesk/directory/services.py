@@ -2,11 +2,12 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from villagedesk.accounts.models import User
 from villagedesk.areas.models import PointOfInterest, VillageNote
-from villagedesk.directory.models import Contact, Link, Organisation, Position
+from villagedesk.directory.models import Contact, Link, LinkKind, Organisation, Position
 from villagedesk.registry.identity import check_phone
 from villagedesk.registry.services import require_edit
 
@@ -83,6 +84,29 @@ def link_create(*, by: User, link: Link) -> Link:
     require_keep(by, link.source.area_code)
     saved(link)
     return link
+
+
+@transaction.atomic
+def met_at_visit_links(*, visitor: Contact, met: list[Contact], notes: str = "") -> list[Link]:
+    """Link a visitor's own entry to each person met at a visit, once per pair.
+
+    Called by the visit service, which has checked the visit and its village: the visitor need
+    not keep the entries of the people they met. A pair already linked this way, in either
+    direction, is left as it is, so recording more visits never repeats a link.
+    """
+    created = []
+    for contact in met:
+        if contact.pk == visitor.pk:
+            continue
+        already = Link.objects.filter(kind=LinkKind.MET_AT_VISIT).filter(
+            Q(source=visitor, target=contact) | Q(source=contact, target=visitor)
+        )
+        if already.exists():
+            continue
+        link = Link(source=visitor, target=contact, kind=LinkKind.MET_AT_VISIT, notes=notes)
+        saved(link)
+        created.append(link)
+    return created
 
 
 @transaction.atomic

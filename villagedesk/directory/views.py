@@ -82,6 +82,7 @@ def contact_page(request, contact: Contact, link_form: LinkForm | None = None):
         if selectors.may_see_phones(user=request.user)
         else mask_phone(contact.phone),
         "links": selectors.link_list(user=request.user, contact=contact),
+        "registry_person": selectors.contact_registry_person(user=request.user, contact=contact),
         "may_keep": services.may_keep(request.user, contact.area_code),
         "link_form": link_form
         or LinkForm(contacts=selectors.contact_list(user=request.user).exclude(pk=contact.pk)),
@@ -101,6 +102,8 @@ def contact_form(request, contact: Contact, *, create: bool):
         instance=contact,
         areas=areas,
         organisations=selectors.organisation_list(user=request.user),
+        persons=selectors.registry_person_choices(user=request.user, contact=contact),
+        user=request.user,
         initial={"area": areas.first()} if create else None,
     )
     if request.method == "POST" and form.is_valid():

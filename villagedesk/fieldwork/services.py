@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.areas.models import Area
+from villagedesk.directory import services as directory
 from villagedesk.directory.models import Contact
 from villagedesk.fieldwork.codes import STATUS_STEPS, ProblemStatus
 from villagedesk.fieldwork.models import (
@@ -102,7 +103,20 @@ def visit_record(
             raise ValidationError({"photo": error.messages}) from None
     save_full(visit)
     visit.persons.set(persons)
+    link_met_in_directory(visit=visit, persons=persons)
     return visit
+
+
+def link_met_in_directory(*, visit: Visit, persons: list[Person]) -> None:
+    """Add "met at a visit" links from the visitor's own directory entry to the entries of the
+    persons met (those of the visit's village only), in the visit's transaction."""
+    visitor = Contact.objects.filter(user=visit.visitor).first()
+    if visitor is None or not persons:
+        return
+    met = Contact.objects.filter(person__in=persons, area_code=visit.area_code).order_by("pk")
+    directory.met_at_visit_links(
+        visitor=visitor, met=list(met), notes=f"{visit.visited_on:%Y-%m-%d}"
+    )
 
 
 @transaction.atomic
