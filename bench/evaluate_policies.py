@@ -225,6 +225,7 @@ def measure() -> None:
             str(VILLAGES),
             "--seed",
             "1",
+            "--registry-only",
             verbosity=0,
         )
     county = Area.objects.get(code=COUNTY[0])

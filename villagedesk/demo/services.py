@@ -21,6 +21,7 @@ from villagedesk.development.demo import help_demo_create
 from villagedesk.directory.demo import directory_demo_create
 from villagedesk.fieldwork.demo import fieldwork_demo_create
 from villagedesk.registry.models import Household, Person
+from villagedesk.welfare.demo import welfare_demo_create
 
 DEMO_PASSWORD = "demo12345"
 DEFAULT_SEED = 1
@@ -176,10 +177,11 @@ def demo_county_create(
 
 def step_demos_create(*, county: Area, seed: int, today: datetime.date) -> None:
     """Give every step of the method something to show: offices and their people, outside help,
-    visits, problems and diary days of the demo cadres."""
+    visits, problems and diary days of the demo cadres, policies, incomes and enrolments."""
     directory_demo_create(county=county, seed=seed)
     help_demo_create(county=county)
     fieldwork_demo_create(county=county, today=today, seed=seed)
+    welfare_demo_create(county=county, day=today, seed=seed)
 
 
 def county_chain_create() -> Area:

@@ -304,9 +304,11 @@ def test_full_demo_gives_every_step_something_to_show(demo):
     from villagedesk.development.models import SupportRequest
     from villagedesk.directory.models import Contact
     from villagedesk.fieldwork.models import Problem, Visit
+    from villagedesk.welfare.models import Enrolment, IncomeLine
 
     assert Contact.objects.exists() and SupportRequest.objects.exists()
     assert Visit.objects.exists() and Problem.objects.exists()
+    assert IncomeLine.objects.exists() and Enrolment.objects.exists()
 
 
 @pytest.mark.django_db

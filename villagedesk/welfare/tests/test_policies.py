@@ -19,7 +19,17 @@ DAY = datetime.date(2025, 12, 31)
 
 @pytest.fixture
 def demo_county(db):
-    call_command("seed_demo", "--villages", "3", "--households", "450", "--seed", "7", verbosity=0)
+    call_command(
+        "seed_demo",
+        "--villages",
+        "3",
+        "--households",
+        "450",
+        "--seed",
+        "7",
+        "--registry-only",
+        verbosity=0,
+    )
     county = Area.objects.get(code=COUNTY[0])
     welfare_demo_create(county=county, day=DAY, seed=7)
     return county
