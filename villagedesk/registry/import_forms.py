@@ -78,3 +78,26 @@ class LoadForm(forms.Form):
     partial = forms.BooleanField(
         label=_("Load the valid households and leave out those with errors"), required=False
     )
+
+
+class LedgerExportForm(forms.Form):
+    ledger = forms.ChoiceField(label=_("Ledger"))
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    file_format = forms.ChoiceField(
+        label=_("Format"), choices=[("xlsx", ".xlsx"), ("csv", ".csv")], initial="xlsx"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from villagedesk.registry.codes import HouseholdStatus
+        from villagedesk.registry.exports import LEDGERS
+
+        super().__init__(*args, **kwargs)
+        self.fields["ledger"].choices = [(name, ledger.title) for name, ledger in LEDGERS.items()]
+        self.fields["area"].queryset = (
+            Area.objects.within(user.area_prefixes())
+            .filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE])
+            .order_by("code")
+        )
+        self.fields["area"].label_from_instance = lambda area: area.display_name
+        self.fields["status"].choices = [("", _("All statuses")), *HouseholdStatus.choices]

@@ -1,27 +1,39 @@
 """Import pages: upload, preview with mapping and errors, progress, report."""
 
+import tempfile
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from villagedesk.registry.import_forms import ImportUploadForm, LoadForm, MappingForm
+from villagedesk.registry.exports import LEDGERS, export_ledger
+from villagedesk.registry.import_forms import (
+    ImportUploadForm,
+    LedgerExportForm,
+    LoadForm,
+    MappingForm,
+)
 from villagedesk.registry.imports import jobs
+from villagedesk.registry.imports.columns import BY_NAME
 from villagedesk.registry.imports.messages import render as render_issue
 from villagedesk.registry.models import ImportJob
 
 
 def shown_issues(job: ImportJob) -> list[dict]:
-    return [
-        {
-            **issue,
-            "message": render_issue(**{k: issue[k] for k in ("code", "field", "value", "param")}),
-        }
-        for issue in job.issues
-    ]
+    """The issues kept on the job, with the column's name and the message in the user's language."""
+    shown = []
+    for issue in job.issues:
+        column = BY_NAME.get(issue["field"])
+        message = render_issue(**{k: issue[k] for k in ("code", "field", "value", "param")})
+        shown.append(
+            {**issue, "column": column.label if column else issue["field"], "message": message}
+        )
+    return shown
 
 
 @login_required
@@ -120,3 +132,25 @@ def import_report(request, pk):
         raise Http404
     name = f"{job.original_name.rsplit('.', 1)[0]}-report.xlsx"
     return FileResponse(job.report.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def ledger_export(request):
+    """Download a ledger of an area the user sees; numbers masked unless the user may reveal."""
+    form = LedgerExportForm(request.GET or None, user=request.user)
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        area = data["area"]
+        handle = tempfile.NamedTemporaryFile(suffix=f".{data['file_format']}")  # noqa: SIM115
+        export_ledger(
+            name=data["ledger"],
+            area=area,
+            path=handle.name,
+            file_format=data["file_format"],
+            status=data["status"] or None,
+            reveal=request.user.may_reveal(area.code),
+        )
+        handle.seek(0)
+        name = f"{LEDGERS[data['ledger']].title}-{area.name}-{timezone.localdate():%Y%m%d}"
+        return FileResponse(handle, as_attachment=True, filename=f"{name}.{data['file_format']}")
+    return render(request, "registry/ledger_export.html", {"form": form})

@@ -16,6 +16,7 @@ urlpatterns = [
         name="person-reveal",
     ),
     path("imports/", import_views.import_start, name="import-start"),
+    path("ledgers/", import_views.ledger_export, name="ledger-export"),
     path("imports/<int:pk>/", import_views.import_detail, name="import-detail"),
     path("imports/<int:pk>/columns/", import_views.import_remap, name="import-remap"),
     path("imports/<int:pk>/load/", import_views.import_load, name="import-load"),

@@ -44,6 +44,10 @@ def job_progress(job: ImportJob) -> tuple[int, int]:
     """Rows written so far and in all, as the running task last recorded them."""
     if job.finished:
         return job.done, job.total
+    return recorded_progress(job)
+
+
+def recorded_progress(job: ImportJob) -> tuple[int, int]:
     try:
         data = json.loads(progress_path(job).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -181,7 +185,7 @@ def import_execute(job: ImportJob) -> ImportJob:
         else:
             job.status = ImportJob.Status.REJECTED
             job.message = _("The file has errors; nothing was written.")
-    done, total = job_progress(job)
+    done, total = recorded_progress(job)
     job.done, job.total = (total, total) if job.status == ImportJob.Status.DONE else (done, total)
     job.finished_at = timezone.now()
     job.save()

@@ -36,6 +36,7 @@ def test_upload_preview_load_summary(client, cadre_a, village_a, tmp_path):
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
     assert job.counts["persons_created"] == 3
+    assert (job.done, job.total) == (4, 4)  # a household and three members
     assert Household.objects.get().members.count() == 3
     assert b'id="summary"' in response.content
     assert b"every 1s" not in response.content
@@ -143,3 +144,35 @@ def test_progress_is_read_from_the_running_task(client, cadre_a, village_a, tmp_
     page = client.get(reverse("registry:import-progress", args=[job.pk]), HTTP_HX_REQUEST="true")
     html = page.content.decode()
     assert 'value="25"' in html and "every 1s" in html and "Cancel the import" in html
+
+
+def export(client, area, **params):
+    query = {"ledger": "person_roster", "area": area.pk, "file_format": "csv", **params}
+    return client.get(reverse("registry:ledger-export"), query)
+
+
+def downloaded(response) -> str:
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_a_cadre_exports_the_village_with_full_numbers(client, cadre_a, household_a):
+    client.force_login(cadre_a)
+    response = export(client, household_a.village)
+    assert response["Content-Disposition"].startswith("attachment")
+    head = household_a.members.get(relation="head")
+    assert head.id_number in downloaded(response)
+
+
+def test_a_committee_member_gets_masked_numbers(client, committee_a, household_a):
+    client.force_login(committee_a)
+    text = downloaded(export(client, household_a.village))
+    head = household_a.members.get(relation="head")
+    assert head.id_number not in text
+    assert head.id_number[:6] + "********" + head.id_number[-4:] in text
+
+
+def test_another_village_cannot_be_exported(client, cadre_a, household_a, household_b):
+    client.force_login(cadre_a)
+    response = export(client, household_b.village)
+    assert response.status_code == 200
+    assert "area" in response.context["form"].errors
