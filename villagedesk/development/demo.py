@@ -13,6 +13,8 @@ from villagedesk.development.models import (
     SupportRequest,
 )
 from villagedesk.directory.models import Organisation, OrganisationKind
+from villagedesk.fieldwork.codes import ProblemCategory
+from villagedesk.fieldwork.models import Problem
 
 
 @transaction.atomic
@@ -56,3 +58,23 @@ def help_demo_create(*, county: Area) -> int:
         )
         created += 3
     return created
+
+
+@transaction.atomic
+def request_problems_demo_link(*, county: Area) -> int:
+    """Tie each demo request to the industry problems of its village; run after the fieldwork
+    demo, which registers the problems."""
+    industry = Problem.objects.filter(
+        area_code__startswith=county.prefix, category=ProblemCategory.INDUSTRY
+    )
+    by_village: dict[int, list[Problem]] = {}
+    for problem in industry:
+        by_village.setdefault(problem.village_id, []).append(problem)
+    through = SupportRequest.problems.through
+    links = [
+        through(supportrequest_id=request.pk, problem_id=problem.pk)
+        for request in SupportRequest.objects.filter(area_code__startswith=county.prefix)
+        for problem in by_village.get(request.village_id, [])
+    ]
+    through.objects.bulk_create(links, ignore_conflicts=True)
+    return len(links)
