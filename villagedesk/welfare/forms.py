@@ -49,6 +49,20 @@ class GapCheckForm(forms.Form):
     reason = forms.CharField(label=_("reason"), max_length=300)
 
 
+class GapReferForm(forms.Form):
+    """A gap line to fieldwork: a problem, or a follow-up (a problem owned by the user, due on a
+    date)."""
+
+    follow_up = forms.BooleanField(required=False)
+    due_on = forms.DateField(label=_("due date"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("follow_up") and not data.get("due_on"):
+            self.add_error("due_on", _("A follow-up needs a due date."))
+        return data
+
+
 class RuleForm(forms.Form):
     definition = forms.CharField(
         label=_("rule (JSON)"), widget=forms.Textarea(attrs={"rows": 16}), required=False

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from villagedesk.areas.models import Area
+from villagedesk.fieldwork.models import Problem
 from villagedesk.registry.models import Household, Person, ScopedQuerySet
 from villagedesk.welfare.codes import (
     BenefitUnit,
@@ -233,6 +234,32 @@ class GapCheck(models.Model):
         verbose_name = _("checked gap")
         verbose_name_plural = _("checked gaps")
         ordering = ["-checked_at"]
+
+    def __str__(self):
+        return f"{self.policy.code} {self.household} {self.kind}"
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.household.area_code
+        super().save(*args, **kwargs)
+
+
+class GapReferral(models.Model):
+    """A gap-report line turned into a fieldwork problem (or a follow-up: a problem with an owner
+    and a due date), so that the line shows it and is not referred twice while it is open."""
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="+")
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(_("gap"), max_length=30, choices=GapKind.choices)
+    problem = models.OneToOneField(Problem, on_delete=models.CASCADE, related_name="+")
+    area_code = models.CharField(max_length=12, db_index=True, editable=False)
+
+    class Meta:
+        verbose_name = _("gap referred to fieldwork")
+        verbose_name_plural = _("gaps referred to fieldwork")
+        ordering = ["-problem_id"]
 
     def __str__(self):
         return f"{self.policy.code} {self.household} {self.kind}"

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from villagedesk.accounts.models import User
 from villagedesk.areas.models import Area, Level
+from villagedesk.fieldwork.codes import OPEN_STATUSES
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.codes import BenefitUnit, GapKind, PolicyCategory
-from villagedesk.welfare.models import Enrolment, GapCheck, Policy
+from villagedesk.welfare.models import Enrolment, GapCheck, GapReferral, Policy
 from villagedesk.welfare.rules import (
     CompiledRule,
     Context,
@@ -107,6 +108,8 @@ class GapLine:
     person: Person | None
     explanation: Explanation
     check: GapCheck | None
+    # The open fieldwork problem (or follow-up) this line was turned into.
+    referral: GapReferral | None = None
 
     @property
     def failing(self):
@@ -154,6 +157,14 @@ def gap_lines(*, user: User, policy: Policy, area: Area, day: datetime.date) -> 
         )
         if check and check.fingerprint == line.explanation.fingerprint:
             line.check = check
+    referrals = GapReferral.objects.filter(
+        policy=policy, area_code__startswith=area.prefix, problem__status__in=OPEN_STATUSES
+    ).select_related("problem")
+    referred = {(r.kind, r.household_id, r.person_id): r for r in referrals}
+    for line in lines:
+        line.referral = referred.get(
+            (line.kind, line.household.pk, line.person.pk if line.person else None)
+        )
     lines.sort(key=lambda line: (line.kind, line.household.area_code, line.household.number))
     return lines
 

@@ -10,6 +10,9 @@ from django.utils.translation import gettext as _
 
 from villagedesk.accounts.models import Role, User
 from villagedesk.areas.models import Area
+from villagedesk.fieldwork import services as fieldwork
+from villagedesk.fieldwork.codes import OPEN_STATUSES, ProblemCategory
+from villagedesk.fieldwork.models import Problem
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.services import may_edit, require_edit
 from villagedesk.welfare.catalogue import SHIPPED
@@ -17,6 +20,7 @@ from villagedesk.welfare.codes import BenefitUnit, GapKind
 from villagedesk.welfare.models import (
     Enrolment,
     GapCheck,
+    GapReferral,
     IncomeLine,
     Parameter,
     Policy,
@@ -228,6 +232,68 @@ def gap_check(
     check.full_clean()
     check.save()
     return check
+
+
+@transaction.atomic
+def gap_refer(
+    *,
+    by: User,
+    policy: Policy,
+    household: Household,
+    person: Person | None,
+    kind: GapKind,
+    failing: list[str],
+    due_on: datetime.date | None = None,
+) -> Problem:
+    """Turn a gap-report line into a fieldwork problem; with a due date it is a follow-up owned
+    by the user, which fieldwork lists among the items due.
+
+    A line whose problem is still open is not referred again: the open problem is returned, so a
+    repeated submit creates nothing. The household row is locked so that two submits at once
+    cannot both pass that test."""
+    Household.objects.select_for_update().filter(pk=household.pk).first()
+    earlier = GapReferral.objects.filter(
+        policy=policy,
+        household=household,
+        person=person,
+        kind=kind,
+        problem__status__in=OPEN_STATUSES,
+    ).first()
+    if earlier is not None:
+        return earlier.problem
+    if due_on is not None and due_on < timezone.localdate():
+        raise ValidationError({"due_on": _("A follow-up cannot be due in the past.")})
+    who = f"{household.number}" + (f" {person.name}" if person else "")
+    title = _("%(policy)s: %(gap)s (%(who)s)") % {
+        "policy": policy.name,
+        "gap": GapKind(kind).label,
+        "who": who,
+    }
+    if kind == GapKind.ENROLLED_NOT_ELIGIBLE:
+        description = _(
+            "Gap report, %(policy)s: enrolled but not eligible. Conditions not met:\n%(failing)s"
+        ) % {"policy": policy.name, "failing": "\n".join(f"- {f}" for f in failing)}
+    else:
+        description = _(
+            "Gap report, %(policy)s: meets every condition but has no enrolment on record."
+        ) % {"policy": policy.name}
+    problem = Problem(
+        village=household.village,
+        title=title[:200],
+        description=description,
+        category=ProblemCategory.POLICY,
+        owner=by if due_on else None,
+        due_on=due_on,
+    )
+    fieldwork.problem_create(
+        by=by, problem=problem, households=[household], persons=[person] if person else []
+    )
+    referral = GapReferral(
+        policy=policy, household=household, person=person, kind=kind, problem=problem
+    )
+    referral.full_clean()
+    referral.save()
+    return problem
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ urlpatterns = [
     path("gaps/", views.gap_report, name="gap-report"),
     path("gaps/export/", views.gap_export, name="gap-export"),
     path("gaps/check/", views.gap_check, name="gap-check"),
+    path("gaps/refer/", views.gap_refer, name="gap-refer"),
     path("households/<int:pk>/", views.household_explain, name="household-explain"),
     path("households/<int:pk>/income/", views.income_edit, name="income-edit"),
     path("enrolments/", views.enrolment_list, name="enrolment-list"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from python_calamine import CalamineWorkbook
 
 from villagedesk.areas.models import Level
+from villagedesk.fieldwork.services import may_record
 from villagedesk.registry import selectors as registry_selectors
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.services import may_edit
@@ -26,6 +27,7 @@ from villagedesk.welfare.forms import (
     EnrolmentForm,
     EnrolmentImportForm,
     GapCheckForm,
+    GapReferForm,
     IncomeForm,
     MeasureForm,
     MonitoredForm,
@@ -112,6 +114,7 @@ def gap_report(request):
             context["missing"] = [x for x in lines if x.kind == GapKind.ELIGIBLE_NOT_ENROLLED]
             context["wrong"] = [x for x in lines if x.kind == GapKind.ENROLLED_NOT_ELIGIBLE]
             context["may_check"] = may_edit(request.user, area.code)
+            context["may_refer"] = may_record(request.user, area.code)
         else:
             context["rollup"] = selectors.gap_rollup(policy=policy, area=area, day=day)
     except RuleError as error:
@@ -163,10 +166,9 @@ def gap_export(request):
     )
 
 
-@login_required
-@require_POST
-def gap_check(request):
-    """Mark a line checked. The fingerprint is recomputed here, never taken from the form."""
+def gap_subject(request):
+    """The gap line a form names, in the user's areas, explained afresh (never trusting the
+    form for what the line says)."""
     policy = selectors.policy_get(code=request.POST.get("policy", ""))
     household = registry_selectors.household_get(
         user=request.user, pk=_int(request.POST.get("household"))
@@ -187,15 +189,25 @@ def gap_check(request):
         + "?"
         + urlencode({"policy": policy.code, "area": household.area_code, "year": day.year})
     )
+    return policy, household, person, kind, day, back
+
+
+def gap_explanation(*, policy, household, person, day):
+    compiled = selectors.policy_compiled(policy=policy, area=household.village, day=day)
+    subject = (
+        Person.objects.filter(pk=person.pk) if person else Household.objects.filter(pk=household.pk)
+    )
+    return explain_rows(compiled, subject)[(person or household).pk]
+
+
+@login_required
+@require_POST
+def gap_check(request):
+    """Mark a line checked. The fingerprint is recomputed here, never taken from the form."""
+    policy, household, person, kind, day, back = gap_subject(request)
     form = GapCheckForm(request.POST)
     try:
-        compiled = selectors.policy_compiled(policy=policy, area=household.village, day=day)
-        subject = (
-            Person.objects.filter(pk=person.pk)
-            if person
-            else Household.objects.filter(pk=household.pk)
-        )
-        explanation = explain_rows(compiled, subject)[(person or household).pk]
+        explanation = gap_explanation(policy=policy, household=household, person=person, day=day)
         if not form.is_valid():
             raise ValidationError(form.errors["reason"])
         services.gap_check(
@@ -211,6 +223,46 @@ def gap_check(request):
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
         messages.success(request, _("Marked as checked."))
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def gap_refer(request):
+    """Turn a line into a fieldwork problem, or with a due date into a follow-up."""
+    policy, household, person, kind, day, back = gap_subject(request)
+    form = GapReferForm(request.POST)
+    try:
+        explanation = gap_explanation(policy=policy, household=household, person=person, day=day)
+        if explanation.eligible != (kind == GapKind.ELIGIBLE_NOT_ENROLLED):
+            raise ValidationError(_("This line is no longer in the gap report."))
+        if not form.is_valid():
+            raise ValidationError([e for errors in form.errors.values() for e in errors])
+        failing = [
+            (
+                _("%(condition)s: %(value)s (standard %(standard)s)")
+                if line.expected
+                else "%(condition)s: %(value)s"
+            )
+            % {"condition": line.text, "value": line.value, "standard": line.expected}
+            for line in explanation.lines
+            if line.outcome is not True and line.value != ""
+        ]
+        problem = services.gap_refer(
+            by=request.user,
+            policy=policy,
+            household=household,
+            person=person,
+            kind=kind,
+            failing=failing,
+            due_on=form.cleaned_data["due_on"] if form.cleaned_data["follow_up"] else None,
+        )
+    except PermissionDenied:
+        messages.error(request, _("You do not record problems in this village."))
+    except (ValidationError, RuleError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("Problem recorded: %(title)s") % {"title": problem.title})
     return redirect(back)
 
 
