@@ -8,7 +8,7 @@ class ConsultationForm(forms.ModelForm):
         model = Consultation
         fields = ["village", "held_on", "contact", "organisation", "asked", "promised"]
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "asked": forms.Textarea(attrs={"rows": 3}),
             "promised": forms.Textarea(attrs={"rows": 3}),
         }
@@ -35,7 +35,7 @@ class RequestForm(forms.ModelForm):
             "problems",
         ]
         widgets = {
-            "asked_on": forms.DateInput(attrs={"type": "date"}),
+            "asked_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "outcome": forms.Textarea(attrs={"rows": 3}),
             "problems": forms.CheckboxSelectMultiple,
         }
