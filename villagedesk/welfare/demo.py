@@ -10,12 +10,19 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
 from villagedesk.areas.models import Area, Level
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.codes import BenefitUnit, IncomeKind
-from villagedesk.welfare.models import Enrolment, IncomeLine, Parameter, Policy
+from villagedesk.welfare.models import (
+    Enrolment,
+    HouseholdHelper,
+    IncomeLine,
+    MonitoredHousehold,
+    Parameter,
+    Policy,
+)
 from villagedesk.welfare.selectors import policy_compiled
 from villagedesk.welfare.services import catalogue_load
 
@@ -31,6 +38,11 @@ COUNTY_PARAMETERS = {
     "exit_incidence_percent": 3,
 }
 TOWNSHIP_DIBAO = 6300
+HELPER_UNITS = ["县农业农村局", "县教育体育局", "县卫生健康局", "县人社局", "乡人民政府"]
+SURNAMES = "李王张刘陈杨赵黄周吴"
+GIVEN = ["建国", "秀英", "志强", "丽华", "海燕", "文斌", "春梅", "国华"]
+# One helper is paired with several households, as counties pair a cadre with 5 to 15.
+HOUSEHOLDS_PER_HELPER = 8
 BATCH = 5_000
 
 
@@ -119,6 +131,44 @@ def enrolments_create(*, county: Area, day: datetime.date, rng: random.Random) -
     return written
 
 
+def helpers_create(*, county: Area, day: datetime.date, rng: random.Random) -> int:
+    """A named helper for every registered-poor, exited and monitored household, paired since
+    the start of the year before."""
+    monitored = MonitoredHousehold.objects.filter(household=OuterRef("pk"))
+    households = (
+        Household.objects.within([county.prefix])
+        .filter(Q(status__in=["poor", "exited", "monitored"]) | Exists(monitored))
+        .values_list("pk", "area_code")
+        .order_by("area_code", "pk")
+    )
+    since = datetime.date(day.year - 1, 1, 1)
+    rows, written, helper = [], 0, None
+    for i, (pk, area_code) in enumerate(households.iterator(chunk_size=BATCH)):
+        if i % HOUSEHOLDS_PER_HELPER == 0:
+            helper = (
+                rng.choice(SURNAMES) + rng.choice(GIVEN),
+                rng.choice(HELPER_UNITS),
+                f"139{rng.randint(0, 99_999_999):08d}",
+            )
+        name, unit, phone = helper
+        rows.append(
+            HouseholdHelper(
+                household_id=pk,
+                name=name,
+                unit=unit,
+                phone=phone,
+                starts_on=since,
+                area_code=area_code,
+            )
+        )
+        if len(rows) >= BATCH:
+            HouseholdHelper.objects.bulk_create(rows)
+            written += len(rows)
+            rows = []
+    HouseholdHelper.objects.bulk_create(rows)
+    return written + len(rows)
+
+
 @transaction.atomic
 def welfare_demo_create(*, county: Area, day: datetime.date, seed: int = 1) -> dict[str, int]:
     """Give the demo county its welfare data for the day's year (call after seed_demo)."""
@@ -128,5 +178,6 @@ def welfare_demo_create(*, county: Area, day: datetime.date, seed: int = 1) -> d
     return {
         "income lines": income_lines_create(county=county, year=day.year, rng=rng),
         "enrolments": enrolments_create(county=county, day=day, rng=rng),
+        "helpers": helpers_create(county=county, day=day, rng=rng),
         "persons": Person.objects.within([county.prefix]).count(),
     }

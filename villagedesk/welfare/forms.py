@@ -115,6 +115,15 @@ class MeasureForm(forms.ModelForm):
         widgets = {"started_on": forms.DateInput(attrs={"type": "date"})}
 
 
+class HelperForm(forms.Form):
+    name = forms.CharField(label=_("helper"), max_length=50)
+    unit = forms.CharField(label=_("unit"), max_length=100)
+    phone = forms.CharField(label=_("phone"), max_length=20, required=False)
+    starts_on = forms.DateField(
+        label=_("helper from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class IncomeForm(forms.Form):
     """One amount per income kind; blank means not recorded."""
 

@@ -243,6 +243,51 @@ class GapCheck(models.Model):
         super().save(*args, **kwargs)
 
 
+class HouseholdHelper(models.Model):
+    """The household's named helper (帮扶责任人) for a period: a cadre of a unit paired with it.
+
+    A change of helper ends the current pairing the day before the new one starts, so the rows
+    of a household are its helpers' history."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="helpers"
+    )
+    name = models.CharField(_("helper"), max_length=50)
+    unit = models.CharField(_("unit"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    starts_on = models.DateField(_("helper from"))
+    ends_on = models.DateField(_("helper until"), null=True, blank=True)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    area_code = models.CharField(max_length=12, db_index=True, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("household helper")
+        verbose_name_plural = _("household helpers")
+        ordering = ["household_id", "-starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household"],
+                condition=Q(ends_on__isnull=True),
+                name="household_helper_one_current",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.unit})"
+
+    def save(self, *args, **kwargs):
+        self.area_code = self.household.area_code
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The pairing cannot end before it starts.")})
+
+
 class GapReferral(models.Model):
     """A gap-report line turned into a fieldwork problem (or a follow-up: a problem with an owner
     and a due date), so that the line shows it and is not referred twice while it is open."""

@@ -4,7 +4,6 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -12,9 +11,16 @@ from django.utils.translation import gettext as _
 from villagedesk.accounts.models import User
 from villagedesk.areas.models import Area, Level
 from villagedesk.fieldwork.codes import OPEN_STATUSES
+from villagedesk.fieldwork.models import Visit
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.codes import BenefitUnit, GapKind, PolicyCategory
-from villagedesk.welfare.models import Enrolment, GapCheck, GapReferral, Policy
+from villagedesk.welfare.models import (
+    Enrolment,
+    GapCheck,
+    GapReferral,
+    HouseholdHelper,
+    Policy,
+)
 from villagedesk.welfare.rules import (
     CompiledRule,
     Context,
@@ -264,15 +270,26 @@ def enrolment_list(*, user: User, policy: Policy | None = None) -> QuerySet[Enro
 
 
 def care_list(*, policy: Policy, area: Area, day: datetime.date) -> QuerySet[Person]:
-    """The persons a care list's rule selects in the area, with their households."""
+    """The persons a care list's rule selects in the area, with their households, their
+    household's helper on the day and the date of the household's last visit."""
     compiled = policy_compiled(policy=policy, area=area, day=day)
-    persons = compiled.queryset().select_related("household", "household__village")
-    # Visits belong to fieldwork, a sibling app: read through the app registry, not an import.
-    if apps.is_installed("villagedesk.fieldwork"):
-        visits = apps.get_model("fieldwork", "Visit").objects.filter(
-            household=OuterRef("household_id")
+    helpers = HouseholdHelper.objects.filter(
+        household=OuterRef("household_id"), starts_on__lte=day
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+    helpers = helpers.order_by("-starts_on")
+    visits = Visit.objects.filter(household=OuterRef("household_id"), visited_on__lte=day)
+    return (
+        compiled.queryset()
+        .select_related("household", "household__village")
+        .annotate(
+            helper_name=Subquery(helpers.values("name")[:1]),
+            helper_unit=Subquery(helpers.values("unit")[:1]),
+            helper_phone=Subquery(helpers.values("phone")[:1]),
+            last_visit=Subquery(visits.order_by("-visited_on").values("visited_on")[:1]),
         )
-        persons = persons.annotate(
-            last_visit=Subquery(visits.order_by("-visited_on").values("visited_on")[:1])
-        )
-    return persons
+    )
+
+
+def helper_history(*, household: Household) -> QuerySet[HouseholdHelper]:
+    """The household's helpers, the current one first."""
+    return HouseholdHelper.objects.filter(household=household).order_by("-starts_on")

@@ -13,6 +13,7 @@ from villagedesk.areas.models import Area
 from villagedesk.fieldwork import services as fieldwork
 from villagedesk.fieldwork.codes import OPEN_STATUSES, ProblemCategory
 from villagedesk.fieldwork.models import Problem
+from villagedesk.registry.identity import check_phone
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.services import may_edit, require_edit
 from villagedesk.welfare.catalogue import SHIPPED
@@ -21,6 +22,7 @@ from villagedesk.welfare.models import (
     Enrolment,
     GapCheck,
     GapReferral,
+    HouseholdHelper,
     IncomeLine,
     Parameter,
     Policy,
@@ -294,6 +296,48 @@ def gap_refer(
     referral.full_clean()
     referral.save()
     return problem
+
+
+@transaction.atomic
+def helper_set(
+    *,
+    by: User,
+    household: Household,
+    name: str,
+    unit: str,
+    phone: str,
+    starts_on: datetime.date,
+) -> HouseholdHelper:
+    """Name the household's helper from a day on; the current pairing ends the day before.
+
+    Submitting the current helper again changes nothing."""
+    require_edit(by, household.area_code)
+    current = (
+        HouseholdHelper.objects.select_for_update()
+        .filter(household=household, ends_on__isnull=True)
+        .first()
+    )
+    phone = check_phone(phone)
+    name, unit = name.strip(), unit.strip()
+    if current and (current.name, current.unit, current.phone) == (name, unit, phone):
+        return current
+    if current and starts_on <= current.starts_on:
+        raise ValidationError(
+            {
+                "starts_on": _("The new helper must start after the current one (from %(day)s).")
+                % {"day": current.starts_on.isoformat()}
+            }
+        )
+    helper = HouseholdHelper(
+        household=household, name=name, unit=unit, phone=phone, starts_on=starts_on, set_by=by
+    )
+    helper.full_clean(exclude=["ends_on"] if current else None)
+    if current:
+        current.ends_on = starts_on - datetime.timedelta(days=1)
+        current.full_clean()
+        current.save(update_fields=["ends_on"])
+    helper.save()
+    return helper
 
 
 @transaction.atomic

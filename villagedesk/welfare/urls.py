@@ -11,6 +11,7 @@ urlpatterns = [
     path("gaps/refer/", views.gap_refer, name="gap-refer"),
     path("households/<int:pk>/", views.household_explain, name="household-explain"),
     path("households/<int:pk>/income/", views.income_edit, name="income-edit"),
+    path("households/<int:pk>/helper/", views.helper_edit, name="helper-edit"),
     path("enrolments/", views.enrolment_list, name="enrolment-list"),
     path("enrolments/new/", views.enrolment_create, name="enrolment-create"),
     path("enrolments/import/", views.enrolment_import, name="enrolment-import"),

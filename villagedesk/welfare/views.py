@@ -18,6 +18,7 @@ from python_calamine import CalamineWorkbook
 from villagedesk.areas.models import Level
 from villagedesk.fieldwork.services import may_record
 from villagedesk.registry import selectors as registry_selectors
+from villagedesk.registry.identity import mask_phone
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.services import may_edit
 from villagedesk.welfare import monitoring as monitoring_
@@ -28,6 +29,7 @@ from villagedesk.welfare.forms import (
     EnrolmentImportForm,
     GapCheckForm,
     GapReferForm,
+    HelperForm,
     IncomeForm,
     MeasureForm,
     MonitoredForm,
@@ -278,6 +280,10 @@ def household_explain(request, pk):
     household = registry_selectors.household_get(user=request.user, pk=pk)
     day = report_day(request)
     results = selectors.household_explanations(user=request.user, household=household, day=day)
+    helper = selectors.helper_history(household=household).filter(ends_on__isnull=True).first()
+    if helper:
+        reveal = request.user.may_reveal(household.area_code)
+        helper.phone_shown = helper.phone if reveal else mask_phone(helper.phone)
     return render(
         request,
         "welfare/household_explain.html",
@@ -287,6 +293,7 @@ def household_explain(request, pk):
             "day": day,
             "focus": request.GET.get("policy", ""),
             "kinds": GapKind,
+            "helper": helper,
         },
     )
 
@@ -374,11 +381,23 @@ def care_list(request, code):
         persons = list(selectors.care_list(policy=policy, area=area, day=day)[:1000])
     except RuleError as exc:
         error = str(exc)
+    for person in persons:
+        if not request.user.may_reveal(person.household.area_code):
+            person.helper_phone = mask_phone(person.helper_phone or "")
     if request.GET.get("format") == "xlsx":
-        header = [_("village"), _("household number"), _("name"), _("age"), _("last visit")]
+        header = [
+            _("village"),
+            _("household number"),
+            _("name"),
+            _("age"),
+            _("helper"),
+            _("unit"),
+            _("phone"),
+            _("last visit"),
+        ]
         rows = [
             [p.household.village.name, p.household.number, p.name, p.age_on(day)]
-            + [getattr(p, "last_visit", "") or ""]
+            + [p.helper_name, p.helper_unit, p.helper_phone, p.last_visit]
             for p in persons
         ]
         return xlsx_response(f"{code}-{area.code}.xlsx", [str(h) for h in header], rows)
@@ -603,6 +622,36 @@ def monitored_detail(request, pk):
             "measure_form": measure_form,
             "risk_labels": [RiskType(r).label for r in case.risk_types if r in RiskType.values],
         },
+    )
+
+
+@login_required
+def helper_edit(request, pk):
+    """Name or change the household's helper; earlier helpers stay listed with their dates."""
+    household = registry_selectors.household_get(user=request.user, pk=pk)
+    helpers = list(selectors.helper_history(household=household))
+    current = next((h for h in helpers if h.ends_on is None), None)
+    initial = {"starts_on": timezone.localdate()}
+    if current:
+        initial.update(name=current.name, unit=current.unit, phone=current.phone)
+    form = HelperForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.helper_set(by=request.user, household=household, **form.cleaned_data)
+        except PermissionDenied:
+            form.add_error(None, _("You do not keep this household's village."))
+        except ValidationError as error:
+            form.add_error("phone" if getattr(error, "code", "") == "phone" else None, error)
+        else:
+            messages.success(request, _("Helper saved."))
+            return redirect("welfare:household-explain", household.pk)
+    reveal = request.user.may_reveal(household.area_code)
+    for helper in helpers:
+        helper.phone_shown = helper.phone if reveal else mask_phone(helper.phone)
+    return render(
+        request,
+        "welfare/helper_form.html",
+        {"household": household, "form": form, "helpers": helpers},
     )
 
 
