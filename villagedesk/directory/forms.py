@@ -74,8 +74,8 @@ class ContactForm(forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "term_start": forms.DateInput(attrs={"type": "date"}),
-            "term_end": forms.DateInput(attrs={"type": "date"}),
+            "term_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "term_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "phone": forms.TextInput(attrs={"inputmode": "tel"}),
             "help_given": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),

@@ -1,6 +1,8 @@
 """The cross-links load on real pages: a problem shows the requests answering it, a contact shows
 the team's latest note, and a village-committee account sees no notes at all."""
 
+import datetime
+
 import pytest
 from playwright.sync_api import expect
 
@@ -33,6 +35,13 @@ def test_problem_and_contact_pages_load_the_linked_records(
     )
     support.problems.add(problem)
     official = ContactFactory(area=township, name="赵镇长")
+    own_entry = ContactFactory(
+        area=village_a,
+        name="刘书记",
+        phone="13900000001",
+        term_start=datetime.date(2021, 5, 1),
+        user=cadre_a,
+    )
     PersonNote.objects.create(
         contact=official,
         attitude="eager",
@@ -52,6 +61,9 @@ def test_problem_and_contact_pages_load_the_linked_records(
     expect(page.locator("#id_asked_on")).to_have_value(support.asked_on.isoformat())
     page.goto(f"{live_server.url}{official.get_absolute_url()}")
     expect(page.locator("section#contact-notes")).to_contain_text(str(cadre_a))
+    page.goto(f"{live_server.url}{own_entry.get_absolute_url()}edit/")
+    expect(page.locator("#id_term_start")).to_have_value("2021-05-01")
+    expect(page.locator("#id_is_me")).to_be_checked()
 
     log_in(page, live_server, "committee_a")
     page.goto(f"{live_server.url}{official.get_absolute_url()}")
