@@ -180,6 +180,11 @@ def hand_written(*, day, prefix, parameters) -> dict[str, tuple[str, list]]:
         ),
         "disabled_persons": persons("p.disability_category <> ''"),
         "ill_persons": persons("(p.serious_illness OR p.chronic_illness)"),
+        "disaster_accident": persons(
+            "EXISTS (SELECT 1 FROM welfare_monitoredhousehold c WHERE c.household_id = "
+            f"p.household_id AND c.year = {day.year} AND (CAST(c.risk_types AS TEXT) LIKE "
+            "'%\"disaster\"%' OR CAST(c.risk_types AS TEXT) LIKE '%\"accident\"%'))"
+        ),
     }
 
 

@@ -380,4 +380,20 @@ SHIPPED = [
             ]
         },
     },
+    {
+        "code": "disaster_accident",
+        "name_zh": "受灾或遭遇意外事故家庭成员",
+        "name_en": "Households hit by disaster or accident",
+        "category": PolicyCategory.CARE,
+        "issuing_body": "乡村振兴部门、应急管理部门",
+        "legal_basis": "防止返贫动态监测和帮扶有关规定（突发严重困难户）",
+        "benefit_unit": BenefitUnit.PERSON,
+        # Every member of a household whose monitoring case this year names either risk.
+        "rule": {
+            "any": [
+                {"field": "household.monitored_disaster", "op": "=", "value": True},
+                {"field": "household.monitored_accident", "op": "=", "value": True},
+            ]
+        },
+    },
 ]

@@ -14,7 +14,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from villagedesk.areas.models import Area, Level
 from villagedesk.registry.models import Household, Person
-from villagedesk.welfare.codes import BenefitUnit, IncomeKind
+from villagedesk.welfare.codes import BenefitUnit, FoundBy, IncomeKind, MonitoringCategory, RiskType
 from villagedesk.welfare.models import (
     Enrolment,
     HouseholdHelper,
@@ -131,6 +131,44 @@ def enrolments_create(*, county: Area, day: datetime.date, rng: random.Random) -
     return written
 
 
+def monitoring_cases_create(*, county: Area, day: datetime.date, rng: random.Random) -> int:
+    """A monitoring case this year for every household registered as monitored, and for a few
+    ordinary households suddenly in difficulty (mostly a disaster or an accident)."""
+    households = (
+        Household.objects.within([county.prefix])
+        .filter(status__in=["monitored", "not_poor"])
+        .values_list("pk", "area_code", "status")
+        .order_by("pk")
+    )
+    start = day.replace(month=1, day=1)
+    risks = list(RiskType)
+    rows = []
+    for pk, area_code, status in households.iterator(chunk_size=BATCH):
+        if status == "monitored":
+            category = rng.choice([MonitoringCategory.UNSTABLE, MonitoringCategory.MARGINAL])
+            chosen = rng.sample(risks, rng.choice([1, 1, 2]))
+        elif rng.random() < 0.005:
+            category = MonitoringCategory.SUDDEN
+            chosen = [rng.choice([RiskType.DISASTER, RiskType.ACCIDENT, RiskType.ILLNESS])]
+        else:
+            continue
+        lead = start + datetime.timedelta(days=rng.randint(0, max((day - start).days - 1, 0)))
+        rows.append(
+            MonitoredHousehold(
+                household_id=pk,
+                year=day.year,
+                category=category,
+                risk_types=[r.value for r in chosen],
+                found_by=rng.choice(list(FoundBy)),
+                first_lead_on=lead,
+                consent_signed_on=lead,
+                area_code=area_code,
+            )
+        )
+    MonitoredHousehold.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
 def helpers_create(*, county: Area, day: datetime.date, rng: random.Random) -> int:
     """A named helper for every registered-poor, exited and monitored household, paired since
     the start of the year before."""
@@ -178,6 +216,7 @@ def welfare_demo_create(*, county: Area, day: datetime.date, seed: int = 1) -> d
     return {
         "income lines": income_lines_create(county=county, year=day.year, rng=rng),
         "enrolments": enrolments_create(county=county, day=day, rng=rng),
+        "monitoring cases": monitoring_cases_create(county=county, day=day, rng=rng),
         "helpers": helpers_create(county=county, day=day, rng=rng),
         "persons": Person.objects.within([county.prefix]).count(),
     }

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from django.db.models import (
     Case,
     DecimalField,
+    Exists,
     Expression,
     F,
     FloatField,
@@ -18,6 +19,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Subquery,
+    TextField,
     Value,
     When,
 )
@@ -29,8 +31,8 @@ from villagedesk.areas.models import Area
 from villagedesk.core.codelists import Label
 from villagedesk.registry import codes as registry_codes
 from villagedesk.registry.models import Person
-from villagedesk.welfare.codes import COST_KINDS, TRANSFER_KINDS, IncomeKind
-from villagedesk.welfare.models import IncomeLine
+from villagedesk.welfare.codes import COST_KINDS, TRANSFER_KINDS, IncomeKind, RiskType
+from villagedesk.welfare.models import IncomeLine, MonitoredHousehold
 
 if TYPE_CHECKING:
     from villagedesk.welfare.rules.compiler import Compiler
@@ -135,6 +137,19 @@ def household_size(ref: HouseholdRef) -> Expression:
     return Subquery(members, output_field=IntegerField())
 
 
+def monitored_for(risk: RiskType, *, year: int, ref: HouseholdRef) -> Expression:
+    """Whether the household has a monitoring case in the year naming this risk type.
+
+    Risk types are a JSON list of codes; its text holds each code in quotes on SQLite and
+    PostgreSQL alike, so matching the quoted code needs no JSON operator either lacks."""
+    cases = (
+        MonitoredHousehold.objects.filter(household_id=OuterRef(ref.pk), year=year)
+        .annotate(risk_text=Cast("risk_types", TextField()))
+        .filter(risk_text__contains=f'"{risk.value}"')
+    )
+    return Exists(cases)
+
+
 def _household_fields() -> dict[str, FieldDef]:
     def column(name):
         return lambda c, ref: ref.field(name)
@@ -178,6 +193,18 @@ def _household_fields() -> dict[str, FieldDef]:
                 "identified_on", DATE, gettext_noop("date identified"), column("identified_on")
             ),
             FieldDef("size", NUMBER, gettext_noop("members"), lambda c, ref: household_size(ref)),
+            FieldDef(
+                "monitored_disaster",
+                BOOL,
+                gettext_noop("monitored this year for a natural disaster"),
+                lambda c, ref: monitored_for(RiskType.DISASTER, year=c.year, ref=ref),
+            ),
+            FieldDef(
+                "monitored_accident",
+                BOOL,
+                gettext_noop("monitored this year for an accident"),
+                lambda c, ref: monitored_for(RiskType.ACCIDENT, year=c.year, ref=ref),
+            ),
             FieldDef("wage_income", NUMBER, gettext_noop("wage income"), income([IncomeKind.WAGE])),
             FieldDef(
                 "production_net_income",

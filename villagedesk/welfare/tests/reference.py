@@ -9,7 +9,7 @@ from villagedesk.registry.codes import COMPULSORY_SCHOOLING
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.catalogue import VOCATIONAL
 from villagedesk.welfare.codes import COST_KINDS
-from villagedesk.welfare.models import IncomeLine, Parameter
+from villagedesk.welfare.models import IncomeLine, MonitoredHousehold, Parameter
 
 ABLE = {"ordinary", "skilled"}
 WORKING = {"ordinary", "skilled", "weak"}
@@ -34,6 +34,11 @@ class World:
             self.income[line.household_id] = (
                 self.income.get(line.household_id, Decimal(0)) + sign * line.amount
             )
+        self.risks = defaultdict(set)
+        for case in MonitoredHousehold.objects.filter(
+            year=day.year, household__area_code__startswith=prefix
+        ):
+            self.risks[case.household_id] |= set(case.risk_types)
         self.parameters = defaultdict(list)
         for p in Parameter.objects.filter(year=day.year):
             self.parameters[p.name].append((p.area_prefix, p.value))
@@ -180,6 +185,9 @@ def person_policies(world: World):
     def ill_persons(p):
         return p.serious_illness or p.chronic_illness
 
+    def disaster_accident(p):
+        return bool(world.risks[p.household_id] & {"disaster", "accident"})
+
     return {
         "tekun": tekun,
         "disability_living": disability_living,
@@ -192,6 +200,7 @@ def person_policies(world: World):
         "left_behind_women": left_behind_women,
         "disabled_persons": disabled_persons,
         "ill_persons": ill_persons,
+        "disaster_accident": disaster_accident,
     }
 
 
