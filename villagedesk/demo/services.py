@@ -17,7 +17,7 @@ from django.utils import timezone
 from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.areas.models import Area, Level, VillageGroup
 from villagedesk.demo.generator import CountyGenerator, VillagePlan, apportion, years_before
-from villagedesk.development.demo import help_demo_create
+from villagedesk.development.demo import help_demo_create, request_problems_demo_link
 from villagedesk.directory.demo import directory_demo_create
 from villagedesk.fieldwork.demo import fieldwork_demo_create
 from villagedesk.registry.models import Household, Person
@@ -181,6 +181,7 @@ def step_demos_create(*, county: Area, seed: int, today: datetime.date) -> None:
     directory_demo_create(county=county, seed=seed)
     help_demo_create(county=county)
     fieldwork_demo_create(county=county, today=today, seed=seed)
+    request_problems_demo_link(county=county)
     welfare_demo_create(county=county, day=today, seed=seed)
 
 

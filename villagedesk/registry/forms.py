@@ -23,9 +23,9 @@ class HouseholdFilterForm(forms.Form):
     village = forms.ChoiceField(label=_("Village"), required=False)
     group = forms.TypedChoiceField(label=_("Group"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(
-        label=_("Status"),
+        label=_("Household status"),
         required=False,
-        choices=[("", _("All statuses")), *HouseholdStatus.choices],
+        choices=[("", _("All household statuses")), *HouseholdStatus.choices],
     )
     size = forms.TypedChoiceField(
         label=_("Per page"),

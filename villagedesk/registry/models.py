@@ -63,7 +63,7 @@ class Household(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     status = models.CharField(
-        _("status"),
+        _("household status"),
         max_length=20,
         choices=HouseholdStatus.choices,
         default=HouseholdStatus.NOT_POOR,
