@@ -103,6 +103,20 @@ class MonitoredForm(forms.ModelForm):
         }
 
 
+class MonitoredEditForm(forms.ModelForm):
+    risk_types = forms.MultipleChoiceField(
+        label=_("risk types"), choices=RiskType.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = MonitoredHousehold
+        fields = ["category", "found_by", "first_lead_on", "consent_signed_on"]
+        widgets = {
+            "first_lead_on": forms.DateInput(attrs={"type": "date"}),
+            "consent_signed_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
 class StepForm(forms.Form):
     step = forms.ChoiceField(label=_("step"), choices=Step.choices)
     done_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))

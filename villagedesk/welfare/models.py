@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from villagedesk.areas.models import Area
 from villagedesk.fieldwork.models import Problem
@@ -329,6 +330,7 @@ class MonitoredHousehold(models.Model):
     risk_eliminated_on = models.DateField(_("risk eliminated"), null=True, blank=True)
     area_code = models.CharField(max_length=12, db_index=True, editable=False)
 
+    history = HistoricalRecords(excluded_fields=["area_code"])
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
@@ -359,6 +361,8 @@ class ProcedureStep(models.Model):
     done_on = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=300, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["done_on"]
         constraints = [
@@ -376,6 +380,8 @@ class Measure(models.Model):
     kind = models.CharField(_("measure"), max_length=30, choices=MeasureKind.choices)
     started_on = models.DateField(_("from"))
     note = models.CharField(_("note"), max_length=300, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["started_on"]

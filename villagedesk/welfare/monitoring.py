@@ -44,25 +44,118 @@ HAS_LABOUR = {
 MIN_MONITORING_DAYS = 183
 
 
+def check_risk_types(risk_types: list[str]) -> None:
+    unknown = set(risk_types) - set(RiskType.values)
+    if unknown or not risk_types:
+        raise ValidationError({"risk_types": _("Choose at least one risk type from the list.")})
+
+
+def require_open(monitored: MonitoredHousehold) -> None:
+    if monitored.risk_eliminated_on:
+        raise ValidationError(_("This case is closed: its risk was eliminated."))
+
+
+def saved(instance, *, by: User) -> None:
+    """Validate and save, the user named in the record's history."""
+    instance.full_clean()
+    instance._history_user = by
+    instance.save()
+
+
 @transaction.atomic
 def monitored_create(*, by: User, monitored: MonitoredHousehold) -> MonitoredHousehold:
     """Open a monitoring case for a household the user keeps (one per household and year)."""
     require_edit(by, monitored.household.area_code)
-    unknown = set(monitored.risk_types) - set(RiskType.values)
-    if unknown or not monitored.risk_types:
-        raise ValidationError({"risk_types": _("Choose at least one risk type from the list.")})
-    monitored.full_clean()
-    monitored.save()
+    check_risk_types(monitored.risk_types)
+    saved(monitored, by=by)
     return monitored
+
+
+@transaction.atomic
+def monitored_update(*, by: User, monitored: MonitoredHousehold) -> MonitoredHousehold:
+    """Save changes to an open case (category, risk types, how found, dates); each change is
+    kept in the case's history. The first lead cannot move after a recorded step."""
+    require_edit(by, monitored.area_code)
+    stored = MonitoredHousehold.objects.select_for_update().get(pk=monitored.pk)
+    require_open(stored)
+    if (stored.household_id, stored.year) != (monitored.household_id, monitored.year):
+        raise ValidationError(_("The household and year of a case do not change."))
+    check_risk_types(monitored.risk_types)
+    first_step = monitored.steps.order_by("done_on").first()
+    if first_step and monitored.first_lead_on > first_step.done_on:
+        raise ValidationError(
+            {
+                "first_lead_on": _("The first lead cannot come after the first step (%(day)s).")
+                % {"day": first_step.done_on.isoformat()}
+            }
+        )
+    home_check = monitored.steps.filter(step=Step.HOME_CHECK).first()
+    if home_check and not monitored.consent_signed_on:
+        raise ValidationError(
+            {"consent_signed_on": _("The home check is recorded, so the consent stays.")}
+        )
+    saved(monitored, by=by)
+    return monitored
+
+
+def notice_days(*, monitored: MonitoredHousehold) -> int:
+    """The area's days of public notice for the case's year; refusing when none is set."""
+    values = parameter_values(
+        name="notice_days", area=monitored.household.village, year=monitored.year
+    )
+    days = resolved(values, monitored.area_code)
+    if days is None:
+        raise ValidationError(
+            _("No days of public notice are set for %(year)s in this area (parameter notice_days).")
+            % {"year": monitored.year}
+        )
+    return int(days)
+
+
+def notice_period(*, posted_on: datetime.date, days: int) -> tuple[datetime.date, datetime.date]:
+    """The notice runs from the day of the village appraisal for the set number of days."""
+    return posted_on, posted_on + datetime.timedelta(days=days - 1)
+
+
+def check_step_date(
+    *, monitored: MonitoredHousehold, step: Step, done_on: datetime.date, others: dict
+) -> None:
+    """A step's date: not before the first lead or the steps before it, not after the steps
+    after it, and the township review only once the public notice has run."""
+    position = STEP_ORDER.index(step)
+    before = [others[s].done_on for s in STEP_ORDER[:position] if s in others]
+    earliest = max([monitored.first_lead_on, *before])
+    if done_on < earliest:
+        raise ValidationError(
+            _("A step cannot be dated before %(day)s.") % {"day": earliest.isoformat()}
+        )
+    after = [others[s].done_on for s in STEP_ORDER[position + 1 :] if s in others]
+    if after and done_on > min(after):
+        raise ValidationError(
+            _("A step cannot be dated after the next step (%(day)s).") % {"day": min(after)}
+        )
+    if step == Step.TOWNSHIP_REVIEW and Step.VILLAGE_APPRAISAL in others:
+        _start, until = notice_period(
+            posted_on=others[Step.VILLAGE_APPRAISAL].done_on, days=notice_days(monitored=monitored)
+        )
+        if done_on <= until:
+            raise ValidationError(
+                _("The public notice runs until %(until)s: the township may review from %(day)s.")
+                % {
+                    "until": until.isoformat(),
+                    "day": (until + datetime.timedelta(days=1)).isoformat(),
+                }
+            )
 
 
 @transaction.atomic
 def step_record(
     *, by: User, monitored: MonitoredHousehold, step: Step, done_on: datetime.date
 ) -> ProcedureStep:
-    """Record a procedure step: in order, after the first lead, and the home check only with
-    the household's signed consent."""
+    """Record a procedure step: in order, after the first lead, the home check only with the
+    household's signed consent, and the township review only after the public notice."""
     require_edit(by, monitored.area_code)
+    require_open(monitored)
     done = {s.step: s for s in monitored.steps.all()}
     if step in done:
         raise ValidationError(_("This step is already recorded."))
@@ -74,24 +167,54 @@ def step_record(
         )
     if step == Step.HOME_CHECK and not monitored.consent_signed_on:
         raise ValidationError(_("The household's signed consent comes before the home check."))
-    earliest = max([monitored.first_lead_on] + [s.done_on for s in done.values()])
-    if done_on < earliest:
-        raise ValidationError(
-            _("A step cannot be dated before %(day)s.") % {"day": earliest.isoformat()}
-        )
+    check_step_date(monitored=monitored, step=step, done_on=done_on, others=done)
     record = ProcedureStep(monitored=monitored, step=step, done_on=done_on)
-    record.full_clean()
-    record.save()
+    saved(record, by=by)
     return record
+
+
+@transaction.atomic
+def step_redate(*, by: User, record: ProcedureStep, done_on: datetime.date) -> ProcedureStep:
+    """Correct the date of a recorded step of an open case, under the same rules."""
+    monitored = record.monitored
+    require_edit(by, monitored.area_code)
+    require_open(monitored)
+    others = {s.step: s for s in monitored.steps.exclude(pk=record.pk)}
+    check_step_date(monitored=monitored, step=record.step, done_on=done_on, others=others)
+    record.done_on = done_on
+    saved(record, by=by)
+    return record
+
+
+@transaction.atomic
+def step_remove(*, by: User, record: ProcedureStep) -> None:
+    """Withdraw the last recorded step of an open case (the history keeps it)."""
+    monitored = record.monitored
+    require_edit(by, monitored.area_code)
+    require_open(monitored)
+    later = [s for s in STEP_ORDER[STEP_ORDER.index(record.step) + 1 :]]
+    if monitored.steps.filter(step__in=later).exists():
+        raise ValidationError(_("Only the last recorded step can be withdrawn."))
+    record._history_user = by
+    record.delete()
 
 
 @transaction.atomic
 def measure_add(*, by: User, monitored: MonitoredHousehold, measure: Measure) -> Measure:
     require_edit(by, monitored.area_code)
+    require_open(monitored)
     measure.monitored = monitored
-    measure.full_clean()
-    measure.save()
+    saved(measure, by=by)
     return measure
+
+
+@transaction.atomic
+def measure_remove(*, by: User, measure: Measure) -> None:
+    """Withdraw a measure entered by mistake from an open case (the history keeps it)."""
+    require_edit(by, measure.monitored.area_code)
+    require_open(measure.monitored)
+    measure._history_user = by
+    measure.delete()
 
 
 @transaction.atomic
@@ -116,8 +239,7 @@ def risk_eliminate(
     if below.queryset().filter(pk=monitored.household_id).exists():
         raise ValidationError(_("The household's income is still below the monitoring threshold."))
     monitored.risk_eliminated_on = day
-    monitored.full_clean()
-    monitored.save()
+    saved(monitored, by=by)
     return monitored
 
 
@@ -217,21 +339,34 @@ class NoticeLine:
     head: str
     size: int
     category: str
+    # The notice period, once the village appraisal is recorded and the area sets its days.
+    posted_on: datetime.date | None = None
+    until: datetime.date | None = None
 
 
-def public_notice(*, cases: list[MonitoredHousehold]) -> list[NoticeLine]:
-    """The village notice: group, head's name, household size and category only — never an
-    identity number, phone, bank account, health detail or risk type (risk types reveal illness
-    and disability)."""
+def public_notice(*, cases: list[MonitoredHousehold], day: datetime.date) -> list[NoticeLine]:
+    """The village notice: group, head's name, household size, category and the notice period
+    only — never an identity number, phone, bank account, health detail or risk type (risk
+    types reveal illness and disability)."""
     by_village = defaultdict(list)
+    days = (
+        parameter_values(name="notice_days", area=cases[0].household.village, year=day.year)
+        if cases
+        else {}
+    )
     for case in cases:
         head = case.household.head()
-        by_village[case.area_code].append(
-            NoticeLine(
-                group=case.household.group.name if case.household.group_id else "",
-                head=head.name if head else "",
-                size=len(case.household.members.all()),
-                category=str(case.get_category_display()),
-            )
+        line = NoticeLine(
+            group=case.household.group.name if case.household.group_id else "",
+            head=head.name if head else "",
+            size=len(case.household.members.all()),
+            category=str(case.get_category_display()),
         )
+        appraisal = next((s for s in case.steps.all() if s.step == Step.VILLAGE_APPRAISAL), None)
+        notice_days_ = resolved(days, case.area_code)
+        if appraisal and notice_days_:
+            line.posted_on, line.until = notice_period(
+                posted_on=appraisal.done_on, days=int(notice_days_)
+            )
+        by_village[case.area_code].append(line)
     return [line for lines in by_village.values() for line in lines]

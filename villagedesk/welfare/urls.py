@@ -21,4 +21,5 @@ urlpatterns = [
     path("monitoring/", views.monitoring, name="monitoring"),
     path("monitoring/new/", views.monitored_create, name="monitored-create"),
     path("monitoring/<int:pk>/", views.monitored_detail, name="monitored-detail"),
+    path("monitoring/<int:pk>/edit/", views.monitored_edit, name="monitored-edit"),
 ]

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +24,7 @@ from villagedesk.registry.models import Household, Person
 from villagedesk.registry.services import may_edit
 from villagedesk.welfare import monitoring as monitoring_
 from villagedesk.welfare import poverty, selectors, services
-from villagedesk.welfare.codes import BenefitUnit, GapKind, RiskType
+from villagedesk.welfare.codes import BenefitUnit, GapKind, MeasureKind, RiskType, Step
 from villagedesk.welfare.forms import (
     EnrolmentForm,
     EnrolmentImportForm,
@@ -32,11 +33,12 @@ from villagedesk.welfare.forms import (
     HelperForm,
     IncomeForm,
     MeasureForm,
+    MonitoredEditForm,
     MonitoredForm,
     RuleForm,
     StepForm,
 )
-from villagedesk.welfare.models import MonitoredHousehold, Parameter
+from villagedesk.welfare.models import Measure, MonitoredHousehold, Parameter, ProcedureStep
 from villagedesk.welfare.rules import (
     Context,
     RuleError,
@@ -534,7 +536,10 @@ def monitoring(request):
         context["error"] = str(error)
     if request.GET.get("notice") and area.level == Level.VILLAGE:
         context["notice"] = monitoring_.public_notice(
-            cases=[c for c in cases if not c.risk_eliminated_on]
+            cases=[c for c in cases if not c.risk_eliminated_on], day=day
+        )
+        context["notice_days"] = monitoring_.resolved(
+            monitoring_.parameter_values(name="notice_days", area=area, year=day.year), area.code
         )
         return render(request, "welfare/monitoring_notice.html", context)
     return render(request, "welfare/monitoring.html", context)
@@ -580,6 +585,48 @@ def monitored_get(user, pk) -> MonitoredHousehold:
     return case
 
 
+def case_history(case: MonitoredHousehold) -> list[dict]:
+    """The case's changes, newest first: the case itself, its steps and its measures."""
+    verbs = {"+": _("added"), "~": _("changed"), "-": _("withdrawn")}
+    entries = []
+    for record in case.history.select_related("history_user"):
+        changed = ""
+        if record.history_type == "~" and record.prev_record:
+            fields = record.diff_against(record.prev_record).changed_fields
+            changed = ", ".join(
+                str(MonitoredHousehold._meta.get_field(f).verbose_name) for f in fields
+            )
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": _("Case %(verb)s") % {"verb": verbs[record.history_type]},
+                "detail": changed,
+            }
+        )
+    steps = ProcedureStep.history.filter(monitored_id=case.pk).select_related("history_user")
+    for record in steps:
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": _("Step %(verb)s") % {"verb": verbs[record.history_type]},
+                "detail": f"{Step(record.step).label} {record.done_on:%Y-%m-%d}",
+            }
+        )
+    measures = Measure.history.filter(monitored_id=case.pk).select_related("history_user")
+    for record in measures:
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": _("Measure %(verb)s") % {"verb": verbs[record.history_type]},
+                "detail": f"{MeasureKind(record.kind).label} {record.started_on:%Y-%m-%d}",
+            }
+        )
+    return sorted(entries, key=lambda e: e["when"], reverse=True)
+
+
 @login_required
 def monitored_detail(request, pk):
     case = monitored_get(request.user, pk)
@@ -598,6 +645,22 @@ def monitored_detail(request, pk):
                 monitoring_.measure_add(
                     by=request.user, monitored=case, measure=measure_form.instance
                 )
+            elif "redate" in request.POST:
+                record = case.steps.filter(pk=_int(request.POST["redate"])).first()
+                done_on = parse_date(request.POST.get("done_on", "") or "")
+                if record is None or done_on is None:
+                    raise ValidationError(_("Give the step's new date."))
+                monitoring_.step_redate(by=request.user, record=record, done_on=done_on)
+            elif "withdraw" in request.POST:
+                record = case.steps.filter(pk=_int(request.POST["withdraw"])).first()
+                if record is None:
+                    raise Http404
+                monitoring_.step_remove(by=request.user, record=record)
+            elif "remove_measure" in request.POST:
+                measure = case.measures.filter(pk=_int(request.POST["remove_measure"])).first()
+                if measure is None:
+                    raise Http404
+                monitoring_.measure_remove(by=request.user, measure=measure)
             elif "eliminate" in request.POST:
                 monitoring_.risk_eliminate(
                     by=request.user, monitored=case, day=timezone.localdate()
@@ -608,6 +671,8 @@ def monitored_detail(request, pk):
             messages.error(request, _("You do not keep this household's village."))
         except (ValidationError, RuleError) as error:
             messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        except ValueError:
+            messages.error(request, _("Give the step's new date."))
         else:
             messages.success(request, _("Saved."))
             return redirect("welfare:monitored-detail", pk=case.pk)
@@ -621,8 +686,30 @@ def monitored_detail(request, pk):
             "step_form": step_form,
             "measure_form": measure_form,
             "risk_labels": [RiskType(r).label for r in case.risk_types if r in RiskType.values],
+            "history": case_history(case),
         },
     )
+
+
+@login_required
+def monitored_edit(request, pk):
+    """Edit an open case: category, risk types, how it was found, first lead and consent."""
+    case = monitored_get(request.user, pk)
+    form = MonitoredEditForm(
+        request.POST or None, instance=case, initial={"risk_types": case.risk_types}
+    )
+    if request.method == "POST" and form.is_valid():
+        case.risk_types = form.cleaned_data["risk_types"]
+        try:
+            monitoring_.monitored_update(by=request.user, monitored=case)
+        except PermissionDenied:
+            form.add_error(None, _("You do not keep this household's village."))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("welfare:monitored-detail", pk=case.pk)
+    return render(request, "welfare/monitored_edit.html", {"case": case, "form": form})
 
 
 @login_required

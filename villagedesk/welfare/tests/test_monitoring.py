@@ -106,9 +106,10 @@ def test_households_below_the_threshold_and_not_monitored_are_listed(case, villa
 def test_risk_elimination_needs_income_above_the_threshold(case, cadre_a):
     case.consent_signed_on = datetime.date(2025, 1, 1)
     case.first_lead_on = datetime.date(2025, 1, 1)
-    for step in Step:
+    # The township review waits for the five days of public notice after the appraisal.
+    for step, day in zip(Step, [10, 10, 20, 20], strict=True):
         monitoring.step_record(
-            by=cadre_a, monitored=case, step=step, done_on=datetime.date(2025, 1, 10)
+            by=cadre_a, monitored=case, step=step, done_on=datetime.date(2025, 1, day)
         )
     with pytest.raises(ValidationError, match="income"):
         monitoring.risk_eliminate(by=cadre_a, monitored=case, day=DAY)
@@ -159,3 +160,102 @@ def test_a_township_parameter_overrides_the_time_limit(case, cadre_a, township):
     cases = list(monitoring.monitored_list(user=cadre_a, year=DAY.year))
     late = monitoring.overdue_cases(cases=cases, day=datetime.date(2025, 3, 25))
     assert late == []
+
+
+def appraised(case, cadre_a):
+    case.consent_signed_on = datetime.date(2025, 3, 1)
+    case.save()
+    for step, day in [(Step.HOME_CHECK, 2), (Step.VILLAGE_APPRAISAL, 5)]:
+        monitoring.step_record(
+            by=cadre_a, monitored=case, step=step, done_on=datetime.date(2025, 3, day)
+        )
+
+
+def test_the_township_review_waits_for_the_public_notice(case, cadre_a):
+    appraised(case, cadre_a)
+    # Five days of notice from 5 March: 5 to 9 March.
+    with pytest.raises(ValidationError, match="runs until 2025-03-09.*from 2025-03-10"):
+        monitoring.step_record(
+            by=cadre_a, monitored=case, step=Step.TOWNSHIP_REVIEW, done_on=datetime.date(2025, 3, 9)
+        )
+    monitoring.step_record(
+        by=cadre_a, monitored=case, step=Step.TOWNSHIP_REVIEW, done_on=datetime.date(2025, 3, 10)
+    )
+
+
+def test_without_notice_days_for_the_year_the_review_is_refused_clearly(case, cadre_a):
+    from villagedesk.welfare.models import Parameter
+
+    appraised(case, cadre_a)
+    Parameter.objects.filter(name="notice_days").delete()
+    with pytest.raises(ValidationError, match="No days of public notice"):
+        monitoring.step_record(
+            by=cadre_a, monitored=case, step=Step.TOWNSHIP_REVIEW, done_on=datetime.date(2025, 4, 1)
+        )
+
+
+def test_the_notice_page_shows_the_period(case, cadre_a, client, village_a):
+    appraised(case, cadre_a)
+    client.force_login(cadre_a)
+    page = client.get(f"/welfare/monitoring/?area={village_a.code}&year=2025&notice=1")
+    text = page.content.decode()
+    assert "2025-03-05" in text and "2025-03-09" in text and "5" in text
+
+
+def test_an_open_case_is_edited_with_history_and_a_closed_one_is_not(
+    case, cadre_a, cadre_b, client
+):
+    appraised(case, cadre_a)
+    client.force_login(cadre_a)
+    url = f"/welfare/monitoring/{case.pk}/edit/"
+    data = {
+        "category": "sudden",
+        "risk_types": ["illness", "accident"],
+        "found_by": "hotline",
+        "first_lead_on": "2025-03-01",
+        "consent_signed_on": "2025-03-01",
+    }
+    assert client.post(url, {**data, "risk_types": []}).status_code == 200
+    assert client.post(url, {**data, "first_lead_on": "2025-03-04"}).status_code == 200
+    assert client.post(url, data).status_code == 302
+    case.refresh_from_db()
+    assert case.risk_types == ["illness", "accident"] and case.category == "sudden"
+    assert case.history.count() == 3  # created, consent saved by the fixture, edited
+    assert case.history.first().history_user == cadre_a
+    detail = client.get(f"/welfare/monitoring/{case.pk}/").content.decode()
+    assert "cadre_a" in detail
+    client.force_login(cadre_b)
+    assert client.post(url, data).status_code == 404
+    case.risk_eliminated_on = datetime.date(2025, 12, 1)
+    case.save()
+    with pytest.raises(ValidationError, match="closed"):
+        monitoring.monitored_update(by=cadre_a, monitored=case)
+
+
+def test_steps_are_redated_or_withdrawn_last_first_and_measures_removed(case, cadre_a):
+    appraised(case, cadre_a)
+    home, appraisal = case.steps.order_by("done_on")
+    with pytest.raises(ValidationError, match="after the next step"):
+        monitoring.step_redate(by=cadre_a, record=home, done_on=datetime.date(2025, 3, 6))
+    monitoring.step_redate(by=cadre_a, record=home, done_on=datetime.date(2025, 3, 3))
+    with pytest.raises(ValidationError, match="last recorded step"):
+        monitoring.step_remove(by=cadre_a, record=home)
+    monitoring.step_remove(by=cadre_a, record=appraisal)
+    assert list(case.steps.values_list("step", flat=True)) == [Step.HOME_CHECK]
+    assert appraisal.history.model.objects.filter(history_type="-").count() == 1
+    measure = monitoring.measure_add(
+        by=cadre_a,
+        monitored=case,
+        measure=Measure(kind="employment", started_on=datetime.date(2025, 4, 1)),
+    )
+    monitoring.measure_remove(by=cadre_a, measure=measure)
+    assert not case.measures.exists()
+
+
+def test_the_missing_measure_is_flagged_only_after_the_set_period(case, cadre_a, village_a):
+    cases = list(monitoring.monitored_list(user=cadre_a, year=DAY.year))
+    # First lead 1 March, 180 days allowed: not yet overdue on 1 May.
+    early = monitoring.without_developmental_measure(
+        area=village_a, cases=cases, day=datetime.date(2025, 5, 1)
+    )
+    assert [(m.case, m.overdue) for m in early] == [(case, False)]
