@@ -117,6 +117,22 @@ class MonitoredEditForm(forms.ModelForm):
         }
 
 
+class ParameterForm(forms.Form):
+    """A local figure for an area and year; the names offered are those the rules use."""
+
+    name = forms.ChoiceField(label=_("parameter"))
+    area = forms.ModelChoiceField(label=_("area"), queryset=None)
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    value = forms.DecimalField(label=_("value"), max_digits=12, decimal_places=2)
+    note = forms.CharField(label=_("source"), max_length=200, required=False)
+
+    def __init__(self, *args, areas, names: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas.order_by("code")
+        self.fields["area"].label_from_instance = lambda area: area.display_name
+        self.fields["name"].choices = [(n, f"{label} ({n})") for n, label in names.items()]
+
+
 class StepForm(forms.Form):
     step = forms.ChoiceField(label=_("step"), choices=Step.choices)
     done_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -46,6 +46,8 @@ class Parameter(models.Model):
     note = models.CharField(_("source"), max_length=200, blank=True)
     area_prefix = models.CharField(max_length=12, editable=False, db_index=True)
 
+    history = HistoricalRecords(excluded_fields=["area_prefix"])
+
     class Meta:
         verbose_name = _("parameter")
         verbose_name_plural = _("parameters")

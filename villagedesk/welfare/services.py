@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from villagedesk.accounts.models import Role, User
-from villagedesk.areas.models import Area
+from villagedesk.areas.models import Area, Level
 from villagedesk.fieldwork import services as fieldwork
 from villagedesk.fieldwork.codes import OPEN_STATUSES, ProblemCategory
 from villagedesk.fieldwork.models import Problem
@@ -98,18 +98,51 @@ def rule_save(*, by: User, policy: Policy, definition, effective_from: datetime.
     return rule
 
 
+# Parameters counted in days must be whole and positive; a percentage lies between 0 and 100.
+DAY_PARAMETERS = frozenset({"notice_days", "decision_days", "measure_days"})
+PERCENT_PARAMETERS = frozenset({"exit_incidence_percent"})
+
+
+def parameter_areas(*, by: User):
+    """The areas whose parameters the user sets: their rule-keeping areas down to townships."""
+    if by.is_superuser:
+        return Area.objects.filter(level__lte=Level.TOWNSHIP)
+    prefixes = by.assigned_prefixes(RULE_ROLES)
+    if not prefixes:
+        return Area.objects.none()
+    return Area.objects.within(prefixes).filter(level__lte=Level.TOWNSHIP)
+
+
+def parameter_check(*, name: str, value: Decimal) -> None:
+    if name in DAY_PARAMETERS and (value != value.to_integral_value() or value < 1):
+        raise ValidationError({"value": _("A number of days is a whole number of at least 1.")})
+    if name in PERCENT_PARAMETERS and not 0 <= value <= 100:
+        raise ValidationError({"value": _("A percentage lies between 0 and 100.")})
+    if value < 0:
+        raise ValidationError({"value": _("A parameter is never negative.")})
+
+
 @transaction.atomic
-def parameter_set(*, by: User, name: str, area: Area, year: int, value) -> Parameter:
-    """Set a local figure for an area and year (replacing the one there was)."""
+def parameter_set(
+    *, by: User, name: str, area: Area, year: int, value, note: str | None = None
+) -> Parameter:
+    """Set a local figure for an area and year (replacing the one there was); every change is
+    kept in the parameter's history with who made it."""
     if not (
         by.is_superuser or any(area.code.startswith(p) for p in by.assigned_prefixes(RULE_ROLES))
     ):
         raise PermissionDenied
-    parameter = Parameter.objects.filter(name=name, area=area, year=year).first() or Parameter(
+    parameter = Parameter.objects.select_for_update().filter(
         name=name, area=area, year=year
-    )
+    ).first() or Parameter(name=name, area=area, year=year)
+    parameter_check(name=name, value=Decimal(value))
+    if parameter.pk and parameter.value == Decimal(value) and note in (None, parameter.note):
+        return parameter
     parameter.value = value
+    if note is not None:
+        parameter.note = note
     parameter.full_clean()
+    parameter._history_user = by
     parameter.save()
     return parameter
 

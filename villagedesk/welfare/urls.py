@@ -18,6 +18,7 @@ urlpatterns = [
     path("care/<slug:code>/", views.care_list, name="care-list"),
     path("poverty/", views.poverty_status, name="poverty-status"),
     path("policies/<slug:code>/rule/", views.rule_edit, name="rule-edit"),
+    path("parameters/", views.parameter_list, name="parameter-list"),
     path("monitoring/", views.monitoring, name="monitoring"),
     path("monitoring/new/", views.monitored_create, name="monitored-create"),
     path("monitoring/<int:pk>/", views.monitored_detail, name="monitored-detail"),

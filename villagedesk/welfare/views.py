@@ -24,6 +24,7 @@ from villagedesk.registry.models import Household, Person
 from villagedesk.registry.services import may_edit
 from villagedesk.welfare import monitoring as monitoring_
 from villagedesk.welfare import poverty, selectors, services
+from villagedesk.welfare.catalogue import PARAMETERS
 from villagedesk.welfare.codes import BenefitUnit, GapKind, MeasureKind, RiskType, Step
 from villagedesk.welfare.forms import (
     EnrolmentForm,
@@ -35,6 +36,7 @@ from villagedesk.welfare.forms import (
     MeasureForm,
     MonitoredEditForm,
     MonitoredForm,
+    ParameterForm,
     RuleForm,
     StepForm,
 )
@@ -88,8 +90,13 @@ def policy_list(request):
         fields = field_catalogue(services.subject_of(policy))
         policies.append((policy, rule, describe(rule.definition, fields) if rule else ""))
     care = selectors.policy_list(care=True)
+    keeps_rules = request.user.is_superuser or bool(
+        request.user.assigned_prefixes(services.RULE_ROLES)
+    )
     return render(
-        request, "welfare/policy_list.html", {"policies": policies, "care": care, "day": day}
+        request,
+        "welfare/policy_list.html",
+        {"policies": policies, "care": care, "day": day, "keeps_rules": keeps_rules},
     )
 
 
@@ -508,6 +515,59 @@ def rule_edit(request, code):
             "versions": policy.rules.all(),
             "unit": BenefitUnit(policy.benefit_unit).label,
         },
+    )
+
+
+@login_required
+def parameter_list(request):
+    """Local figures per area and year, set by administrators and county supervisors; the
+    year's values of their areas and the areas above, and the latest changes."""
+    areas = services.parameter_areas(by=request.user)
+    if not areas.exists():
+        raise PermissionDenied
+    day = report_day(request)
+    names = {name: label for name, label in PARAMETERS.items()}
+    for name in Parameter.objects.values_list("name", flat=True).distinct():
+        names.setdefault(name, name)
+    form = ParameterForm(
+        request.POST or None,
+        areas=areas,
+        names=names,
+        initial={"year": day.year, "area": areas.order_by("level", "code").first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.parameter_set(
+                by=request.user,
+                name=data["name"],
+                area=data["area"],
+                year=data["year"],
+                value=data["value"],
+                note=data["note"],
+            )
+        except PermissionDenied:
+            form.add_error("area", _("You do not set parameters for this area."))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Parameter saved."))
+            return redirect(reverse("welfare:parameter-list") + f"?year={data['year']}")
+    codes = set(areas.values_list("code", flat=True))
+    above = {code[:n].ljust(12, "0") for code in codes for n in (2, 4, 6, 9)}
+    shown = Parameter.objects.filter(area__code__in=codes | above).select_related("area")
+    history = (
+        Parameter.history.filter(area__code__in=codes | above)
+        .select_related("history_user", "area")
+        .order_by("-history_date")[:30]
+    )
+    parameters = list(shown.filter(year=day.year).order_by("name", "area__code"))
+    for parameter in parameters:
+        parameter.label = names.get(parameter.name, parameter.name)
+    return render(
+        request,
+        "welfare/parameter_list.html",
+        {"form": form, "day": day, "parameters": parameters, "history": history},
     )
 
 
