@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from villagedesk.core.codelists import bi
 from villagedesk.core.pinyin import pinyin_keys
+from villagedesk.core.scoping import ScopedQuerySet
 
 
 class Level(models.IntegerChoices):
@@ -41,15 +42,8 @@ def prefix_of(code: str, level: int) -> str:
     return code[: PREFIX_LENGTH[Level(level)]]
 
 
-class AreaQuerySet(models.QuerySet):
-    def within(self, prefixes):
-        """Areas at or below any of the given significant prefixes."""
-        if not prefixes:
-            return self.none()
-        q = Q()
-        for prefix in prefixes:
-            q |= Q(code__startswith=prefix)
-        return self.filter(q)
+class AreaQuerySet(ScopedQuerySet):
+    area_field = "code"
 
     def villages(self):
         return self.filter(level=Level.VILLAGE)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from villagedesk.areas.models import Area, Level
 from villagedesk.core.codelists import bi
+from villagedesk.core.scoping import ScopedQuerySet
 from villagedesk.directory.models import Contact, Organisation
 from villagedesk.fieldwork.models import Problem
 
@@ -36,16 +37,6 @@ class VillageRecord(models.Model):
     def clean(self):
         if self.village_id and self.village.level != Level.VILLAGE:
             raise ValidationError({"village": _("Choose a village.")})
-
-
-class ScopedQuerySet(models.QuerySet):
-    def within(self, prefixes):
-        if not prefixes:
-            return self.none()
-        q = Q()
-        for prefix in prefixes:
-            q |= Q(area_code__startswith=prefix)
-        return self.filter(q)
 
 
 class Consultation(VillageRecord):

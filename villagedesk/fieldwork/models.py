@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from villagedesk.areas.models import Area, Level
+from villagedesk.core.scoping import ScopedQuerySet
 from villagedesk.directory.models import Contact
 from villagedesk.fieldwork.codes import (
     Attitude,
@@ -28,7 +29,7 @@ from villagedesk.fieldwork.codes import (
     Urgency,
     VisitKind,
 )
-from villagedesk.registry.models import Household, Person, ScopedQuerySet
+from villagedesk.registry.models import Household, Person
 
 
 def not_in_future(day) -> None:

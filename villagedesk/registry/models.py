@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from villagedesk.areas.models import Area, Level, VillageGroup
 from villagedesk.core.pinyin import pinyin_keys
+from villagedesk.core.scoping import ScopedQuerySet
 from villagedesk.registry.codes import (
     DisabilityCategory,
     DisabilityGrade,
@@ -30,17 +31,6 @@ from villagedesk.registry.codes import (
     Schooling,
     Sex,
 )
-
-
-class ScopedQuerySet(models.QuerySet):
-    def within(self, prefixes):
-        """Rows whose area code starts with any of the prefixes; none when there are none."""
-        if not prefixes:
-            return self.none()
-        q = Q()
-        for prefix in prefixes:
-            q |= Q(area_code__startswith=prefix)
-        return self.filter(q)
 
 
 class Household(models.Model):
