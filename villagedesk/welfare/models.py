@@ -380,7 +380,7 @@ class Measure(models.Model):
         MonitoredHousehold, on_delete=models.CASCADE, related_name="measures"
     )
     kind = models.CharField(_("measure"), max_length=30, choices=MeasureKind.choices)
-    started_on = models.DateField(_("from"))
+    started_on = models.DateField(_("started on"))
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     history = HistoricalRecords()
