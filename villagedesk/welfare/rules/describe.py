@@ -66,10 +66,31 @@ def describe(node, fields) -> str:
     if "not" in node:
         return _("not %(condition)s") % {"condition": describe(node["not"], fields)}
     definition = fields.get(node.get("field"))
-    label = _(definition.label) if definition else str(node.get("field"))
+    if "count" in node or "sum" in node:
+        label = aggregate_text(node)
+    else:
+        label = _(definition.label) if definition else str(node.get("field"))
     op = _(OP_TEXT.get(node.get("op"), str(node.get("op"))))
     value = "" if "value" not in node else " " + describe_value(node["value"], definition)
     return f"{label} {op}{value}"
+
+
+def aggregate_text(node) -> str:
+    """A count or sum over members in words, as the compiler labels it."""
+    if "count" in node:
+        where = node["count"]
+        return (
+            str(Described(gettext_noop("members where %(where)s"), where))
+            if where
+            else _("members")
+        )
+    where = node.get("where") or {}
+    msgid = (
+        gettext_noop("sum of %(field)s over members where %(where)s")
+        if where
+        else gettext_noop("sum of %(field)s over all members")
+    )
+    return str(Described(msgid, where, node["sum"]))
 
 
 GROUP_TEXT = {
