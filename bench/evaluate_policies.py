@@ -215,8 +215,9 @@ def measure() -> None:
     from villagedesk.demo.services import COUNTY
     from villagedesk.registry.models import Household
     from villagedesk.welfare.demo import welfare_demo_create
-    from villagedesk.welfare.models import IncomeLine, Parameter, Policy
+    from villagedesk.welfare.models import IncomeLine, MonitoredHousehold, Parameter, Policy
     from villagedesk.welfare.selectors import policy_compiled
+    from villagedesk.welfare.services import catalogue_load
 
     day = datetime.date(2025, 12, 31)
     call_command("migrate", verbosity=0)
@@ -237,6 +238,14 @@ def measure() -> None:
     if not IncomeLine.objects.filter(year=day.year).exists():
         print("adding welfare data (once)…", flush=True)
         welfare_demo_create(county=county, day=day, seed=1)
+    elif not MonitoredHousehold.objects.filter(year=day.year).exists():
+        # A cache seeded before the demo drew monitoring cases gets them now.
+        import random
+
+        from villagedesk.welfare.demo import monitoring_cases_create
+
+        monitoring_cases_create(county=county, day=day, rng=random.Random(1))  # noqa: S311
+    catalogue_load()  # a cache seeded before a policy was shipped gets it now
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
