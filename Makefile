@@ -67,6 +67,7 @@ bench: $(DEV_STAMP)
 
 screenshots: $(DEV_STAMP) browser
 	$(PY) tools/screenshots.py
+	SCREENSHOTS=docs/screenshots $(PY) -m pytest -m browser -p no:xdist -q
 
 clean:
 	rm -rf $(VENV) var

@@ -77,6 +77,24 @@ def county_supervisor(county, village_a, village_b):
 CHROMIUM = "/usr/bin/chromium"
 
 
+@pytest.fixture
+def keep_screenshot():
+    """Save a page's (or an element's) picture under $SCREENSHOTS when it is set.
+
+    `make screenshots` sets it to docs/screenshots; a plain test run writes nothing.
+    """
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get("SCREENSHOTS")
+
+    def keep(target, name, **options):
+        if folder:
+            target.screenshot(path=str(Path(folder) / f"{name}.png"), **options)
+
+    return keep
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Debian's Chromium driven by Playwright (Playwright's own browser download is not used)."""

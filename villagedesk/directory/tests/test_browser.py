@@ -1,10 +1,8 @@
 """The village profile's map draws its points with every request off this machine refused."""
 
 import datetime
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from villagedesk.areas.models import PointOfInterest, VillageNote
@@ -12,7 +10,6 @@ from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
 
 POINTS = [
     ("office", "大河村村委会", 25.5512, 102.4671),
@@ -70,7 +67,9 @@ def village_with_points(cadre_a, village_a):
     return village_a
 
 
-def test_map_draws_points_with_no_network(live_server, browser, cadre_a, village_with_points):
+def test_map_draws_points_with_no_network(
+    live_server, browser, cadre_a, village_with_points, keep_screenshot
+):
     url = f"{live_server.url}/directory/profile/{village_with_points.code}/"
     for name, viewport in (
         ("desktop", {"width": 1280, "height": 900}),
@@ -96,9 +95,9 @@ def test_map_draws_points_with_no_network(live_server, browser, cadre_a, village
         expect(page.locator("h1")).to_contain_text("村情")
         assert errors == []
         assert refused == []  # nothing even tried to leave the machine
-        page.screenshot(path=SCREENSHOTS / f"village-profile-zh-{name}.png", full_page=True)
+        keep_screenshot(page, f"village-profile-zh-{name}", full_page=True)
         page.add_style_tag(content=".topbar { position: static; }")  # keep it off the picture
-        page.locator("#map").screenshot(path=SCREENSHOTS / f"village-map-zh-{name}.png")
+        keep_screenshot(page.locator("#map"), f"village-map-zh-{name}")
         context.close()
 
 
@@ -116,7 +115,9 @@ def test_map_with_tiles_still_draws_points_when_tiles_are_blocked(
     context.close()
 
 
-def test_new_team_sees_whom_to_meet_first_and_finds_people_by_initials(live_server, browser):
+def test_new_team_sees_whom_to_meet_first_and_finds_people_by_initials(
+    live_server, browser, keep_screenshot
+):
     from django.core.management import call_command
 
     # The full demo includes the directory's offices, people and links.
@@ -139,11 +140,11 @@ def test_new_team_sees_whom_to_meet_first_and_finds_people_by_initials(live_serv
         expect(page.locator("#ranking tbody tr").first).to_contain_text("")
         assert page.locator("#ranking tbody tr").count() == 30
         page.wait_for_timeout(1500)  # let the force layout settle for the picture
-        page.screenshot(path=SCREENSHOTS / f"contact-network-zh-{name}.png", full_page=True)
+        keep_screenshot(page, f"contact-network-zh-{name}", full_page=True)
 
         page.goto(f"{live_server.url}/directory/")
         page.fill("#id_q", "xcz")
         expect(page.locator("#results tbody tr").first).to_contain_text("乡村振兴")
-        page.screenshot(path=SCREENSHOTS / f"directory-search-zh-{name}.png", full_page=True)
+        keep_screenshot(page, f"directory-search-zh-{name}", full_page=True)
         assert refused == []
         context.close()

@@ -2,8 +2,6 @@
 list, and turns a remark from it into a problem that is carried through to solved."""
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -18,19 +16,10 @@ from villagedesk.registry.selectors import household_list
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Set to a folder (e.g. docs/screenshots) to keep the phone screenshots of this journey.
-SCREENSHOTS = os.environ.get("FIELDWORK_SCREENSHOTS", "")
-
-
-def shot(page, name):
-    if SCREENSHOTS:
-        page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=True)
-
 
 @pytest.mark.timeout(90)
 def test_visit_follow_up_and_problem_to_solved_on_a_phone(
-    live_server, phone_page, settings, tmp_path
+    live_server, phone_page, settings, tmp_path, keep_screenshot
 ):
     settings.MEDIA_ROOT = tmp_path
     call_command(
@@ -67,7 +56,8 @@ def test_visit_follow_up_and_problem_to_solved_on_a_phone(
     page.fill("#id_opinions", "村口路灯坏了，晚上出行不安全")
     page.fill("#id_follow_up", "帮助申请慢病卡")
     page.fill("#id_follow_up_due", due.isoformat())
-    shot(page, "visit-form-zh-phone")
+    page.evaluate("window.scrollTo(0, 0)")
+    keep_screenshot(page, "visit-form-zh-phone", full_page=True)
     page.click("button.primary")
 
     expect(page.locator(".messages")).to_contain_text("走访已保存")
@@ -125,7 +115,8 @@ def test_visit_follow_up_and_problem_to_solved_on_a_phone(
     make_problem(village=village, by=cadre, title="垃圾清运不及时", category="environment")
     page.goto(f"{live_server.url}/fieldwork/problems/")
     expect(page.locator(".board")).to_contain_text("村口路灯坏了")
-    shot(page, "problem-board-zh-phone")
+    page.evaluate("window.scrollTo(0, 0)")
+    keep_screenshot(page, "problem-board-zh-phone", full_page=True)
 
     visit = Visit.objects.get()
     problem = Problem.objects.get(visit=visit)
