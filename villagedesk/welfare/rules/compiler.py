@@ -182,6 +182,11 @@ class Compiler:
         )
         if self.subject == "person" and name.startswith("household.") and definition.type == NUMBER:
             self.via_households(leaf, node, part, depth)
+        if definition.selects is not None and node.get("op") in {"=", "!="}:
+            # A flag that is never unknown and has a plain membership test: select by it.
+            selected = definition.selects(self, ref)
+            form = selected if (node["value"] is True) == (node["op"] == "=") else ~selected
+            leaf.when_positive = leaf.when_negative = form
         return leaf
 
     def via_households(self, leaf: Leaf, node, part: str, depth: int) -> None:
