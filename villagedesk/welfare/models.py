@@ -14,8 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from villagedesk.areas.models import Area
+from villagedesk.core.scoping import ScopedQuerySet
 from villagedesk.fieldwork.models import Problem
-from villagedesk.registry.models import Household, Person, ScopedQuerySet
+from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.codes import (
     BenefitUnit,
     FoundBy,
