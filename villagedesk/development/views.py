@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from villagedesk.core.forms import form_with_service_errors
 from villagedesk.development import selectors, services
 from villagedesk.development.forms import ConsultationForm, RequestForm
 from villagedesk.development.models import Consultation, SupportRequest
@@ -13,15 +14,6 @@ from villagedesk.directory.models import ContactKind
 from villagedesk.fieldwork import selectors as fieldwork
 from villagedesk.registry.selectors import village_list
 from villagedesk.registry.services import may_edit
-
-
-def form_with_service_errors(form, error: ValidationError):
-    """Show a service's ValidationError on the form, field by field where it names fields."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required

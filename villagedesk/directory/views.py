@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from villagedesk.areas.models import Level, PointOfInterest, VillageNote
+from villagedesk.core.forms import form_with_service_errors
 from villagedesk.directory import exports, imports, selectors, services
 from villagedesk.directory.forms import (
     ContactFilterForm,
@@ -26,15 +27,6 @@ from villagedesk.directory.models import Contact, Link, Organisation, Position
 from villagedesk.directory.profile import village_figures
 from villagedesk.registry.identity import mask_phone
 from villagedesk.registry.services import may_edit
-
-
-def form_with_service_errors(form, error: ValidationError):
-    """Show a service's ValidationError on the form, field by field where it names fields."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def contact_filters(request) -> tuple[ContactFilterForm, selectors.ContactFilters]:
@@ -400,23 +392,36 @@ def map_data(points: list[PointOfInterest]) -> list[dict]:
     ]
 
 
-def point_form(request, point: PointOfInterest, *, village_code: str):
-    form = PointForm(request.POST or None, request.FILES or None, instance=point)
+def profile_item_form(request, item, *, form_class, save, heading, anchor: str):
+    """The add/edit page of a point of interest or a village note, back to the profile."""
+    form = form_class(request.POST or None, request.FILES or None, instance=item)
+    back = reverse("directory:profile", args=[item.village.code]) + anchor
     if request.method == "POST" and form.is_valid():
         try:
-            services.point_save(by=request.user, point=form.instance)
+            save(request.user, form.instance)
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
-            return redirect(reverse("directory:profile", args=[village_code]) + "#map")
+            return redirect(back)
     context = {
         "form": form,
-        "heading": _("Point of interest"),
-        "back": reverse("directory:profile", args=[village_code]) + "#map",
+        "heading": heading,
+        "back": back,
         "back_label": _("Village profile"),
     }
     return render(request, "directory/form_page.html", context)
+
+
+def point_form(request, point: PointOfInterest):
+    return profile_item_form(
+        request,
+        point,
+        form_class=PointForm,
+        save=lambda by, item: services.point_save(by=by, point=item),
+        heading=_("Point of interest"),
+        anchor="#map",
+    )
 
 
 @login_required
@@ -424,7 +429,7 @@ def point_create(request, code):
     area = selectors.profile_area_get(user=request.user, code=code)
     if area.level != Level.VILLAGE or not may_edit(request.user, area.code):
         raise PermissionDenied
-    return point_form(request, PointOfInterest(village=area), village_code=code)
+    return point_form(request, PointOfInterest(village=area))
 
 
 @login_required
@@ -432,7 +437,7 @@ def point_edit(request, pk):
     point = selectors.point_get(user=request.user, pk=pk)
     if not may_edit(request.user, point.area_code):
         raise PermissionDenied
-    return point_form(request, point, village_code=point.area_code)
+    return point_form(request, point)
 
 
 @login_required
@@ -443,23 +448,15 @@ def point_photo(request, pk):
     return FileResponse(point.photo.open("rb"))
 
 
-def note_form(request, note: VillageNote, *, village_code: str):
-    form = NoteForm(request.POST or None, instance=note)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.note_save(by=request.user, note=form.instance)
-        except ValidationError as error:
-            form_with_service_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(reverse("directory:profile", args=[village_code]) + "#notes")
-    context = {
-        "form": form,
-        "heading": _("Village note"),
-        "back": reverse("directory:profile", args=[village_code]) + "#notes",
-        "back_label": _("Village profile"),
-    }
-    return render(request, "directory/form_page.html", context)
+def note_form(request, note: VillageNote):
+    return profile_item_form(
+        request,
+        note,
+        form_class=NoteForm,
+        save=lambda by, item: services.note_save(by=by, note=item),
+        heading=_("Village note"),
+        anchor="#notes",
+    )
 
 
 @login_required
@@ -467,7 +464,7 @@ def note_create(request, code):
     area = selectors.profile_area_get(user=request.user, code=code)
     if area.level != Level.VILLAGE or not may_edit(request.user, area.code):
         raise PermissionDenied
-    return note_form(request, VillageNote(village=area), village_code=code)
+    return note_form(request, VillageNote(village=area))
 
 
 @login_required
@@ -475,4 +472,4 @@ def note_edit(request, pk):
     note = selectors.note_get(user=request.user, pk=pk)
     if not may_edit(request.user, note.area_code):
         raise PermissionDenied
-    return note_form(request, note, village_code=note.area_code)
+    return note_form(request, note)

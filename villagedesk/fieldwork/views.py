@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from villagedesk.core.forms import form_with_service_errors
 from villagedesk.fieldwork import exports, selectors, services
 from villagedesk.fieldwork.codes import STATUS_STEPS, Presence, ProblemStatus
 from villagedesk.fieldwork.forms import (
@@ -26,15 +27,6 @@ from villagedesk.fieldwork.forms import (
 from villagedesk.fieldwork.models import DiaryDay, PersonNote
 from villagedesk.registry import selectors as registry
 from villagedesk.registry.models import Household, Person
-
-
-def form_with_service_errors(form, error: ValidationError):
-    """Show a service's ValidationError on the form, field by field where it names fields."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def scoped_people(user):

@@ -8,18 +8,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from villagedesk.core.forms import form_with_service_errors
 from villagedesk.registry import selectors, services
 from villagedesk.registry.forms import HouseholdFilterForm, HouseholdForm, PersonForm
 from villagedesk.registry.models import Household, Person
-
-
-def form_with_service_errors(form, error: ValidationError):
-    """Show a service's ValidationError on the form, field by field where it names fields."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
