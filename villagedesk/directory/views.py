@@ -424,12 +424,17 @@ def point_form(request, point: PointOfInterest):
     )
 
 
-@login_required
-def point_create(request, code):
+def kept_village(request, code):
+    """A village in the user's areas whose profile they keep; 404 outside, 403 when only read."""
     area = selectors.profile_area_get(user=request.user, code=code)
     if area.level != Level.VILLAGE or not may_edit(request.user, area.code):
         raise PermissionDenied
-    return point_form(request, PointOfInterest(village=area))
+    return area
+
+
+@login_required
+def point_create(request, code):
+    return point_form(request, PointOfInterest(village=kept_village(request, code)))
 
 
 @login_required
@@ -461,10 +466,7 @@ def note_form(request, note: VillageNote):
 
 @login_required
 def note_create(request, code):
-    area = selectors.profile_area_get(user=request.user, code=code)
-    if area.level != Level.VILLAGE or not may_edit(request.user, area.code):
-        raise PermissionDenied
-    return note_form(request, VillageNote(village=area))
+    return note_form(request, VillageNote(village=kept_village(request, code)))
 
 
 @login_required
