@@ -52,6 +52,7 @@ from villagedesk.welfare.rules.language import (
     Context,
     FieldDef,
     HouseholdRef,
+    Membership,
     RuleError,
     field_catalogue,
     json_text,
@@ -76,6 +77,9 @@ class Leaf:
     # Two-valued forms for the selection, by polarity (see `selection`); None: use `condition`.
     when_positive: Q | None = None
     when_negative: Q | None = None
+    # A never-unknown flag's membership, and whether the leaf tests its absence (see `selection`).
+    membership: Membership | None = None
+    absent: bool = False
 
 
 @dataclass
@@ -184,9 +188,10 @@ class Compiler:
             self.via_households(leaf, node, part, depth)
         if definition.selects is not None and node.get("op") in {"=", "!="}:
             # A flag that is never unknown and has a plain membership test: select by it.
-            selected = definition.selects(self, ref)
-            form = selected if (node["value"] is True) == (node["op"] == "=") else ~selected
-            leaf.when_positive = leaf.when_negative = form
+            leaf.membership = definition.selects(self, ref)
+            leaf.absent = (node["value"] is True) != (node["op"] == "=")
+            selected = leaf.membership.q()
+            leaf.when_positive = leaf.when_negative = ~selected if leaf.absent else selected
         return leaf
 
     def via_households(self, leaf: Leaf, node, part: str, depth: int) -> None:
@@ -522,7 +527,23 @@ def selection(node: Leaf | Group, *, positive: bool) -> Q:
         return node.condition if form is None else form
     if node.kind == "not":
         return ~selection(node.children[0], positive=not positive)
-    parts = [selection(child, positive=positive) for child in node.children]
+    # "In A or in B" is "in (A or B)", and "not in A and not in B" is "not in (A or B)": one
+    # subquery the database plans as one semi- or anti-join. Memberships are never unknown.
+    parts, merged = [], {}
+    for child in node.children:
+        if isinstance(child, Leaf) and child.membership and child.absent == (node.kind == "all"):
+            key = (child.membership.column, child.membership.source)
+            if key in merged:
+                merged[key] = merged[key].merged(child.membership)
+                continue
+            merged[key] = child.membership
+            parts.append(key)
+        else:
+            parts.append(selection(child, positive=positive))
+    parts = [
+        (~merged[p].q() if node.kind == "all" else merged[p].q()) if isinstance(p, tuple) else p
+        for p in parts
+    ]
     combined = parts[0]
     for part in parts[1:]:
         combined = combined & part if node.kind == "all" else combined | part

@@ -98,9 +98,27 @@ class FieldDef:
     choices: type | None = None
     blank_is_missing: bool = False
     nullable: bool = False
-    # For a flag that is never unknown: the same test as a WHERE condition the database can plan
-    # as a semi-join (the value expression stays what explain reads).
-    selects: Callable[["Compiler", HouseholdRef | None], Q] | None = None
+    # For a flag that is never unknown: the same test as a membership the database can plan as a
+    # semi-join (the value expression stays what explain reads).
+    selects: Callable[["Compiler", HouseholdRef | None], "Membership"] | None = None
+
+
+@dataclass(frozen=True)
+class Membership:
+    """`column IN (SELECT household_id FROM rows WHERE condition)`, kept in parts so that several
+    tests on the same rows can be merged into one subquery: ORed IN lists cannot become one
+    semi-join, so PostgreSQL would test each outer row against every list in turn."""
+
+    column: str
+    source: tuple  # which rows: memberships with the same column and source merge
+    rows: QuerySet  # rows with a household_id
+    condition: Q
+
+    def q(self) -> Q:
+        return Q(**{f"{self.column}__in": self.rows.filter(self.condition).values("household_id")})
+
+    def merged(self, other: "Membership") -> "Membership":
+        return Membership(self.column, self.source, self.rows, self.condition | other.condition)
 
 
 def household_income(kinds, *, year: int, ref: HouseholdRef) -> Expression:
@@ -142,30 +160,28 @@ def household_size(ref: HouseholdRef) -> Expression:
     return Subquery(members, output_field=IntegerField())
 
 
-def households_monitored_for(risk: RiskType, *, year: int) -> QuerySet:
+def monitored_for_membership(risk: RiskType, *, year: int, ref: HouseholdRef) -> Membership:
     """Households with a monitoring case in the year naming this risk type.
 
     Risk types are a JSON list of codes; its text holds each code in quotes on SQLite and
     PostgreSQL alike, so matching the quoted code needs no JSON operator either lacks."""
-    return (
+    return Membership(
+        ref.pk,
+        ("monitoring cases", year),
         MonitoredHousehold.objects.filter(year=year)
-        .annotate(risk_text=Cast("risk_types", TextField()))
-        .filter(risk_text__contains=f'"{risk.value}"')
-        .values("household_id")
+        .order_by()
+        .annotate(risk_text=Cast("risk_types", TextField())),
+        Q(risk_text__contains=f'"{risk.value}"'),
     )
 
 
 def monitored_for(risk: RiskType, *, year: int, ref: HouseholdRef) -> Expression:
     """Whether the household has such a case: true or false, never unknown."""
     return Case(
-        When(monitored_for_q(risk, year=year, ref=ref), then=Value(True)),
+        When(monitored_for_membership(risk, year=year, ref=ref).q(), then=Value(True)),
         default=Value(False),
         output_field=BooleanField(),
     )
-
-
-def monitored_for_q(risk: RiskType, *, year: int, ref: HouseholdRef) -> Q:
-    return Q(**{f"{ref.pk}__in": households_monitored_for(risk, year=year)})
 
 
 def _household_fields() -> dict[str, FieldDef]:
@@ -216,14 +232,18 @@ def _household_fields() -> dict[str, FieldDef]:
                 BOOL,
                 gettext_noop("monitored this year for a natural disaster"),
                 lambda c, ref: monitored_for(RiskType.DISASTER, year=c.year, ref=ref),
-                selects=lambda c, ref: monitored_for_q(RiskType.DISASTER, year=c.year, ref=ref),
+                selects=lambda c, ref: monitored_for_membership(
+                    RiskType.DISASTER, year=c.year, ref=ref
+                ),
             ),
             FieldDef(
                 "monitored_accident",
                 BOOL,
                 gettext_noop("monitored this year for an accident"),
                 lambda c, ref: monitored_for(RiskType.ACCIDENT, year=c.year, ref=ref),
-                selects=lambda c, ref: monitored_for_q(RiskType.ACCIDENT, year=c.year, ref=ref),
+                selects=lambda c, ref: monitored_for_membership(
+                    RiskType.ACCIDENT, year=c.year, ref=ref
+                ),
             ),
             FieldDef("wage_income", NUMBER, gettext_noop("wage income"), income([IncomeKind.WAGE])),
             FieldDef(

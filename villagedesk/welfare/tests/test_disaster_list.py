@@ -5,7 +5,7 @@ import datetime
 
 from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
 from villagedesk.welfare.models import MonitoredHousehold, Policy
-from villagedesk.welfare.rules import explain_rows
+from villagedesk.welfare.rules import Context, compile_rule, explain_rows
 from villagedesk.welfare.selectors import policy_compiled
 from villagedesk.welfare.services import catalogue_load
 
@@ -62,3 +62,36 @@ def test_the_list_selects_members_of_households_with_a_disaster_or_accident_case
         ("no", False),
         ("yes", True),
     ]
+
+
+def test_flags_under_one_any_share_one_list_and_their_negations_one_anti_join(county, village_a):
+    """ORed IN lists cannot become one semi-join on PostgreSQL, so flags on the same monitoring
+    cases merge into one subquery; `not` and `!=` forms must still select what Python does."""
+    planted = {
+        "disaster": household(village_a, risks=["disaster"]),
+        "accident": household(village_a, risks=["accident"]),
+        "illness": household(village_a, risks=["illness"]),
+        "none": household(village_a),
+    }
+    either = [
+        {"field": "household.monitored_disaster", "op": "=", "value": True},
+        {"field": "household.monitored_accident", "op": "=", "value": True},
+    ]
+    neither = [
+        {"field": "household.monitored_disaster", "op": "!=", "value": True},
+        {"field": "household.monitored_accident", "op": "=", "value": False},
+    ]
+    hit = {"disaster", "accident"}
+    for rule, selected in [
+        ({"any": either}, hit),
+        ({"not": {"any": either}}, {"illness", "none"}),
+        ({"all": neither}, {"illness", "none"}),
+        ({"not": {"all": neither}}, hit),
+    ]:
+        compiled = compile_rule(
+            rule, name="t", subject="person", context=Context(area=village_a, day=DAY)
+        )
+        sql = str(compiled.queryset().query)
+        assert sql.count("welfare_monitoredhousehold") == 1, rule
+        got = set(compiled.queryset().values_list("pk", flat=True))
+        assert got == {p.pk for name in selected for p in planted[name][1]}, rule
