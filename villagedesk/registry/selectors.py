@@ -55,6 +55,15 @@ def household_get(*, user: User, pk: int) -> Household:
     return household
 
 
+def household_by_number(*, user: User, village_code: str, number: str) -> Household | None:
+    """The household with this number in a village of the user's areas, or None."""
+    return (
+        Household.objects.within(user.area_prefixes())
+        .filter(area_code=village_code, number=number)
+        .first()
+    )
+
+
 def person_get(*, user: User, pk: int) -> Person:
     """One person in the user's areas; 404 outside them."""
     person = (

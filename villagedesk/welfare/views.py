@@ -21,6 +21,7 @@ from villagedesk.fieldwork.services import may_record
 from villagedesk.registry import selectors as registry_selectors
 from villagedesk.registry.identity import mask_phone
 from villagedesk.registry.models import Household, Person
+from villagedesk.registry.selectors import household_by_number
 from villagedesk.registry.services import may_edit
 from villagedesk.welfare import monitoring as monitoring_
 from villagedesk.welfare import poverty, selectors, services
@@ -318,10 +319,8 @@ def enrolment_create(request):
     form = EnrolmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        household = (
-            Household.objects.within(request.user.area_prefixes())
-            .filter(area_code=data["village"], number=data["household_number"])
-            .first()
+        household = household_by_number(
+            user=request.user, village_code=data["village"], number=data["household_number"]
         )
         if household is None:
             form.add_error("household_number", _("No household with this number in this village."))
@@ -610,10 +609,8 @@ def monitored_create(request):
     form = MonitoredForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        household = (
-            Household.objects.within(request.user.area_prefixes())
-            .filter(area_code=data["village"], number=data["household_number"])
-            .first()
+        household = household_by_number(
+            user=request.user, village_code=data["village"], number=data["household_number"]
         )
         if household is None:
             form.add_error("household_number", _("No household with this number in this village."))
