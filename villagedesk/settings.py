@@ -129,7 +129,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # JIT compilation pays off on long analytic queries; on this application's queries (a
+    # village's lists, a county's rule) it costs more than it saves: hundreds of milliseconds
+    # on a rule over a county, where the query itself takes about as long.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while an import writes; IMMEDIATE avoids "database is locked"
     # upgrades from read to write transactions; the busy timeout waits out short locks.
     DATABASES["default"]["OPTIONS"] = {

@@ -321,6 +321,10 @@ class Compiler:
                 self.fail(
                     _("a number is expected, not %(value)s") % {"value": json_text(raw)}, part
                 )
+            if isinstance(raw, int):
+                # An integer stays one: a float literal makes PostgreSQL cast every row's
+                # integer column to numeric before comparing.
+                return Value(raw, output_field=IntegerField())
             return Value(float(raw), output_field=FloatField())
         if type_ == DATE:
             try:
