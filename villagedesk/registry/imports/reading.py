@@ -5,11 +5,15 @@ normalising step sees one type and treats a date typed as text and a date typed 
 Reading stops at MAX_ROWS so that a runaway file cannot exhaust memory.
 """
 
+import codecs
 import csv
 import datetime
-import io
+import posixpath
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree  # noqa: S405 expat (2.4.1+) refuses entity expansion bombs
 
 import polars as pl
 import python_calamine
@@ -56,18 +60,43 @@ def cell_text(value) -> str:
     return str(value)
 
 
-def decode_csv(data: bytes) -> str:
-    """UTF-8 with or without a byte-order mark, else GB18030 (which includes GBK and GB2312)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+def is_utf8(data: bytes) -> bool:
+    """Whether data is UTF-8, checked a megabyte at a time so that no copy of it is made."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
     try:
-        return data.decode("utf-8")
+        for start in range(0, len(view), 1 << 20):
+            decoder.decode(view[start : start + (1 << 20)])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        pass
+        return False
+    return True
+
+
+def utf8_csv(data: bytes) -> bytes:
+    """UTF-8 with or without a byte-order mark, else GB18030 (which includes GBK and GB2312).
+
+    The text stays bytes for polars: a county's file decoded to Python text takes several times
+    its size.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if is_utf8(data):
+        return data
     try:
-        return data.decode("gb18030")
+        return data.decode("gb18030").encode("utf-8")
     except UnicodeDecodeError:
         raise ReadError(_("The file is neither UTF-8 nor GB18030 text.")) from None
+
+
+def head_lines(data: bytes, count: int) -> list[str]:
+    end = -1
+    for _line in range(count):
+        end = data.find(b"\n", end + 1)
+        if end < 0:
+            end = len(data)
+            break
+    return data[:end].decode("utf-8").splitlines()[:count]
 
 
 def find_header(rows: list[list[str]]) -> int:
@@ -143,7 +172,81 @@ def text_rows(sheet):
         yield row
 
 
+def too_many_rows(sheet: str) -> ReadError:
+    return ReadError(
+        _("The sheet “%(sheet)s” has more than %(max)s rows; split the file by village.")
+        % {"sheet": sheet, "max": f"{MAX_ROWS:,}"}
+    )
+
+
+ROOT_TAG = re.compile(rb"<([\w.-]+:)?worksheet[\s>]")
+
+
+def row_tag(prefix: bytes) -> re.Pattern:
+    """A row element and its number when it gives one; the literal start keeps the scan fast."""
+    return re.compile(b"<" + re.escape(prefix) + rb'row[\s/>](?:[^>]*?\sr="(\d+)")?')
+
+
+def worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """The XML part of each sheet of an .xlsx, by sheet name, from the workbook's relations."""
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))  # noqa: S314
+    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
+    present = set(archive.namelist())
+    parts = {}
+    for element in workbook.iter():
+        if element.tag.endswith("}sheet"):
+            rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+            target = targets.get(rid, "")
+            part = posixpath.normpath(
+                target[1:] if target.startswith("/") else posixpath.join("xl", target)
+            )
+            if part in present:
+                parts[element.get("name")] = part
+    return parts
+
+
+def sheet_height(archive: zipfile.ZipFile, part: str, limit: int) -> int:
+    """The number of rows of a worksheet part, counted as it streams, stopping past limit.
+
+    A row that gives its number may skip empty rows; calamine makes room for those too.
+    """
+    height = last = 0
+    tail, pattern = b"", None
+    with archive.open(part) as stream:
+        while height <= limit and (chunk := stream.read(1 << 20)):
+            data = tail + chunk
+            if pattern is None:
+                root = ROOT_TAG.search(data)
+                pattern = row_tag(root[1] or b"" if root else b"")
+            cut = data.rfind(b"<")
+            data, tail = data[:cut], data[cut:]
+            for match in pattern.finditer(data):
+                last = int(match[1]) if match[1] else last + 1
+                height = max(height, last)
+    return height
+
+
+def check_xlsx_heights(path: Path) -> None:
+    """Refuse an .xlsx with too many rows before calamine holds a whole sheet in memory.
+
+    calamine reads a worksheet in one piece, a million rows taking well over a gigabyte, so the
+    rows are counted first in the compressed file as it streams. A file whose workbook parts
+    cannot be found is left for calamine to judge.
+    """
+    limit = MAX_ROWS + HEADER_SCAN_ROWS
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for name, part in worksheet_parts(archive).items():
+                if sheet_height(archive, part, limit) > limit:
+                    raise too_many_rows(name)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
+        return
+
+
 def read_spreadsheet(path: Path) -> list[Sheet]:
+    if zipfile.is_zipfile(path):
+        check_xlsx_heights(path)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError:
@@ -155,10 +258,7 @@ def read_spreadsheet(path: Path) -> list[Sheet]:
     for name in workbook.sheet_names:
         sheet = workbook.get_sheet_by_name(name)
         if sheet.height > MAX_ROWS + HEADER_SCAN_ROWS:
-            raise ReadError(
-                _("The sheet “%(sheet)s” has more than %(max)s rows; split the file by village.")
-                % {"sheet": name, "max": f"{MAX_ROWS:,}"}
-            )
+            raise too_many_rows(name)
         try:
             sheets.append(make_sheet(name, text_rows(sheet)))
         except ReadError as error:
@@ -169,26 +269,26 @@ def read_spreadsheet(path: Path) -> list[Sheet]:
 
 
 def read_csv(path: Path) -> list[Sheet]:
-    text = decode_csv(path.read_bytes())
-    header_lines = text.splitlines()[:HEADER_SCAN_ROWS]
-    header_rows = list(csv.reader(header_lines))
+    data = utf8_csv(path.read_bytes())
+    header_rows = list(csv.reader(head_lines(data, HEADER_SCAN_ROWS)))
     header_index = find_header(header_rows)
     try:
-        frame = pl.read_csv(
-            io.StringIO(text),
-            has_header=False,
-            skip_rows=header_index + 1,
-            infer_schema=False,
-            n_rows=MAX_ROWS + 1,
-            truncate_ragged_lines=True,
+        # A lazy scan cut at the limit parses only what it keeps; read_csv holds far more.
+        frame = (
+            pl.scan_csv(
+                data,
+                has_header=False,
+                skip_rows=header_index + 1,
+                infer_schema=False,
+                truncate_ragged_lines=True,
+            )
+            .head(MAX_ROWS + 1)
+            .collect()
         )
     except pl.exceptions.PolarsError:
         raise ReadError(_("The file is not a CSV table that can be read.")) from None
     if frame.height > MAX_ROWS:
-        raise ReadError(
-            _("The sheet “%(sheet)s” has more than %(max)s rows; split the file by village.")
-            % {"sheet": path.name, "max": f"{MAX_ROWS:,}"}
-        )
+        raise too_many_rows(path.name)
     headers = [h.strip() for h in header_rows[header_index]]
     frame = frame.select(frame.columns[: len(headers)])
     frame.columns = [f"c{i}" for i in range(frame.width)]
