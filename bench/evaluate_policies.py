@@ -289,13 +289,13 @@ def measure() -> None:
         )
     total = total_compiled / total_hand
     print(f"{'all policies':22} {'':7} {total_compiled:12.1f} {total_hand:12.1f} {total:6.2f}")
-    verdict = "within" if total <= LIMIT else "OVER"
+    verdict = "within" if worst <= LIMIT else "OVER"
     print(
-        f"compiled rules are {total:.2f}× hand-written SQL overall ({verdict} {LIMIT}×); "
-        f"worst single policy {worst:.2f}×",
+        f"compiled rules are {total:.2f}× hand-written SQL overall; worst single policy "
+        f"{worst:.2f}× ({verdict} {LIMIT}×)",
         flush=True,
     )
-    if total > LIMIT:
+    if worst > LIMIT:
         raise SystemExit(1)
 
 

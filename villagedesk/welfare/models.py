@@ -157,6 +157,32 @@ class IncomeLine(models.Model):
         return f"{self.household} {self.year} {self.kind}: {self.amount}"
 
 
+class HouseholdIncome(models.Model):
+    """A household's net income for a year (its income lines, costs subtracted) and its number of
+    members: a database view (`welfare.income_view`), read-only.
+
+    Rules join it once per year they read, so a county's per-capita incomes come from one
+    grouped pass over the income lines rather than a subquery per household."""
+
+    id = models.BigIntegerField(primary_key=True)  # household id × 10,000 + year
+    household = models.ForeignKey(
+        Household,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="income_totals",
+    )
+    year = models.PositiveSmallIntegerField()
+    net_income = models.DecimalField(max_digits=14, decimal_places=2)
+    size = models.IntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "welfare_householdincome"
+
+    def __str__(self):
+        return f"{self.household_id} {self.year}: {self.net_income} / {self.size}"
+
+
 class Enrolment(models.Model):
     """Who receives which benefit, from when to when, how much."""
 

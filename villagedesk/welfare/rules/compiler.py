@@ -11,6 +11,7 @@ from django.db.models import (
     Expression,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     IntegerField,
     OuterRef,
@@ -102,6 +103,9 @@ class Compiler:
         # Whether some comparison may be unknown (a nullable value, a blank that means missing).
         self.may_be_unknown = False
         self.parameters_used: dict[str, Expression] = {}
+        # Joined relations the expressions name (see `income_relation`); every queryset that
+        # reads the expressions takes them as aliases.
+        self.relations: dict[str, FilteredRelation] = {}
 
     def fail(self, message: str, part: str):
         raise RuleError(message, rule=self.rule_name, part=part.lstrip("."))
@@ -202,9 +206,24 @@ class Compiler:
         inner = Compiler(rule_name=self.rule_name, subject="household", context=self.context)
         on_household = {**node, "field": node["field"].removeprefix("household.")}
         condition = inner.comparison(on_household, part, depth, members=False).condition
-        households = Household.objects.within([self.context.area.prefix]).order_by()
+        if inner.relations:
+            # The figure comes from a joined view: joined to each member's household it costs a
+            # join, and as an IN list under an OR PostgreSQL may rerun the view for every row.
+            return
+        households = joined(
+            Household.objects.within([self.context.area.prefix]).order_by(), inner.relations
+        )
         leaf.when_positive = Q(household_id__in=households.filter(condition).values("pk"))
         leaf.when_negative = ~Q(household_id__in=households.filter(~condition).values("pk"))
+
+    def income_relation(self, ref: HouseholdRef) -> str:
+        """The household's row of `HouseholdIncome` for the rule's year, joined (LEFT JOIN)."""
+        name = f"{ref.prefix.replace('__', '_')}income_{self.year}"
+        self.relations[name] = FilteredRelation(
+            f"{ref.prefix}income_totals",
+            condition=Q(**{f"{ref.prefix}income_totals__year": self.year}),
+        )
+        return name
 
     def household_ref(self, name: str) -> HouseholdRef | None:
         if self.subject == "household":
@@ -520,6 +539,12 @@ class Compiler:
         return leaf
 
 
+def joined(rows: QuerySet, relations: dict[str, FilteredRelation]) -> QuerySet:
+    """The rows with these relations as aliases; fresh copies, as a queryset marks the relations
+    it joins."""
+    return rows.alias(**{name: relation.clone() for name, relation in relations.items()})
+
+
 def selection(node: Leaf | Group, *, positive: bool) -> Q:
     """The WHERE clause that selects the rows whose rule is true.
 
@@ -561,16 +586,21 @@ class CompiledRule:
     tree: Leaf | Group
     leaves: list[Leaf]
     context: Context | None
+    relations: dict[str, FilteredRelation] = field(default_factory=dict)
 
     @property
     def condition(self) -> Q:
         return selection(self.tree, positive=True)
 
+    def reading(self, rows: QuerySet) -> QuerySet:
+        """The rows with the joined relations the rule's expressions name."""
+        return joined(rows, self.relations)
+
     def base(self) -> QuerySet:
         model = Person if self.subject == "person" else Household
         if self.context is None:
-            return model.objects.all()
-        return model.objects.within([self.context.area.prefix])
+            return self.reading(model.objects.all())
+        return self.reading(model.objects.within([self.context.area.prefix]))
 
     def queryset(self) -> QuerySet:
         """The matching households (or persons) of the context's area: one query."""
@@ -587,4 +617,4 @@ def compile_rule(
         )
     compiler = Compiler(rule_name=name, subject=subject, context=context)
     tree = compiler.node(definition, "")
-    return CompiledRule(name, subject, tree, compiler.leaves, context)
+    return CompiledRule(name, subject, tree, compiler.leaves, context, compiler.relations)

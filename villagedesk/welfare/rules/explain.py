@@ -131,7 +131,7 @@ def explain_rows(compiled: CompiledRule, rows: QuerySet) -> dict[int, Explanatio
         annotations["size"] = household_size(ref)
     return {
         row["pk"]: _explanation(compiled, row)
-        for row in rows.annotate(**annotations).values("pk", *annotations)
+        for row in compiled.reading(rows).annotate(**annotations).values("pk", *annotations)
     }
 
 

@@ -130,14 +130,10 @@ def household_income(kinds, *, year: int, ref: HouseholdRef) -> Expression:
         default=F("amount"),
         output_field=DecimalField(max_digits=14, decimal_places=2),
     )
-    wanted = (
-        signed
-        if set(kinds) == set(IncomeKind)
-        else Case(
-            When(kind__in=[k.value for k in kinds], then=signed),
-            default=Value(Decimal(0)),
-            output_field=DecimalField(max_digits=14, decimal_places=2),
-        )
+    wanted = Case(
+        When(kind__in=[k.value for k in kinds], then=signed),
+        default=Value(Decimal(0)),
+        output_field=DecimalField(max_digits=14, decimal_places=2),
     )
     # SUM as a plain function: one row per household without a GROUP BY, NULL when no lines.
     lines = (
@@ -147,6 +143,12 @@ def household_income(kinds, *, year: int, ref: HouseholdRef) -> Expression:
         .values("total")
     )
     return Cast(Subquery(lines), FloatField())
+
+
+def income_total(compiler: "Compiler", ref: HouseholdRef, column: str) -> Expression:
+    """The household's net income or size in the rule's year, from the joined `HouseholdIncome`
+    view: NULL when the household has no income lines that year."""
+    return Cast(F(f"{compiler.income_relation(ref)}__{column}"), FloatField())
 
 
 def household_size(ref: HouseholdRef) -> Expression:
@@ -191,7 +193,6 @@ def _household_fields() -> dict[str, FieldDef]:
     def income(kinds):
         return lambda c, ref: household_income(kinds, year=c.year, ref=ref)
 
-    every_kind = list(IncomeKind)
     return {
         d.name: d
         for d in [
@@ -261,14 +262,19 @@ def _household_fields() -> dict[str, FieldDef]:
             FieldDef(
                 "transfer_income", NUMBER, gettext_noop("transfer income"), income(TRANSFER_KINDS)
             ),
-            FieldDef("net_income", NUMBER, gettext_noop("net income"), income(every_kind)),
+            FieldDef(
+                "net_income",
+                NUMBER,
+                gettext_noop("net income"),
+                lambda c, ref: income_total(c, ref, "net_income"),
+            ),
             FieldDef(
                 "per_capita_income",
                 NUMBER,
                 gettext_noop("per-capita net income"),
                 lambda c, ref: (
-                    household_income(every_kind, year=c.year, ref=ref)
-                    / NullIf(household_size(ref), Value(0))
+                    income_total(c, ref, "net_income")
+                    / NullIf(income_total(c, ref, "size"), Value(0.0))
                 ),
             ),
         ]
