@@ -113,7 +113,7 @@ def enrolments_create(*, county: Area, day: datetime.date, rng: random.Random) -
         fields = ("pk", "household_id", "area_code") if person else ("pk", "pk", "area_code")
         eligible = list(compiled.queryset().values_list(*fields))
         chosen = [row for row in eligible if rng.random() < 0.92]
-        others = compiled.base().exclude(pk__in=compiled.queryset().values("pk"))
+        others = compiled.outside()
         wrong = list(others.order_by("?").values_list(*fields)[: max(1, len(eligible) // 50)])
         rows = [
             Enrolment(

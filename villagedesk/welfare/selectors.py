@@ -101,9 +101,7 @@ def gap_querysets(
     return {
         "eligible": eligible,
         GapKind.ELIGIBLE_NOT_ENROLLED: eligible.exclude(Exists(enrolled)),
-        GapKind.ENROLLED_NOT_ELIGIBLE: compiled.base()
-        .filter(Exists(enrolled))
-        .exclude(pk__in=eligible.values("pk")),
+        GapKind.ENROLLED_NOT_ELIGIBLE: compiled.outside().filter(Exists(enrolled)),
     }
 
 

@@ -606,6 +606,12 @@ class CompiledRule:
         """The matching households (or persons) of the context's area: one query."""
         return self.base().filter(self.condition)
 
+    def outside(self) -> QuerySet:
+        """The rows of the area the rule does not select (false or unknown), as NOT EXISTS:
+        PostgreSQL plans it as an anti-join, where NOT IN over a county's matches would scan
+        the whole list for every row once it no longer fits in memory as a hash."""
+        return self.base().exclude(Exists(self.queryset().filter(pk=OuterRef("pk"))))
+
 
 def compile_rule(
     definition, *, name: str, subject: str = "household", context: Context | None = None
