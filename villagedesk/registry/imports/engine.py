@@ -25,6 +25,7 @@ from villagedesk.registry.imports.columns import (
     HOUSEHOLD_FIELDS,
     PERSON_DATA,
 )
+from villagedesk.registry.imports.frames import attach
 from villagedesk.registry.imports.normalising import normalise_sheet
 from villagedesk.registry.imports.reading import ReadError, Sheet, read_ledger
 from villagedesk.registry.models import Household, Person
@@ -315,13 +316,13 @@ def run_import(
         apply_columns(sheets, columns)
     households, persons, out = prepare(sheets, area=area, today=today)
     known = existing_households(households)
-    households = households.join(known, on="_hkey", how="left")
-    persons = persons.join(
+    households = attach(households, known, "_hkey")
+    persons = attach(
+        persons,
         households.select("_hkey", "_row").rename({"_row": "_hrow"}).unique("_hkey"),
-        on="_hkey",
-        how="left",
+        "_hkey",
     )
-    persons = persons.join(known.rename({"_pk": "_hpk"}), on="_hkey", how="left")
+    persons = attach(persons, known.rename({"_pk": "_hpk"}), "_hkey")
     out.append(
         validating.issues(
             persons,
@@ -333,7 +334,7 @@ def run_import(
     if "id_number" in persons.columns:
         ids = persons["id_number"].drop_nulls().unique().to_list()
         found = existing_persons(ids)
-        persons = persons.join(found, on="id_number", how="left")
+        persons = attach(persons, found, "id_number")
         out.append(
             validating.issues(
                 persons,

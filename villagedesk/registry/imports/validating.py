@@ -69,6 +69,13 @@ def issues(
     )
 
 
+def narrow(frame: pl.DataFrame, *names: str) -> pl.DataFrame:
+    """Only the columns a check reads (with their raw cells, for the message), so that joining
+    a county's members for one check does not copy every column of the file."""
+    wanted = ["_sheet", "_row", *names, *(n + "__raw" for n in names)]
+    return frame.select([n for n in dict.fromkeys(wanted) if n in frame.columns])
+
+
 def has(frame: pl.DataFrame, *names: str) -> bool:
     return all(name in frame.columns for name in names)
 
@@ -292,7 +299,7 @@ def person_checks(
             .group_by("id_number")
             .agg(pl.col("_row").min().alias("_first"), pl.len().alias("_count"))
         )
-        joined = frame.join(firsts, on="id_number", how="inner")
+        joined = narrow(frame, "id_number").join(firsts, on="id_number", how="inner")
         out.append(
             issues(
                 joined,
@@ -317,6 +324,7 @@ def person_checks(
 def family_checks(persons: pl.DataFrame, *, heads_in_db: set, today: datetime.date) -> pl.DataFrame:
     """Per household in the file: one head, at most one spouse of the other sex, ages that fit."""
     out = []
+    persons = narrow(persons, "_hkey", "number", "relation", "sex", "birth_date")
     counts = persons.group_by("_hkey").agg(
         pl.col("_row").min().alias("_first_row"),
         pl.col("_sheet").first().alias("_first_sheet"),

@@ -15,6 +15,7 @@ from simple_history.utils import bulk_update_with_history
 
 from villagedesk.areas.models import Area
 from villagedesk.core.pinyin import pinyin_keys
+from villagedesk.registry.imports.frames import attach
 from villagedesk.registry.models import Household, Person
 
 BATCH_SIZE = 5000
@@ -299,7 +300,7 @@ def write(
         {"_hkey": list(created_pks), "_newpk": list(created_pks.values())},
         schema={"_hkey": pl.String, "_newpk": pl.Int64},
     )
-    persons = persons.join(hpk, on="_hkey", how="left").with_columns(
+    persons = attach(persons, hpk, "_hkey").with_columns(
         pl.coalesce("_hpk", "_newpk").alias("_household")
     )
     codes = dict(
@@ -323,7 +324,7 @@ def write(
         by_name = pl.DataFrame(
             rows, schema={"_npk": pl.Int64, "_household": pl.Int64, "name": pl.String}, orient="row"
         ).unique(["_household", "name"])
-        persons = persons.join(by_name, on=["_household", "name"], how="left").with_columns(
+        persons = attach(persons, by_name, ["_household", "name"]).with_columns(
             pl.coalesce("_ppk", "_npk").alias("_ppk")
         )
     p_blanks = defaults(Person, person_fields)
