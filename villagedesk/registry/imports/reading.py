@@ -117,8 +117,14 @@ CHUNK_ROWS = 50_000
 
 
 def frame_of(rows: list[list[str]], width: int) -> pl.DataFrame:
-    columns = {f"c{i}": [row[i] if i < len(row) else "" for row in rows] for i in range(width)}
-    return pl.DataFrame(columns, schema={f"c{i}": pl.String for i in range(width)})
+    """Rows of text as columns c0… (polars turns them, in Rust); short rows are padded with
+    blanks, and cells beyond the header's width dropped."""
+    rows = [
+        row if len(row) == width else (row[:width] + [""] * (width - len(row)))[:width]
+        for row in rows
+    ]
+    schema = {f"c{i}": pl.String for i in range(width)}
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def make_sheet(name: str, rows) -> Sheet:
@@ -209,9 +215,10 @@ def worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 def sheet_height(archive: zipfile.ZipFile, part: str, limit: int) -> int:
     """The number of rows of a worksheet part, counted as it streams, stopping past limit.
 
-    A row that gives its number may skip empty rows; calamine makes room for those too.
+    A row that gives its number may skip empty rows; calamine makes room for those too, so the
+    height is at least the highest row number as well as the number of rows.
     """
-    height = last = 0
+    height = 0
     tail, pattern = b"", None
     with archive.open(part) as stream:
         while height <= limit and (chunk := stream.read(1 << 20)):
@@ -221,9 +228,8 @@ def sheet_height(archive: zipfile.ZipFile, part: str, limit: int) -> int:
                 pattern = row_tag(root[1] or b"" if root else b"")
             cut = data.rfind(b"<")
             data, tail = data[:cut], data[cut:]
-            for match in pattern.finditer(data):
-                last = int(match[1]) if match[1] else last + 1
-                height = max(height, last)
+            numbers = pattern.findall(data)
+            height = max(height + len(numbers), max(map(int, filter(None, numbers)), default=0))
     return height
 
 
