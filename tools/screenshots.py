@@ -69,9 +69,12 @@ def main():
         try:
             wait_for_server()
             detail = household_with_most_members(env)
+            gap = household_enrolled_not_eligible(env)
             pages = {
                 "household-list": "/registry/households/",
                 "household-detail": f"/registry/households/{detail}/",
+                "welfare-gap-report": "/welfare/gaps/?policy=dibao",
+                "welfare-household-explanation": f"/welfare/households/{gap}/?policy=dibao",
             }
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
@@ -92,15 +95,40 @@ def main():
             server.wait()
 
 
+def household_enrolled_not_eligible(env) -> int:
+    """A household of cadre1's village on the subsistence allowance its rule does not select."""
+    return shell_int(
+        env,
+        "import datetime;"
+        "from django.utils import timezone;"
+        "from villagedesk.accounts.models import User;"
+        "from villagedesk.areas.models import Area;"
+        "from villagedesk.welfare.models import Policy;"
+        "from villagedesk.welfare.selectors import gap_querysets, policy_compiled;"
+        "u = User.objects.get(username='cadre1');"
+        "area = Area.objects.get(code=u.area_prefixes()[0].ljust(12, '0'));"
+        "policy = Policy.objects.get(code='dibao');"
+        "day = timezone.localdate();"
+        "compiled = policy_compiled(policy=policy, area=area, day=day);"
+        "sets = gap_querysets(compiled=compiled, policy=policy, day=day);"
+        "print(sets['enrolled_not_eligible'].order_by('number').first().pk)",
+    )
+
+
 def household_with_most_members(env) -> int:
-    code = (
+    return shell_int(
+        env,
         "from django.db.models import Count;"
         "from villagedesk.accounts.models import User;"
         "from villagedesk.registry.selectors import household_list;"
         "u = User.objects.get(username='cadre1');"
         "h = household_list(user=u).annotate(n=Count('members')).order_by('-n', 'number').first();"
-        "print(h.pk)"
+        "print(h.pk)",
     )
+
+
+def shell_int(env, code: str) -> int:
+    """The number a line of Python run in `manage.py shell` prints last."""
     out = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=ROOT,
