@@ -116,15 +116,22 @@ def find_header(rows: list[list[str]]) -> int:
 CHUNK_ROWS = 50_000
 
 
-def frame_of(rows: list[list[str]], width: int) -> pl.DataFrame:
-    """Rows of text as columns c0… (polars turns them, in Rust); short rows are padded with
-    blanks, and cells beyond the header's width dropped."""
+def frame_of(rows: list[list], width: int) -> pl.DataFrame:
+    """Rows of cells as text columns c0… (polars turns them, in Rust); short rows are padded with
+    blanks, and cells beyond the header's width dropped.
+
+    Rows of text only go to polars as they are; a chunk with a number or a date in it is turned
+    into text cell by cell first."""
     rows = [
         row if len(row) == width else (row[:width] + [""] * (width - len(row)))[:width]
         for row in rows
     ]
     schema = {f"c{i}": pl.String for i in range(width)}
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    try:
+        return pl.DataFrame(rows, schema=schema, orient="row", strict=True)
+    except (TypeError, pl.exceptions.PolarsError):
+        rows = [[v if type(v) is str else cell_text(v) for v in row] for row in rows]
+        return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def make_sheet(name: str, rows) -> Sheet:
@@ -136,7 +143,7 @@ def make_sheet(name: str, rows) -> Sheet:
     rows = iter(rows)
     head = []
     for row in rows:
-        head.append(row)
+        head.append([v if type(v) is str else cell_text(v) for v in row])
         if len(head) == HEADER_SCAN_ROWS:
             break
     if not any(any(cell.strip() for cell in row) for row in head):
@@ -154,8 +161,9 @@ def make_sheet(name: str, rows) -> Sheet:
     return Sheet(name, headers, header_index + 1, pl.concat(frames), guess_mapping(headers))
 
 
-def text_rows(sheet):
-    """The sheet's rows as text, merged cells filled with the value of their top-left cell."""
+def cell_rows(sheet):
+    """The sheet's rows, merged cells filled with the value of their top-left cell (cells stay
+    as calamine gives them: text, numbers, dates; `frame_of` turns them into text)."""
     covering: dict[int, list[tuple[int, int, tuple[int, int]]]] = {}
     for (top, left), (bottom, right) in sheet.merged_cell_ranges or []:
         for r in range(top + 1, bottom + 1):
@@ -166,9 +174,8 @@ def text_rows(sheet):
     for spans in covering.values():
         for _left, _right, (top, left) in spans:
             anchors.setdefault(top, set()).add(left)
-    values: dict[tuple[int, int], str] = {}
-    for index, raw in enumerate(sheet.iter_rows()):
-        row = [v if type(v) is str else cell_text(v) for v in raw]
+    values: dict[tuple[int, int], object] = {}
+    for index, row in enumerate(sheet.iter_rows()):
         for left in anchors.get(index, ()):
             if left < len(row):
                 values[(index, left)] = row[left]
@@ -266,7 +273,7 @@ def read_spreadsheet(path: Path) -> list[Sheet]:
         if sheet.height > MAX_ROWS + HEADER_SCAN_ROWS:
             raise too_many_rows(name)
         try:
-            sheets.append(make_sheet(name, text_rows(sheet)))
+            sheets.append(make_sheet(name, cell_rows(sheet)))
         except ReadError as error:
             errors.append(error)
     if not sheets:
