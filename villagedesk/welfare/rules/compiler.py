@@ -210,11 +210,12 @@ class Compiler:
             # The figure comes from a joined view: joined to each member's household it costs a
             # join, and as an IN list under an OR PostgreSQL may rerun the view for every row.
             return
-        households = joined(
-            Household.objects.within([self.context.area.prefix]).order_by(), inner.relations
-        )
+        households = Household.objects.within([self.context.area.prefix]).order_by()
         leaf.when_positive = Q(household_id__in=households.filter(condition).values("pk"))
-        leaf.when_negative = ~Q(household_id__in=households.filter(~condition).values("pk"))
+        # NOT EXISTS rather than NOT IN: an anti-join on PostgreSQL, where NOT IN over a county's
+        # households would scan the whole list for every member once it no longer fits in memory.
+        failing = households.filter(~condition, pk=OuterRef("household_id"))
+        leaf.when_negative = ~Q(Exists(failing))
 
     def income_relation(self, ref: HouseholdRef) -> str:
         """The household's row of `HouseholdIncome` for the rule's year, joined (LEFT JOIN)."""
