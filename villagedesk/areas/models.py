@@ -88,6 +88,10 @@ class Area(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def is_village(self) -> bool:
+        return self.level == Level.VILLAGE
+
+    @property
     def prefix(self) -> str:
         return prefix_of(self.code, self.level)
 

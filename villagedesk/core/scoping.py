@@ -1,8 +1,18 @@
 """Scoping by area code: a row carries the 12-digit code of its area, and a user sees the rows
-whose code starts with one of the significant prefixes of their areas."""
+whose code starts with one of the significant prefixes of their areas.
 
+The code is kept by the row itself: a model inherits one of the abstract bases below, whose
+`ScopeCodeField` takes the code from the row's village, household or person whenever the row is
+inserted or updated, `bulk_create` included. Writes that bypass the ORM (COPY, raw executemany)
+call `scope_codes_fill` first. Reads go through `ScopedQuerySet.visible_to(user)` and
+`get_visible_or_404`.
+"""
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 
 def prefix_match(prefixes, field: str = "area_code") -> Q:
@@ -21,3 +31,115 @@ class ScopedQuerySet(models.QuerySet):
         if not prefixes:
             return self.none()
         return self.filter(prefix_match(prefixes, self.area_field))
+
+    def visible_to(self, user):
+        """Rows in the areas the user sees now (all assigned, or the one in focus)."""
+        return self.within(user.area_prefixes())
+
+
+def get_visible_or_404(queryset: ScopedQuerySet, *, user, **lookup):
+    """The one row of the queryset matching the lookup that the user sees; Http404 otherwise.
+
+    Outside the user's areas and not found at all answer the same, so that a key never tells
+    whether a row exists elsewhere; a key no database can hold (an id past 64 bits) is not found.
+    """
+    try:
+        row = queryset.visible_to(user).filter(**lookup).first()
+    except (OverflowError, ValueError):
+        raise Http404 from None
+    if row is None:
+        raise Http404
+    return row
+
+
+class ScopeCodeField(models.CharField):
+    """The area code of a row, taken from the row's `scope_code()` whenever the row is written.
+
+    Django asks a field for its value through `pre_save` on `save()` and on `bulk_create()`, so
+    no model copies codes by hand and no bulk insert leaves a row without one (such a row would
+    be invisible to everyone). `digits` keeps only the leading digits (a county code).
+    """
+
+    def __init__(self, *args, digits: int | None = None, **kwargs):
+        self.digits = digits
+        kwargs.setdefault("max_length", digits or 12)
+        kwargs.setdefault("db_index", True)
+        kwargs["editable"] = False
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs.pop("editable", None)
+        if self.digits is not None:
+            kwargs["digits"] = self.digits
+        return name, path, args, kwargs
+
+    def pre_save(self, model_instance, add):
+        value = model_instance.scope_code()
+        if self.digits is not None:
+            value = value[: self.digits]
+        setattr(model_instance, self.attname, value)
+        return value
+
+
+def scope_codes_fill(instances) -> None:
+    """Set the scope codes of rows about to be written without the ORM's insert or update."""
+    for instance in instances:
+        for field in instance._meta.concrete_fields:
+            if isinstance(field, ScopeCodeField):
+                field.pre_save(instance, add=instance._state.adding)
+
+
+class Scoped(models.Model):
+    """A row seen by those whose areas cover its `area_code`; subclasses say where it comes from."""
+
+    area_code = ScopeCodeField()
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def scope_code(self) -> str:
+        raise NotImplementedError
+
+
+class VillageScoped(Scoped):
+    """A record of one village (an area of village level), seen by those who work there."""
+
+    village = models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        # areas.Level.VILLAGE: core sits below areas and names it by value.
+        limit_choices_to={"level": 5},
+    )
+
+    class Meta:
+        abstract = True
+
+    def scope_code(self) -> str:
+        return self.village.code
+
+    def clean(self):
+        super().clean()
+        if self.village_id and not self.village.is_village:
+            raise ValidationError({"village": _("Choose a village.")})
+
+
+class HouseholdScoped(Scoped):
+    """A record about one household, scoped wherever the household lives."""
+
+    household = models.ForeignKey(
+        "registry.Household",
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    def scope_code(self) -> str:
+        return self.household.area_code

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from villagedesk.directory.models import Contact
-from villagedesk.registry.identity import mask_phone
+from villagedesk.core.masking import mask_phone
 
 # Columns of the import template: the field each fills, and its heading.
 IMPORT_COLUMNS = [

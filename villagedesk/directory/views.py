@@ -25,7 +25,7 @@ from villagedesk.directory.forms import (
 )
 from villagedesk.directory.models import Contact, Link, Organisation, Position
 from villagedesk.directory.profile import village_figures
-from villagedesk.registry.identity import mask_phone
+from villagedesk.core.masking import mask_phone
 from villagedesk.registry.services import may_edit
 
 

@@ -22,7 +22,7 @@ from villagedesk.fieldwork.models import (
     Problem,
     Visit,
 )
-from villagedesk.fieldwork.photos import photo_checked
+from villagedesk.core.photos import photo_checked
 from villagedesk.registry.models import Household, Person
 
 # Those who work in the village record visits and problems: the team and the village committee.

@@ -2,8 +2,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from villagedesk.core.masking import mask_id_number, mask_phone
 from villagedesk.registry.codes import HouseholdStatus
-from villagedesk.registry.identity import check_phone, identity_facts, mask_id_number, mask_phone
+from villagedesk.registry.identity import check_phone, identity_facts
 from villagedesk.registry.models import Household, Person
 
 

@@ -111,20 +111,3 @@ def check_phone(raw: str) -> str:
             code="phone",
         )
     return phone
-
-
-def mask_id_number(number: str) -> str:
-    """The first 6 and the last 4 characters; the rest hidden."""
-    if not number:
-        return ""
-    if len(number) <= 10:
-        return "*" * len(number)
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
-def mask_phone(phone: str) -> str:
-    if not phone:
-        return ""
-    if len(phone) < 8:
-        return "*" * len(phone)
-    return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]

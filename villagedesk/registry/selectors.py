@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from villagedesk.accounts.models import User
 from villagedesk.areas.models import Area, VillageGroup
-from villagedesk.registry.identity import mask_id_number, mask_phone
+from villagedesk.core.masking import mask_id_number, mask_phone
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.search import person_match
 

@@ -19,7 +19,7 @@ from python_calamine import CalamineWorkbook
 from villagedesk.areas.models import Level
 from villagedesk.fieldwork.services import may_record
 from villagedesk.registry import selectors as registry_selectors
-from villagedesk.registry.identity import mask_phone
+from villagedesk.core.masking import mask_phone
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.selectors import household_by_number
 from villagedesk.registry.services import may_edit

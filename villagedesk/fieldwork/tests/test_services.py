@@ -11,7 +11,7 @@ from PIL import Image
 from villagedesk.fieldwork import services
 from villagedesk.fieldwork.codes import Presence, ProblemStatus, Topic
 from villagedesk.fieldwork.models import DiaryDay, Problem, Visit
-from villagedesk.fieldwork.photos import MAX_UPLOAD_BYTES
+from villagedesk.core.photos import MAX_UPLOAD_BYTES
 from villagedesk.fieldwork.tests.factories import make_problem
 
 pytestmark = pytest.mark.django_db

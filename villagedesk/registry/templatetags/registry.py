@@ -1,6 +1,6 @@
 from django import template
 
-from villagedesk.registry.identity import mask_id_number, mask_phone
+from villagedesk.core.masking import mask_id_number, mask_phone
 
 register = template.Library()
 

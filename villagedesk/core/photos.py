@@ -1,4 +1,5 @@
-"""Photos from phones: checked to be images, size-limited, re-encoded and stripped of metadata.
+"""Photos from phones, for every upload of an image: checked to be images, size-limited,
+re-encoded and stripped of metadata.
 
 Re-encoding drops whatever a file carries besides the picture (EXIF position, scripts hidden in
 odd formats) and keeps the stored size small for villages with a weak signal.
