@@ -1,0 +1,294 @@
+"""Every URL, as every role of one village, against the keys and data of another village.
+
+The demo county is seeded with two villages in two townships. Village B's private records carry a
+marker in their text, and B's keys (primary keys, area codes) are put into every URL pattern that
+takes a key, by GET and by POST. For each role working in village A the test asserts: no answer is
+a server error, no page shows a marker or a full identity number of B, every keyed page of B
+answers 404 (or 405 where the method is not the view's), and nothing of B changes. A new URL
+pattern is covered without being listed here; a pattern whose key this test cannot fill fails
+until `KEYS` says which object fills it.
+"""
+
+import datetime
+import hashlib
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from villagedesk.accounts.models import Assignment, Role, User
+from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
+from villagedesk.development.models import Consultation, SupportRequest
+from villagedesk.directory.models import Contact, Link, Organisation
+from villagedesk.fieldwork.models import DiaryDay, DiaryPhoto, PersonNote, Problem, Visit
+from villagedesk.registry.models import Household, ImportJob, Person
+from villagedesk.welfare.models import MonitoredHousehold
+
+MARK = "乙村标记"
+TOO_LARGE = 2**70
+
+# For each URL name, the model whose row of village B fills the pattern's key. Patterns keyed by
+# something that is not an area's record (a policy code, a day, the user's own diary) are listed
+# in NOT_AREA_KEYED and requested with their own keys.
+KEYS = {
+    "registry:household-detail": Household,
+    "registry:household-edit": Household,
+    "registry:person-create": Household,
+    "registry:person-edit": Person,
+    "registry:person-reveal": Person,
+    "registry:import-detail": ImportJob,
+    "registry:import-remap": ImportJob,
+    "registry:import-load": ImportJob,
+    "registry:import-progress": ImportJob,
+    "registry:import-cancel": ImportJob,
+    "registry:import-report": ImportJob,
+    "welfare:household-explain": Household,
+    "welfare:income-edit": Household,
+    "welfare:helper-edit": Household,
+    "welfare:monitored-detail": MonitoredHousehold,
+    "welfare:monitored-edit": MonitoredHousehold,
+    "fieldwork:visit-detail": Visit,
+    "fieldwork:visit-photo": Visit,
+    "fieldwork:visit-done": Visit,
+    "fieldwork:household-visits": Household,
+    "fieldwork:problem-detail": Problem,
+    "fieldwork:problem-edit": Problem,
+    "fieldwork:problem-move": Problem,
+    "fieldwork:problem-answer": Problem,
+    "fieldwork:person-groups": Person,
+    "fieldwork:person-notes": Person,
+    "fieldwork:contact-notes": Contact,
+    "fieldwork:contact-notes-summary": Contact,
+    "fieldwork:diary-photo": DiaryPhoto,
+    "fieldwork:member-diary": User,
+    "directory:contact-detail": Contact,
+    "directory:contact-edit": Contact,
+    "directory:contact-delete": Contact,
+    "directory:link-create": Contact,
+    "directory:link-delete": Link,
+    "directory:organisation-detail": Organisation,
+    "directory:organisation-edit": Organisation,
+    "directory:position-create": Organisation,
+    "directory:profile": Area,
+    "directory:point-create": Area,
+    "directory:note-create": Area,
+    "directory:point-edit": PointOfInterest,
+    "directory:point-photo": PointOfInterest,
+    "directory:point-delete": PointOfInterest,
+    "directory:note-edit": VillageNote,
+    "development:request-edit": SupportRequest,
+    "development:problem-requests": Problem,
+}
+NOT_AREA_KEYED = {
+    "welfare:care-list": {"code": "left_behind_children"},
+    "welfare:rule-edit": {"code": "dibao"},
+    "fieldwork:diary-edit": {"day": "2026-01-05"},
+}
+# The login page and the logout action are not area pages.
+NOT_AREA_PAGES = {"accounts:logout"}
+
+
+def url_patterns(resolver=None, namespace=""):
+    """(name, pattern) of every named URL of the project but the admin's."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry.pattern
+
+
+def key_names(pattern) -> set[str]:
+    regex = pattern.regex if hasattr(pattern, "regex") else pattern
+    return set(regex.groupindex)
+
+
+@pytest.fixture
+def county(db):
+    call_command("seed_demo", "--villages", "2", "--households", "60", "--seed", "3", verbosity=0)
+    village_a, village_b = Area.objects.filter(level=Level.VILLAGE).order_by("code")
+    return village_a, village_b
+
+
+def mark_village(village: Area) -> dict:
+    """Put the marker into the text of the village's private records, make sure each kind of
+    record the URLs take exists there, and return one row of each kind."""
+    code = village.code
+    cadre_b = User.objects.get(username="cadre2")
+    for i, person in enumerate(Person.objects.filter(area_code=code)):
+        Person.objects.filter(pk=person.pk).update(name=f"{MARK}{i}")
+    Visit.objects.filter(area_code=code).update(said=MARK, opinions=MARK)
+    Problem.objects.filter(area_code=code).update(title=MARK, description=MARK)
+    DiaryDay.objects.filter(area_code=code).update(work_done=MARK)
+    PointOfInterest.objects.filter(area_code=code).update(name=MARK, notes=MARK)
+    VillageNote.objects.filter(area_code=code).update(title=MARK, body=MARK)
+    SupportRequest.objects.filter(area_code=code).update(title=MARK, outcome=MARK)
+    Consultation.objects.filter(area_code=code).update(asked=MARK, promised=MARK)
+    household = Household.objects.filter(area_code=code).order_by("pk").first()
+    person = Person.objects.filter(area_code=code).order_by("pk").first()
+    contact = Contact.objects.create(
+        area=village, name=f"{MARK}联系人", private=True, notes=MARK, phone="13912345678"
+    )
+    organisation = Organisation.objects.create(
+        area=village, name=f"{MARK}合作社", private=True, kind="department", level=Level.VILLAGE
+    )
+    other_contact = Contact.objects.create(area=village, name=f"{MARK}二", private=True)
+    link = Link.objects.create(source=contact, target=other_contact, kind="works_with")
+    PersonNote.objects.create(
+        person=person, recorded_by=cadre_b, interests=MARK, motives=MARK, area_code=code
+    )
+    monitored = MonitoredHousehold.objects.create(
+        household=household,
+        year=2026,
+        category="unstable",
+        risk_types=["illness"],
+        found_by="screening",
+        first_lead_on=datetime.date(2026, 3, 1),
+        area_code=code,
+    )
+    job = ImportJob.objects.create(
+        user=cadre_b, area=village, original_name=f"{MARK}.xlsx", message=MARK
+    )
+    day = DiaryDay.objects.filter(area_code=code).first()
+    photo = DiaryPhoto.objects.create(day=day, image="diary/none.jpg")
+    return {
+        Household: household,
+        Person: person,
+        ImportJob: job,
+        MonitoredHousehold: monitored,
+        Visit: Visit.objects.filter(area_code=code).first(),
+        Problem: Problem.objects.filter(area_code=code).first(),
+        Contact: contact,
+        Link: link,
+        Organisation: organisation,
+        Area: village,
+        PointOfInterest: PointOfInterest.objects.filter(area_code=code).first(),
+        VillageNote: VillageNote.objects.filter(area_code=code).first(),
+        SupportRequest: SupportRequest.objects.filter(area_code=code).first(),
+        DiaryPhoto: photo,
+        User: cadre_b,
+    }
+
+
+def key_value(model, row, name: str):
+    if model is Area:
+        return row.code
+    if name == "field":
+        return "id_number"
+    return row.pk
+
+
+def fingerprint(village: Area) -> str:
+    """A digest of every row of the village's records that a request could change."""
+    code = village.code
+    digest = hashlib.sha256()
+    for model in (
+        Household,
+        Person,
+        Visit,
+        Problem,
+        DiaryDay,
+        PointOfInterest,
+        VillageNote,
+        SupportRequest,
+        Consultation,
+        PersonNote,
+        MonitoredHousehold,
+    ):
+        for row in model.objects.filter(area_code=code).order_by("pk").values():
+            digest.update(repr(sorted(row.items())).encode())
+    for row in Contact.objects.filter(area_code=code).order_by("pk").values():
+        digest.update(repr(sorted(row.items())).encode())
+    digest.update(str(Link.objects.filter(source__area_code=code).count()).encode())
+    return digest.hexdigest()
+
+
+def user_in(area: Area, role: str, username: str) -> User:
+    user = User.objects.create_user(username=username, password="pw-for-tests-1")
+    Assignment.objects.create(user=user, area=area, role=role, starts_on=datetime.date(2020, 1, 1))
+    return user
+
+
+def persona(village_a: Area, role: str) -> User:
+    if role == Role.CADRE:
+        return User.objects.get(username="cadre1")
+    area = village_a.parent if role == Role.TOWNSHIP_SUPERVISOR else village_a
+    return user_in(area, role, f"{role}_a")
+
+
+ROLES = [Role.CADRE, Role.VILLAGE_COMMITTEE, Role.TOWNSHIP_SUPERVISOR, Role.ADMINISTRATOR]
+
+
+def leaks(body: str, secrets: list[str]) -> list[str]:
+    return [s for s in secrets if s in body]
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.parametrize("role", ROLES)
+def test_no_role_of_one_village_reaches_another_village(county, role):
+    village_a, village_b = county
+    rows = mark_village(village_b)
+    secrets = [
+        MARK,
+        *Person.objects.filter(area_code=village_b.code)
+        .values_list("id_number", flat=True)
+        .exclude(id_number=None)[:50],
+    ]
+    user = persona(village_a, role)
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    before = fingerprint(village_b)
+    problems = []
+    unknown = []
+    filters = {
+        "village": village_b.code,
+        "area": village_b.code,
+        "code": village_b.code,
+        "household": rows[Household].pk,
+        "person": rows[Person].pk,
+        "problem": rows[Problem].pk,
+    }
+    for name, pattern in url_patterns():
+        if name in NOT_AREA_PAGES:
+            continue
+        keys = key_names(pattern) if hasattr(pattern, "regex") else set()
+        if not keys:
+            urls = [
+                reverse(name),
+                reverse(name) + "?" + "&".join(f"{k}={v}" for k, v in filters.items()),
+            ]
+            keyed = False
+        elif name in NOT_AREA_KEYED:
+            urls = [reverse(name, kwargs=NOT_AREA_KEYED[name])]
+            keyed = False
+        elif name in KEYS:
+            model = KEYS[name]
+            row = rows[model]
+            kwargs = {k: key_value(model, row, k) for k in keys}
+            urls = [reverse(name, kwargs=kwargs)]
+            if model is not Area:
+                urls.append(
+                    reverse(name, kwargs={**kwargs, **{k: TOO_LARGE for k in keys if k != "field"}})
+                )
+            keyed = True
+        else:
+            unknown.append(name)
+            continue
+        for url in urls:
+            for method in ("get", "post"):
+                response = getattr(client, method)(url, filters if method == "post" else None)
+                body = response.content.decode(errors="replace") if not response.streaming else ""
+                if response.status_code >= 500:
+                    problems.append(f"{method.upper()} {url}: {response.status_code}")
+                if keyed and response.status_code not in (404, 405):
+                    problems.append(f"{method.upper()} {url}: {response.status_code}, not 404")
+                found = leaks(body, secrets)
+                if found:
+                    problems.append(f"{method.upper()} {url}: shows {found[:2]}")
+    assert not unknown, f"URL patterns whose key this test cannot fill: {unknown}"
+    assert not problems, "\n".join(problems)
+    assert fingerprint(village_b) == before
