@@ -2,7 +2,8 @@
 
 The defaults make `make run` work with no configuration (SQLite under var/, a secret key generated
 once into var/). Production sets DATABASE_URL, ALLOWED_HOSTS and DEBUG=false and is checked with
-`manage.py check --deploy`.
+`manage.py check --deploy`, which also fails without the static files' manifest
+(villagedesk/core/checks.py).
 """
 
 import os
@@ -47,9 +48,13 @@ def env_secret(name: str) -> str | None:
     return None
 
 
+# Where the development key is kept; `check --deploy` refuses to run production on it.
+GENERATED_SECRET_KEY_FILE = VAR_DIR / "secret_key"
+
+
 def generated_secret_key() -> str:
     """A key made once and kept in var/, so sessions survive restarts without configuration."""
-    path = VAR_DIR / "secret_key"
+    path = GENERATED_SECRET_KEY_FILE
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
