@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
-from django.core.management.base import SystemCheckError
 from django.test import override_settings
 from django.urls import reverse
 
@@ -82,17 +81,21 @@ def test_village_map_renders_with_debug_off(client, production, cadre_a, village
     assert any("leaflet-1.9.4." in url for url in static_urls(response.content.decode()))
 
 
-def free_gunicorn(collected: Path, var_dir: Path) -> tuple[subprocess.Popen, str]:
-    """Start gunicorn with production settings on a port the system picks; return it and its URL."""
-    environment = {
+def production_environment(static_root: Path, var_dir: Path) -> dict[str, str]:
+    """This process's environment with the settings production sets, and its own SQLite."""
+    return {
         **{k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}},
         "DEBUG": "false",
         "SECRET_KEY": "a-key-given-by-the-environment-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
-        "STATIC_ROOT": str(collected),
+        "STATIC_ROOT": str(static_root),
         "VAR_DIR": str(var_dir),
         "DJANGO_SETTINGS_MODULE": "villagedesk.settings",
     }
+
+
+def gunicorn_started(collected: Path, var_dir: Path) -> tuple[subprocess.Popen, str]:
+    """Start gunicorn with production settings on a port the system picks; return it and its URL."""
     command = [
         sys.executable,
         "-m",
@@ -106,7 +109,7 @@ def free_gunicorn(collected: Path, var_dir: Path) -> tuple[subprocess.Popen, str
     server = subprocess.Popen(  # noqa: S603  (our own interpreter and arguments)
         command,
         cwd=django_settings.BASE_DIR,
-        env=environment,
+        env=production_environment(collected, var_dir),
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -123,7 +126,7 @@ def free_gunicorn(collected: Path, var_dir: Path) -> tuple[subprocess.Popen, str
 
 
 def test_gunicorn_serves_login_page_and_static_files_after_collectstatic(collected, tmp_path):
-    server, url = free_gunicorn(collected, tmp_path)
+    server, url = gunicorn_started(collected, tmp_path)
     try:
         with urllib.request.urlopen(f"{url}/accounts/login/", timeout=10) as page:  # noqa: S310
             assert page.status == 200
@@ -155,9 +158,17 @@ def error_ids(messages) -> list[str]:
     return [message.id for message in messages]
 
 
-def test_check_deploy_fails_without_static_manifest(deploying):
-    with pytest.raises(SystemCheckError, match="villagedesk.E002"):
-        call_command("check", deploy=True)
+def test_check_deploy_fails_without_static_manifest(tmp_path):
+    checked = subprocess.run(  # noqa: S603  (our own interpreter and manage.py)
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=django_settings.BASE_DIR,
+        env=production_environment(tmp_path / "static", tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.returncode == 1
+    assert "villagedesk.E002" in checked.stderr
 
 
 def test_check_deploy_passes_with_collected_static_files(deploying, collected):
