@@ -2,7 +2,8 @@
 
 The defaults make `make run` work with no configuration (SQLite under var/, a secret key generated
 once into var/). Production sets DATABASE_URL, ALLOWED_HOSTS and DEBUG=false and is checked with
-`manage.py check --deploy`.
+`manage.py check --deploy`, which also fails without the static files' manifest
+(villagedesk/core/checks.py).
 """
 
 import os
@@ -10,6 +11,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,9 +48,13 @@ def env_secret(name: str) -> str | None:
     return None
 
 
+# Where the development key is kept; `check --deploy` refuses to run production on it.
+GENERATED_SECRET_KEY_FILE = VAR_DIR / "secret_key"
+
+
 def generated_secret_key() -> str:
     """A key made once and kept in var/, so sessions survive restarts without configuration."""
-    path = VAR_DIR / "secret_key"
+    path = GENERATED_SECRET_KEY_FILE
     if not path.exists():
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
@@ -89,12 +95,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before the headers below: they are public and cached long.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "villagedesk.core.middleware.ContentSecurityPolicyMiddleware",
+    "villagedesk.core.middleware.permissions_policy",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "villagedesk.core.middleware.personal_pages_not_stored",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "villagedesk.accounts.middleware.AreaFocusMiddleware",
@@ -204,6 +214,48 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY", False) else None
 )
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts and styles only from this site, inline scripts
+# only with the nonce of the response (`nonce="{{ request.csp_nonce }}"`), no eval. The map tile
+# host is added to img-src at each response from MAP_TILE_URL (core.middleware). Style attributes
+# stay allowed: templates and ECharts' tooltips use them, and a style attribute runs no script;
+# <style> elements do not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Permissions-Policy: the work diary asks for the browser's position; nothing uses any other
+# powerful feature (photos are chosen with <input type=file>, which needs no camera permission).
+PERMISSIONS_POLICY = {
+    "geolocation": ["self"],
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,104 @@
+"""Deployment checks (`manage.py check --deploy`) for what Django's own checks let through.
+
+With the manifest storage every page looks its static files up in the manifest that
+`collectstatic` writes; without it (or with one older than the static files) every page, the
+login page included, answers 500. DEBUG and the development key are only warnings in Django's
+checks; serving personal data with either is an error here.
+"""
+
+import os
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin
+from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.files.storage import storages
+
+MISSING_SHOWN = 5
+COLLECT_HINT = "Run `manage.py collectstatic --noinput` after every install or upgrade."
+
+
+def static_files_found() -> set[str]:
+    """Every path collectstatic would collect, as the manifest names it."""
+    ignore = apps.get_app_config("staticfiles").ignore_patterns
+    found = set()
+    for finder in finders.get_finders():
+        for path, storage in finder.list(ignore):
+            prefix = getattr(storage, "prefix", None)
+            found.add((os.path.join(prefix, path) if prefix else path).replace(os.sep, "/"))
+    return found
+
+
+@register(Tags.staticfiles, deploy=True)
+def static_manifest_complete(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """Refuse a manifest storage whose manifest is missing, unreadable or lacks a static file."""
+    try:
+        storage = storages["staticfiles"]
+        if not isinstance(storage, ManifestFilesMixin):
+            return []
+        content = storage.read_manifest()
+        paths, _ = storage.load_manifest()
+    except (OSError, ValueError) as error:
+        return [
+            Error(
+                f"The static files' manifest cannot be read: {error}",
+                hint=COLLECT_HINT,
+                id="villagedesk.E001",
+            )
+        ]
+    if content is None:
+        location = Path(settings.STATIC_ROOT) / storage.manifest_name
+        return [
+            Error(
+                f"The static files' manifest {location} is missing: every page would answer 500.",
+                hint=COLLECT_HINT,
+                id="villagedesk.E002",
+            )
+        ]
+    missing = sorted(static_files_found() - set(paths))
+    if missing:
+        shown = ", ".join(missing[:MISSING_SHOWN])
+        more = f" and {len(missing) - MISSING_SHOWN} more" if len(missing) > MISSING_SHOWN else ""
+        return [
+            Error(
+                f"The static files' manifest lacks {shown}{more}: pages using them answer 500.",
+                hint=COLLECT_HINT,
+                id="villagedesk.E003",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def not_debugging(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """Refuse DEBUG in production: error pages would show settings and personal data."""
+    if settings.DEBUG:
+        return [
+            Error(
+                "DEBUG is on: error pages would show settings, queries and personal data.",
+                hint="Set DEBUG=false.",
+                id="villagedesk.E004",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def secret_key_given(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """Refuse the key generated into var/ for development: production gives its own."""
+    path = Path(settings.GENERATED_SECRET_KEY_FILE)
+    try:
+        generated = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return []
+    if generated == settings.SECRET_KEY:
+        return [
+            Error(
+                f"SECRET_KEY is the development key generated into {path}.",
+                hint="Set SECRET_KEY or SECRET_KEY_FILE (see .env.example).",
+                id="villagedesk.E005",
+            )
+        ]
+    return []

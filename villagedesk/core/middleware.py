@@ -1,0 +1,77 @@
+"""Response headers that keep pages with personal data to the browser that asked for them.
+
+The Content-Security-Policy comes from django-csp (CONTENT_SECURITY_POLICY in settings); the map
+tile host is added here because the map reads MAP_TILE_URL at each request too. Static files are
+answered by WhiteNoise before these run: they are public and keep their long cache.
+"""
+
+import re
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
+
+Middleware = Callable[[HttpRequest], HttpResponse]
+
+
+def tile_origin(tile_url: str) -> str | None:
+    """The origin a tile URL template loads images from, as a CSP source; None for this site.
+
+    A subdomain placeholder ("https://{s}.tile.example.org/{z}/{x}/{y}.png") becomes the
+    wildcard "https://*.tile.example.org".
+    """
+    parts = urlsplit(tile_url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    host = re.sub(r"\{[^}]*\}", "*", parts.netloc)
+    return f"{parts.scheme}://{host}"
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's policy, with images also allowed from the configured map tile host."""
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponse, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        origin = tile_origin(settings.MAP_TILE_URL)
+        if origin:
+            update = dict(parts.update or {})
+            update["img-src"] = [*update.get("img-src", []), origin]
+            parts.update = update
+        return parts
+
+
+def permissions_policy(get_response: Middleware) -> Middleware:
+    """Send PERMISSIONS_POLICY as the Permissions-Policy header of every response."""
+    header = ", ".join(
+        f"{feature}=({' '.join(allowed)})"
+        for feature, allowed in settings.PERMISSIONS_POLICY.items()
+    )
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        response.setdefault("Permissions-Policy", header)
+        return response
+
+    return middleware
+
+
+def personal_pages_not_stored(get_response: Middleware) -> Middleware:
+    """Forbid caching any response to a logged-in user: pages, exports and photos.
+
+    Whatever a logged-in user is sent may carry personal data, and must not stay in the browser's
+    or a proxy's cache after they log out (a shared office computer, a village's shared phone).
+    """
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        logged_in = request.user.is_authenticated
+        response = get_response(request)
+        if logged_in or request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
+
+    return middleware
