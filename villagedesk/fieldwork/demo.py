@@ -82,7 +82,6 @@ def fieldwork_demo_create(*, county: Area, today: datetime.date, seed: int) -> d
                         if follow_up
                         else None
                     ),
-                    area_code=village.code,
                 )
             )
         Visit.objects.bulk_create(visits)
@@ -95,7 +94,7 @@ def fieldwork_demo_create(*, county: Area, today: datetime.date, seed: int) -> d
         counts["visits"] += len(visits)
 
         tags = [
-            KeyGroupTag(person=p, group=KeyGroup.PARTY, area_code=village.code)
+            KeyGroupTag(person=p, group=KeyGroup.PARTY)
             for p in Person.objects.filter(
                 area_code=village.code, political_status=PoliticalStatus.CPC_MEMBER
             )
@@ -103,7 +102,7 @@ def fieldwork_demo_create(*, county: Area, today: datetime.date, seed: int) -> d
         others = list(heads.values())
         rng.shuffle(others)
         tags += [
-            KeyGroupTag(person=p, group=group, area_code=village.code)
+            KeyGroupTag(person=p, group=group)
             for p, group in zip(
                 others[:12],
                 [KeyGroup.COMMITTEE] * 5
@@ -148,7 +147,6 @@ def fieldwork_demo_create(*, county: Area, today: datetime.date, seed: int) -> d
                     presence=presence,
                     reason="" if presence == Presence.IN_VILLAGE else "县里通知",
                     work_done="入户走访，整理台账。" if presence == Presence.IN_VILLAGE else "",
-                    area_code=village.code,
                 )
             )
         DiaryDay.objects.bulk_create(days, ignore_conflicts=True)
