@@ -9,7 +9,6 @@ import random
 
 from django.db import transaction
 
-from villagedesk.accounts.models import Assignment, Role
 from villagedesk.areas.models import Area
 from villagedesk.fieldwork.codes import (
     KeyGroup,
@@ -20,6 +19,7 @@ from villagedesk.fieldwork.codes import (
     VisitKind,
 )
 from villagedesk.fieldwork.models import DiaryDay, KeyGroupTag, Problem, Visit
+from villagedesk.fieldwork.team import team_assignments
 from villagedesk.registry.codes import HouseholdStatus, PoliticalStatus, Relation
 from villagedesk.registry.models import Household, Person
 
@@ -47,7 +47,8 @@ def fieldwork_demo_create(*, county: Area, today: datetime.date, seed: int) -> d
     rng = random.Random(seed)  # noqa: S311 (reproducible demo data, not cryptography)
     counts = {"visits": 0, "problems": 0, "diary_days": 0, "key_group_tags": 0}
     assignments = (
-        Assignment.objects.filter(role=Role.CADRE, area__code__startswith=county.prefix)
+        team_assignments()
+        .filter(area__code__startswith=county.prefix)
         .select_related("user", "area")
         .order_by("area__code", "user_id")
     )

@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from villagedesk.core.photos import MAX_UPLOAD_BYTES
 from villagedesk.fieldwork import services
 from villagedesk.fieldwork.codes import Presence, ProblemStatus, Topic
 from villagedesk.fieldwork.models import DiaryDay, Problem, Visit
-from villagedesk.core.photos import MAX_UPLOAD_BYTES
 from villagedesk.fieldwork.tests.factories import make_problem
 
 pytestmark = pytest.mark.django_db
