@@ -123,6 +123,20 @@ def test_follow_up_due_needs_what_to_follow_up(cadre_a, household_a):
         )
 
 
+def test_supervisor_reads_but_does_not_move_or_answer_problems(
+    cadre_a, county_supervisor, village_a
+):
+    problem = make_problem(
+        village=village_a, by=cadre_a, status=ProblemStatus.REFERRED, referred_to="县水务局"
+    )
+    with pytest.raises(PermissionDenied):
+        services.problem_move(by=county_supervisor, problem=problem, status=ProblemStatus.SOLVED)
+    with pytest.raises(PermissionDenied):
+        services.problem_answer(by=county_supervisor, problem=problem, answer="已安排维修")
+    problem.refresh_from_db()
+    assert (problem.status, problem.referral_answer) == (ProblemStatus.REFERRED, "")
+
+
 def test_problem_cannot_skip_from_new_to_solved(cadre_a, village_a):
     problem = make_problem(village=village_a, by=cadre_a)
     with pytest.raises(ValidationError, match="cannot become"):
