@@ -22,21 +22,23 @@ SOFFICE = shutil.which("soffice")
 ON_CI = os.environ.get("CI") == "true"
 
 
+@pytest.fixture
+def supervisor(township):
+    user = User.objects.create_user(username="township_boss", password="pw-for-tests-1")
+    Assignment.objects.create(
+        user=user, area=township, role=Role.TOWNSHIP_SUPERVISOR, starts_on=datetime.date(2020, 1, 1)
+    )
+    return user
+
+
 @pytest.mark.skipif(
     SOFFICE is None and not ON_CI,
     reason="LibreOffice (soffice) is not installed; `make browser` installs it",
 )
 @pytest.mark.timeout(120)
 def test_township_attendance_export_opens_in_libreoffice_with_matching_totals(
-    client, cadre_a, cadre_b, village_a, village_b, township, tmp_path
+    client, cadre_a, cadre_b, village_a, village_b, supervisor, tmp_path
 ):
-    supervisor = User.objects.create_user(username="township_boss", password="pw-for-tests-1")
-    Assignment.objects.create(
-        user=supervisor,
-        area=township,
-        role=Role.TOWNSHIP_SUPERVISOR,
-        starts_on=datetime.date(2020, 1, 1),
-    )
     march = datetime.date(2025, 3, 1)
     plan = {
         (cadre_a, village_a): [Presence.IN_VILLAGE] * 18 + [Presence.LEAVE] * 2,
@@ -112,14 +114,7 @@ def test_a_name_typed_as_a_formula_stays_text_and_counts_stay_numbers(tmp_path):
     assert cells[8] == "✓"
 
 
-def test_the_attendance_download_is_never_cached(client, township):
-    supervisor = User.objects.create_user(username="township_boss", password="pw-for-tests-1")
-    Assignment.objects.create(
-        user=supervisor,
-        area=township,
-        role=Role.TOWNSHIP_SUPERVISOR,
-        starts_on=datetime.date(2020, 1, 1),
-    )
+def test_the_attendance_download_is_never_cached(client, supervisor):
     client.force_login(supervisor)
     response = client.get(reverse("fieldwork:attendance-export"), {"month": "2025-03"})
     assert response["Cache-Control"] == "no-store"
