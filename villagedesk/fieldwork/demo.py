@@ -9,7 +9,6 @@ import random
 
 from django.db import transaction
 
-from villagedesk.accounts.models import Assignment, Role
 from villagedesk.areas.models import Area
 from villagedesk.fieldwork.codes import (
     KeyGroup,
@@ -20,6 +19,7 @@ from villagedesk.fieldwork.codes import (
     VisitKind,
 )
 from villagedesk.fieldwork.models import DiaryDay, KeyGroupTag, Problem, Visit
+from villagedesk.fieldwork.team import team_assignments
 from villagedesk.registry.codes import HouseholdStatus, PoliticalStatus, Relation
 from villagedesk.registry.models import Household, Person
 
@@ -47,7 +47,8 @@ def fieldwork_demo_create(*, county: Area, today: datetime.date, seed: int) -> d
     rng = random.Random(seed)  # noqa: S311 (reproducible demo data, not cryptography)
     counts = {"visits": 0, "problems": 0, "diary_days": 0, "key_group_tags": 0}
     assignments = (
-        Assignment.objects.filter(role=Role.CADRE, area__code__startswith=county.prefix)
+        team_assignments()
+        .filter(area__code__startswith=county.prefix)
         .select_related("user", "area")
         .order_by("area__code", "user_id")
     )
@@ -82,7 +83,6 @@ def fieldwork_demo_create(*, county: Area, today: datetime.date, seed: int) -> d
                         if follow_up
                         else None
                     ),
-                    area_code=village.code,
                 )
             )
         Visit.objects.bulk_create(visits)
@@ -95,7 +95,7 @@ def fieldwork_demo_create(*, county: Area, today: datetime.date, seed: int) -> d
         counts["visits"] += len(visits)
 
         tags = [
-            KeyGroupTag(person=p, group=KeyGroup.PARTY, area_code=village.code)
+            KeyGroupTag(person=p, group=KeyGroup.PARTY)
             for p in Person.objects.filter(
                 area_code=village.code, political_status=PoliticalStatus.CPC_MEMBER
             )
@@ -103,7 +103,7 @@ def fieldwork_demo_create(*, county: Area, today: datetime.date, seed: int) -> d
         others = list(heads.values())
         rng.shuffle(others)
         tags += [
-            KeyGroupTag(person=p, group=group, area_code=village.code)
+            KeyGroupTag(person=p, group=group)
             for p, group in zip(
                 others[:12],
                 [KeyGroup.COMMITTEE] * 5
@@ -148,7 +148,6 @@ def fieldwork_demo_create(*, county: Area, today: datetime.date, seed: int) -> d
                     presence=presence,
                     reason="" if presence == Presence.IN_VILLAGE else "县里通知",
                     work_done="入户走访，整理台账。" if presence == Presence.IN_VILLAGE else "",
-                    area_code=village.code,
                 )
             )
         DiaryDay.objects.bulk_create(days, ignore_conflicts=True)

@@ -2,11 +2,15 @@
 
 import calendar
 import datetime
-import io
 
-import xlsxwriter
 from django.utils.translation import gettext as _
 
+from villagedesk.core.spreadsheets import (
+    cell_safe,
+    sheet_with_header,
+    workbook_bytes,
+    workbook_new,
+)
 from villagedesk.fieldwork.codes import Presence
 from villagedesk.fieldwork.selectors import AttendanceRow
 
@@ -18,13 +22,17 @@ PRESENCE_MARKS = {
     Presence.TRAINING: "P",
 }
 
+# The first columns name the member; the day counts follow; then one narrow column per day.
+NAME_COLUMNS = 3
+FIRST_DAY_COLUMN = 8
+
 
 def attendance_workbook(*, rows: list[AttendanceRow], month: datetime.date) -> bytes:
-    """An .xlsx of the month: totals per presence, the required days and a day-by-day grid."""
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet(f"{month:%Y-%m}")
-    bold = book.add_format({"bold": True})
+    """An .xlsx of the month: totals per presence, the required days and a day-by-day grid.
+
+    Names are written as formula-safe text and day counts as numbers, so a supervisor can add
+    them up.
+    """
     days = calendar.monthrange(month.year, month.month)[1]
     header = [
         _("Village"),
@@ -37,35 +45,21 @@ def attendance_workbook(*, rows: list[AttendanceRow], month: datetime.date) -> b
         _("Required days in the village"),
         *[str(d) for d in range(1, days + 1)],
     ]
-    sheet.write_row(0, 0, header, bold)
-    for r, row in enumerate(rows, start=1):
-        sheet.write_row(
-            r,
-            0,
-            [
-                row.village,
-                row.village_code,
-                row.member,
-                row.in_village,
-                row.leave,
-                row.travel,
-                row.training,
-                row.required,
-            ],
-        )
+    widths = [16] * NAME_COLUMNS + [10] * (FIRST_DAY_COLUMN - NAME_COLUMNS) + [3] * days
+    book = workbook_new()
+    sheet, first = sheet_with_header(book, f"{month:%Y-%m}", header, widths=widths)
+    for r, row in enumerate(rows, start=first):
+        for c, text in enumerate([row.village, row.village_code, row.member]):
+            sheet.write_string(r, c, cell_safe(text))
+        counts = [row.in_village, row.leave, row.travel, row.training, row.required]
+        for c, count in enumerate(counts, start=NAME_COLUMNS):
+            sheet.write_number(r, c, count)
         for d in range(1, days + 1):
             presence = row.days.get(d)
             if presence:
-                sheet.write(r, 7 + d, PRESENCE_MARKS[Presence(presence)])
-    legend_row = len(rows) + 2
-    sheet.write(
-        legend_row,
-        0,
-        "  ".join(f"{mark} = {Presence(p).label}" for p, mark in PRESENCE_MARKS.items()),
-    )
-    sheet.set_column(0, 2, 16)
-    sheet.set_column(3, 7, 10)
-    sheet.set_column(8, 8 + days, 3)
-    sheet.freeze_panes(1, 3)
-    book.close()
-    return out.getvalue()
+                sheet.write_string(r, FIRST_DAY_COLUMN - 1 + d, PRESENCE_MARKS[Presence(presence)])
+    legend = "  ".join(f"{mark} = {Presence(p).label}" for p, mark in PRESENCE_MARKS.items())
+    sheet.write_string(first + len(rows) + 1, 0, cell_safe(legend))
+    # Keep the member's name in view while scrolling through the days.
+    sheet.freeze_panes(first, NAME_COLUMNS)
+    return workbook_bytes(book)

@@ -1,7 +1,7 @@
 """What a resident team records in the field: visits, diary days, people notes, problems.
 
-Every row that belongs to a village carries `area_code` (the village's 12-digit code) so that the
-same prefix scoping as the registry applies.
+Every row that belongs to a village or a person carries `area_code` (a 12-digit area code), kept
+by the scoped bases of `core.scoping`, so that the same prefix scoping as the registry applies.
 """
 
 from django.conf import settings
@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from villagedesk.areas.models import Area, Level
-from villagedesk.core.scoping import ScopedQuerySet
+from villagedesk.core.scoping import Scoped, VillageScoped
 from villagedesk.directory.models import Contact
 from villagedesk.fieldwork.codes import (
     Attitude,
@@ -95,10 +95,7 @@ class CountySetting(models.Model):
         return str(self.county)
 
 
-class Visit(models.Model):
-    village = models.ForeignKey(
-        Area, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
-    )
+class Visit(VillageScoped):
     household = models.ForeignKey(
         Household,
         verbose_name=_("household"),
@@ -131,12 +128,9 @@ class Visit(models.Model):
     follow_up = models.CharField(_("follow-up"), max_length=300, blank=True)
     follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
     follow_up_done_on = models.DateField(_("follow-up done on"), null=True, blank=True)
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # The form's one-time token: a second submit of the same form finds this visit.
     submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("visit")
@@ -154,14 +148,11 @@ class Visit(models.Model):
     def __str__(self):
         return f"{self.visited_on} · {self.household or self.village}"
 
-    def save(self, *args, **kwargs):
-        self.area_code = self.village.code
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("fieldwork:visit-detail", args=[self.pk])
 
     def clean(self):
+        super().clean()
         errors = {}
         unknown = [t for t in self.topics or [] if t not in Topic.values]
         if unknown:
@@ -177,16 +168,13 @@ class Visit(models.Model):
         return [str(Topic(t).label) for t in self.topics if t in Topic.values]
 
 
-class KeyGroupTag(models.Model):
+class KeyGroupTag(Scoped):
     """A person's membership of a key group the team should reach."""
 
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="key_groups"
     )
     group = models.CharField(_("key group"), max_length=20, choices=KeyGroup.choices)
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("key-group tag")
@@ -199,12 +187,11 @@ class KeyGroupTag(models.Model):
     def __str__(self):
         return f"{self.person} · {self.get_group_display()}"
 
-    def save(self, *args, **kwargs):
-        self.area_code = self.person.area_code
-        super().save(*args, **kwargs)
+    def scope_code(self) -> str:
+        return self.person.area_code
 
 
-class DiaryDay(models.Model):
+class DiaryDay(VillageScoped):
     """One team member's day: where they were and what they did. Position and photos are optional,
     the member's own record; supervisors never see the position."""
 
@@ -213,9 +200,6 @@ class DiaryDay(models.Model):
         verbose_name=_("team member"),
         on_delete=models.PROTECT,
         related_name="diary_days",
-    )
-    village = models.ForeignKey(
-        Area, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
     )
     day = models.DateField(_("day"), validators=[not_in_future])
     presence = models.CharField(
@@ -229,10 +213,8 @@ class DiaryDay(models.Model):
     longitude = models.DecimalField(
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["area_code", "latitude", "longitude"])
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("diary day")
@@ -259,14 +241,11 @@ class DiaryDay(models.Model):
     def __str__(self):
         return f"{self.member} · {self.day}"
 
-    def save(self, *args, **kwargs):
-        self.area_code = self.village.code
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("fieldwork:diary-edit", args=[self.day.isoformat()])
 
     def clean(self):
+        super().clean()
         if self.presence != Presence.IN_VILLAGE and not self.reason.strip():
             raise ValidationError({"reason": _("Give the reason for being away.")})
 
@@ -285,13 +264,14 @@ class DiaryPhoto(models.Model):
         return self.image.name
 
 
-class PersonNote(models.Model):
+class PersonNote(Scoped):
     """What the team has learnt of a person (识人). Notes are added, never overwritten: the latest
     is the current view and the earlier ones are its history.
 
     A note is on a registry person or on a directory contact. A person's note belongs to the
     person's village; a contact (often kept by a township or county) is judged by each team on
-    its own, so a contact's note carries the area of the team that wrote it.
+    its own, so a contact's note carries the area of the team that wrote it (which the service
+    adding the note sets, see `fieldwork.services.note_team_area`).
     """
 
     person = models.ForeignKey(
@@ -324,9 +304,6 @@ class PersonNote(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("people note")
@@ -344,16 +321,14 @@ class PersonNote(models.Model):
     def __str__(self):
         return f"{self.person or self.contact} · {self.recorded_at:%Y-%m-%d}"
 
-    def save(self, *args, **kwargs):
+    def scope_code(self) -> str:
+        """The person's area; for a contact, the writing team's area the note was given."""
         if self.person_id:
-            self.area_code = self.person.area_code
-        super().save(*args, **kwargs)
+            return self.person.area_code
+        return self.area_code
 
 
-class Problem(models.Model):
-    village = models.ForeignKey(
-        Area, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
-    )
+class Problem(VillageScoped):
     title = models.CharField(_("problem"), max_length=200)
     description = models.TextField(_("details"), blank=True)
     raised_by = models.CharField(_("raised by"), max_length=100, blank=True)
@@ -404,11 +379,9 @@ class Problem(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
     submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["area_code", "created_at", "submission"])
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("problem")
@@ -425,10 +398,6 @@ class Problem(models.Model):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        self.area_code = self.village.code
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("fieldwork:problem-detail", args=[self.pk])

@@ -10,8 +10,11 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from villagedesk.accounts.models import Assignment, Role, User
+from villagedesk.accounts import permissions
+from villagedesk.accounts.models import Assignment, User
+from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, Level
+from villagedesk.core.scoping import get_visible_or_404
 from villagedesk.directory import selectors as directory
 from villagedesk.directory.models import Contact
 from villagedesk.fieldwork.codes import OPEN_STATUSES, KeyGroup, Presence, ProblemStatus
@@ -25,7 +28,7 @@ from villagedesk.fieldwork.models import (
     VillageSetting,
     Visit,
 )
-from villagedesk.fieldwork.services import NOTE_ROLES, holds_role
+from villagedesk.fieldwork.team import team_assignments, team_prefixes
 from villagedesk.registry.codes import HouseholdStatus, Relation
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.search import person_match
@@ -35,7 +38,7 @@ def visit_list(
     *, user: User, village: str = "", household: Household | None = None
 ) -> QuerySet[Visit]:
     """Visits in the user's areas, newest first, with who and whom."""
-    visits = Visit.objects.within(user.area_prefixes())
+    visits = Visit.objects.visible_to(user)
     if village:
         visits = visits.filter(area_code=village)
     if household is not None:
@@ -47,10 +50,12 @@ def visit_list(
 
 def visit_get(*, user: User, pk: int) -> Visit:
     """One visit in the user's areas; 404 outside them."""
-    visit = visit_list(user=user).filter(pk=pk).first()
-    if visit is None:
-        raise Http404
-    return visit
+    return get_visible_or_404(visit_list(user=user), user=user, pk=pk)
+
+
+def people_visible(*, user: User) -> tuple[QuerySet[Household], QuerySet[Person]]:
+    """The households and persons in the user's areas: what a form may name as met or concerned."""
+    return Household.objects.visible_to(user), Person.objects.visible_to(user)
 
 
 def person_candidates(*, user: User, q: str, limit: int = 20) -> list[Person]:
@@ -59,7 +64,7 @@ def person_candidates(*, user: User, q: str, limit: int = 20) -> list[Person]:
     if match is None:
         return []
     return list(
-        Person.objects.within(user.area_prefixes())
+        Person.objects.visible_to(user)
         .filter(match)
         .select_related("household", "household__village")
         .order_by("household__area_code", "household__number", "id")[:limit]
@@ -84,15 +89,14 @@ def due_list(*, user: User, days_ahead: int = 7, limit: int = 30) -> tuple[list[
 
     Returns the first `limit` items and how many there are in all.
     """
-    prefixes = user.area_prefixes()
     horizon = timezone.localdate() + datetime.timedelta(days=days_ahead)
     visits = (
-        Visit.objects.within(prefixes)
+        Visit.objects.visible_to(user)
         .filter(follow_up_due__lte=horizon, follow_up_done_on__isnull=True)
         .select_related("household__village", "village")
     )
     problems = (
-        Problem.objects.within(prefixes)
+        Problem.objects.visible_to(user)
         .filter(due_on__lte=horizon, status__in=OPEN_STATUSES)
         .exclude(status=ProblemStatus.LONG_TERM)
         .select_related("village")
@@ -154,14 +158,13 @@ def visited_in(period: Period, household_ref="pk") -> Q:
 
 
 def coverage_villages(*, user: User) -> QuerySet[Area]:
-    return Area.objects.within(user.area_prefixes()).villages().order_by("code")
+    """The villages whose coverage the user may see: those in the user's view, by code."""
+    return permissions.village_list(user)
 
 
 def coverage(*, user: User, village_code: str, period: Period, list_limit: int = 200) -> Coverage:
     """Visit coverage of one village of the user's areas over the period; 404 outside them."""
-    village = coverage_villages(user=user).filter(code=village_code).first()
-    if village is None:
-        raise Http404
+    village = get_visible_or_404(Area.objects.villages(), user=user, code=village_code)
     setting = VillageSetting.objects.filter(village=village).first()
     interval = setting.visit_interval_days if setting else 30
     households = Household.objects.filter(area_code=village.code).annotate(met=visited_in(period))
@@ -233,7 +236,7 @@ class ProblemFilters:
 def problem_list(*, user: User, filters: ProblemFilters | None = None) -> QuerySet[Problem]:
     """Problems in the user's areas, filtered, with village and owner."""
     filters = filters or ProblemFilters()
-    problems = Problem.objects.within(user.area_prefixes())
+    problems = Problem.objects.visible_to(user)
     if filters.village:
         problems = problems.filter(area_code=filters.village)
     if filters.status:
@@ -257,16 +260,13 @@ def problem_board(*, problems: QuerySet[Problem]) -> list[tuple[ProblemStatus, l
 
 def problem_get(*, user: User, pk: int) -> Problem:
     """One problem in the user's areas with whom it concerns; 404 outside them."""
-    problem = (
-        Problem.objects.within(user.area_prefixes())
-        .select_related("village", "owner", "created_by", "visit")
-        .prefetch_related("households", "persons__household")
-        .filter(pk=pk)
-        .first()
+    return get_visible_or_404(
+        Problem.objects.select_related("village", "owner", "created_by", "visit").prefetch_related(
+            "households", "persons__household"
+        ),
+        user=user,
+        pk=pk,
     )
-    if problem is None:
-        raise Http404
-    return problem
 
 
 def problem_history(*, problem: Problem) -> list:
@@ -287,13 +287,10 @@ def person_notes_get(*, user: User, pk: int) -> tuple[Person, list[PersonNote]]:
     404 unless the user is of the team or supervises the person's area: village-committee
     accounts never see people notes.
     """
-    person = (
-        Person.objects.within(user.area_prefixes())
-        .select_related("household", "household__village")
-        .filter(pk=pk)
-        .first()
+    person = get_visible_or_404(
+        Person.objects.select_related("household", "household__village"), user=user, pk=pk
     )
-    if person is None or not holds_role(user, person.area_code, NOTE_ROLES):
+    if not permissions.holds(user, Capability.READ_PEOPLE_NOTES, person.area_code):
         raise Http404
     notes = list(person.notes.select_related("recorded_by"))
     return person, notes
@@ -306,7 +303,7 @@ def contact_notes_get(*, user: User, pk: int) -> tuple[Contact, list[PersonNote]
     committee accounts never see people notes).
     """
     contact = directory.contact_get(user=user, pk=pk)
-    prefixes = user.assigned_prefixes(NOTE_ROLES)
+    prefixes = permissions.prefixes(user, Capability.READ_PEOPLE_NOTES)
     if not prefixes:
         raise Http404
     notes = list(contact.team_notes.within(prefixes).select_related("recorded_by"))
@@ -315,16 +312,13 @@ def contact_notes_get(*, user: User, pk: int) -> tuple[Contact, list[PersonNote]
 
 def person_get(*, user: User, pk: int) -> Person:
     """A person in the user's areas with their key-group tags; 404 outside them."""
-    person = (
-        Person.objects.within(user.area_prefixes())
-        .select_related("household", "household__village")
-        .prefetch_related("key_groups")
-        .filter(pk=pk)
-        .first()
+    return get_visible_or_404(
+        Person.objects.select_related("household", "household__village").prefetch_related(
+            "key_groups"
+        ),
+        user=user,
+        pk=pk,
     )
-    if person is None:
-        raise Http404
-    return person
 
 
 def household_members_with_groups(*, household: Household) -> list[Person]:
@@ -352,10 +346,14 @@ def diary_month(*, member: User, month: datetime.date) -> list[DiaryDay]:
     )
 
 
+def diary_day_get(*, member: User, day: datetime.date) -> DiaryDay | None:
+    """The member's own diary entry of the day, if written."""
+    return DiaryDay.objects.filter(member=member, day=day).first()
+
+
 def member_villages(*, user: User) -> QuerySet[Area]:
     """The villages the user is a team member of now."""
-    prefixes = user.assigned_prefixes({Role.CADRE})
-    return Area.objects.within(prefixes).villages().order_by("code")
+    return Area.objects.within(team_prefixes(user)).villages().order_by("code")
 
 
 def day_visits(*, member: User, day: datetime.date) -> QuerySet[Visit]:
@@ -390,24 +388,24 @@ def attendance_month(*, user: User, month: datetime.date) -> list[AttendanceRow]
     Ordered by village and name, never by the number of days: this is no ranking of people.
     """
     first, last = month_bounds(month)
-    prefixes = user.area_prefixes()
     members = (
-        Assignment.objects.filter(role=Role.CADRE, area__level=Level.VILLAGE)
+        team_assignments()
+        .filter(area__level=Level.VILLAGE)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first), starts_on__lte=last)
-        .filter(area__in=Area.objects.within(prefixes))
+        .filter(area__in=Area.objects.visible_to(user))
         .select_related("user", "area")
         .order_by("area__code", "user__username")
     )
     counts = {
         (row["member_id"], row["area_code"]): row
-        for row in DiaryDay.objects.within(prefixes)
+        for row in DiaryDay.objects.visible_to(user)
         .filter(day__range=(first, last))
         .values("member_id", "area_code")
         .annotate(**PRESENCE_COUNTS)
     }
     days: dict = {}
     for member_id, area_code, day, presence in (
-        DiaryDay.objects.within(prefixes)
+        DiaryDay.objects.visible_to(user)
         .filter(day__range=(first, last))
         .values_list("member_id", "area_code", "day", "presence")
     ):
@@ -444,20 +442,17 @@ def attendance_month(*, user: User, month: datetime.date) -> list[AttendanceRow]
 def member_diary_get(*, user: User, member_id: int, month: datetime.date) -> tuple[User, list]:
     """A team member's diary of the month as a supervisor (or the member) sees it; 404 when the
     member works in none of the user's areas."""
-    prefixes = user.area_prefixes()
     assignment = (
-        Assignment.objects.filter(user_id=member_id, role=Role.CADRE)
-        .filter(area__in=Area.objects.within(prefixes))
+        team_assignments()
+        .filter(user_id=member_id, area__in=Area.objects.visible_to(user))
         .select_related("user")
         .first()
     )
     if assignment is None:
         raise Http404
-    return assignment.user, [
-        d
-        for d in diary_month(member=assignment.user, month=month)
-        if d.area_code.startswith(tuple(prefixes))
-    ]
+    seen = tuple(user.area_prefixes())
+    days = diary_month(member=assignment.user, month=month)
+    return assignment.user, [d for d in days if d.area_code.startswith(seen)]
 
 
 def diary_photo_get(*, user: User, pk: int) -> DiaryPhoto:

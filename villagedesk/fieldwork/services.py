@@ -1,16 +1,20 @@
-"""Writes of fieldwork. Each checks the author's role over the village, validates fully and
-writes in one transaction."""
+"""Writes of fieldwork. Each asks `accounts.permissions` whether the author may write in the
+village, validates fully and writes in one transaction."""
 
 import datetime
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from villagedesk.accounts.models import Assignment, Role, User
+from villagedesk.accounts import permissions
+from villagedesk.accounts.models import Assignment, User
+from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area
+from villagedesk.core.photos import photo_checked
+from villagedesk.core.saving import validated_save
 from villagedesk.directory import services as directory
 from villagedesk.directory.models import Contact
 from villagedesk.fieldwork.codes import STATUS_STEPS, ProblemStatus
@@ -22,30 +26,8 @@ from villagedesk.fieldwork.models import (
     Problem,
     Visit,
 )
-from villagedesk.core.photos import photo_checked
+from villagedesk.fieldwork.team import team_assignments
 from villagedesk.registry.models import Household, Person
-
-# Those who work in the village record visits and problems: the team and the village committee.
-FIELD_ROLES = frozenset({Role.CADRE, Role.VILLAGE_COMMITTEE, Role.ADMINISTRATOR})
-# People notes are the team's own judgement of people; the village committee never sees them.
-NOTE_ROLES = frozenset(
-    {Role.CADRE, Role.TOWNSHIP_SUPERVISOR, Role.COUNTY_SUPERVISOR, Role.ADMINISTRATOR}
-)
-NOTE_WRITING_ROLES = frozenset({Role.CADRE, Role.ADMINISTRATOR})
-SUPERVISOR_ROLES = frozenset({Role.TOWNSHIP_SUPERVISOR, Role.COUNTY_SUPERVISOR, Role.ADMINISTRATOR})
-
-
-def holds_role(user: User, area_code: str, roles) -> bool:
-    return any(area_code.startswith(p) for p in user.assigned_prefixes(roles))
-
-
-def may_record(user: User, area_code: str) -> bool:
-    return holds_role(user, area_code, FIELD_ROLES)
-
-
-def require_record(user: User, area_code: str) -> None:
-    if not may_record(user, area_code):
-        raise PermissionDenied
 
 
 def village_of(*, household: Household | None, persons: list[Person]) -> Area:
@@ -58,19 +40,6 @@ def village_of(*, household: Household | None, persons: list[Person]) -> Area:
     if len(villages) > 1:
         raise ValidationError({"persons": _("Every person met must be of the same village.")})
     return household.village if household is not None else persons[0].household.village
-
-
-def save_full(instance, *, by: User | None = None) -> None:
-    instance.full_clean()
-    if by is not None:
-        instance._history_user = by
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as error:
-        raise ValidationError(
-            _("This record changed while you were editing it. Check it and save again.")
-        ) from error
 
 
 @transaction.atomic
@@ -93,7 +62,7 @@ def visit_record(
     if visit.household_id is None and persons and len({p.household_id for p in persons}) == 1:
         visit.household = persons[0].household
     visit.village = village_of(household=visit.household, persons=persons)
-    require_record(by, visit.village.code)
+    permissions.require(by, Capability.RECORD_FIELDWORK, visit.village.code)
     visit.visitor = by
     visit.submission = submission
     if photo is not None:
@@ -101,7 +70,7 @@ def visit_record(
             visit.photo.save("visit.jpg", photo_checked(photo), save=False)
         except ValidationError as error:
             raise ValidationError({"photo": error.messages}) from None
-    save_full(visit)
+    validated_save(visit)
     visit.persons.set(persons)
     link_met_in_directory(visit=visit, persons=persons)
     return visit
@@ -122,49 +91,47 @@ def link_met_in_directory(*, visit: Visit, persons: list[Person]) -> None:
 @transaction.atomic
 def visit_follow_up_done(*, by: User, visit: Visit, on: datetime.date | None = None) -> Visit:
     """Mark a visit's follow-up as done today (or on the given day)."""
-    require_record(by, visit.area_code)
+    permissions.require(by, Capability.RECORD_FIELDWORK, visit.area_code)
     if not visit.follow_up:
         raise ValidationError(_("This visit has no follow-up."))
     visit.follow_up_done_on = on or timezone.localdate()
-    save_full(visit)
+    validated_save(visit)
     return visit
 
 
 @transaction.atomic
 def key_groups_set(*, by: User, person: Person, groups: list[str]) -> None:
     """Make the person's key-group tags exactly the given groups."""
-    require_record(by, person.area_code)
+    permissions.require(by, Capability.RECORD_FIELDWORK, person.area_code)
     KeyGroupTag.objects.filter(person=person).exclude(group__in=groups).delete()
     present = set(KeyGroupTag.objects.filter(person=person).values_list("group", flat=True))
     for group in groups:
         if group not in present:
             tag = KeyGroupTag(person=person, group=group)
-            save_full(tag)
+            validated_save(tag)
 
 
 @transaction.atomic
 def person_note_add(*, by: User, person: Person, note: PersonNote) -> PersonNote:
     """Add the team's current view of a person; earlier notes stay as its history."""
-    if not holds_role(by, person.area_code, NOTE_WRITING_ROLES):
-        raise PermissionDenied
+    permissions.require(by, Capability.WRITE_PEOPLE_NOTES, person.area_code)
     note.person = person
     note.recorded_by = by
     note.recorded_at = timezone.now()
-    save_full(note)
+    validated_save(note)
     return note
 
 
 def note_team_area(*, by: User, contact: Contact) -> str:
-    """The area of the team whose judgement a note on a contact is: the writer's team assignment
-    over the contact's keeping area if there is one, else the writer's first team area."""
-    areas = sorted(
-        (a.area for a in by.current_assignments() if a.role in NOTE_WRITING_ROLES),
-        key=lambda area: area.code,
-    )
-    if not areas:
+    """The code of the area of the team whose judgement a note on a contact is: the writer's
+    widest area of note writing over the contact's keeping area if there is one, else the first
+    (by code) of the writer's areas of note writing. PermissionDenied when the writer has none."""
+    prefixes = permissions.prefixes(by, Capability.WRITE_PEOPLE_NOTES)
+    if not prefixes:
         raise PermissionDenied
-    covering = [a for a in areas if contact.area_code.startswith(a.prefix)]
-    return (covering or areas)[0].code
+    covering = [p for p in prefixes if contact.area_code.startswith(p)]
+    # An area's code is its prefix padded with zeros.
+    return (covering or prefixes)[0].ljust(12, "0")
 
 
 @transaction.atomic
@@ -176,7 +143,7 @@ def contact_note_add(*, by: User, contact: Contact, note: PersonNote) -> PersonN
     note.contact = contact
     note.recorded_by = by
     note.recorded_at = timezone.now()
-    save_full(note)
+    validated_save(note)
     return note
 
 
@@ -211,13 +178,13 @@ def problem_create(
         earlier = Problem.objects.filter(submission=submission, created_by=by).first()
         if earlier is not None:
             return earlier
-    require_record(by, problem.village.code)
+    permissions.require(by, Capability.RECORD_FIELDWORK, problem.village.code)
     village_people(village=problem.village, households=households, persons=persons)
     owner_works_there(problem)
     problem.created_by = by
     problem.status = ProblemStatus.NEW
     problem.submission = submission
-    save_full(problem, by=by)
+    validated_save(problem, by=by)
     problem.households.set(households)
     problem.persons.set(persons)
     return problem
@@ -228,13 +195,13 @@ def problem_update(
     *, by: User, problem: Problem, households: list[Household], persons: list[Person]
 ) -> Problem:
     """Save changes to a problem's description, causes, owner and dates (not its status)."""
-    require_record(by, problem.village.code)
+    permissions.require(by, Capability.RECORD_FIELDWORK, problem.village.code)
     stored = Problem.objects.get(pk=problem.pk)
     if stored.status != problem.status:
         raise ValidationError(_("Change the status with the status buttons."))
     village_people(village=problem.village, households=households, persons=persons)
     owner_works_there(problem)
-    save_full(problem, by=by)
+    validated_save(problem, by=by)
     problem.households.set(households)
     problem.persons.set(persons)
     return problem
@@ -246,7 +213,7 @@ def problem_move(*, by: User, problem: Problem, status: str, referred_to: str = 
 
     Work starts only once a cause is written down, and a referral names the body referred to.
     """
-    require_record(by, problem.area_code)
+    permissions.require(by, Capability.RECORD_FIELDWORK, problem.area_code)
     problem = Problem.objects.select_for_update().get(pk=problem.pk)
     if status not in STATUS_STEPS.get(problem.status, set()):
         raise ValidationError(
@@ -265,21 +232,21 @@ def problem_move(*, by: User, problem: Problem, status: str, referred_to: str = 
     if status == ProblemStatus.REFERRED:
         problem.referred_to = referred_to.strip() or problem.referred_to
     problem.status = status
-    save_full(problem, by=by)
+    validated_save(problem, by=by)
     return problem
 
 
 @transaction.atomic
 def problem_answer(*, by: User, problem: Problem, answer: str) -> Problem:
     """Record the answer of the body a problem was referred to."""
-    require_record(by, problem.area_code)
+    permissions.require(by, Capability.RECORD_FIELDWORK, problem.area_code)
     problem = Problem.objects.select_for_update().get(pk=problem.pk)
     if problem.status != ProblemStatus.REFERRED:
         raise ValidationError(_("Only a referred problem gets an answer."))
     if not answer.strip():
         raise ValidationError({"referral_answer": _("Write the answer received.")})
     problem.referral_answer = answer.strip()
-    save_full(problem, by=by)
+    validated_save(problem, by=by)
     return problem
 
 
@@ -287,9 +254,8 @@ def assignment_covering(*, member: User, village: Area, day: datetime.date):
     """The member's team assignment over the village that includes the day, or None."""
     prefixes = [village.code[:n] for n in (2, 4, 6, 9, 12)]
     return (
-        Assignment.objects.filter(
-            user=member, role=Role.CADRE, area__code__in=[p.ljust(12, "0") for p in prefixes]
-        )
+        team_assignments()
+        .filter(user=member, area__code__in=[p.ljust(12, "0") for p in prefixes])
         .current(on=day)
         .first()
     )
@@ -316,7 +282,7 @@ def diary_save(*, by: User, entry: DiaryDay, photos=()) -> DiaryDay:
             checked.append(photo_checked(upload))
         except ValidationError as error:
             raise ValidationError({"photos": error.messages}) from None
-    save_full(entry, by=by)
+    validated_save(entry, by=by)
     for content in checked:
         photo = DiaryPhoto(day=entry)
         photo.image.save("diary.jpg", content, save=True)

@@ -3,14 +3,17 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from villagedesk.accounts import permissions
+from villagedesk.accounts.permissions import Capability
 from villagedesk.core.forms import form_with_service_errors
+from villagedesk.core.spreadsheets import download
 from villagedesk.fieldwork import exports, selectors, services
 from villagedesk.fieldwork.codes import STATUS_STEPS, Presence, ProblemStatus
 from villagedesk.fieldwork.forms import (
@@ -26,13 +29,6 @@ from villagedesk.fieldwork.forms import (
 )
 from villagedesk.fieldwork.models import DiaryDay, PersonNote
 from villagedesk.registry import selectors as registry
-from villagedesk.registry.models import Household, Person
-
-
-def scoped_people(user):
-    prefixes = user.area_prefixes()
-    return Household.objects.within(prefixes), Person.objects.within(prefixes)
-
 
 # Visits
 
@@ -45,11 +41,11 @@ def visit_list(request):
 
 @login_required
 def visit_create(request):
-    households, persons = scoped_people(request.user)
+    households, persons = selectors.people_visible(user=request.user)
     chosen = None
     if request.GET.get("household", "").isdigit():
         chosen = registry.household_get(user=request.user, pk=int(request.GET["household"]))
-        services.require_record(request.user, chosen.area_code)
+        permissions.require(request.user, Capability.RECORD_FIELDWORK, chosen.area_code)
     form = VisitForm(
         request.POST or None,
         request.FILES or None,
@@ -104,7 +100,7 @@ def visit_detail(request, pk):
     visit = selectors.visit_get(user=request.user, pk=pk)
     context = {
         "visit": visit,
-        "may_record": services.may_record(request.user, visit.area_code),
+        "may_record": permissions.holds(request.user, Capability.RECORD_FIELDWORK, visit.area_code),
         "problems": visit.problems.all(),
     }
     return render(request, "fieldwork/visit_detail.html", context)
@@ -138,9 +134,11 @@ def household_visits(request, pk):
         "household": household,
         "visits": selectors.visit_list(user=request.user, household=household),
         "members": selectors.household_members_with_groups(household=household),
-        "may_record": services.may_record(request.user, household.area_code),
-        "may_see_notes": services.holds_role(
-            request.user, household.area_code, services.NOTE_ROLES
+        "may_record": permissions.holds(
+            request.user, Capability.RECORD_FIELDWORK, household.area_code
+        ),
+        "may_see_notes": permissions.holds(
+            request.user, Capability.READ_PEOPLE_NOTES, household.area_code
         ),
     }
     template = "fieldwork/household_visits.html"
@@ -180,7 +178,9 @@ def coverage(request):
         "form": form,
         "coverage": result,
         "chart": chart,
-        "may_record": services.may_record(request.user, result.village.code),
+        "may_record": permissions.holds(
+            request.user, Capability.RECORD_FIELDWORK, result.village.code
+        ),
     }
     return render(request, "fieldwork/coverage.html", context)
 
@@ -190,7 +190,7 @@ def coverage(request):
 
 @login_required
 def problem_list(request):
-    villages = list(registry.village_list(user=request.user)[:500])
+    villages = list(permissions.village_list(request.user)[:500])
     form = ProblemFilterForm(request.GET or None, villages=villages)
     data = form.cleaned_data if form.is_valid() else {}
     filters = selectors.ProblemFilters(
@@ -209,14 +209,14 @@ def problem_list(request):
         "columns": selectors.problem_board(problems=problems) if board else [],
         "problems": [] if board else problems,
         "query": query.urlencode(),
-        "may_add": any(services.may_record(request.user, v.code) for v in villages),
+        "may_add": permissions.village_list(request.user, Capability.RECORD_FIELDWORK).exists(),
     }
     return render(request, "fieldwork/problem_list.html", context)
 
 
 def problem_people(request, form):
     """Households and persons named in the form, for showing them again."""
-    households, persons = scoped_people(request.user)
+    households, persons = selectors.people_visible(user=request.user)
     ids = [pk for pk in form["households"].value() or [] if str(pk).isdigit()]
     person_ids = [pk for pk in form["persons"].value() or [] if str(pk).isdigit()]
     return households.filter(pk__in=ids), persons.filter(pk__in=person_ids).select_related(
@@ -226,14 +226,10 @@ def problem_people(request, form):
 
 @login_required
 def problem_create(request):
-    villages = [
-        v
-        for v in registry.village_list(user=request.user)
-        if services.may_record(request.user, v.code)
-    ]
+    villages = list(permissions.village_list(request.user, Capability.RECORD_FIELDWORK))
     if not villages:
         raise PermissionDenied
-    households, persons = scoped_people(request.user)
+    households, persons = selectors.people_visible(user=request.user)
     initial = {}
     visit = None
     if request.GET.get("visit", "").isdigit():
@@ -287,8 +283,8 @@ def problem_create(request):
 @login_required
 def problem_edit(request, pk):
     problem = selectors.problem_get(user=request.user, pk=pk)
-    services.require_record(request.user, problem.area_code)
-    households, persons = scoped_people(request.user)
+    permissions.require(request.user, Capability.RECORD_FIELDWORK, problem.area_code)
+    households, persons = selectors.people_visible(user=request.user)
     form = ProblemForm(
         request.POST or None,
         instance=problem,
@@ -329,7 +325,9 @@ def problem_detail(request, pk):
     context = {
         "problem": problem,
         "history": selectors.problem_history(problem=problem),
-        "may_record": services.may_record(request.user, problem.area_code),
+        "may_record": permissions.holds(
+            request.user, Capability.RECORD_FIELDWORK, problem.area_code
+        ),
         "next_steps": [
             ProblemStatus(s) for s in ProblemStatus if s in STATUS_STEPS[problem.status]
         ],
@@ -378,7 +376,7 @@ def problem_answer(request, pk):
 @login_required
 def person_groups(request, pk):
     person = selectors.person_get(user=request.user, pk=pk)
-    services.require_record(request.user, person.area_code)
+    permissions.require(request.user, Capability.RECORD_FIELDWORK, person.area_code)
     form = KeyGroupForm(
         request.POST or None,
         initial={"groups": [t.group for t in person.key_groups.all()]},
@@ -428,7 +426,7 @@ def person_notes(request, pk):
     return notes_page(
         request,
         notes=notes,
-        may_write=services.holds_role(request.user, person.area_code, services.NOTE_WRITING_ROLES),
+        may_write=permissions.holds(request.user, Capability.WRITE_PEOPLE_NOTES, person.area_code),
         save=lambda note: services.person_note_add(by=request.user, person=person, note=note),
         context={
             "name": person.name,
@@ -445,7 +443,7 @@ def contact_notes(request, pk):
     return notes_page(
         request,
         notes=notes,
-        may_write=bool(request.user.assigned_prefixes(services.NOTE_WRITING_ROLES)),
+        may_write=permissions.holds_anywhere(request.user, Capability.WRITE_PEOPLE_NOTES),
         save=lambda note: services.contact_note_add(by=request.user, contact=contact, note=note),
         context={
             "name": contact.name,
@@ -497,7 +495,7 @@ def diary_edit(request, day):
         date = datetime.date.fromisoformat(day)
     except ValueError:
         raise Http404 from None
-    entry = DiaryDay.objects.filter(member=request.user, day=date).first() or DiaryDay(
+    entry = selectors.diary_day_get(member=request.user, day=date) or DiaryDay(
         member=request.user, day=date
     )
     form = DiaryForm(
@@ -532,7 +530,8 @@ def diary_photo(request, pk):
 
 
 def supervised(request):
-    if not request.user.assigned_prefixes(services.SUPERVISOR_ROLES):
+    """Attendance is for supervisors: 404 for anyone who supervises no area."""
+    if not permissions.holds_anywhere(request.user, Capability.SUPERVISE):
         raise Http404
 
 
@@ -556,12 +555,7 @@ def attendance_export(request):
     month = month_from(request.GET.get("month"))
     rows = selectors.attendance_month(user=request.user, month=month)
     content = exports.attendance_workbook(rows=rows, month=month)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="attendance-{month:%Y-%m}.xlsx"'
-    return response
+    return download(content, filename=f"attendance-{month:%Y-%m}.xlsx")
 
 
 @login_required

@@ -7,16 +7,28 @@ import shutil
 import subprocess
 
 import pytest
+import python_calamine
 from django.urls import reverse
 
 from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.fieldwork.codes import Presence
+from villagedesk.fieldwork.exports import attendance_workbook
 from villagedesk.fieldwork.models import DiaryDay
+from villagedesk.fieldwork.selectors import AttendanceRow
 
 pytestmark = pytest.mark.django_db
 
 SOFFICE = shutil.which("soffice")
 ON_CI = os.environ.get("CI") == "true"
+
+
+@pytest.fixture
+def supervisor(township):
+    user = User.objects.create_user(username="township_boss", password="pw-for-tests-1")
+    Assignment.objects.create(
+        user=user, area=township, role=Role.TOWNSHIP_SUPERVISOR, starts_on=datetime.date(2020, 1, 1)
+    )
+    return user
 
 
 @pytest.mark.skipif(
@@ -25,15 +37,8 @@ ON_CI = os.environ.get("CI") == "true"
 )
 @pytest.mark.timeout(120)
 def test_township_attendance_export_opens_in_libreoffice_with_matching_totals(
-    client, cadre_a, cadre_b, village_a, village_b, township, tmp_path
+    client, cadre_a, cadre_b, village_a, village_b, supervisor, tmp_path
 ):
-    supervisor = User.objects.create_user(username="township_boss", password="pw-for-tests-1")
-    Assignment.objects.create(
-        user=supervisor,
-        area=township,
-        role=Role.TOWNSHIP_SUPERVISOR,
-        starts_on=datetime.date(2020, 1, 1),
-    )
     march = datetime.date(2025, 3, 1)
     plan = {
         (cadre_a, village_a): [Presence.IN_VILLAGE] * 18 + [Presence.LEAVE] * 2,
@@ -84,3 +89,33 @@ def test_township_attendance_export_opens_in_libreoffice_with_matching_totals(
     # The day-by-day grid agrees with the totals.
     for r in body:
         assert r[8:].count("✓") == totals[r[2]][0]
+
+
+def test_a_name_typed_as_a_formula_stays_text_and_counts_stay_numbers(tmp_path):
+    row = AttendanceRow(
+        member_id=1,
+        member='=HYPERLINK("http://example.com","点我")',
+        village="大河村",
+        village_code="530128100001",
+        in_village=18,
+        leave=2,
+        travel=0,
+        training=0,
+        required=20,
+        days={1: Presence.IN_VILLAGE},
+    )
+    workbook = tmp_path / "attendance.xlsx"
+    workbook.write_bytes(attendance_workbook(rows=[row], month=datetime.date(2025, 3, 1)))
+    sheet = python_calamine.CalamineWorkbook.from_path(str(workbook)).get_sheet_by_index(0)
+    cells = sheet.to_python()[1]
+    assert not cells[2].startswith("=")
+    assert cells[1] == "530128100001"
+    assert cells[3:8] == [18, 2, 0, 0, 20]
+    assert cells[8] == "✓"
+
+
+def test_the_attendance_download_is_never_cached(client, supervisor):
+    client.force_login(supervisor)
+    response = client.get(reverse("fieldwork:attendance-export"), {"month": "2025-03"})
+    assert response["Cache-Control"] == "no-store"
+    assert 'filename="attendance-2025-03.xlsx"' in response["Content-Disposition"]

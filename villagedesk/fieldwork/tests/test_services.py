@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from villagedesk.core.photos import MAX_UPLOAD_BYTES
 from villagedesk.fieldwork import services
 from villagedesk.fieldwork.codes import Presence, ProblemStatus, Topic
 from villagedesk.fieldwork.models import DiaryDay, Problem, Visit
-from villagedesk.core.photos import MAX_UPLOAD_BYTES
 from villagedesk.fieldwork.tests.factories import make_problem
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +121,20 @@ def test_follow_up_due_needs_what_to_follow_up(cadre_a, household_a):
             visit=new_visit(household=household_a, follow_up_due=timezone.localdate()),
             persons=[],
         )
+
+
+def test_supervisor_reads_but_does_not_move_or_answer_problems(
+    cadre_a, county_supervisor, village_a
+):
+    problem = make_problem(
+        village=village_a, by=cadre_a, status=ProblemStatus.REFERRED, referred_to="县水务局"
+    )
+    with pytest.raises(PermissionDenied):
+        services.problem_move(by=county_supervisor, problem=problem, status=ProblemStatus.SOLVED)
+    with pytest.raises(PermissionDenied):
+        services.problem_answer(by=county_supervisor, problem=problem, answer="已安排维修")
+    problem.refresh_from_db()
+    assert (problem.status, problem.referral_answer) == (ProblemStatus.REFERRED, "")
 
 
 def test_problem_cannot_skip_from_new_to_solved(cadre_a, village_a):

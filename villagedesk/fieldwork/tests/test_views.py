@@ -376,3 +376,18 @@ def test_supervisor_sees_coverage_without_log_a_visit_links(client, county_super
     page = client.get(reverse("fieldwork:coverage")).content.decode()
     assert household_a.number in page
     assert reverse("fieldwork:visit-create") not in page
+
+
+def test_village_committee_keeps_no_diary(client, committee_a, village_a):
+    # Only the resident team keeps a diary, though the committee records fieldwork too.
+    client.force_login(committee_a)
+    assert client.get(reverse("fieldwork:diary")).status_code == 404
+    today = timezone.localdate().isoformat()
+    assert client.get(reverse("fieldwork:diary-edit", args=[today])).status_code == 404
+
+
+def test_village_committee_records_a_visit(client, committee_a, household_a):
+    client.force_login(committee_a)
+    response = client.post(reverse("fieldwork:visit-create"), visit_data(household_a))
+    assert response.status_code == 302
+    assert Visit.objects.get().visitor == committee_a
