@@ -140,7 +140,6 @@ class Builder:
         full, initials = pinyin_keys(name)
         contact = Contact(
             area=area,
-            area_code=area.code,
             name=name,
             name_pinyin=full,
             name_initials=initials,

@@ -74,7 +74,7 @@ def test_import_refuses_a_file_that_is_not_a_spreadsheet(client, cadre_a, villag
     bad = io.BytesIO(b"not a spreadsheet")
     bad.name = "contacts.xlsx"
     response = client.post(reverse("directory:contact-import"), {"area": village_a.pk, "file": bad})
-    assert "not an .xlsx" in response.content.decode()
+    assert "not a spreadsheet that can be read" in response.content.decode()
     assert not Contact.objects.exists()
 
 
