@@ -129,3 +129,17 @@ def test_requests_of_another_village_problem_are_not_shown(
     url = reverse("development:problem-requests", args=[problem.pk])
     client.force_login(cadre_a)
     assert client.get(url).status_code == 404
+
+
+def test_requests_and_consultations_name_their_author(cadre_a, village_a, bureau):
+    request = services.request_save(
+        by=cadre_a,
+        request=SupportRequest(village=village_a, title="资金", kind="funds", body=bureau),
+    )
+    consultation = services.consultation_record(
+        by=cadre_a,
+        consultation=Consultation(village=village_a, organisation=bureau, asked="汇报村情"),
+    )
+    assert request.history.get().history_user == cadre_a
+    assert consultation.history.get().history_user == cadre_a
+    assert request.area_code == consultation.area_code == village_a.code
