@@ -38,7 +38,7 @@ def test_points_and_notes_name_their_author(committee_a, village_a):
         by=committee_a,
         note=VillageNote(village=village_a, topic="history", title="建村", body="清初"),
     )
-    services.point_delete(by=committee_a, point=point)
+    services.point_delete(by=committee_a, point=PointOfInterest.objects.get(pk=point.pk))
     assert note.history.get().history_user == committee_a
     assert [h.history_user for h in PointOfInterest.history.order_by("history_id")] == [
         committee_a,
