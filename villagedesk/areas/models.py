@@ -13,10 +13,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from villagedesk.core.codelists import bi
 from villagedesk.core.pinyin import pinyin_keys
-from villagedesk.core.scoping import ScopedQuerySet
+from villagedesk.core.scoping import ScopedQuerySet, VillageScoped
 
 
 class Level(models.IntegerChoices):
@@ -133,7 +134,7 @@ class Area(models.Model):
         return [by_code[c] for c in codes if c in by_code]
 
 
-class VillageGroup(models.Model):
+class VillageGroup(VillageScoped):
     """A villagers' group (村民小组) within a village; numbered within the village."""
 
     village = models.ForeignKey(
@@ -145,7 +146,6 @@ class VillageGroup(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("group number"))
     name = models.CharField(_("name"), max_length=100)
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("village group")
@@ -159,14 +159,6 @@ class VillageGroup(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.area_code = self.village.code
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        if self.village_id and self.village.level != Level.VILLAGE:
-            raise ValidationError({"village": _("A group belongs to a village.")})
 
 
 class PoiCategory(models.TextChoices):
@@ -190,7 +182,7 @@ CHINA_LATITUDE = (Decimal("3.8"), Decimal("53.6"))
 CHINA_LONGITUDE = (Decimal("73.5"), Decimal("135.1"))
 
 
-class PointOfInterest(models.Model):
+class PointOfInterest(VillageScoped):
     """A place of the village worth knowing: a school, a water source, the village office."""
 
     village = models.ForeignKey(
@@ -211,7 +203,9 @@ class PointOfInterest(models.Model):
         validators=[FileExtensionValidator(["jpg", "jpeg", "png", "webp"])],
     )
     notes = models.TextField(_("notes"), blank=True)
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
+
+    # The scope code is the village's and is left out of the history, which keeps the village.
+    history = HistoricalRecords(excluded_fields=["area_code"])
 
     class Meta:
         verbose_name = _("point of interest")
@@ -232,14 +226,6 @@ class PointOfInterest(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.area_code = self.village.code
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        if self.village_id and self.village.level != Level.VILLAGE:
-            raise ValidationError({"village": _("A point of interest belongs to a village.")})
-
 
 class NoteTopic(models.TextChoices):
     HISTORY = "history", bi("村史", "History")
@@ -248,7 +234,7 @@ class NoteTopic(models.TextChoices):
     PAST_WORK = "past_work", bi("以往工作", "Past work")
 
 
-class VillageNote(models.Model):
+class VillageNote(VillageScoped):
     """What a new team should know about the village beyond the figures."""
 
     village = models.ForeignKey(
@@ -262,7 +248,8 @@ class VillageNote(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["area_code"])
 
     class Meta:
         verbose_name = _("village note")
@@ -271,11 +258,3 @@ class VillageNote(models.Model):
 
     def __str__(self):
         return self.title
-
-    def save(self, *args, **kwargs):
-        self.area_code = self.village.code
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        if self.village_id and self.village.level != Level.VILLAGE:
-            raise ValidationError({"village": _("A note belongs to a village.")})

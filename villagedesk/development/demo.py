@@ -21,9 +21,9 @@ from villagedesk.fieldwork.models import Problem
 def help_demo_create(*, county: Area) -> int:
     """Add consultations and requests to every village; run after the directory demo."""
     departments = list(
-        Organisation.objects.filter(
-            area_code__startswith=county.prefix, kind=OrganisationKind.DEPARTMENT
-        ).order_by("pk")
+        Organisation.objects.within([county.prefix])
+        .filter(kind=OrganisationKind.DEPARTMENT)
+        .order_by("pk")
     )
     if not departments:
         return 0
@@ -73,7 +73,7 @@ def request_problems_demo_link(*, county: Area) -> int:
     through = SupportRequest.problems.through
     links = [
         through(supportrequest_id=request.pk, problem_id=problem.pk)
-        for request in SupportRequest.objects.filter(area_code__startswith=county.prefix)
+        for request in SupportRequest.objects.within([county.prefix])
         for problem in by_village.get(request.village_id, [])
     ]
     through.objects.bulk_create(links, ignore_conflicts=True)

@@ -7,39 +7,15 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from villagedesk.areas.models import Area, Level
 from villagedesk.core.codelists import bi
-from villagedesk.core.scoping import ScopedQuerySet
+from villagedesk.core.scoping import VillageScoped
 from villagedesk.directory.models import Contact, Organisation
 from villagedesk.fieldwork.models import Problem
 
 
-class VillageRecord(models.Model):
-    """A record of one village's team, seen only by those who work in that village."""
-
-    village = models.ForeignKey(
-        Area,
-        verbose_name=_("village"),
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"level": Level.VILLAGE},
-    )
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        self.area_code = self.village.code
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        if self.village_id and self.village.level != Level.VILLAGE:
-            raise ValidationError({"village": _("Choose a village.")})
-
-
-class Consultation(VillageRecord):
+class Consultation(VillageScoped):
     """A meeting with a leader, a department or the home unit: what was asked and promised."""
 
     held_on = models.DateField(_("date"), default=timezone.localdate)
@@ -62,7 +38,8 @@ class Consultation(VillageRecord):
     asked = models.TextField(_("what was asked"))
     promised = models.TextField(_("what was promised"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    # The scope code is the village's, which the history keeps.
+    history = HistoricalRecords(excluded_fields=["area_code"])
 
     class Meta:
         verbose_name = _("consultation")
@@ -96,7 +73,7 @@ class RequestStatus(models.TextChoices):
     REFUSED = "refused", bi("未获支持", "Refused")
 
 
-class SupportRequest(VillageRecord):
+class SupportRequest(VillageScoped):
     """A request for funds, a project, a policy or expertise, and what came of it."""
 
     title = models.CharField(_("what is asked"), max_length=200)
@@ -129,7 +106,7 @@ class SupportRequest(VillageRecord):
         related_name="support_requests",
     )
 
-    objects = ScopedQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["area_code"])
 
     class Meta:
         verbose_name = _("request for support")

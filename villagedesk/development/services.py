@@ -1,21 +1,23 @@
-"""Writes on outside help: only those who keep a village's records write its consultations."""
+"""Writes on outside help: only those who keep a village's records (`Capability.KEEP_REGISTRY`)
+write its consultations and requests; each write names its author in the history."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
+from villagedesk.accounts.permissions import Capability
+from villagedesk.core.saving import validated_save
 from villagedesk.development.models import Consultation, SupportRequest
 from villagedesk.fieldwork.models import Problem
-from villagedesk.registry.services import require_edit
 
 
 @transaction.atomic
 def consultation_record(*, by: User, consultation: Consultation) -> Consultation:
     """Record a consultation for a village the user keeps."""
-    require_edit(by, consultation.village.code)
-    consultation.full_clean()
-    consultation.save()
+    permissions.require(by, Capability.KEEP_REGISTRY, consultation.village.code)
+    validated_save(consultation, by=by)
     return consultation
 
 
@@ -25,16 +27,15 @@ def request_save(
 ) -> SupportRequest:
     """Add or update a request for support of a village the user keeps, with the problems of that
     village it answers (None leaves the problems as they are)."""
-    require_edit(by, request.village.code)
+    permissions.require(by, Capability.KEEP_REGISTRY, request.village.code)
     if request.pk:
         kept = SupportRequest.objects.filter(pk=request.pk).values_list("area_code", flat=True)
-        require_edit(by, kept.first() or "")
+        permissions.require(by, Capability.KEEP_REGISTRY, kept.first() or "")
     if problems is not None and any(p.village_id != request.village_id for p in problems):
         raise ValidationError(
             {"problems": _("A request answers only problems of its own village.")}
         )
-    request.full_clean()
-    request.save()
+    validated_save(request, by=by)
     if problems is not None:
         request.problems.set(problems)
     return request

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from villagedesk.accounts import permissions
+from villagedesk.accounts.permissions import Capability
 from villagedesk.core.forms import form_with_service_errors
 from villagedesk.development import selectors, services
 from villagedesk.development.forms import ConsultationForm, RequestForm
@@ -12,34 +14,32 @@ from villagedesk.development.models import Consultation, SupportRequest
 from villagedesk.directory import selectors as directory
 from villagedesk.directory.models import ContactKind
 from villagedesk.fieldwork import selectors as fieldwork
-from villagedesk.registry.selectors import village_list
-from villagedesk.registry.services import may_edit
 
 
 @login_required
 def help_list(request):
     village = request.GET.get("village", "")
-    villages = village_list(user=request.user)
     context = {
-        "villages": villages,
+        "villages": permissions.village_list(request.user),
         "village": village,
         "consultations": selectors.consultation_list(user=request.user, village=village),
         "requests": selectors.request_list(user=request.user, village=village),
         "natives": directory.contact_list(
             user=request.user, filters=directory.ContactFilters(kind=ContactKind.NATIVE)
         ),
-        "may_add": any(may_edit(request.user, v.code) for v in villages),
+        "may_add": editable_villages(request.user).exists(),
     }
     return render(request, "development/help_list.html", context)
 
 
 def editable_villages(user):
-    return [v.pk for v in village_list(user=user) if may_edit(user, v.code)]
+    """The villages in the user's view whose outside help the user records."""
+    return permissions.village_list(user, Capability.KEEP_REGISTRY)
 
 
 @login_required
 def consultation_create(request):
-    villages = village_list(user=request.user).filter(pk__in=editable_villages(request.user))
+    villages = editable_villages(request.user)
     form = ConsultationForm(
         request.POST or None,
         instance=Consultation(),
@@ -60,7 +60,7 @@ def consultation_create(request):
 
 
 def request_form(request, support: SupportRequest, *, create: bool):
-    villages = village_list(user=request.user).filter(pk__in=editable_villages(request.user))
+    villages = editable_villages(request.user)
     form = RequestForm(
         request.POST or None,
         instance=support,

@@ -140,7 +140,6 @@ class Builder:
         full, initials = pinyin_keys(name)
         contact = Contact(
             area=area,
-            area_code=area.code,
             name=name,
             name_pinyin=full,
             name_initials=initials,
@@ -252,10 +251,10 @@ def directory_demo_create(*, county: Area, seed: int) -> DirectorySummary:
             rows.append(Link(source=source, target=target, kind=kind))
     Link.objects.bulk_create(rows)
     return DirectorySummary(
-        organisations=Organisation.objects.filter(area_code__startswith=county.prefix).count(),
+        organisations=Organisation.objects.within([county.prefix]).count(),
         contacts=len(builder.contacts),
         links=len(rows),
-        points=PointOfInterest.objects.filter(area_code__startswith=county.prefix).count(),
+        points=PointOfInterest.objects.within([county.prefix]).count(),
     )
 
 

@@ -1,13 +1,16 @@
 """The directory as a spreadsheet and as vCards for a phone's address book."""
 
-import io
-
-import xlsxwriter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from villagedesk.core.masking import phone_shown
+from villagedesk.core.spreadsheets import (
+    rows_write,
+    sheet_with_header,
+    workbook_bytes,
+    workbook_new,
+)
 from villagedesk.directory.models import Contact
-from villagedesk.core.masking import mask_phone
 
 # Columns of the import template: the field each fills, and its heading.
 IMPORT_COLUMNS = [
@@ -28,22 +31,24 @@ def import_columns() -> list[str]:
 
 
 def contacts_xlsx(*, contacts, show_phones: bool) -> bytes:
-    """One row per contact, headed like the import template plus the kind and term."""
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet(_("Contacts"))
-    bold = workbook.add_format({"bold": True})
-    headings = import_columns() + [_("Kind"), _("Term from"), _("Term to")]
-    sheet.write_row(0, 0, headings, bold)
-    for row, contact in enumerate(contacts, start=1):
-        sheet.write_row(
-            row,
-            0,
+    """One row per contact, headed like the import template plus the kind and term; every cell
+    is text, so a name typed as a formula stays a name."""
+    book = workbook_new()
+    sheet, first = sheet_with_header(
+        book,
+        _("Contacts"),
+        import_columns() + [_("Kind"), _("Term from"), _("Term to")],
+        widths=[12, 24, 24, 16, 16],
+    )
+    rows_write(
+        sheet,
+        first,
+        (
             [
                 contact.name,
                 contact.organisation.name if contact.organisation_id else "",
                 contact.role_label,
-                contact.phone if show_phones else mask_phone(contact.phone),
+                phone_shown(contact.phone, reveal=show_phones),
                 contact.wechat,
                 contact.office,
                 contact.tags,
@@ -51,22 +56,18 @@ def contacts_xlsx(*, contacts, show_phones: bool) -> bytes:
                 contact.get_kind_display(),
                 contact.term_start.isoformat() if contact.term_start else "",
                 contact.term_end.isoformat() if contact.term_end else "",
-            ],
-        )
-    sheet.set_column(0, 0, 12)
-    sheet.set_column(1, 2, 24)
-    sheet.set_column(3, 4, 16)
-    workbook.close()
-    return buffer.getvalue()
+            ]
+            for contact in contacts
+        ),
+    )
+    return workbook_bytes(book)
 
 
 def import_template() -> bytes:
-    buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = workbook.add_worksheet(_("Contacts"))
-    sheet.write_row(0, 0, import_columns(), workbook.add_format({"bold": True}))
-    workbook.close()
-    return buffer.getvalue()
+    """An empty sheet with the headings the import reads."""
+    book = workbook_new()
+    sheet_with_header(book, _("Contacts"), import_columns())
+    return workbook_bytes(book)
 
 
 def vcard_escape(text: str) -> str:

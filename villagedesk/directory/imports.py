@@ -10,15 +10,19 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from python_calamine import CalamineWorkbook
 
+from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
+from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area
+from villagedesk.core.spreadsheets import Limits, sheet_rows
 from villagedesk.directory.exports import IMPORT_COLUMNS, import_columns
 from villagedesk.directory.models import Contact
-from villagedesk.directory.services import checked_phone, require_keep
+from villagedesk.directory.services import checked_phone
 
-MAX_ROWS = 2000
+# A contact list is at most a couple of thousand rows of a dozen columns; a larger file is
+# refused with a message before it is read.
+LIMITS = Limits(bytes=5 * 1024 * 1024, rows=2000, columns=50)
 
 
 @dataclass
@@ -34,27 +38,16 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
 
 
-def cell_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # phone numbers typed as numbers come back as floats
-    return str(value or "").strip()
-
-
-def read_rows(upload) -> list[list[str]]:
-    try:
-        sheet = CalamineWorkbook.from_filelike(upload).get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=True)
-    except Exception as error:  # noqa: BLE001 - calamine raises many kinds for a bad file
-        raise ValidationError(_("This file is not an .xlsx spreadsheet.")) from error
-    return [[cell_text(v) for v in row] for row in rows]
-
-
 def contacts_import(*, by: User, area: Area, upload, organisations) -> ImportReport:
-    """Check every row; save all of them in one transaction only if none has an error."""
-    require_keep(by, area.code)
+    """Check every row; save all of them in one transaction only if none has an error.
+
+    The file is measured before it is read: one too large, too wide or too tall, or no
+    spreadsheet at all, is refused with a message and nothing is read.
+    """
+    permissions.require(by, Capability.KEEP_DIRECTORY, area.code)
     report = ImportReport()
     try:
-        rows = read_rows(upload)
+        rows = sheet_rows(upload, limits=LIMITS)
     except ValidationError as error:
         report.errors.append(RowError(row=0, name="", messages=error.messages))
         return report
@@ -67,11 +60,6 @@ def contacts_import(*, by: User, area: Area, upload, organisations) -> ImportRep
                     _("The first row must be the headings: %s") % "、".join(import_columns())
                 ],
             )
-        )
-        return report
-    if len(rows) - 1 > MAX_ROWS:
-        report.errors.append(
-            RowError(row=0, name="", messages=[_("At most %d rows at a time.") % MAX_ROWS])
         )
         return report
     by_name = {o.name: o for o in organisations}
@@ -107,6 +95,7 @@ def contacts_import(*, by: User, area: Area, upload, organisations) -> ImportRep
     try:
         with transaction.atomic():
             for contact in contacts:
+                contact._history_user = by
                 contact.save()
     except IntegrityError:
         # Someone saved one of these people meanwhile; nothing of this file was kept.

@@ -11,10 +11,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from villagedesk.areas.models import Area, Level
 from villagedesk.core.codelists import bi
 from villagedesk.core.pinyin import pinyin_keys
+from villagedesk.core.scoping import Scoped, ScopedQuerySet
 from villagedesk.registry.models import Person
 
 
@@ -51,7 +53,11 @@ class LinkKind(models.TextChoices):
 SYMMETRIC_LINKS = frozenset({LinkKind.WORKS_WITH, LinkKind.FAMILY, LinkKind.MET_AT_VISIT})
 
 
-class EntryQuerySet(models.QuerySet):
+# A shared entry is seen by everyone working in the county of the area that keeps it.
+SHARED_WITHIN_DIGITS = 6
+
+
+class EntryQuerySet(ScopedQuerySet):
     def visible_within(self, prefixes):
         """Entries kept in the areas, and shared entries of the same counties."""
         if not prefixes:
@@ -59,11 +65,16 @@ class EntryQuerySet(models.QuerySet):
         q = Q()
         for prefix in prefixes:
             q |= Q(area_code__startswith=prefix)
-            q |= Q(private=False, area_code__startswith=prefix[:6])
+            q |= Q(private=False, area_code__startswith=prefix[:SHARED_WITHIN_DIGITS])
         return self.filter(q)
 
+    def visible_to(self, user):
+        """Entries kept in the areas the user sees now, and the shared ones of their counties;
+        a private entry of another area is not among them."""
+        return self.visible_within(user.area_prefixes())
 
-class Entry(models.Model):
+
+class Entry(Scoped):
     """Fields every directory entry has: the keeping area and whether it is shared."""
 
     area = models.ForeignKey(
@@ -75,16 +86,14 @@ class Entry(models.Model):
         help_text=_("Private entries are seen only by those working in the area that keeps them."),
     )
     notes = models.TextField(_("notes"), blank=True)
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
 
     objects = EntryQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
-        self.area_code = self.area.code
-        super().save(*args, **kwargs)
+    def scope_code(self) -> str:
+        return self.area.code
 
     def clean(self):
         if self.area_id and self.area.level < Level.COUNTY:
@@ -107,6 +116,9 @@ class Organisation(Entry):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     name_pinyin = models.CharField(max_length=400, editable=False, db_index=True)
     name_initials = models.CharField(max_length=100, editable=False, db_index=True)
+
+    # The scope code follows the keeping area, which the history keeps.
+    history = HistoricalRecords(excluded_fields=["area_code"])
 
     class Meta:
         verbose_name = _("organisation")
@@ -143,6 +155,8 @@ class Position(models.Model):
     title = models.CharField(_("title"), max_length=100)
     duties = models.CharField(_("in charge of"), max_length=200, blank=True)
     is_contact_point = models.BooleanField(_("contact person for the village"), default=False)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("position")
@@ -217,6 +231,8 @@ class Contact(Entry):
     )
     name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
     name_initials = models.CharField(max_length=50, editable=False, db_index=True)
+
+    history = HistoricalRecords(excluded_fields=["area_code"])
 
     class Meta:
         verbose_name = _("contact")
@@ -295,6 +311,8 @@ class Link(models.Model):
     )
     kind = models.CharField(_("kind of link"), max_length=20, choices=LinkKind.choices)
     notes = models.CharField(_("notes"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("link")

@@ -5,8 +5,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from villagedesk.accounts.models import REVEALING_ROLES, User
+from villagedesk.accounts import permissions
+from villagedesk.accounts.models import User
+from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
+from villagedesk.core.scoping import get_visible_or_404
 from villagedesk.directory import network
 from villagedesk.directory.models import Contact, Link, Organisation, Position
 from villagedesk.directory.search import contact_match, organisation_match
@@ -22,43 +25,47 @@ class ContactFilters:
 
 
 def keeping_area_list(*, user: User) -> QuerySet[Area]:
-    """Areas the user may keep entries for: from the county down, within their assignments."""
+    """Areas the user may keep entries for: from the county down, wherever they keep the
+    directory."""
     return (
-        Area.objects.within(user.assigned_prefixes())
+        Area.objects.within(permissions.prefixes(user, Capability.KEEP_DIRECTORY))
         .filter(level__gte=Level.COUNTY)
         .order_by("code")
     )
 
 
+def may_keep(*, user: User, entry) -> bool:
+    """True when the user keeps this directory entry (else it is theirs to read only)."""
+    return permissions.holds(user, Capability.KEEP_DIRECTORY, entry.area_code)
+
+
+def may_keep_profile(*, user: User, area: Area) -> bool:
+    """True when the area is a village whose profile (points and notes) the user keeps."""
+    return area.is_village and permissions.holds(user, Capability.KEEP_REGISTRY, area.code)
+
+
 def may_see_phones(*, user: User) -> bool:
     """Phones are shown in full to those who may see personal numbers, masked to others."""
-    return bool(user.assigned_prefixes(REVEALING_ROLES))
+    return permissions.holds_anywhere(user, Capability.REVEAL)
 
 
 def organisation_list(*, user: User, q: str = "") -> QuerySet[Organisation]:
     """Organisations the user sees, with the number of visible people in each."""
-    prefixes = user.area_prefixes()
-    organisations = Organisation.objects.visible_within(prefixes)
+    organisations = Organisation.objects.visible_to(user)
     match = organisation_match(q)
     if match is not None:
         organisations = organisations.filter(match)
-    visible_people = Contact.objects.visible_within(prefixes).values("pk")
+    visible_people = Contact.objects.visible_to(user).values("pk")
     return organisations.select_related("area", "parent").annotate(
         people=Count("contacts", filter=Q(contacts__in=visible_people))
     )
 
 
 def organisation_get(*, user: User, pk: int) -> Organisation:
-    """One organisation the user sees, with its positions; 404 otherwise."""
-    organisation = (
-        Organisation.objects.visible_within(user.area_prefixes())
-        .select_related("area", "parent")
-        .filter(pk=pk)
-        .first()
+    """One organisation the user sees; 404 otherwise (a private one of another area included)."""
+    return get_visible_or_404(
+        Organisation.objects.select_related("area", "parent"), user=user, pk=pk
     )
-    if organisation is None:
-        raise Http404
-    return organisation
 
 
 def position_list(*, organisation: Organisation) -> QuerySet[Position]:
@@ -68,7 +75,7 @@ def position_list(*, organisation: Organisation) -> QuerySet[Position]:
 def contact_list(*, user: User, filters: ContactFilters | None = None) -> QuerySet[Contact]:
     """Contacts the user sees, filtered, with organisation and position joined."""
     filters = filters or ContactFilters()
-    contacts = Contact.objects.visible_within(user.area_prefixes())
+    contacts = Contact.objects.visible_to(user)
     match = contact_match(filters.q)
     if match is not None:
         contacts = contacts.filter(match)
@@ -83,16 +90,15 @@ def contact_list(*, user: User, filters: ContactFilters | None = None) -> QueryS
 
 def contact_get(*, user: User, pk: int) -> Contact:
     """One contact the user sees; 404 otherwise (a private entry of another area included)."""
-    contact = contact_list(user=user).filter(pk=pk).first()
-    if contact is None:
-        raise Http404
-    return contact
+    return get_visible_or_404(
+        Contact.objects.select_related("organisation", "position", "area"), user=user, pk=pk
+    )
 
 
 def registry_person_choices(*, user: User, contact: Contact) -> QuerySet[Person]:
-    """Registry persons a contact may be tied to: those of the villages the user is assigned to
-    (a village's own list, not a county's), and the one already tied."""
-    villages = [p for p in user.assigned_prefixes() if len(p) == 12]
+    """Registry persons a contact may be tied to: those of the villages the user keeps the
+    directory of (a village's own list, not a county's), and the one already tied."""
+    villages = [p for p in permissions.prefixes(user, Capability.KEEP_DIRECTORY) if len(p) == 12]
     persons = Person.objects.filter(area_code__in=villages)
     if contact.person_id:
         persons = persons | Person.objects.filter(pk=contact.person_id)
@@ -105,7 +111,7 @@ def contact_registry_person(*, user: User, contact: Contact) -> Person | None:
     if not contact.person_id:
         return None
     return (
-        Person.objects.within(user.area_prefixes())
+        Person.objects.visible_to(user)
         .select_related("household")
         .filter(pk=contact.person_id)
         .first()
@@ -114,11 +120,19 @@ def contact_registry_person(*, user: User, contact: Contact) -> Person | None:
 
 def link_list(*, user: User, contact: Contact | None = None) -> QuerySet[Link]:
     """Links whose two ends the user both sees, optionally those touching one contact."""
-    visible = Contact.objects.visible_within(user.area_prefixes()).values("pk")
+    visible = Contact.objects.visible_to(user).values("pk")
     links = Link.objects.filter(source__in=visible, target__in=visible)
     if contact is not None:
         links = links.filter(Q(source=contact) | Q(target=contact))
     return links.select_related("source", "target")
+
+
+def link_get(*, user: User, pk: int) -> Link:
+    """One link whose two ends the user sees; 404 otherwise."""
+    link = link_list(user=user).filter(pk=pk).first()
+    if link is None:
+        raise Http404
+    return link
 
 
 @dataclass(frozen=True)
@@ -170,42 +184,29 @@ def contact_network(*, user: User, filters: NetworkFilters | None = None) -> Net
 
 def profile_area_get(*, user: User, code: str) -> Area:
     """An area in the user's scope whose profile may be shown; 404 otherwise."""
-    area = (
-        Area.objects.within(user.area_prefixes()).filter(code=code, level__gte=Level.COUNTY).first()
-    )
-    if area is None:
-        raise Http404
-    return area
+    return get_visible_or_404(Area.objects.filter(level__gte=Level.COUNTY), user=user, code=code)
 
 
 def profile_area_list(*, user: User) -> QuerySet[Area]:
     """Villages whose profiles the user may open."""
-    return Area.objects.within(user.area_prefixes()).villages().order_by("code")
+    return permissions.village_list(user)
 
 
 def point_list(*, area: Area) -> QuerySet[PointOfInterest]:
     """Points of interest in an area already fetched through profile_area_get."""
-    return PointOfInterest.objects.filter(area_code__startswith=area.prefix).select_related(
-        "village"
-    )
+    return PointOfInterest.objects.within([area.prefix]).select_related("village")
 
 
 def point_get(*, user: User, pk: int) -> PointOfInterest:
     """One point in the user's areas; 404 outside them."""
-    point = PointOfInterest.objects.filter(pk=pk).select_related("village").first()
-    if point is None or not any(point.area_code.startswith(p) for p in user.area_prefixes()):
-        raise Http404
-    return point
+    return get_visible_or_404(PointOfInterest.objects.select_related("village"), user=user, pk=pk)
 
 
 def note_list(*, area: Area) -> QuerySet[VillageNote]:
     """Notes of the villages of an area already fetched through profile_area_get."""
-    return VillageNote.objects.filter(area_code__startswith=area.prefix).select_related("village")
+    return VillageNote.objects.within([area.prefix]).select_related("village")
 
 
 def note_get(*, user: User, pk: int) -> VillageNote:
     """One note of a village in the user's areas; 404 outside them."""
-    note = VillageNote.objects.filter(pk=pk).select_related("village").first()
-    if note is None or not any(note.area_code.startswith(p) for p in user.area_prefixes()):
-        raise Http404
-    return note
+    return get_visible_or_404(VillageNote.objects.select_related("village"), user=user, pk=pk)

@@ -6,7 +6,7 @@ app_name = "directory"
 
 urlpatterns = [
     path("", views.contact_list, name="contact-list"),
-    path("contacts/new/", views.contact_create, name="contact-create"),
+    path("contacts/new/", views.contact_edit, name="contact-create"),
     path("contacts/import/", views.contact_import, name="contact-import"),
     path(
         "contacts/import/template.xlsx",
@@ -17,10 +17,11 @@ urlpatterns = [
     path("contacts.vcf", views.contact_export, {"fmt": "vcf"}, name="contact-export-vcf"),
     path("contacts/<int:pk>/", views.contact_detail, name="contact-detail"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact-edit"),
+    path("contacts/<int:pk>/delete/", views.contact_delete, name="contact-delete"),
     path("contacts/<int:pk>/links/", views.link_create, name="link-create"),
     path("links/<int:pk>/delete/", views.link_delete, name="link-delete"),
     path("organisations/", views.organisation_list, name="organisation-list"),
-    path("organisations/new/", views.organisation_create, name="organisation-create"),
+    path("organisations/new/", views.organisation_edit, name="organisation-create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation-edit"),
     path("organisations/<int:pk>/positions/", views.position_create, name="position-create"),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("profile/<str:code>/points/new/", views.point_create, name="point-create"),
     path("profile/<str:code>/notes/new/", views.note_create, name="note-create"),
     path("points/<int:pk>/edit/", views.point_edit, name="point-edit"),
+    path("points/<int:pk>/delete/", views.point_delete, name="point-delete"),
     path("points/<int:pk>/photo/", views.point_photo, name="point-photo"),
     path("notes/<int:pk>/edit/", views.note_edit, name="note-edit"),
 ]

@@ -3,15 +3,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from villagedesk.areas.models import Level, PointOfInterest, VillageNote
+from villagedesk.core import spreadsheets
 from villagedesk.core.forms import form_with_service_errors
+from villagedesk.core.masking import phone_shown
 from villagedesk.directory import exports, imports, selectors, services
 from villagedesk.directory.forms import (
     ContactFilterForm,
@@ -25,8 +27,6 @@ from villagedesk.directory.forms import (
 )
 from villagedesk.directory.models import Contact, Link, Organisation, Position
 from villagedesk.directory.profile import village_figures
-from villagedesk.core.masking import mask_phone
-from villagedesk.registry.services import may_edit
 
 
 def contact_filters(request) -> tuple[ContactFilterForm, selectors.ContactFilters]:
@@ -70,12 +70,10 @@ def contact_page(request, contact: Contact, link_form: LinkForm | None = None):
     """The contact's page; the link form comes back with its errors after a refused link."""
     context = {
         "contact": contact,
-        "phone": contact.phone
-        if selectors.may_see_phones(user=request.user)
-        else mask_phone(contact.phone),
+        "phone": phone_shown(contact.phone, reveal=selectors.may_see_phones(user=request.user)),
         "links": selectors.link_list(user=request.user, contact=contact),
         "registry_person": selectors.contact_registry_person(user=request.user, contact=contact),
-        "may_keep": services.may_keep(request.user, contact.area_code),
+        "may_keep": selectors.may_keep(user=request.user, entry=contact),
         "link_form": link_form
         or LinkForm(contacts=selectors.contact_list(user=request.user).exclude(pk=contact.pk)),
     }
@@ -87,7 +85,21 @@ def contact_detail(request, pk):
     return contact_page(request, selectors.contact_get(user=request.user, pk=pk))
 
 
-def contact_form(request, contact: Contact, *, create: bool):
+def kept_entry(request, entry):
+    """An entry the user sees, checked to be theirs to keep (403 when they only read it)."""
+    if not selectors.may_keep(user=request.user, entry=entry):
+        raise PermissionDenied
+    return entry
+
+
+@login_required
+def contact_edit(request, pk=None):
+    """Add a contact (no pk) or change one the user keeps."""
+    create = pk is None
+    if create:
+        contact = Contact()
+    else:
+        contact = kept_entry(request, selectors.contact_get(user=request.user, pk=pk))
     areas = selectors.keeping_area_list(user=request.user)
     form = ContactForm(
         request.POST or None,
@@ -115,17 +127,39 @@ def contact_form(request, contact: Contact, *, create: bool):
     return render(request, "directory/form_page.html", context)
 
 
-@login_required
-def contact_create(request):
-    return contact_form(request, Contact(), create=True)
+def delete_page(request, *, heading: str, question: str, back: str, form_errors=()):
+    """The confirmation step of a removal: a POST button, and a way back."""
+    context = {"heading": heading, "question": question, "back": back, "errors": form_errors}
+    return render(request, "directory/delete_confirm.html", context)
 
 
 @login_required
-def contact_edit(request, pk):
-    contact = selectors.contact_get(user=request.user, pk=pk)
-    if not services.may_keep(request.user, contact.area_code):
-        raise PermissionDenied
-    return contact_form(request, contact, create=False)
+@require_http_methods(["GET", "POST"])
+def contact_delete(request, pk):
+    """Ask (GET), then remove (POST) a contact the user keeps."""
+    contact = kept_entry(request, selectors.contact_get(user=request.user, pk=pk))
+    errors = []
+    if request.method == "POST":
+        try:
+            services.contact_delete(by=request.user, contact=contact)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request, _("%(name)s was removed from the directory.") % {"name": contact.name}
+            )
+            return redirect("directory:contact-list")
+    return delete_page(
+        request,
+        heading=_("Remove %(name)s") % {"name": contact.name},
+        question=_(
+            "Remove %(name)s and their links from the directory? Everyone who sees this entry "
+            "loses it; its history keeps who removed it."
+        )
+        % {"name": contact.name},
+        back=contact.get_absolute_url(),
+        form_errors=errors,
+    )
 
 
 @login_required
@@ -151,9 +185,7 @@ def link_create(request, pk):
 @login_required
 @require_POST
 def link_delete(request, pk):
-    link = selectors.link_list(user=request.user).filter(pk=pk).first()
-    if link is None:
-        raise Http404
+    link = selectors.link_get(user=request.user, pk=pk)
     services.link_delete(by=request.user, link=link)
     messages.success(request, _("Link removed."))
     return redirect(link.source)
@@ -180,14 +212,21 @@ def organisation_detail(request, pk):
         "people": selectors.contact_list(
             user=request.user, filters=selectors.ContactFilters(organisation=organisation.pk)
         ),
-        "may_keep": services.may_keep(request.user, organisation.area_code),
+        "may_keep": selectors.may_keep(user=request.user, entry=organisation),
         "position_form": PositionForm(),
         "show_phones": selectors.may_see_phones(user=request.user),
     }
     return render(request, "directory/organisation_detail.html", context)
 
 
-def organisation_form(request, organisation: Organisation, *, create: bool):
+@login_required
+def organisation_edit(request, pk=None):
+    """Add an organisation (no pk) or change one the user keeps."""
+    create = pk is None
+    if create:
+        organisation = Organisation()
+    else:
+        organisation = kept_entry(request, selectors.organisation_get(user=request.user, pk=pk))
     areas = selectors.keeping_area_list(user=request.user)
     form = OrganisationForm(
         request.POST or None,
@@ -213,19 +252,6 @@ def organisation_form(request, organisation: Organisation, *, create: bool):
         "back_label": _("Organisations"),
     }
     return render(request, "directory/form_page.html", context)
-
-
-@login_required
-def organisation_create(request):
-    return organisation_form(request, Organisation(), create=True)
-
-
-@login_required
-def organisation_edit(request, pk):
-    organisation = selectors.organisation_get(user=request.user, pk=pk)
-    if not services.may_keep(request.user, organisation.area_code):
-        raise PermissionDenied
-    return organisation_form(request, organisation, create=False)
 
 
 @login_required
@@ -297,17 +323,15 @@ def contact_export(request, fmt):
     show_phones = selectors.may_see_phones(user=request.user)
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
-        data = exports.contacts_xlsx(contacts=contacts, show_phones=show_phones)
-        response = HttpResponse(
-            data,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return spreadsheets.download(
+            exports.contacts_xlsx(contacts=contacts, show_phones=show_phones),
+            filename=f"contacts-{stamp}.xlsx",
         )
-        response["Content-Disposition"] = f'attachment; filename="contacts-{stamp}.xlsx"'
-        return response
-    text = exports.contacts_vcard(contacts=contacts, show_phones=show_phones)
-    response = HttpResponse(text, content_type="text/vcard; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="contacts-{stamp}.vcf"'
-    return response
+    return spreadsheets.download(
+        exports.contacts_vcard(contacts=contacts, show_phones=show_phones).encode(),
+        filename=f"contacts-{stamp}.vcf",
+        content_type="text/vcard; charset=utf-8",
+    )
 
 
 @login_required
@@ -330,12 +354,7 @@ def contact_import(request):
 
 @login_required
 def contact_import_template(request):
-    response = HttpResponse(
-        exports.import_template(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="contacts-template.xlsx"'
-    return response
+    return spreadsheets.download(exports.import_template(), filename="contacts-template.xlsx")
 
 
 @login_required
@@ -373,7 +392,7 @@ def profile(request, code):
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "notes": selectors.note_list(area=area),
-        "may_edit": area.level == Level.VILLAGE and may_edit(request.user, area.code),
+        "may_edit": selectors.may_keep_profile(user=request.user, area=area),
     }
     return render(request, "directory/profile.html", context)
 
@@ -392,13 +411,20 @@ def map_data(points: list[PointOfInterest]) -> list[dict]:
     ]
 
 
-def profile_item_form(request, item, *, form_class, save, heading, anchor: str):
-    """The add/edit page of a point of interest or a village note, back to the profile."""
+def profile_back(item, anchor: str) -> str:
+    return reverse("directory:profile", args=[item.village.code]) + anchor
+
+
+def profile_item_form(request, item, *, form_class, save, heading, anchor: str, delete=""):
+    """The add/edit page of a point of interest or a village note, back to the profile.
+
+    `save(user, form)` calls the service; `delete` is the address of the removal step, if any.
+    """
     form = form_class(request.POST or None, request.FILES or None, instance=item)
-    back = reverse("directory:profile", args=[item.village.code]) + anchor
+    back = profile_back(item, anchor)
     if request.method == "POST" and form.is_valid():
         try:
-            save(request.user, form.instance)
+            save(request.user, form)
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:
@@ -409,27 +435,42 @@ def profile_item_form(request, item, *, form_class, save, heading, anchor: str):
         "heading": heading,
         "back": back,
         "back_label": _("Village profile"),
+        "delete": delete,
     }
     return render(request, "directory/form_page.html", context)
 
 
 def point_form(request, point: PointOfInterest):
+    def save(by, form):
+        # A new upload is re-encoded by the service; the form only checked its name.
+        photo = form.cleaned_data.get("photo") if "photo" in form.changed_data else None
+        services.point_save(by=by, point=form.instance, photo=photo or None)
+
     return profile_item_form(
         request,
         point,
         form_class=PointForm,
-        save=lambda by, item: services.point_save(by=by, point=item),
+        save=save,
         heading=_("Point of interest"),
         anchor="#map",
+        delete=reverse("directory:point-delete", args=[point.pk]) if point.pk else "",
     )
 
 
 def kept_village(request, code):
     """A village in the user's areas whose profile they keep; 404 outside, 403 when only read."""
     area = selectors.profile_area_get(user=request.user, code=code)
-    if area.level != Level.VILLAGE or not may_edit(request.user, area.code):
+    if not selectors.may_keep_profile(user=request.user, area=area):
         raise PermissionDenied
     return area
+
+
+def kept_point(request, pk):
+    """A point in the user's areas that they keep; 404 outside, 403 when only read."""
+    point = selectors.point_get(user=request.user, pk=pk)
+    if not selectors.may_keep_profile(user=request.user, area=point.village):
+        raise PermissionDenied
+    return point
 
 
 @login_required
@@ -439,10 +480,26 @@ def point_create(request, code):
 
 @login_required
 def point_edit(request, pk):
-    point = selectors.point_get(user=request.user, pk=pk)
-    if not may_edit(request.user, point.area_code):
-        raise PermissionDenied
-    return point_form(request, point)
+    return point_form(request, kept_point(request, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def point_delete(request, pk):
+    """Ask (GET), then remove (POST) a point of a village whose profile the user keeps."""
+    point = kept_point(request, pk)
+    back = profile_back(point, "#map")
+    if request.method == "POST":
+        services.point_delete(by=request.user, point=point)
+        messages.success(request, _("%(name)s was removed from the map.") % {"name": point.name})
+        return redirect(back)
+    return delete_page(
+        request,
+        heading=_("Remove %(name)s") % {"name": point.name},
+        question=_("Remove %(name)s from the village map? Its history keeps who removed it.")
+        % {"name": point.name},
+        back=back,
+    )
 
 
 @login_required
@@ -458,7 +515,7 @@ def note_form(request, note: VillageNote):
         request,
         note,
         form_class=NoteForm,
-        save=lambda by, item: services.note_save(by=by, note=item),
+        save=lambda by, form: services.note_save(by=by, note=form.instance),
         heading=_("Village note"),
         anchor="#notes",
     )
@@ -472,6 +529,6 @@ def note_create(request, code):
 @login_required
 def note_edit(request, pk):
     note = selectors.note_get(user=request.user, pk=pk)
-    if not may_edit(request.user, note.area_code):
+    if not selectors.may_keep_profile(user=request.user, area=note.village):
         raise PermissionDenied
     return note_form(request, note)

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from villagedesk.areas.models import Area, Level
+from villagedesk.areas.models import Area, Level, PointOfInterest, VillageGroup, VillageNote
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +54,35 @@ def test_within_is_a_prefix_match(county, village_a, village_b):
 
 def test_ancestors_run_from_the_province(village_a):
     assert [a.level for a in village_a.ancestors()] == [1, 2, 3, 4, 5]
+
+
+def test_groups_points_and_notes_take_the_village_code_even_in_bulk(village_a, village_b):
+    VillageGroup.objects.bulk_create([VillageGroup(village=village_b, number=2, name="二组")])
+    PointOfInterest.objects.bulk_create(
+        [
+            PointOfInterest(
+                village=village_a, category="school", name="小学", latitude=25.5, longitude=102.5
+            )
+        ]
+    )
+    VillageNote.objects.bulk_create(
+        [VillageNote(village=village_a, topic="history", title="建村", body="清初")]
+    )
+    assert VillageGroup.objects.get(number=2).area_code == village_b.code
+    assert PointOfInterest.objects.get().area_code == village_a.code
+    assert VillageNote.objects.get().area_code == village_a.code
+
+
+def test_a_point_belongs_to_a_village(township):
+    point = PointOfInterest(
+        village=township, category="school", name="中学", latitude=25.5, longitude=102.5
+    )
+    with pytest.raises(ValidationError) as error:
+        point.full_clean()
+    assert "village" in error.value.error_dict
+
+
+def test_points_and_notes_of_a_village_are_seen_by_its_team_only(cadre_a, village_a, village_b):
+    for village in (village_a, village_b):
+        VillageNote.objects.create(village=village, topic="history", title="建村", body="…")
+    assert [n.village for n in VillageNote.objects.visible_to(cadre_a)] == [village_a]

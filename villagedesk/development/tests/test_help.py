@@ -1,5 +1,5 @@
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from villagedesk.development import services
@@ -129,3 +129,40 @@ def test_requests_of_another_village_problem_are_not_shown(
     url = reverse("development:problem-requests", args=[problem.pk])
     client.force_login(cadre_a)
     assert client.get(url).status_code == 404
+
+
+def test_requests_and_consultations_name_their_author(cadre_a, village_a, bureau):
+    request = services.request_save(
+        by=cadre_a,
+        request=SupportRequest(village=village_a, title="资金", kind="funds", body=bureau),
+    )
+    consultation = services.consultation_record(
+        by=cadre_a,
+        consultation=Consultation(village=village_a, organisation=bureau, asked="汇报村情"),
+    )
+    assert request.history.get().history_user == cadre_a
+    assert consultation.history.get().history_user == cadre_a
+    assert request.area_code == consultation.area_code == village_a.code
+
+
+def test_a_supervisor_reads_outside_help_but_records_none(
+    client, county_supervisor, village_a, bureau
+):
+    with pytest.raises(PermissionDenied):
+        services.consultation_record(
+            by=county_supervisor,
+            consultation=Consultation(village=village_a, organisation=bureau, asked="汇报"),
+        )
+    with pytest.raises(PermissionDenied):
+        services.request_save(
+            by=county_supervisor,
+            request=SupportRequest(village=village_a, title="资金", kind="funds", body=bureau),
+        )
+    client.force_login(county_supervisor)
+    page = client.get(reverse("development:help-list"))
+    assert page.status_code == 200
+    assert reverse("development:consultation-create") not in page.content.decode()
+    data = {"village": village_a.pk, "organisation": bureau.pk, "asked": "汇报村情"}
+    response = client.post(reverse("development:consultation-create"), data)
+    assert response.status_code == 200  # the village is not a choice
+    assert not Consultation.objects.exists() and not SupportRequest.objects.exists()

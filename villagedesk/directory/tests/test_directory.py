@@ -158,3 +158,32 @@ def test_village_committee_sees_phones_masked(client, committee_a, village_a):
     client.force_login(committee_a)
     page = client.get(reverse("directory:contact-list")).content.decode()
     assert "13812345678" not in page and "138****5678" in page
+
+
+def test_the_keeper_changes_a_contact_and_an_organisation_on_the_same_pages_as_adding(
+    client, cadre_a, village_a
+):
+    contact = ContactFactory(area=village_a, name="孙立")
+    organisation = OrganisationFactory(area=village_a, name="合作社")
+    client.force_login(cadre_a)
+    edit = reverse("directory:contact-edit", args=[contact.pk])
+    assert 'value="孙立"' in client.get(edit).content.decode()
+    data = {"name": "孙立新", "kind": "current", "phone": contact.phone, "area": village_a.pk}
+    assert client.post(edit, data).status_code == 302
+    edit = reverse("directory:organisation-edit", args=[organisation.pk])
+    data = {"name": "大河合作社", "kind": "cooperative", "level": 5, "area": village_a.pk}
+    assert client.post(edit, data).status_code == 302
+    contact.refresh_from_db()
+    organisation.refresh_from_db()
+    assert (contact.name, organisation.name) == ("孙立新", "大河合作社")
+    assert Contact.objects.count() == 1
+
+
+def test_an_organisation_of_another_village_is_read_only(client, cadre_a, village_b):
+    organisation = OrganisationFactory(area=village_b, name="小河村合作社")
+    client.force_login(cadre_a)
+    assert client.get(organisation.get_absolute_url()).status_code == 200
+    edit = reverse("directory:organisation-edit", args=[organisation.pk])
+    assert client.get(edit).status_code == 403
+    data = {"name": "改名", "kind": "cooperative", "level": 5, "area": village_b.pk}
+    assert client.post(edit, data).status_code == 403

@@ -1,4 +1,5 @@
 import io
+import zipfile
 
 import pytest
 import xlsxwriter
@@ -74,7 +75,7 @@ def test_import_refuses_a_file_that_is_not_a_spreadsheet(client, cadre_a, villag
     bad = io.BytesIO(b"not a spreadsheet")
     bad.name = "contacts.xlsx"
     response = client.post(reverse("directory:contact-import"), {"area": village_a.pk, "file": bad})
-    assert "not an .xlsx" in response.content.decode()
+    assert "not a spreadsheet that can be read" in response.content.decode()
     assert not Contact.objects.exists()
 
 
@@ -133,3 +134,44 @@ def test_a_double_submitted_contact_is_saved_once(client, cadre_a, village_a):
     response = client.post(reverse("directory:contact-create"), data)
     assert "already has a person of this name" in response.content.decode()
     assert Contact.objects.count() == 1
+
+
+def test_a_contact_named_like_a_formula_exports_as_text(client, cadre_a, village_a):
+    formula = '=HYPERLINK("http://x","y")'
+    ContactFactory(area=village_a, name=formula, notes="@SUM(1)")
+    client.force_login(cadre_a)
+    response = client.get(reverse("directory:contact-export-xlsx"))
+    assert response["Cache-Control"] == "no-store"
+    with zipfile.ZipFile(io.BytesIO(response.content)) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet  # no cell holds a formula
+    rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0)
+    row = rows.to_python()[1]
+    assert row[0] == "'" + formula and row[7] == "'@SUM(1)"
+
+
+def test_import_refuses_an_oversized_sheet_before_reading_it(client, cadre_a, village_a):
+    # A few bytes on disk that declare a cell a million rows down.
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    sheet.write_row(0, 0, HEADINGS)
+    sheet.write_string(1_000_000, 0, "刘一")
+    book.close()
+    buffer.seek(0)
+    buffer.name = "contacts.xlsx"
+    client.force_login(cadre_a)
+    response = client.post(
+        reverse("directory:contact-import"), {"area": village_a.pk, "file": buffer}
+    )
+    assert response.status_code == 200
+    assert "The sheet is too large" in response.content.decode()
+    assert not Contact.objects.exists()
+
+
+def test_import_refuses_more_rows_than_a_contact_list_has(client, cadre_a, village_a):
+    client.force_login(cadre_a)
+    rows = [[f"刘{n}", "", "", f"139{n:08d}"] for n in range(2001)]
+    response = upload(client, village_a, rows)
+    assert "The sheet is too large" in response.content.decode()
+    assert not Contact.objects.exists()

@@ -41,6 +41,26 @@ document.addEventListener("DOMContentLoaded", function () {
   draw("chart-surnames", bars(charts.surnames));
   draw("chart-disabled", bars(charts.disabled));
 
+  // Leaflet puts a string given to bindTooltip or bindPopup in as HTML; names typed by users
+  // reach it only as text nodes inside elements built here.
+  function textElement(tag, text) {
+    var element = document.createElement(tag);
+    element.textContent = text;
+    return element;
+  }
+  function pointLabel(pt) {
+    return textElement("span", pt.name);
+  }
+  function pointPopup(pt) {
+    var popup = document.createElement("div");
+    popup.appendChild(textElement("b", pt.name));
+    popup.appendChild(document.createElement("br"));
+    popup.appendChild(document.createTextNode(pt.category));
+    popup.appendChild(document.createElement("br"));
+    popup.appendChild(document.createTextNode(pt.lat.toFixed(6) + ", " + pt.lng.toFixed(6)));
+    return popup;
+  }
+
   var box = document.getElementById("village-map");
   if (!box || !window.L) return;
   var map = L.map(box, { attributionControl: Boolean(box.dataset.tiles), zoomSnap: box.dataset.tiles ? 1 : 0.25 });
@@ -52,8 +72,8 @@ document.addEventListener("DOMContentLoaded", function () {
   var layer = L.featureGroup().addTo(map);
   points.forEach(function (pt) {
     L.circleMarker([pt.lat, pt.lng], { radius: 7, weight: 2, color: "#1d4ed8", fillOpacity: 0.8, className: "poi poi-" + pt.code })
-      .bindTooltip(pt.name, { permanent: points.length <= 30, direction: "right", offset: [8, 0], className: "poi-label" })
-      .bindPopup("<b>" + L.Util.template("{n}", { n: pt.name.replace(/</g, "&lt;") }) + "</b><br>" + pt.category + "<br>" + pt.lat.toFixed(6) + ", " + pt.lng.toFixed(6))
+      .bindTooltip(pointLabel(pt), { permanent: points.length <= 30, direction: "right", offset: [8, 0], className: "poi-label" })
+      .bindPopup(pointPopup(pt))
       .addTo(layer);
   });
   if (points.length) {
