@@ -88,7 +88,7 @@ def test_an_entry_tied_to_a_person_of_another_village_is_refused(village_a, hous
 
 def test_a_failed_link_leaves_no_visit(cadre_a, cadre_entry, head_entry):
     broken = mock.patch(
-        "villagedesk.directory.services.saved", side_effect=IntegrityError("lost race")
+        "villagedesk.directory.services.validated_save", side_effect=IntegrityError("lost race")
     )
     with broken, pytest.raises(IntegrityError):
         record(cadre_a, [head_entry.person])
