@@ -12,15 +12,16 @@ from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from villagedesk.accounts.models import Role, User
+from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.areas.models import Area
 
 
 class Capability(models.TextChoices):
     SEE = "see", _("See the area's records")
-    KEEP_REGISTRY = "keep_registry", _("Keep the registry")
-    KEEP_DIRECTORY = "keep_directory", _("Keep the directory and the village profile")
+    KEEP_REGISTRY = "keep_registry", _("Keep the registry and the village profile")
+    KEEP_DIRECTORY = "keep_directory", _("Keep the directory")
     RECORD_FIELDWORK = "record_fieldwork", _("Record fieldwork")
+    KEEP_DIARY = "keep_diary", _("Keep a work diary as a team member")
     READ_PEOPLE_NOTES = "read_people_notes", _("Read people notes")
     WRITE_PEOPLE_NOTES = "write_people_notes", _("Write people notes")
     REVEAL = "reveal", _("Reveal personal numbers")
@@ -28,8 +29,6 @@ class Capability(models.TextChoices):
     KEEP_RULES = "keep_rules", _("Keep rules and local parameters")
     SUPERVISE = "supervise", _("Supervise")
 
-
-_EVERY_CAPABILITY = frozenset(Capability)
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     # The team lives in the village: it keeps every record there and sees personal numbers.
@@ -39,6 +38,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.KEEP_REGISTRY,
             Capability.KEEP_DIRECTORY,
             Capability.RECORD_FIELDWORK,
+            Capability.KEEP_DIARY,
             Capability.READ_PEOPLE_NOTES,
             Capability.WRITE_PEOPLE_NOTES,
             Capability.REVEAL,
@@ -77,13 +77,21 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.KEEP_RULES,
         }
     ),
-    Role.ADMINISTRATOR: _EVERY_CAPABILITY,
+    # An administrator may do everything but is no member of a village's team: the diary and
+    # the attendance sheet are the team's alone.
+    Role.ADMINISTRATOR: frozenset(Capability) - {Capability.KEEP_DIARY},
 }
 
 
 def roles_with(capability: Capability) -> frozenset[str]:
     """The roles that grant the capability."""
     return frozenset(role for role, held in ROLE_CAPABILITIES.items() if capability in held)
+
+
+def assignments_granting(capability: Capability) -> QuerySet[Assignment]:
+    """Assignments of any period whose role grants the capability (for example, the team
+    members whose diaries make the attendance sheet)."""
+    return Assignment.objects.filter(role__in=roles_with(capability))
 
 
 def prefixes(user: User, capability: Capability) -> list[str]:

@@ -9,6 +9,8 @@ import random
 
 from django.db import transaction
 
+from villagedesk.accounts import permissions
+from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area
 from villagedesk.fieldwork.codes import (
     KeyGroup,
@@ -19,7 +21,6 @@ from villagedesk.fieldwork.codes import (
     VisitKind,
 )
 from villagedesk.fieldwork.models import DiaryDay, KeyGroupTag, Problem, Visit
-from villagedesk.fieldwork.team import team_assignments
 from villagedesk.registry.codes import HouseholdStatus, PoliticalStatus, Relation
 from villagedesk.registry.models import Household, Person
 
@@ -47,7 +48,7 @@ def fieldwork_demo_create(*, county: Area, today: datetime.date, seed: int) -> d
     rng = random.Random(seed)  # noqa: S311 (reproducible demo data, not cryptography)
     counts = {"visits": 0, "problems": 0, "diary_days": 0, "key_group_tags": 0}
     assignments = (
-        team_assignments()
+        permissions.assignments_granting(Capability.KEEP_DIARY)
         .filter(area__code__startswith=county.prefix)
         .select_related("user", "area")
         .order_by("area__code", "user_id")

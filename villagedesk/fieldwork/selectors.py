@@ -28,7 +28,6 @@ from villagedesk.fieldwork.models import (
     VillageSetting,
     Visit,
 )
-from villagedesk.fieldwork.team import team_assignments, team_prefixes
 from villagedesk.registry.codes import HouseholdStatus, Relation
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.search import person_match
@@ -353,7 +352,11 @@ def diary_day_get(*, member: User, day: datetime.date) -> DiaryDay | None:
 
 def member_villages(*, user: User) -> QuerySet[Area]:
     """The villages the user is a team member of now."""
-    return Area.objects.within(team_prefixes(user)).villages().order_by("code")
+    return (
+        Area.objects.within(permissions.prefixes(user, Capability.KEEP_DIARY))
+        .villages()
+        .order_by("code")
+    )
 
 
 def day_visits(*, member: User, day: datetime.date) -> QuerySet[Visit]:
@@ -389,7 +392,7 @@ def attendance_month(*, user: User, month: datetime.date) -> list[AttendanceRow]
     """
     first, last = month_bounds(month)
     members = (
-        team_assignments()
+        permissions.assignments_granting(Capability.KEEP_DIARY)
         .filter(area__level=Level.VILLAGE)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first), starts_on__lte=last)
         .filter(area__in=Area.objects.visible_to(user))
@@ -443,7 +446,7 @@ def member_diary_get(*, user: User, member_id: int, month: datetime.date) -> tup
     """A team member's diary of the month as a supervisor (or the member) sees it; 404 when the
     member works in none of the user's areas."""
     assignment = (
-        team_assignments()
+        permissions.assignments_granting(Capability.KEEP_DIARY)
         .filter(user_id=member_id, area__in=Area.objects.visible_to(user))
         .select_related("user")
         .first()

@@ -26,7 +26,6 @@ from villagedesk.fieldwork.models import (
     Problem,
     Visit,
 )
-from villagedesk.fieldwork.team import team_assignments
 from villagedesk.registry.models import Household, Person
 
 
@@ -254,7 +253,7 @@ def assignment_covering(*, member: User, village: Area, day: datetime.date):
     """The member's team assignment over the village that includes the day, or None."""
     prefixes = [village.code[:n] for n in (2, 4, 6, 9, 12)]
     return (
-        team_assignments()
+        permissions.assignments_granting(Capability.KEEP_DIARY)
         .filter(user=member, area__code__in=[p.ljust(12, "0") for p in prefixes])
         .current(on=day)
         .first()
