@@ -51,14 +51,19 @@ def test_exit_checks_each_come_from_data(parameters, village_a):
     assert by[no_income].checks["income"].lines[0].outcome is None
 
 
-def test_village_incidence_against_the_exit_threshold(parameters, county, village_a, village_b):
+def test_village_incidence_against_the_exit_threshold(
+    parameters, county, village_a, village_b, county_supervisor
+):
     ParameterFactory(name="exit_incidence_percent", area=county, value=3)
     household(village_a, status="poor", income=1_000, members=1)
     for _ in range(9):
         household(village_a, status="not_poor", income=50_000, members=5)
     household(village_b, status="exited", income=1_000, members=2)
     figures = {
-        f.village: f for f in poverty.village_figures(area=county, day=DAY, threshold_percent=3)
+        f.village: f
+        for f in poverty.village_figures(
+            user=county_supervisor, area=county, day=DAY, threshold_percent=3
+        )
     }
     a, b = figures[village_a], figures[village_b]
     assert (a.persons, a.poor_persons, round(a.incidence, 2), a.meets_exit) == (46, 1, 2.17, True)
