@@ -139,7 +139,6 @@ def parameter_set(
 def enrolment_create(*, by: User, enrolment: Enrolment) -> Enrolment:
     """Record an enrolment in a household the user keeps; an identical open one is refused."""
     permissions.require(by, Capability.KEEP_REGISTRY, enrolment.household.area_code)
-    enrolment.full_clean()
     duplicate = Enrolment.objects.filter(
         policy=enrolment.policy,
         household=enrolment.household,
