@@ -150,3 +150,15 @@ def test_the_helpers_phone_on_the_explanation_page_is_shown_to_one_who_may_revea
     client.force_login(cadre_a)
     page = client.get(f"/welfare/households/{care.pk}/").content.decode()
     assert "13912345678" in page
+
+
+def test_a_supervisor_who_sees_the_village_is_told_on_the_form_that_they_do_not_keep_it(
+    county_supervisor, client, village_a
+):
+    household = HouseholdFactory(village=village_a)
+    client.force_login(county_supervisor)
+    response = client.post(f"/welfare/households/{household.pk}/helper/", helper_data())
+    assert response.status_code == 200
+    assert "You do not keep this household" in response.content.decode()
+    assert "李建国" in response.content.decode()  # what was typed is kept
+    assert not HouseholdHelper.objects.exists()
