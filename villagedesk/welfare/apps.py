@@ -8,7 +8,7 @@ class WelfareConfig(AppConfig):
     verbose_name = _("Welfare")
 
     def ready(self):
-        from villagedesk.welfare.income_view import create_view, drop_view
+        from villagedesk.welfare.income_sql import create_view, drop_view
 
         # Around every migrate, for this app only (the signals are sent once per app).
         pre_migrate.connect(drop_view, sender=self, dispatch_uid="welfare_income_view_drop")

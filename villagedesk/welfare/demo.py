@@ -1,8 +1,10 @@
 """Welfare data for the demo county: parameters, income lines and enrolments with a few gaps.
 
 Written in bulk, like the demo county itself, so that a 100,000-household county gets its income
-lines in seconds. Enrolments follow the shipped rules, then a share is planted wrong both ways so
-that the gap report has something to find.
+lines in seconds. Rows are built on households read with their area code only, so that each
+row's scope-code field takes the code from its household without a query per row. Enrolments
+follow the shipped rules, then a share is planted wrong both ways so that the gap report has
+something to find.
 """
 
 import datetime
@@ -103,6 +105,13 @@ def income_lines_create(*, county: Area, year: int, rng: random.Random) -> int:
     return written + len(lines)
 
 
+def _subjects(queryset, *, person: bool):
+    """Persons with their households' codes, or households with their codes, and nothing else."""
+    if person:
+        return queryset.select_related("household").only("household", "household__area_code")
+    return queryset.only("area_code")
+
+
 def enrolments_create(*, county: Area, day: datetime.date, rng: random.Random) -> int:
     """Enrol most of those each benefit's rule selects, miss some, and enrol a few wrongly."""
     written = 0
@@ -110,21 +119,19 @@ def enrolments_create(*, county: Area, day: datetime.date, rng: random.Random) -
     for policy in Policy.objects.exclude(category="care"):
         compiled = policy_compiled(policy=policy, area=county, day=day)
         person = policy.benefit_unit == BenefitUnit.PERSON
-        fields = ("pk", "household_id", "area_code") if person else ("pk", "pk", "area_code")
-        eligible = list(compiled.queryset().values_list(*fields))
+        eligible = list(_subjects(compiled.queryset(), person=person))
         chosen = [row for row in eligible if rng.random() < 0.92]
-        others = compiled.outside()
-        wrong = list(others.order_by("?").values_list(*fields)[: max(1, len(eligible) // 50)])
+        others = _subjects(compiled.outside().order_by("?"), person=person)
+        wrong = list(others[: max(1, len(eligible) // 50)])
         rows = [
             Enrolment(
                 policy=policy,
-                household_id=household_id,
-                person_id=pk if person else None,
+                household=subject.household if person else subject,
+                person=subject if person else None,
                 starts_on=start,
                 amount=Decimal(rng.choice([150, 200, 300, 450])),
-                area_code=area_code,
             )
-            for pk, household_id, area_code in chosen + wrong
+            for subject in chosen + wrong
         ]
         Enrolment.objects.bulk_create(rows, batch_size=BATCH)
         written += len(rows)
@@ -137,14 +144,14 @@ def monitoring_cases_create(*, county: Area, day: datetime.date, rng: random.Ran
     households = (
         Household.objects.within([county.prefix])
         .filter(status__in=["monitored", "not_poor"])
-        .values_list("pk", "area_code", "status")
+        .only("area_code", "status")
         .order_by("pk")
     )
     start = day.replace(month=1, day=1)
     risks = list(RiskType)
     rows = []
-    for pk, area_code, status in households.iterator(chunk_size=BATCH):
-        if status == "monitored":
+    for household in households.iterator(chunk_size=BATCH):
+        if household.status == "monitored":
             category = rng.choice([MonitoringCategory.UNSTABLE, MonitoringCategory.MARGINAL])
             chosen = rng.sample(risks, rng.choice([1, 1, 2]))
         elif rng.random() < 0.005:
@@ -155,14 +162,13 @@ def monitoring_cases_create(*, county: Area, day: datetime.date, rng: random.Ran
         lead = start + datetime.timedelta(days=rng.randint(0, max((day - start).days - 1, 0)))
         rows.append(
             MonitoredHousehold(
-                household_id=pk,
+                household=household,
                 year=day.year,
                 category=category,
                 risk_types=[r.value for r in chosen],
                 found_by=rng.choice(list(FoundBy)),
                 first_lead_on=lead,
                 consent_signed_on=lead,
-                area_code=area_code,
             )
         )
     MonitoredHousehold.objects.bulk_create(rows, batch_size=BATCH)
@@ -176,12 +182,12 @@ def helpers_create(*, county: Area, day: datetime.date, rng: random.Random) -> i
     households = (
         Household.objects.within([county.prefix])
         .filter(Q(status__in=["poor", "exited", "monitored"]) | Exists(monitored))
-        .values_list("pk", "area_code")
+        .only("area_code")
         .order_by("area_code", "pk")
     )
     since = datetime.date(day.year - 1, 1, 1)
     rows, written, helper = [], 0, None
-    for i, (pk, area_code) in enumerate(households.iterator(chunk_size=BATCH)):
+    for i, household in enumerate(households.iterator(chunk_size=BATCH)):
         if i % HOUSEHOLDS_PER_HELPER == 0:
             helper = (
                 rng.choice(SURNAMES) + rng.choice(GIVEN),
@@ -191,12 +197,11 @@ def helpers_create(*, county: Area, day: datetime.date, rng: random.Random) -> i
         name, unit, phone = helper
         rows.append(
             HouseholdHelper(
-                household_id=pk,
+                household=household,
                 name=name,
                 unit=unit,
                 phone=phone,
                 starts_on=since,
-                area_code=area_code,
             )
         )
         if len(rows) >= BATCH:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from villagedesk.areas.models import Area
-from villagedesk.core.scoping import ScopedQuerySet
+from villagedesk.core.scoping import HouseholdScoped, ScopeCodeField
 from villagedesk.fieldwork.models import Problem
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.codes import (
@@ -45,7 +45,7 @@ class Parameter(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
     note = models.CharField(_("source"), max_length=200, blank=True)
-    area_prefix = models.CharField(max_length=12, editable=False, db_index=True)
+    area_prefix = ScopeCodeField()
 
     history = HistoricalRecords(excluded_fields=["area_prefix"])
 
@@ -64,9 +64,8 @@ class Parameter(models.Model):
     def __str__(self):
         return f"{self.name} {self.year} {self.area}: {self.value}"
 
-    def save(self, *args, **kwargs):
-        self.area_prefix = self.area.prefix
-        super().save(*args, **kwargs)
+    def scope_code(self) -> str:
+        return self.area.prefix
 
 
 class Policy(models.Model):
@@ -159,7 +158,7 @@ class IncomeLine(models.Model):
 
 class HouseholdIncome(models.Model):
     """A household's net income for a year (its income lines, costs subtracted) and its number of
-    members: a database view (`welfare.income_view`), read-only.
+    members: a database view (`welfare.income_sql`), read-only.
 
     Rules join it once per year they read, so a county's per-capita incomes come from one
     grouped pass over the income lines rather than a subquery per household."""
@@ -183,7 +182,7 @@ class HouseholdIncome(models.Model):
         return f"{self.household_id} {self.year}: {self.net_income} / {self.size}"
 
 
-class Enrolment(models.Model):
+class Enrolment(HouseholdScoped):
     """Who receives which benefit, from when to when, how much."""
 
     policy = models.ForeignKey(
@@ -205,10 +204,7 @@ class Enrolment(models.Model):
     amount = models.DecimalField(
         _("amount (yuan a month)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enrolment")
@@ -225,10 +221,6 @@ class Enrolment(models.Model):
     def __str__(self):
         return f"{self.policy} · {self.person or self.household}"
 
-    def save(self, *args, **kwargs):
-        self.area_code = self.household.area_code
-        super().save(*args, **kwargs)
-
     def clean(self):
         errors = {}
         if self.policy_id and self.household_id:
@@ -242,7 +234,7 @@ class Enrolment(models.Model):
             raise ValidationError(errors)
 
 
-class GapCheck(models.Model):
+class GapCheck(HouseholdScoped):
     """A gap-report line someone checked, with the reason; it holds until the data changes."""
 
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="gap_checks")
@@ -258,7 +250,6 @@ class GapCheck(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     checked_at = models.DateTimeField(default=timezone.now)
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("checked gap")
@@ -268,12 +259,8 @@ class GapCheck(models.Model):
     def __str__(self):
         return f"{self.policy.code} {self.household} {self.kind}"
 
-    def save(self, *args, **kwargs):
-        self.area_code = self.household.area_code
-        super().save(*args, **kwargs)
 
-
-class HouseholdHelper(models.Model):
+class HouseholdHelper(HouseholdScoped):
     """The household's named helper (帮扶责任人) for a period: a cadre of a unit paired with it.
 
     A change of helper ends the current pairing the day before the new one starts, so the rows
@@ -290,9 +277,6 @@ class HouseholdHelper(models.Model):
     set_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
-
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("household helper")
@@ -309,16 +293,12 @@ class HouseholdHelper(models.Model):
     def __str__(self):
         return f"{self.name} ({self.unit})"
 
-    def save(self, *args, **kwargs):
-        self.area_code = self.household.area_code
-        super().save(*args, **kwargs)
-
     def clean(self):
         if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("The pairing cannot end before it starts.")})
 
 
-class GapReferral(models.Model):
+class GapReferral(HouseholdScoped):
     """A gap-report line turned into a fieldwork problem (or a follow-up: a problem with an owner
     and a due date), so that the line shows it and is not referred twice while it is open."""
 
@@ -329,7 +309,6 @@ class GapReferral(models.Model):
     )
     kind = models.CharField(_("gap"), max_length=30, choices=GapKind.choices)
     problem = models.OneToOneField(Problem, on_delete=models.CASCADE, related_name="+")
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("gap referred to fieldwork")
@@ -339,12 +318,8 @@ class GapReferral(models.Model):
     def __str__(self):
         return f"{self.policy.code} {self.household} {self.kind}"
 
-    def save(self, *args, **kwargs):
-        self.area_code = self.household.area_code
-        super().save(*args, **kwargs)
 
-
-class MonitoredHousehold(models.Model):
+class MonitoredHousehold(HouseholdScoped):
     """A household under monitoring for a year, in any category (relapse or low income)."""
 
     household = models.ForeignKey(
@@ -357,10 +332,8 @@ class MonitoredHousehold(models.Model):
     first_lead_on = models.DateField(_("first lead"))
     consent_signed_on = models.DateField(_("consent signed"), null=True, blank=True)
     risk_eliminated_on = models.DateField(_("risk eliminated"), null=True, blank=True)
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["area_code"])
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("monitored household")
@@ -376,10 +349,6 @@ class MonitoredHousehold(models.Model):
 
     def __str__(self):
         return f"{self.household} {self.year}"
-
-    def save(self, *args, **kwargs):
-        self.area_code = self.household.area_code
-        super().save(*args, **kwargs)
 
 
 class ProcedureStep(models.Model):

@@ -12,15 +12,18 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext as _
 
+from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
+from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area
-from villagedesk.registry.models import Household, Person
-from villagedesk.registry.services import require_edit
+from villagedesk.core.saving import validated_save
+from villagedesk.registry.models import Household
 from villagedesk.welfare.codes import DEVELOPMENTAL_MEASURES, RiskType, Step
-from villagedesk.welfare.models import Measure, MonitoredHousehold, Parameter, ProcedureStep
+from villagedesk.welfare.models import Measure, MonitoredHousehold, ProcedureStep
+from villagedesk.welfare.parameters import parameter_value, parameter_values
 from villagedesk.welfare.rules import Context, compile_rule
 
 STEP_ORDER = list(Step)
@@ -45,29 +48,29 @@ MIN_MONITORING_DAYS = 183
 
 
 def check_risk_types(risk_types: list[str]) -> None:
+    """Refuse a case without risk types or with one not in the list."""
     unknown = set(risk_types) - set(RiskType.values)
     if unknown or not risk_types:
         raise ValidationError({"risk_types": _("Choose at least one risk type from the list.")})
 
 
 def require_open(monitored: MonitoredHousehold) -> None:
+    """Refuse to change a closed case."""
     if monitored.risk_eliminated_on:
         raise ValidationError(_("This case is closed: its risk was eliminated."))
 
 
-def saved(instance, *, by: User) -> None:
-    """Validate and save, the user named in the record's history."""
-    instance.full_clean()
-    instance._history_user = by
-    instance.save()
+def require_keep(by: User, monitored: MonitoredHousehold) -> None:
+    """Cases are kept by those who keep the registry of the household's village."""
+    permissions.require(by, Capability.KEEP_REGISTRY, monitored.household.area_code)
 
 
 @transaction.atomic
 def monitored_create(*, by: User, monitored: MonitoredHousehold) -> MonitoredHousehold:
     """Open a monitoring case for a household the user keeps (one per household and year)."""
-    require_edit(by, monitored.household.area_code)
+    require_keep(by, monitored)
     check_risk_types(monitored.risk_types)
-    saved(monitored, by=by)
+    validated_save(monitored, by=by)
     return monitored
 
 
@@ -75,7 +78,7 @@ def monitored_create(*, by: User, monitored: MonitoredHousehold) -> MonitoredHou
 def monitored_update(*, by: User, monitored: MonitoredHousehold) -> MonitoredHousehold:
     """Save changes to an open case (category, risk types, how found, dates); each change is
     kept in the case's history. The first lead cannot move after a recorded step."""
-    require_edit(by, monitored.area_code)
+    require_keep(by, monitored)
     stored = MonitoredHousehold.objects.select_for_update().get(pk=monitored.pk)
     require_open(stored)
     if (stored.household_id, stored.year) != (monitored.household_id, monitored.year):
@@ -94,16 +97,13 @@ def monitored_update(*, by: User, monitored: MonitoredHousehold) -> MonitoredHou
         raise ValidationError(
             {"consent_signed_on": _("The home check is recorded, so the consent stays.")}
         )
-    saved(monitored, by=by)
+    validated_save(monitored, by=by)
     return monitored
 
 
 def notice_days(*, monitored: MonitoredHousehold) -> int:
     """The area's days of public notice for the case's year; refusing when none is set."""
-    values = parameter_values(
-        name="notice_days", area=monitored.household.village, year=monitored.year
-    )
-    days = resolved(values, monitored.area_code)
+    days = parameter_value(name="notice_days", area_code=monitored.area_code, year=monitored.year)
     if days is None:
         raise ValidationError(
             _("No days of public notice are set for %(year)s in this area (parameter notice_days).")
@@ -154,7 +154,7 @@ def step_record(
 ) -> ProcedureStep:
     """Record a procedure step: in order, after the first lead, the home check only with the
     household's signed consent, and the township review only after the public notice."""
-    require_edit(by, monitored.area_code)
+    require_keep(by, monitored)
     require_open(monitored)
     done = {s.step: s for s in monitored.steps.all()}
     if step in done:
@@ -169,7 +169,7 @@ def step_record(
         raise ValidationError(_("The household's signed consent comes before the home check."))
     check_step_date(monitored=monitored, step=step, done_on=done_on, others=done)
     record = ProcedureStep(monitored=monitored, step=step, done_on=done_on)
-    saved(record, by=by)
+    validated_save(record, by=by)
     return record
 
 
@@ -177,12 +177,12 @@ def step_record(
 def step_redate(*, by: User, record: ProcedureStep, done_on: datetime.date) -> ProcedureStep:
     """Correct the date of a recorded step of an open case, under the same rules."""
     monitored = record.monitored
-    require_edit(by, monitored.area_code)
+    require_keep(by, monitored)
     require_open(monitored)
     others = {s.step: s for s in monitored.steps.exclude(pk=record.pk)}
     check_step_date(monitored=monitored, step=record.step, done_on=done_on, others=others)
     record.done_on = done_on
-    saved(record, by=by)
+    validated_save(record, by=by)
     return record
 
 
@@ -190,7 +190,7 @@ def step_redate(*, by: User, record: ProcedureStep, done_on: datetime.date) -> P
 def step_remove(*, by: User, record: ProcedureStep) -> None:
     """Withdraw the last recorded step of an open case (the history keeps it)."""
     monitored = record.monitored
-    require_edit(by, monitored.area_code)
+    require_keep(by, monitored)
     require_open(monitored)
     later = [s for s in STEP_ORDER[STEP_ORDER.index(record.step) + 1 :]]
     if monitored.steps.filter(step__in=later).exists():
@@ -201,17 +201,17 @@ def step_remove(*, by: User, record: ProcedureStep) -> None:
 
 @transaction.atomic
 def measure_add(*, by: User, monitored: MonitoredHousehold, measure: Measure) -> Measure:
-    require_edit(by, monitored.area_code)
+    require_keep(by, monitored)
     require_open(monitored)
     measure.monitored = monitored
-    saved(measure, by=by)
+    validated_save(measure, by=by)
     return measure
 
 
 @transaction.atomic
 def measure_remove(*, by: User, measure: Measure) -> None:
     """Withdraw a measure entered by mistake from an open case (the history keeps it)."""
-    require_edit(by, measure.monitored.area_code)
+    require_keep(by, measure.monitored)
     require_open(measure.monitored)
     measure._history_user = by
     measure.delete()
@@ -223,7 +223,7 @@ def risk_eliminate(
 ) -> MonitoredHousehold:
     """Declare the risk eliminated: decided by the county, monitored half a year, and income
     now at or above the monitoring threshold (checked by the same rule engine)."""
-    require_edit(by, monitored.area_code)
+    require_keep(by, monitored)
     decision = monitored.steps.filter(step=Step.COUNTY_DECISION).first()
     if decision is None:
         raise ValidationError(_("The county has not yet decided this case."))
@@ -239,35 +239,12 @@ def risk_eliminate(
     if below.queryset().filter(pk=monitored.household_id).exists():
         raise ValidationError(_("The household's income is still below the monitoring threshold."))
     monitored.risk_eliminated_on = day
-    saved(monitored, by=by)
+    validated_save(monitored, by=by)
     return monitored
 
 
-def parameter_values(*, name: str, area: Area, year: int) -> dict[str, float]:
-    """The parameter for every area prefix at or above/below the area (read once)."""
-    return {
-        p: float(v)
-        for p, v in Parameter.objects.filter(name=name, year=year).values_list(
-            "area_prefix", "value"
-        )
-    }
-
-
-def resolved(values: dict[str, float], area_code: str) -> float | None:
-    matching = [(len(p), v) for p, v in values.items() if area_code.startswith(p)]
-    return max(matching)[1] if matching else None
-
-
-def monitored_list(*, user: User, year: int) -> QuerySet[MonitoredHousehold]:
-    """Monitoring cases of the year in the user's areas, with steps and measures."""
-    return (
-        MonitoredHousehold.objects.within(user.area_prefixes())
-        .filter(year=year)
-        .select_related("household", "household__village", "household__group")
-        .prefetch_related(
-            "steps", "measures", Prefetch("household__members", Person.objects.order_by("id"))
-        )
-    )
+def _days(value) -> float | None:
+    return None if value is None else float(value)
 
 
 def meeting_not_monitored(*, area: Area, day: datetime.date) -> QuerySet[Household]:
@@ -290,10 +267,10 @@ def overdue_cases(*, cases: list[MonitoredHousehold], day: datetime.date) -> lis
     """Cases whose decision came, or is still missing, after the area's time limit."""
     if not cases:
         return []
-    limits = parameter_values(name="decision_days", area=cases[0].household.village, year=day.year)
+    limits = parameter_values(name="decision_days", year=day.year)
     late = []
     for case in cases:
-        limit = resolved(limits, case.area_code)
+        limit = _days(limits.at(case.area_code))
         decided = next(
             (s.done_on for s in case.steps.all() if s.step == Step.COUNTY_DECISION), None
         )
@@ -320,14 +297,14 @@ def without_developmental_measure(
         .filter(pk__in=[c.household_id for c in cases])
         .values_list("pk", flat=True)
     )
-    limits = parameter_values(name="measure_days", area=area, year=day.year)
+    limits = parameter_values(name="measure_days", year=day.year)
     missing = []
     for case in cases:
         if case.risk_eliminated_on or case.household_id not in with_labour:
             continue
         if any(m.kind in DEVELOPMENTAL_MEASURES for m in case.measures.all()):
             continue
-        limit = resolved(limits, case.area_code)
+        limit = _days(limits.at(case.area_code))
         overdue = limit is not None and (day - case.first_lead_on).days > limit
         missing.append(MissingMeasure(case, overdue))
     return missing
@@ -348,12 +325,10 @@ def public_notice(*, cases: list[MonitoredHousehold], day: datetime.date) -> lis
     """The village notice: group, head's name, household size, category and the notice period
     only — never an identity number, phone, bank account, health detail or risk type (risk
     types reveal illness and disability)."""
+    if not cases:
+        return []
     by_village = defaultdict(list)
-    days = (
-        parameter_values(name="notice_days", area=cases[0].household.village, year=day.year)
-        if cases
-        else {}
-    )
+    days = parameter_values(name="notice_days", year=day.year)
     for case in cases:
         head = case.household.head()
         line = NoticeLine(
@@ -363,7 +338,7 @@ def public_notice(*, cases: list[MonitoredHousehold], day: datetime.date) -> lis
             category=str(case.get_category_display()),
         )
         appraisal = next((s for s in case.steps.all() if s.step == Step.VILLAGE_APPRAISAL), None)
-        notice_days_ = resolved(days, case.area_code)
+        notice_days_ = days.at(case.area_code)
         if appraisal and notice_days_:
             line.posted_on, line.until = notice_period(
                 posted_on=appraisal.done_on, days=int(notice_days_)

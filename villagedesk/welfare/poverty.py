@@ -11,10 +11,12 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from villagedesk.areas.models import Area, Level
+from villagedesk.accounts.models import User
+from villagedesk.areas.models import Area
 from villagedesk.registry.codes import HouseholdStatus
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.rules import Context, Explanation, compile_rule, explain_rows
+from villagedesk.welfare.selectors import villages_under
 
 ABOVE_LINE = {"field": "per_capita_income", "op": ">=", "value": {"param": "poverty_line"}}
 EXIT_CHECKS = {
@@ -100,11 +102,13 @@ class VillageFigures:
 
 
 def village_figures(
-    *, area: Area, day: datetime.date, threshold_percent: float
+    *, user: User, area: Area, day: datetime.date, threshold_percent: float
 ) -> list[VillageFigures]:
-    """Poverty incidence per village: registered poor persons not exited over all registered."""
+    """Poverty incidence per village of the area the user sees: registered poor persons not
+    exited over all registered."""
     rows = (
-        Person.objects.within([area.prefix])
+        Person.objects.visible_to(user)
+        .within([area.prefix])
         .order_by()
         .values("area_code")
         .annotate(
@@ -113,7 +117,7 @@ def village_figures(
         )
     )
     by_code = {r["area_code"]: r for r in rows}
-    villages = Area.objects.within([area.prefix]).filter(level=Level.VILLAGE).order_by("code")
+    villages = villages_under(user=user, area=area)
     return [
         VillageFigures(
             v,

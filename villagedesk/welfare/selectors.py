@@ -1,35 +1,52 @@
-"""Scoped reads of welfare: evaluated policies, gap reports, explanations and roll-ups."""
+"""Scoped reads of welfare: evaluated policies, gap reports, explanations, roll-ups, care lists,
+helpers, monitoring cases and parameters. Every read a page makes takes the user and returns only
+what lies in the user's areas (404 for a single row outside them)."""
 
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
+from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, Level
+from villagedesk.core.masking import phone_shown
+from villagedesk.core.scoping import get_visible_or_404
 from villagedesk.fieldwork.codes import OPEN_STATUSES
 from villagedesk.fieldwork.models import Visit
+from villagedesk.registry.codes import HouseholdStatus
 from villagedesk.registry.models import Household, Person
+from villagedesk.welfare import texts
 from villagedesk.welfare.codes import BenefitUnit, GapKind, PolicyCategory
 from villagedesk.welfare.models import (
     Enrolment,
     GapCheck,
     GapReferral,
     HouseholdHelper,
+    Measure,
+    MonitoredHousehold,
+    Parameter,
     Policy,
+    PolicyRule,
+    ProcedureStep,
 )
+from villagedesk.welfare.parameters import parameter_names, parameter_value
 from villagedesk.welfare.rules import (
     CompiledRule,
     Context,
     Explanation,
     RuleError,
     compile_rule,
+    describe,
     explain_rows,
+    field_catalogue,
 )
-from villagedesk.welfare.services import subject_of
+from villagedesk.welfare.services import rule_check, subject_of
 
 
 def policy_list(*, care: bool = False) -> QuerySet[Policy]:
@@ -40,7 +57,19 @@ def policy_list(*, care: bool = False) -> QuerySet[Policy]:
     return policies.exclude(category=PolicyCategory.CARE)
 
 
+def policy_rules_described(*, day: datetime.date) -> list[tuple[Policy, PolicyRule | None, str]]:
+    """Every policy (not the care lists) with its rule in force on the day and that rule in
+    words ("" when none is in force)."""
+    described = []
+    for policy in policy_list():
+        rule = policy.rule_on(day)
+        fields = field_catalogue(subject_of(policy))
+        described.append((policy, rule, describe(rule.definition, fields) if rule else ""))
+    return described
+
+
 def policy_get(*, code: str) -> Policy:
+    """The policy (or care list) of this code; 404 when there is none."""
     policy = Policy.objects.filter(code=code).first()
     if policy is None:
         raise Http404
@@ -63,6 +92,11 @@ def report_area(*, user: User, code: str = "") -> Area:
     return area
 
 
+def villages_under(*, user: User, area: Area) -> QuerySet[Area]:
+    """The villages at or below the area that the user sees, by code."""
+    return Area.objects.visible_to(user).within([area.prefix]).villages().order_by("code")
+
+
 def policy_compiled(*, policy: Policy, area: Area, day: datetime.date) -> CompiledRule:
     """The policy's rule in force on the day, compiled for the area; RuleError if it cannot be."""
     rule = policy.rule_on(day)
@@ -81,6 +115,7 @@ def policy_compiled(*, policy: Policy, area: Area, day: datetime.date) -> Compil
 
 
 def active_enrolments(*, policy: Policy, day: datetime.date) -> QuerySet[Enrolment]:
+    """The policy's enrolments running on the day (all areas: callers narrow them)."""
     return Enrolment.objects.filter(policy=policy, starts_on__lte=day).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=day)
     )
@@ -117,9 +152,7 @@ class GapLine:
 
     @property
     def failing(self):
-        return [
-            line for line in self.explanation.lines if line.outcome is not True and line.value != ""
-        ]
+        return texts.failing_lines(self.explanation)
 
 
 def gap_lines(*, user: User, policy: Policy, area: Area, day: datetime.date) -> list[GapLine]:
@@ -130,7 +163,7 @@ def gap_lines(*, user: User, policy: Policy, area: Area, day: datetime.date) -> 
     person = compiled.subject == "person"
     lines = []
     for kind in (GapKind.ELIGIBLE_NOT_ENROLLED, GapKind.ENROLLED_NOT_ELIGIBLE):
-        rows = sets[kind]
+        rows = sets[kind].visible_to(user)
         explanations = explain_rows(compiled, rows)
         if person:
             objects = {
@@ -151,9 +184,11 @@ def gap_lines(*, user: User, policy: Policy, area: Area, day: datetime.date) -> 
                     check=None,
                 )
             )
-    checks = GapCheck.objects.filter(
-        policy=policy, area_code__startswith=area.prefix
-    ).select_related("checked_by")
+    checks = (
+        GapCheck.objects.visible_to(user)
+        .filter(policy=policy, area_code__startswith=area.prefix)
+        .select_related("checked_by")
+    )
     by_subject = {(c.kind, c.household_id, c.person_id): c for c in checks}
     for line in lines:
         check = by_subject.get(
@@ -161,9 +196,11 @@ def gap_lines(*, user: User, policy: Policy, area: Area, day: datetime.date) -> 
         )
         if check and check.fingerprint == line.explanation.fingerprint:
             line.check = check
-    referrals = GapReferral.objects.filter(
-        policy=policy, area_code__startswith=area.prefix, problem__status__in=OPEN_STATUSES
-    ).select_related("problem")
+    referrals = (
+        GapReferral.objects.visible_to(user)
+        .filter(policy=policy, area_code__startswith=area.prefix, problem__status__in=OPEN_STATUSES)
+        .select_related("problem")
+    )
     referred = {(r.kind, r.household_id, r.person_id): r for r in referrals}
     for line in lines:
         line.referral = referred.get(
@@ -181,8 +218,9 @@ class RollupRow:
     not_eligible: int
 
 
-def gap_rollup(*, policy: Policy, area: Area, day: datetime.date) -> list[RollupRow]:
-    """Per village of the area: eligible, eligible not enrolled, enrolled not eligible."""
+def gap_rollup(*, user: User, policy: Policy, area: Area, day: datetime.date) -> list[RollupRow]:
+    """Per village of the area the user sees: eligible, eligible not enrolled, enrolled not
+    eligible."""
     compiled = policy_compiled(policy=policy, area=area, day=day)
     sets = gap_querysets(compiled=compiled, policy=policy, day=day)
 
@@ -198,7 +236,7 @@ def gap_rollup(*, policy: Policy, area: Area, day: datetime.date) -> list[Rollup
     eligible = per_village(sets["eligible"])
     missing = per_village(sets[GapKind.ELIGIBLE_NOT_ENROLLED])
     wrong = per_village(sets[GapKind.ENROLLED_NOT_ELIGIBLE])
-    villages = Area.objects.within([area.prefix]).filter(level=Level.VILLAGE).order_by("code")
+    villages = villages_under(user=user, area=area)
     return [RollupRow(v, eligible[v.code], missing[v.code], wrong[v.code]) for v in villages]
 
 
@@ -257,9 +295,24 @@ def household_explanations(
     return results
 
 
+def gap_explanation(
+    *, user: User, policy: Policy, household: Household, person: Person | None, day: datetime.date
+) -> Explanation:
+    """The policy explained afresh for one gap line's household (or person) the user sees."""
+    compiled = policy_compiled(policy=policy, area=household.village, day=day)
+    if person is not None:
+        subject = Person.objects.visible_to(user).filter(pk=person.pk, household=household)
+    else:
+        subject = Household.objects.visible_to(user).filter(pk=household.pk)
+    explanations = explain_rows(compiled, subject)
+    if (person or household).pk not in explanations:
+        raise Http404
+    return explanations[(person or household).pk]
+
+
 def enrolment_list(*, user: User, policy: Policy | None = None) -> QuerySet[Enrolment]:
     """Enrolments in the user's areas."""
-    enrolments = Enrolment.objects.within(user.area_prefixes()).select_related(
+    enrolments = Enrolment.objects.visible_to(user).select_related(
         "policy", "household", "household__village", "person"
     )
     if policy:
@@ -267,27 +320,188 @@ def enrolment_list(*, user: User, policy: Policy | None = None) -> QuerySet[Enro
     return enrolments.order_by("area_code", "policy__code", "household__number", "-starts_on")
 
 
-def care_list(*, policy: Policy, area: Area, day: datetime.date) -> QuerySet[Person]:
-    """The persons a care list's rule selects in the area, with their households, their
-    household's helper on the day and the date of the household's last visit."""
+def member_by_id_number(*, household: Household, id_number: str) -> Person | None:
+    """The member of the household with this identity number, or None."""
+    return household.members.filter(id_number=id_number.upper()).first()
+
+
+def care_list(
+    *, user: User, policy: Policy, area: Area, day: datetime.date, limit: int = 1000
+) -> list[Person]:
+    """The persons (at most `limit`) a care list's rule selects in the area the user sees,
+    with their households, their household's helper on the day (the phone masked where the
+    user may not reveal it) and the date of the household's last visit."""
     compiled = policy_compiled(policy=policy, area=area, day=day)
     helpers = HouseholdHelper.objects.filter(
         household=OuterRef("household_id"), starts_on__lte=day
     ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
     helpers = helpers.order_by("-starts_on")
     visits = Visit.objects.filter(household=OuterRef("household_id"), visited_on__lte=day)
-    return (
+    persons = list(
         compiled.queryset()
+        .visible_to(user)
         .select_related("household", "household__village")
         .annotate(
             helper_name=Subquery(helpers.values("name")[:1]),
             helper_unit=Subquery(helpers.values("unit")[:1]),
             helper_phone=Subquery(helpers.values("phone")[:1]),
             last_visit=Subquery(visits.order_by("-visited_on").values("visited_on")[:1]),
-        )
+        )[:limit]
+    )
+    for person in persons:
+        reveal = permissions.holds(user, Capability.REVEAL, person.household.area_code)
+        person.helper_phone = phone_shown(person.helper_phone, reveal=reveal)
+    return persons
+
+
+def helper_history(*, user: User, household: Household) -> list[HouseholdHelper]:
+    """The helpers of a household the user sees, the current one first, each with
+    `phone_shown`: the phone in full where the user may reveal it, masked otherwise."""
+    reveal = permissions.holds(user, Capability.REVEAL, household.area_code)
+    helpers = list(
+        HouseholdHelper.objects.visible_to(user).filter(household=household).order_by("-starts_on")
+    )
+    for helper in helpers:
+        helper.phone_shown = phone_shown(helper.phone, reveal=reveal)
+    return helpers
+
+
+def helper_current(*, user: User, household: Household) -> HouseholdHelper | None:
+    """The household's helper now (see `helper_history`), or None."""
+    return next((h for h in helper_history(user=user, household=household) if not h.ends_on), None)
+
+
+def income_amounts(*, household: Household, year: int) -> dict[str, Decimal]:
+    """The household's recorded income for the year, by kind."""
+    return dict(household.income_lines.filter(year=year).values_list("kind", "amount"))
+
+
+def poverty_households(*, user: User, area: Area) -> QuerySet[Household]:
+    """The households of a village the user sees that are (or were) poor or are monitored:
+    every status but not poor."""
+    return (
+        Household.objects.visible_to(user)
+        .filter(area_code=area.code)
+        .exclude(status=HouseholdStatus.NOT_POOR)
     )
 
 
-def helper_history(*, household: Household) -> QuerySet[HouseholdHelper]:
-    """The household's helpers, the current one first."""
-    return HouseholdHelper.objects.filter(household=household).order_by("-starts_on")
+def exit_threshold(*, area: Area, year: int) -> Decimal | None:
+    """The incidence (percent) under which the area's villages may exit, or None when unset."""
+    return parameter_value(name="exit_incidence_percent", area_code=area.code, year=year)
+
+
+def rule_latest(*, policy: Policy) -> PolicyRule | None:
+    """The policy's newest rule version, whenever it is in force."""
+    return policy.rules.order_by("-version").first()
+
+
+def rule_match_count(*, user: User, policy: Policy, definition, day: datetime.date) -> int:
+    """How many households (or persons) of the user's area the rule would select on the day.
+
+    ValidationError when the rule does not compile; RuleError when it cannot be evaluated
+    there (a parameter without a value, say)."""
+    rule_check(policy=policy, definition=definition)
+    compiled = compile_rule(
+        definition,
+        name=policy.code,
+        subject=subject_of(policy),
+        context=Context(area=report_area(user=user), day=day),
+    )
+    return compiled.queryset().visible_to(user).count()
+
+
+def rule_versions(*, policy: Policy) -> QuerySet[PolicyRule]:
+    """Every version of the policy's rule, newest first."""
+    return policy.rules.order_by("-version")
+
+
+def parameter_area_list(*, user: User) -> QuerySet[Area]:
+    """The areas whose parameters the user sets: where they keep rules, down to townships."""
+    prefixes = permissions.prefixes(user, Capability.KEEP_RULES)
+    return Area.objects.within(prefixes).filter(level__lte=Level.TOWNSHIP)
+
+
+def _areas_and_above(areas: QuerySet[Area]) -> set[str]:
+    codes = set(areas.values_list("code", flat=True))
+    return codes | {code[:n].ljust(12, "0") for code in codes for n in (2, 4, 6, 9)}
+
+
+def parameter_list(*, user: User, year: int) -> list[Parameter]:
+    """The year's parameters of the areas whose parameters the user sets and of the areas
+    above them, each labelled (`label`) with its catalogue name."""
+    names = parameter_names()
+    parameters = list(
+        Parameter.objects.filter(
+            area__code__in=_areas_and_above(parameter_area_list(user=user)), year=year
+        )
+        .select_related("area")
+        .order_by("name", "area__code")
+    )
+    for parameter in parameters:
+        parameter.label = names.get(parameter.name, parameter.name)
+    return parameters
+
+
+def parameter_history(*, user: User, limit: int = 30):
+    """The latest changes to those parameters, newest first, with who made them."""
+    return (
+        Parameter.history.filter(area__code__in=_areas_and_above(parameter_area_list(user=user)))
+        .select_related("history_user", "area")
+        .order_by("-history_date")[:limit]
+    )
+
+
+def monitored_list(
+    *, user: User, year: int, area: Area | None = None
+) -> QuerySet[MonitoredHousehold]:
+    """Monitoring cases of the year in the user's areas (and within the area, when given),
+    with steps and measures."""
+    cases = MonitoredHousehold.objects.visible_to(user).filter(year=year)
+    if area is not None:
+        cases = cases.within([area.prefix])
+    return cases.select_related(
+        "household", "household__village", "household__group"
+    ).prefetch_related(
+        "steps", "measures", Prefetch("household__members", Person.objects.order_by("id"))
+    )
+
+
+def monitored_get(*, user: User, pk: int) -> MonitoredHousehold:
+    """One monitoring case in the user's areas; 404 outside them."""
+    return get_visible_or_404(
+        MonitoredHousehold.objects.select_related("household", "household__village"),
+        user=user,
+        pk=pk,
+    )
+
+
+def step_get(*, monitored: MonitoredHousehold, pk) -> ProcedureStep:
+    """One recorded step of the case; 404 when the case has no such step."""
+    return _one_or_404(monitored.steps.all(), pk)
+
+
+def measure_get(*, monitored: MonitoredHousehold, pk) -> Measure:
+    """One measure of the case; 404 when the case has no such measure."""
+    return _one_or_404(monitored.measures.all(), pk)
+
+
+def _one_or_404(queryset, pk):
+    try:
+        row = queryset.filter(pk=int(pk)).first()
+    except (TypeError, ValueError, OverflowError):
+        raise Http404 from None
+    if row is None:
+        raise Http404
+    return row
+
+
+def monitored_history(*, monitored: MonitoredHousehold) -> list[dict]:
+    """The case's changes, newest first: the case itself, its steps and its measures."""
+    return texts.case_history_entries(
+        cases=monitored.history.select_related("history_user"),
+        steps=ProcedureStep.history.filter(monitored_id=monitored.pk).select_related(
+            "history_user"
+        ),
+        measures=Measure.history.filter(monitored_id=monitored.pk).select_related("history_user"),
+    )

@@ -3,19 +3,23 @@
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from villagedesk.accounts.models import Role, User
-from villagedesk.areas.models import Area, Level
+from villagedesk.accounts import permissions
+from villagedesk.accounts.models import User
+from villagedesk.accounts.permissions import Capability
+from villagedesk.areas.models import Area
+from villagedesk.core.saving import validated_save
+from villagedesk.core.spreadsheets import sheet_rows
 from villagedesk.fieldwork import services as fieldwork
 from villagedesk.fieldwork.codes import OPEN_STATUSES, ProblemCategory
 from villagedesk.fieldwork.models import Problem
 from villagedesk.registry.identity import check_phone
 from villagedesk.registry.models import Household, Person
-from villagedesk.registry.services import may_edit, require_edit
+from villagedesk.welfare import texts
 from villagedesk.welfare.catalogue import SHIPPED
 from villagedesk.welfare.codes import BenefitUnit, GapKind
 from villagedesk.welfare.models import (
@@ -28,14 +32,13 @@ from villagedesk.welfare.models import (
     Policy,
     PolicyRule,
 )
-from villagedesk.welfare.rules import RuleError, compile_rule
+from villagedesk.welfare.rules import Explanation, RuleError, compile_rule
 
 SHIPPED_FROM = datetime.date(2021, 1, 1)
-# Rules and parameters are county policy: administrators and county supervisors keep them.
-RULE_ROLES = frozenset({Role.ADMINISTRATOR, Role.COUNTY_SUPERVISOR})
 
 
 def subject_of(policy: Policy) -> str:
+    """What the policy's rule selects: persons or households."""
     return "person" if policy.benefit_unit == BenefitUnit.PERSON else "household"
 
 
@@ -74,8 +77,7 @@ def rule_check(*, policy: Policy, definition) -> None:
 def rule_save(*, by: User, policy: Policy, definition, effective_from: datetime.date) -> PolicyRule:
     """Save a new version of the policy's rule, in force from the date; the previous version
     ends the day before."""
-    if not by.assigned_prefixes(RULE_ROLES) and not by.is_superuser:
-        raise PermissionDenied
+    permissions.require_anywhere(by, Capability.KEEP_RULES)
     rule_check(policy=policy, definition=definition)
     previous = policy.rules.select_for_update().order_by("-version").first()
     if previous and previous.effective_from >= effective_from:
@@ -85,7 +87,7 @@ def rule_save(*, by: User, policy: Policy, definition, effective_from: datetime.
         )
     if previous and previous.effective_to is None:
         previous.effective_to = effective_from - datetime.timedelta(days=1)
-        previous.save(update_fields=["effective_to"])
+        validated_save(previous, by=by, update_fields=["effective_to"])
     rule = PolicyRule(
         policy=policy,
         version=(previous.version + 1) if previous else 1,
@@ -93,8 +95,7 @@ def rule_save(*, by: User, policy: Policy, definition, effective_from: datetime.
         definition=definition,
         created_by=by,
     )
-    rule.full_clean()
-    rule.save()
+    validated_save(rule, by=by)
     return rule
 
 
@@ -103,17 +104,8 @@ DAY_PARAMETERS = frozenset({"notice_days", "decision_days", "measure_days"})
 PERCENT_PARAMETERS = frozenset({"exit_incidence_percent"})
 
 
-def parameter_areas(*, by: User):
-    """The areas whose parameters the user sets: their rule-keeping areas down to townships."""
-    if by.is_superuser:
-        return Area.objects.filter(level__lte=Level.TOWNSHIP)
-    prefixes = by.assigned_prefixes(RULE_ROLES)
-    if not prefixes:
-        return Area.objects.none()
-    return Area.objects.within(prefixes).filter(level__lte=Level.TOWNSHIP)
-
-
 def parameter_check(*, name: str, value: Decimal) -> None:
+    """Refuse a value the parameter cannot take (days, percentages, negatives)."""
     if name in DAY_PARAMETERS and (value != value.to_integral_value() or value < 1):
         raise ValidationError({"value": _("A number of days is a whole number of at least 1.")})
     if name in PERCENT_PARAMETERS and not 0 <= value <= 100:
@@ -127,11 +119,9 @@ def parameter_set(
     *, by: User, name: str, area: Area, year: int, value, note: str | None = None
 ) -> Parameter:
     """Set a local figure for an area and year (replacing the one there was); every change is
-    kept in the parameter's history with who made it."""
-    if not (
-        by.is_superuser or any(area.code.startswith(p) for p in by.assigned_prefixes(RULE_ROLES))
-    ):
-        raise PermissionDenied
+    kept in the parameter's history with who made it. Only those who keep the rules over the
+    area set it."""
+    permissions.require(by, Capability.KEEP_RULES, area.code)
     parameter = Parameter.objects.select_for_update().filter(
         name=name, area=area, year=year
     ).first() or Parameter(name=name, area=area, year=year)
@@ -141,17 +131,14 @@ def parameter_set(
     parameter.value = value
     if note is not None:
         parameter.note = note
-    parameter.full_clean()
-    parameter._history_user = by
-    parameter.save()
+    validated_save(parameter, by=by)
     return parameter
 
 
 @transaction.atomic
 def enrolment_create(*, by: User, enrolment: Enrolment) -> Enrolment:
     """Record an enrolment in a household the user keeps; an identical open one is refused."""
-    require_edit(by, enrolment.household.area_code)
-    enrolment.full_clean()
+    permissions.require(by, Capability.KEEP_REGISTRY, enrolment.household.area_code)
     duplicate = Enrolment.objects.filter(
         policy=enrolment.policy,
         household=enrolment.household,
@@ -160,8 +147,19 @@ def enrolment_create(*, by: User, enrolment: Enrolment) -> Enrolment:
     ).exists()
     if duplicate:
         raise ValidationError(_("This enrolment is already recorded."))
-    enrolment.save()
+    validated_save(enrolment, by=by)
     return enrolment
+
+
+def enrolment_rows(upload) -> list[dict[str, str]]:
+    """The list civil affairs sends, read from an uploaded workbook's first sheet: one dict per
+    non-empty row, keyed by the header row. The file is measured before it is read:
+    SpreadsheetRefused (a ValidationError) for one too large or unreadable."""
+    rows = sheet_rows(upload)
+    if not rows:
+        return []
+    header = [h.strip() for h in rows[0]]
+    return [dict(zip(header, row, strict=False)) for row in rows[1:] if any(row)]
 
 
 def _cell(row: dict, *names: str) -> str:
@@ -206,7 +204,7 @@ def enrolment_import(*, by: User, policy: Policy, rows: list[dict]) -> tuple[int
                 ).first()
                 if household is None:
                     raise ValidationError(_("no household with this village code and number"))
-            if not may_edit(by, household.area_code):
+            if not permissions.holds(by, Capability.KEEP_REGISTRY, household.area_code):
                 raise ValidationError(_("this household is outside your areas"))
             amount_text = _cell(row, "金额", "amount")
             enrolment = Enrolment(
@@ -224,8 +222,7 @@ def enrolment_import(*, by: User, policy: Policy, rows: list[dict]) -> tuple[int
                 starts_on=enrolment.starts_on,
             ).exists():
                 continue
-            enrolment.full_clean()
-            enrolment.save()
+            validated_save(enrolment, by=by)
             created += 1
         except ValidationError as error:
             errors.append(
@@ -251,7 +248,7 @@ def gap_check(
     fingerprint: str,
 ) -> GapCheck:
     """Mark a gap-report line as checked with a reason; it holds while the data is unchanged."""
-    require_edit(by, household.area_code)
+    permissions.require(by, Capability.KEEP_REGISTRY, household.area_code)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why this line is in order.")})
     GapCheck.objects.filter(policy=policy, household=household, person=person, kind=kind).delete()
@@ -264,8 +261,7 @@ def gap_check(
         fingerprint=fingerprint,
         checked_by=by,
     )
-    check.full_clean()
-    check.save()
+    validated_save(check, by=by)
     return check
 
 
@@ -277,15 +273,19 @@ def gap_refer(
     household: Household,
     person: Person | None,
     kind: GapKind,
-    failing: list[str],
+    explanation: Explanation,
     due_on: datetime.date | None = None,
 ) -> Problem:
     """Turn a gap-report line into a fieldwork problem; with a due date it is a follow-up owned
-    by the user, which fieldwork lists among the items due.
+    by the user, which fieldwork lists among the items due. The explanation is the policy
+    evaluated afresh for the line's household (or person): a line no longer in the report is
+    refused, and the conditions it fails are written into the problem.
 
     A line whose problem is still open is not referred again: the open problem is returned, so a
     repeated submit creates nothing. The household row is locked so that two submits at once
     cannot both pass that test."""
+    if explanation.eligible != (kind == GapKind.ELIGIBLE_NOT_ENROLLED):
+        raise ValidationError(_("This line is no longer in the gap report."))
     Household.objects.select_for_update().filter(pk=household.pk).first()
     earlier = GapReferral.objects.filter(
         policy=policy,
@@ -298,24 +298,14 @@ def gap_refer(
         return earlier.problem
     if due_on is not None and due_on < timezone.localdate():
         raise ValidationError({"due_on": _("A follow-up cannot be due in the past.")})
-    who = f"{household.number}" + (f" {person.name}" if person else "")
-    title = _("%(policy)s: %(gap)s (%(who)s)") % {
-        "policy": policy.name,
-        "gap": GapKind(kind).label,
-        "who": who,
-    }
-    if kind == GapKind.ENROLLED_NOT_ELIGIBLE:
-        description = _(
-            "Gap report, %(policy)s: enrolled but not eligible. Conditions not met:\n%(failing)s"
-        ) % {"policy": policy.name, "failing": "\n".join(f"- {f}" for f in failing)}
-    else:
-        description = _(
-            "Gap report, %(policy)s: meets every condition but has no enrolment on record."
-        ) % {"policy": policy.name}
     problem = Problem(
         village=household.village,
-        title=title[:200],
-        description=description,
+        title=texts.referral_title(policy=policy, kind=kind, household=household, person=person),
+        description=texts.referral_description(
+            policy=policy,
+            kind=kind,
+            failing=texts.failing_statements(texts.failing_lines(explanation)),
+        ),
         category=ProblemCategory.POLICY,
         owner=by if due_on else None,
         due_on=due_on,
@@ -326,8 +316,7 @@ def gap_refer(
     referral = GapReferral(
         policy=policy, household=household, person=person, kind=kind, problem=problem
     )
-    referral.full_clean()
-    referral.save()
+    validated_save(referral, by=by)
     return problem
 
 
@@ -344,13 +333,16 @@ def helper_set(
     """Name the household's helper from a day on; the current pairing ends the day before.
 
     Submitting the current helper again changes nothing."""
-    require_edit(by, household.area_code)
+    permissions.require(by, Capability.KEEP_REGISTRY, household.area_code)
     current = (
         HouseholdHelper.objects.select_for_update()
         .filter(household=household, ends_on__isnull=True)
         .first()
     )
-    phone = check_phone(phone)
+    try:
+        phone = check_phone(phone)
+    except ValidationError as error:
+        raise ValidationError({"phone": error.messages}) from None
     name, unit = name.strip(), unit.strip()
     if current and (current.name, current.unit, current.phone) == (name, unit, phone):
         return current
@@ -364,12 +356,10 @@ def helper_set(
     helper = HouseholdHelper(
         household=household, name=name, unit=unit, phone=phone, starts_on=starts_on, set_by=by
     )
-    helper.full_clean(exclude=["ends_on"] if current else None)
     if current:
         current.ends_on = starts_on - datetime.timedelta(days=1)
-        current.full_clean()
-        current.save(update_fields=["ends_on"])
-    helper.save()
+        validated_save(current, by=by, update_fields=["ends_on"])
+    validated_save(helper, by=by)
     return helper
 
 
@@ -379,7 +369,7 @@ def income_set(
 ) -> None:
     """Replace the household's income lines for the year: a kind given no amount is removed,
     so that "not recorded" stays distinguishable from zero."""
-    require_edit(by, household.area_code)
+    permissions.require(by, Capability.KEEP_REGISTRY, household.area_code)
     for kind, amount in amounts.items():
         if amount is None:
             IncomeLine.objects.filter(household=household, year=year, kind=kind).delete()
@@ -388,5 +378,4 @@ def income_set(
             household=household, year=year, kind=kind
         ).first() or IncomeLine(household=household, year=year, kind=kind)
         line.amount = amount
-        line.full_clean()
-        line.save()
+        validated_save(line, by=by)

@@ -37,8 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from villagedesk.registry.models import Household, Person
-from villagedesk.welfare.catalogue import PARAMETERS
-from villagedesk.welfare.models import Parameter
+from villagedesk.welfare.parameters import parameter_known, parameter_values
 from villagedesk.welfare.rules.describe import Described
 from villagedesk.welfare.rules.language import (
     AGE,
@@ -381,30 +380,23 @@ class Compiler:
                 _("parameters are numbers and cannot be compared with %(type)s") % {"type": type_},
                 part,
             )
-        known = name in PARAMETERS or Parameter.objects.filter(name=name).exists()
-        if not isinstance(name, str) or not known:
+        if not parameter_known(name):
             self.fail(_("unknown parameter “%(name)s”") % {"name": name}, part)
         if self.context is None:
             return Value(0.0, output_field=FloatField())
         prefix = self.context.area.prefix
-        candidates = list(
-            Parameter.objects.filter(name=name, year=self.context.year).values_list(
-                "area_prefix", "value"
-            )
-        )
-        above = [(p, v) for p, v in candidates if prefix.startswith(p)]
-        below = [(p, v) for p, v in candidates if p.startswith(prefix) and p != prefix]
-        if not above:
+        values = parameter_values(name=name, year=self.context.year)
+        default = values.at(prefix)
+        if default is None:
             self.fail(
                 _("parameter “%(name)s” has no value for %(year)s in %(area)s or above")
                 % {"name": name, "year": self.context.year, "area": self.context.area.name},
                 part,
             )
-        default = max(above, key=lambda pv: len(pv[0]))[1]
         # Households and persons both carry their village's code.
         whens = [
             When(area_code__startswith=p, then=Value(float(v)))
-            for p, v in sorted(below, key=lambda pv: -len(pv[0]))
+            for p, v in sorted(values.below(prefix).items(), key=lambda pv: -len(pv[0]))
         ]
         expression = (
             Case(*whens, default=Value(float(default)), output_field=FloatField())

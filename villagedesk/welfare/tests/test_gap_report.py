@@ -82,9 +82,12 @@ def test_the_gap_report_finds_every_planted_gap_and_nothing_else(planted, cadre_
     assert by_household[h["unknown_enrolled"].pk].failing[0].outcome is None
 
 
-def test_the_roll_up_counts_per_village(planted, county, village_a, village_b):
+def test_the_roll_up_counts_per_village(planted, county, village_a, village_b, county_supervisor):
     dibao, _ = planted
-    rows = {r.area.code: r for r in gap_rollup(policy=dibao, area=county, day=DAY)}
+    rows = {
+        r.area.code: r
+        for r in gap_rollup(user=county_supervisor, policy=dibao, area=county, day=DAY)
+    }
     a, b = rows[village_a.code], rows[village_b.code]
     assert (a.eligible, a.not_enrolled, a.not_eligible) == (4, 3, 2)
     assert (b.eligible, b.not_enrolled, b.not_eligible) == (1, 1, 0)

@@ -133,3 +133,32 @@ def test_the_phone_is_masked_for_a_committee_member(care, committee_a, client):
     assert rows[1][6] == "139****5678"
     helper_page = client.get(f"/welfare/households/{care.pk}/helper/").content.decode()
     assert "13912345678" not in helper_page.split("<h2")[1]
+
+
+def test_the_helpers_phone_on_the_explanation_page_is_masked_for_one_who_may_not_reveal(
+    care, committee_a, client
+):
+    client.force_login(committee_a)
+    page = client.get(f"/welfare/households/{care.pk}/").content.decode()
+    assert "李建国" in page and "139****5678" in page
+    assert "13912345678" not in page
+
+
+def test_the_helpers_phone_on_the_explanation_page_is_shown_to_one_who_may_reveal(
+    care, cadre_a, client
+):
+    client.force_login(cadre_a)
+    page = client.get(f"/welfare/households/{care.pk}/").content.decode()
+    assert "13912345678" in page
+
+
+def test_a_supervisor_who_sees_the_village_is_told_on_the_form_that_they_do_not_keep_it(
+    county_supervisor, client, village_a
+):
+    household = HouseholdFactory(village=village_a)
+    client.force_login(county_supervisor)
+    response = client.post(f"/welfare/households/{household.pk}/helper/", helper_data())
+    assert response.status_code == 200
+    assert "You do not keep this household" in response.content.decode()
+    assert "李建国" in response.content.decode()  # what was typed is kept
+    assert not HouseholdHelper.objects.exists()

@@ -65,3 +65,24 @@ def test_others_are_refused_and_areas_outside_are_not_offered(
     client.force_login(keeper)
     response = post(client, county)
     assert response.status_code == 200 and not Parameter.objects.exists()
+
+
+def test_the_service_refuses_a_cadre_and_a_supervisor_of_another_county(
+    county, township, cadre_a, django_user_model
+):
+    import pytest
+    from django.core.exceptions import PermissionDenied
+
+    from villagedesk.accounts.models import Assignment
+    from villagedesk.areas.models import Area, Level
+    from villagedesk.welfare.services import parameter_set
+
+    other_county = Area.objects.create(
+        code="530129000000", name="外县", level=Level.COUNTY, parent=county.parent
+    )
+    other_supervisor = django_user_model.objects.create_user(username="other", password="x")
+    Assignment.objects.create(user=other_supervisor, area=other_county, role=Role.COUNTY_SUPERVISOR)
+    for user in (cadre_a, other_supervisor):
+        with pytest.raises(PermissionDenied):
+            parameter_set(by=user, name="notice_days", area=township, year=2025, value=7)
+    assert not Parameter.objects.exists()

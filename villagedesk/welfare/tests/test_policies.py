@@ -61,3 +61,43 @@ def test_a_township_standard_overrides_the_county_standard(demo_county):
         h for h in world.households.values() if h.area_code.startswith(township.prefix)
     )
     assert world.param("dibao_standard", household.area_code) == TOWNSHIP_DIBAO
+
+
+@pytest.fixture
+def registry_county(db):
+    call_command(
+        "seed_demo",
+        "--villages",
+        "3",
+        "--households",
+        "450",
+        "--seed",
+        "7",
+        "--registry-only",
+        verbosity=0,
+    )
+    return Area.objects.get(code=COUNTY[0])
+
+
+def test_the_demos_bulk_rows_take_their_codes_from_their_households_without_a_query_each(
+    registry_county, django_assert_max_num_queries
+):
+    import random
+
+    from django.db.models import F
+
+    from villagedesk.welfare import demo
+    from villagedesk.welfare.models import Enrolment, HouseholdHelper, MonitoredHousehold
+
+    rng = random.Random(7)  # noqa: S311 -- reproducible demo data, not secrets
+    demo.catalogue_load()
+    demo.parameters_create(county=registry_county, year=DAY.year)
+    with django_assert_max_num_queries(100):  # a few per policy, whatever the county's size
+        demo.enrolments_create(county=registry_county, day=DAY, rng=rng)
+    with django_assert_max_num_queries(5):
+        demo.monitoring_cases_create(county=registry_county, day=DAY, rng=rng)
+    with django_assert_max_num_queries(10):
+        demo.helpers_create(county=registry_county, day=DAY, rng=rng)
+    for model in (Enrolment, HouseholdHelper, MonitoredHousehold):
+        assert model.objects.exists()
+        assert not model.objects.exclude(area_code=F("household__area_code")).exists()

@@ -1,13 +1,14 @@
 import datetime
 import json
 
-import xlsxwriter
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from villagedesk.areas.models import Area
+from villagedesk.core.spreadsheets import rows_write, sheet_with_header, workbook_new
 from villagedesk.registry.models import Household
 from villagedesk.welfare.evaluation import area_evaluation, household_evaluation
+from villagedesk.welfare.exports import EVALUATION_HEADER, evaluation_rows
 from villagedesk.welfare.models import Policy
 
 
@@ -68,32 +69,8 @@ class Command(BaseCommand):
                 self.stdout.write(text)
 
     def write_xlsx(self, data, output):
-        book = xlsxwriter.Workbook(output)
-        for p in data["policies"]:
-            sheet = book.add_worksheet(p["code"][:31])
-            sheet.write_row(
-                0, 0, ["list", "household", "number", "village", "person", "name", "failing"]
-            )
-            row = 1
-            for kind in ("eligible", "eligible_not_enrolled", "enrolled_not_eligible"):
-                for item in p.get(kind, []):
-                    failing = "; ".join(
-                        f"{c['condition']} ({c['value']})" for c in item.get("failing", [])
-                    )
-                    sheet.write_row(
-                        row,
-                        0,
-                        [
-                            kind,
-                            item["household"],
-                            item["number"],
-                            item["village"],
-                            item["person"] or "",
-                            item.get("name", ""),
-                            failing,
-                        ],
-                    )
-                    row += 1
-            if p["error"]:
-                sheet.write(row, 0, p["error"])
+        book = workbook_new(output)
+        for policy in data["policies"]:
+            sheet, first = sheet_with_header(book, policy["code"], EVALUATION_HEADER)
+            rows_write(sheet, first, evaluation_rows(policy))
         book.close()

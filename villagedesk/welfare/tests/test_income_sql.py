@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
-from villagedesk.welfare.income_view import VIEW, create_view, drop_view
+from villagedesk.welfare.income_sql import VIEW, create_view, drop_view
 from villagedesk.welfare.models import HouseholdIncome, IncomeLine
 
 pytestmark = pytest.mark.django_db

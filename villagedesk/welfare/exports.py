@@ -1,0 +1,95 @@
+"""The tables welfare's .xlsx downloads hold (a header and rows each), written through
+`core.spreadsheets`, whose cells never start a formula."""
+
+import datetime
+
+from django.utils.translation import gettext as _
+
+from villagedesk.registry.models import Person
+from villagedesk.welfare import texts
+from villagedesk.welfare.codes import GapKind
+from villagedesk.welfare.selectors import GapLine, RollupRow
+
+
+def gap_lines_table(lines: list[GapLine]) -> tuple[list[str], list[list]]:
+    """A village's gap lines: which list, the household, the person, what fails, the check."""
+    header = [
+        _("gap"),
+        _("village"),
+        _("household number"),
+        _("person"),
+        _("conditions not met"),
+        _("checked"),
+    ]
+    rows = [
+        [
+            GapKind(line.kind).label,
+            line.household.village.name,
+            line.household.number,
+            line.person.name if line.person else "",
+            texts.failing_summary(line.failing),
+            line.check.reason if line.check else "",
+        ]
+        for line in lines
+    ]
+    return header, rows
+
+
+def gap_rollup_table(rollup: list[RollupRow]) -> tuple[list[str], list[list]]:
+    """The roll-up over an area's villages: eligible and both gaps per village."""
+    header = [
+        _("village"),
+        _("eligible"),
+        str(GapKind.ELIGIBLE_NOT_ENROLLED.label),
+        str(GapKind.ENROLLED_NOT_ELIGIBLE.label),
+    ]
+    rows = [[r.area.name, r.eligible, r.not_enrolled, r.not_eligible] for r in rollup]
+    return header, rows
+
+
+def care_list_table(persons: list[Person], *, day: datetime.date) -> tuple[list[str], list[list]]:
+    """A care list as the care list selector gives it (the helper's phone already shown as the
+    user may see it)."""
+    header = [
+        _("village"),
+        _("household number"),
+        _("name"),
+        _("age"),
+        _("helper"),
+        _("unit"),
+        _("phone"),
+        _("last visit"),
+    ]
+    rows = [
+        [p.household.village.name, p.household.number, p.name, p.age_on(day)]
+        + [p.helper_name, p.helper_unit, p.helper_phone, p.last_visit]
+        for p in persons
+    ]
+    return header, rows
+
+
+EVALUATION_HEADER = ["list", "household", "number", "village", "person", "name", "failing"]
+EVALUATION_LISTS = ("eligible", "eligible_not_enrolled", "enrolled_not_eligible")
+
+
+def evaluation_rows(policy: dict) -> list[list]:
+    """One policy of `evaluation.area_evaluation` as rows: each list's households (or persons)
+    with the conditions they fail, then the rule's error if it could not be evaluated."""
+    rows = []
+    for kind in EVALUATION_LISTS:
+        for item in policy.get(kind, []):
+            failing = "; ".join(f"{c['condition']} ({c['value']})" for c in item.get("failing", []))
+            rows.append(
+                [
+                    kind,
+                    item["household"],
+                    item["number"],
+                    item["village"],
+                    item["person"] or "",
+                    item.get("name", ""),
+                    failing,
+                ]
+            )
+    if policy["error"]:
+        rows.append([policy["error"]])
+    return rows

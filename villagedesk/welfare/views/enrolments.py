@@ -1,0 +1,60 @@
+"""Enrolments: the list, one typed in, and the list civil affairs sends imported."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from villagedesk.registry.selectors import household_by_number
+from villagedesk.welfare import selectors, services
+from villagedesk.welfare.forms import EnrolmentForm, EnrolmentImportForm
+from villagedesk.welfare.views.service_errors import KEEP_REFUSED, errors_on_form
+
+
+@login_required
+def enrolment_list(request):
+    enrolments = selectors.enrolment_list(user=request.user)[:500]
+    return render(request, "welfare/enrolment_list.html", {"enrolments": enrolments})
+
+
+@login_required
+def enrolment_create(request):
+    form = EnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household = household_by_number(
+            user=request.user, village_code=data["village"], number=data["household_number"]
+        )
+        if household is None:
+            form.add_error("household_number", _("No household with this number in this village."))
+        else:
+            enrolment = form.instance
+            enrolment.household = household
+            if data["id_number"]:
+                enrolment.person = selectors.member_by_id_number(
+                    household=household, id_number=data["id_number"]
+                )
+                if enrolment.person is None:
+                    form.add_error("id_number", _("No member of this household has this number."))
+            if not form.errors:
+                with errors_on_form(form, refused=KEEP_REFUSED):
+                    services.enrolment_create(by=request.user, enrolment=enrolment)
+                    messages.success(request, _("Enrolment saved."))
+                    return redirect("welfare:enrolment-list")
+    return render(request, "welfare/enrolment_form.html", {"form": form})
+
+
+@login_required
+def enrolment_import(request):
+    form = EnrolmentImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        with errors_on_form(form, field="file"):
+            rows = services.enrolment_rows(form.cleaned_data["file"])
+            created, errors = services.enrolment_import(
+                by=request.user, policy=form.cleaned_data["policy"], rows=rows
+            )
+            if not errors:
+                messages.success(request, _("%(n)s enrolments imported.") % {"n": created})
+                return redirect("welfare:enrolment-list")
+    return render(request, "welfare/enrolment_import.html", {"form": form, "errors": errors})

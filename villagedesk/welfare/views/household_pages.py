@@ -1,0 +1,79 @@
+"""One household's welfare: every policy explained for it, its helper and its income."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from villagedesk.registry import selectors as registry_selectors
+from villagedesk.welfare import selectors, services
+from villagedesk.welfare.codes import GapKind
+from villagedesk.welfare.forms import HelperForm, IncomeForm
+from villagedesk.welfare.views.request_values import report_day
+from villagedesk.welfare.views.service_errors import KEEP_REFUSED, errors_on_form
+
+
+@login_required
+def household_explain(request, pk):
+    household = registry_selectors.household_get(user=request.user, pk=pk)
+    day = report_day(request)
+    return render(
+        request,
+        "welfare/household_explain.html",
+        {
+            "household": household,
+            "results": selectors.household_explanations(
+                user=request.user, household=household, day=day
+            ),
+            "day": day,
+            "focus": request.GET.get("policy", ""),
+            "kinds": GapKind,
+            "helper": selectors.helper_current(user=request.user, household=household),
+        },
+    )
+
+
+@login_required
+def helper_edit(request, pk):
+    """Name or change the household's helper; earlier helpers stay listed with their dates."""
+    household = registry_selectors.household_get(user=request.user, pk=pk)
+    helpers = selectors.helper_history(user=request.user, household=household)
+    current = next((h for h in helpers if h.ends_on is None), None)
+    initial = {"starts_on": timezone.localdate()}
+    if current:
+        initial.update(name=current.name, unit=current.unit, phone=current.phone)
+    form = HelperForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        with errors_on_form(form, refused=KEEP_REFUSED):
+            services.helper_set(by=request.user, household=household, **form.cleaned_data)
+            messages.success(request, _("Helper saved."))
+            return redirect("welfare:household-explain", household.pk)
+    return render(
+        request,
+        "welfare/helper_form.html",
+        {"household": household, "form": form, "helpers": helpers},
+    )
+
+
+@login_required
+def income_edit(request, pk):
+    household = registry_selectors.household_get(user=request.user, pk=pk)
+    day = report_day(request)
+    form = IncomeForm(
+        request.POST or None,
+        initial=selectors.income_amounts(household=household, year=day.year),
+    )
+    if request.method == "POST" and form.is_valid():
+        with errors_on_form(form, refused=KEEP_REFUSED):
+            services.income_set(
+                by=request.user, household=household, year=day.year, amounts=form.cleaned_data
+            )
+            messages.success(request, _("Income saved."))
+            return redirect(
+                reverse("welfare:household-explain", args=[household.pk]) + f"?year={day.year}"
+            )
+    return render(
+        request, "welfare/income_form.html", {"household": household, "form": form, "day": day}
+    )

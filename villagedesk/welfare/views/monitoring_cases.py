@@ -1,0 +1,143 @@
+"""Monitoring of households at risk: the overview of an area's cases and the lists the county is
+judged on, the village's public notice, and a case opened, followed and edited."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from villagedesk.accounts import permissions
+from villagedesk.registry.selectors import household_by_number
+from villagedesk.welfare import monitoring as case_work
+from villagedesk.welfare import selectors
+from villagedesk.welfare.codes import RiskType
+from villagedesk.welfare.forms import MeasureForm, MonitoredEditForm, MonitoredForm, StepForm
+from villagedesk.welfare.parameters import parameter_value
+from villagedesk.welfare.rules import RuleError
+from villagedesk.welfare.views.request_values import date_or_none, report_day
+from villagedesk.welfare.views.service_errors import (
+    KEEP_REFUSED,
+    errors_as_messages,
+    errors_on_form,
+)
+
+
+@login_required
+def monitoring_overview(request):
+    area = selectors.report_area(user=request.user, code=request.GET.get("area", ""))
+    day = report_day(request)
+    cases = list(selectors.monitored_list(user=request.user, year=day.year, area=area))
+    context = {
+        "area": area,
+        "day": day,
+        "cases": cases,
+        "villages": permissions.village_list(request.user),
+        "overdue": case_work.overdue_cases(cases=cases, day=day),
+        "missing_measures": case_work.without_developmental_measure(
+            area=area, cases=cases, day=day
+        ),
+    }
+    try:
+        context["unmonitored"] = list(case_work.meeting_not_monitored(area=area, day=day)[:500])
+    except RuleError as error:
+        context["error"] = str(error)
+    if request.GET.get("notice") and area.is_village:
+        context["notice"] = case_work.public_notice(
+            cases=[c for c in cases if not c.risk_eliminated_on], day=day
+        )
+        context["notice_days"] = parameter_value(
+            name="notice_days", area_code=area.code, year=day.year
+        )
+        return render(request, "welfare/monitoring_notice.html", context)
+    return render(request, "welfare/monitoring.html", context)
+
+
+@login_required
+def monitored_create(request):
+    form = MonitoredForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        household = household_by_number(
+            user=request.user, village_code=data["village"], number=data["household_number"]
+        )
+        if household is None:
+            form.add_error("household_number", _("No household with this number in this village."))
+        else:
+            case = form.instance
+            case.household = household
+            case.risk_types = data["risk_types"]
+            with errors_on_form(form, refused=KEEP_REFUSED):
+                case_work.monitored_create(by=request.user, monitored=case)
+                messages.success(request, _("Monitoring case opened."))
+                return redirect("welfare:monitored-detail", pk=case.pk)
+    return render(request, "welfare/monitored_form.html", {"form": form})
+
+
+@login_required
+def monitored_detail(request, pk):
+    case = selectors.monitored_get(user=request.user, pk=pk)
+    step_form = StepForm(request.POST if "step" in request.POST else None)
+    measure_form = MeasureForm(request.POST if "kind" in request.POST else None)
+    if request.method == "POST":
+        with errors_as_messages(request, refused=KEEP_REFUSED):
+            post = request.POST
+            if "step" in post and step_form.is_valid():
+                case_work.step_record(
+                    by=request.user,
+                    monitored=case,
+                    step=step_form.cleaned_data["step"],
+                    done_on=step_form.cleaned_data["done_on"],
+                )
+            elif "kind" in post and measure_form.is_valid():
+                case_work.measure_add(
+                    by=request.user, monitored=case, measure=measure_form.instance
+                )
+            elif "redate" in post:
+                record = selectors.step_get(monitored=case, pk=post["redate"])
+                done_on = date_or_none(post.get("done_on"))
+                if done_on is None:
+                    raise ValidationError(_("Give the step's new date."))
+                case_work.step_redate(by=request.user, record=record, done_on=done_on)
+            elif "withdraw" in post:
+                record = selectors.step_get(monitored=case, pk=post["withdraw"])
+                case_work.step_remove(by=request.user, record=record)
+            elif "remove_measure" in post:
+                measure = selectors.measure_get(monitored=case, pk=post["remove_measure"])
+                case_work.measure_remove(by=request.user, measure=measure)
+            elif "eliminate" in post:
+                case_work.risk_eliminate(by=request.user, monitored=case, day=timezone.localdate())
+            else:
+                raise ValidationError(_("Check the form."))
+            messages.success(request, _("Saved."))
+            return redirect("welfare:monitored-detail", pk=case.pk)
+    return render(
+        request,
+        "welfare/monitored_detail.html",
+        {
+            "case": case,
+            "steps": case.steps.all(),
+            "measures": case.measures.all(),
+            "step_form": step_form,
+            "measure_form": measure_form,
+            "risk_labels": [RiskType(r).label for r in case.risk_types if r in RiskType.values],
+            "history": selectors.monitored_history(monitored=case),
+        },
+    )
+
+
+@login_required
+def monitored_edit(request, pk):
+    """Edit an open case: category, risk types, how it was found, first lead and consent."""
+    case = selectors.monitored_get(user=request.user, pk=pk)
+    form = MonitoredEditForm(
+        request.POST or None, instance=case, initial={"risk_types": case.risk_types}
+    )
+    if request.method == "POST" and form.is_valid():
+        case.risk_types = form.cleaned_data["risk_types"]
+        with errors_on_form(form, refused=KEEP_REFUSED):
+            case_work.monitored_update(by=request.user, monitored=case)
+            messages.success(request, _("Saved."))
+            return redirect("welfare:monitored-detail", pk=case.pk)
+    return render(request, "welfare/monitored_edit.html", {"case": case, "form": form})

@@ -1,0 +1,35 @@
+"""Values a welfare page reads from its query string or form, checked."""
+
+import datetime
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+
+def report_day(request) -> datetime.date:
+    """The day a report is taken on: today in the current year, else the year's last day."""
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    if not 2000 <= year <= today.year + 1:
+        year = today.year
+    return today if year == today.year else datetime.date(year, 12, 31)
+
+
+def int_or_404(text) -> int:
+    """An id from a form; 404 when it is not a number."""
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        raise Http404 from None
+
+
+def date_or_none(text) -> datetime.date | None:
+    """A date typed as YYYY-MM-DD, or None when it is missing or no such day."""
+    try:
+        return parse_date(text or "")
+    except ValueError:
+        return None
