@@ -73,15 +73,14 @@ def sheet_with_header(book: xlsxwriter.Workbook, name: str, header, *, widths=No
 
 def rows_write(sheet, first_row: int, rows, cell_format=None) -> int:
     """Write rows of values as text from `first_row`; returns the row after the last."""
-    index = first_row
-    for index, row in enumerate(rows, start=first_row):  # noqa: B007 - the last index is returned
-        for col, value in enumerate(row):
+    next_row = first_row
+    for values in rows:
+        for col, value in enumerate(values):
             text = cell_safe(value)
             if text:
-                sheet.write_string(index, col, text, cell_format)
-    else:
-        return first_row
-    return index + 1
+                sheet.write_string(next_row, col, text, cell_format)
+        next_row += 1
+    return next_row
 
 
 def workbook_bytes(book: xlsxwriter.Workbook) -> bytes:
