@@ -26,7 +26,7 @@ from villagedesk.registry.models import Household, ImportJob, Person
 from villagedesk.welfare.models import MonitoredHousehold
 
 MARK = "乙村标记"
-TOO_LARGE = 2**70
+TOO_LARGE = 10**19 - 1  # past the 64-bit ids every database keeps
 
 # For each URL name, the model whose row of village B fills the pattern's key. Patterns keyed by
 # something that is not an area's record (a policy code, a day, the user's own diary) are listed
