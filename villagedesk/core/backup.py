@@ -40,7 +40,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.apps import apps
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import load_backend
 from django.utils.translation import gettext as _
@@ -302,9 +302,8 @@ def _run(command: list[str], connection: BaseDatabaseWrapper) -> None:
 def _sqlite_dump(connection: BaseDatabaseWrapper, target: Path) -> tuple[dict, dict]:
     """Copy the database into `target`; its row counts and migrations are read from the copy."""
     connection.ensure_connection()
-    tables = [
-        t for t in model_tables() if t in connection.introspection.table_names(include_views=True)
-    ]
+    present = connection.introspection.table_names(include_views=True)
+    tables = [table for table in model_tables() if table in present]
     copy = sqlite3.connect(target)
     try:
         connection.connection.backup(copy)
@@ -316,20 +315,23 @@ def _sqlite_dump(connection: BaseDatabaseWrapper, target: Path) -> tuple[dict, d
 
 def _postgresql_dump(connection: BaseDatabaseWrapper, target: Path) -> tuple[dict, dict]:
     """pg_dump the snapshot of a repeatable-read transaction in which the rows are counted."""
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor.execute("SELECT pg_export_snapshot()")
-        snapshot = cursor.fetchone()[0]
-        tables = [
-            t
-            for t in model_tables()
-            if t in connection.introspection.table_names(cursor, include_views=True)
-        ]
-        counts, migrations = row_counts(cursor, tables), latest_migrations(cursor)
-        _run(
-            ["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={target}"],
-            connection,
-        )
+    connection.ensure_connection()
+    connection.set_autocommit(False)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            present = connection.introspection.table_names(cursor, include_views=True)
+            tables = [table for table in model_tables() if table in present]
+            counts, migrations = row_counts(cursor, tables), latest_migrations(cursor)
+            _run(
+                ["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={target}"],
+                connection,
+            )
+    finally:
+        connection.rollback()
+        connection.set_autocommit(True)
     return counts, migrations
 
 
@@ -396,19 +398,18 @@ def backup_create(*, output_dir: Path, progress: Progress, database_url: str | N
     path = output_dir / f"villagedesk-{created_at:%Y%m%d-%H%M%S}.backup"
     partial = path.with_name(path.name + ".partial")
     media_root = Path(settings.MEDIA_ROOT)
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with (
+            os.fdopen(descriptor, "wb") as sealed,
             tempfile.TemporaryDirectory(prefix="villagedesk-backup-") as work,
             database(database_url) as connection,
-            os.fdopen(
-                os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb"
-            ) as sealed,
         ):
             engine = connection.vendor
             if engine not in DUMP_NAMES:
                 raise BackupRefused(_("Backups cover SQLite and PostgreSQL only."))
             dump = Path(work) / DUMP_NAMES[engine]
-            progress(_("Dumping the %(engine)s database…") % {"engine": engine})
+            progress(_("Dumping the %(engine)s database…") % {"engine": connection.display_name})
             dumped = _sqlite_dump if engine == "sqlite" else _postgresql_dump
             counts, migrations = dumped(connection, dump)
 

@@ -132,6 +132,20 @@ def test_restore_into_an_empty_database_gives_equal_counts_rows_and_photos(
 
 
 @with_database
+def test_backup_by_url_dumps_that_database(backup_file, empty_database_url, tmp_path):
+    restored(backup_file, tmp_path / "restored-media", empty_database_url)
+    with backup.database(empty_database_url) as target, target.cursor() as cursor:
+        cursor.execute("DELETE FROM welfare_incomeline")
+        rows_there = sum(backup.row_counts(cursor, backup.model_tables()).values())
+    out = io.StringIO()
+
+    call_command(
+        "backup", "--database-url", empty_database_url, "--output-dir", str(tmp_path), stdout=out
+    )
+    assert f" {rows_there} rows" in out.getvalue()
+
+
+@with_database
 def test_backup_leaves_no_plain_copy_and_no_identity_number_in_clear(backup_file, private_temp):
     sealed = backup_file.read_bytes()
     numbers = Person.objects.exclude(id_number=None).values_list("id_number", flat=True)

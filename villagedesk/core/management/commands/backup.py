@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 
 from villagedesk.core.backup import BackupRefused, backup_create, key_new
 
@@ -38,5 +39,5 @@ class Command(BaseCommand):
                 database_url=database_url,
                 progress=self.stdout.write if verbosity else lambda message: None,
             )
-        except BackupRefused as refusal:
+        except (BackupRefused, OperationalError) as refusal:
             raise CommandError(str(refusal)) from None

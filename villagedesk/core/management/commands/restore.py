@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError
 from django.utils.translation import gettext as _
 
 from villagedesk.core.backup import BackupRefused, restore
@@ -35,7 +36,7 @@ class Command(BaseCommand):
                 media_root=media_root,
                 progress=self.stdout.write if verbosity else lambda message: None,
             )
-        except BackupRefused as refusal:
+        except (BackupRefused, OperationalError) as refusal:
             raise CommandError(str(refusal)) from None
         differ = [count for count in counts if not count.matches]
         if verbosity:
