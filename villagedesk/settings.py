@@ -192,6 +192,8 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# The base64 key that encrypts `manage.py backup` files (`manage.py backup --new-key` makes one).
+BACKUP_KEY = env_secret("BACKUP_KEY")
 
 # Map tiles, e.g. "https://tile.example.org/{z}/{x}/{y}.png"; empty shows points on plain
 # coordinates, which works with no internet at all.
