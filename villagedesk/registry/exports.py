@@ -16,8 +16,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from villagedesk.areas.models import Area
-from villagedesk.registry.codes import HouseholdStatus, Relation
 from villagedesk.core.masking import mask_id_number, mask_phone
+from villagedesk.registry.codes import HouseholdStatus, Relation
 from villagedesk.registry.imports.columns import BY_NAME, HOUSEHOLD_DATA, PERSON_DATA
 from villagedesk.registry.models import Household, Person
 
