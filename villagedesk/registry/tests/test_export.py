@@ -219,3 +219,18 @@ def test_the_error_report_writes_the_files_formulas_as_text(tmp_path, village_a)
         )
     sheet = read_rows(report)
     assert sheet[1][HEADERS.index("住址")] == "'" + HOSTILE
+
+
+def test_the_error_report_of_a_sheet_named_like_a_formula(tmp_path, village_a):
+    rows = family("003")
+    rows[1][HEADERS.index("出生日期")] = "2100-01-01"
+    report = tmp_path / "report.xlsx"
+    with pytest.raises(SystemExit):
+        call_command(
+            "import_registry",
+            str(write_xlsx(tmp_path / "bad.xlsx", rows, sheet="-2024")),
+            village=village_a.code,
+            report=str(report),
+        )
+    workbook = python_calamine.CalamineWorkbook.from_path(str(report))
+    assert workbook.sheet_names == ["2024"]
