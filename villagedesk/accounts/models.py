@@ -21,13 +21,6 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", _("Administrator")
 
 
-# Roles whose holders may see full identity and phone numbers, each view of one being logged.
-# Village committee members work with the households but see masked numbers only.
-REVEALING_ROLES = frozenset(
-    {Role.CADRE, Role.TOWNSHIP_SUPERVISOR, Role.COUNTY_SUPERVISOR, Role.ADMINISTRATOR}
-)
-
-
 def today_in_china() -> datetime.date:
     return timezone.localdate()
 
@@ -67,9 +60,6 @@ class User(AbstractUser):
         if focus and any(focus.startswith(p) for p in prefixes):
             return [focus]
         return prefixes
-
-    def may_reveal(self, area_code: str) -> bool:
-        return any(area_code.startswith(p) for p in self.assigned_prefixes(REVEALING_ROLES))
 
     def roles(self) -> set[str]:
         return {a.role for a in self.current_assignments()}

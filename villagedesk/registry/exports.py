@@ -1,9 +1,11 @@
 """Ledger exports: the rosters supervisors download every week, in .xlsx or .csv.
 
 Codes are written as labels in the user's language and personal numbers masked unless the user
-may reveal them, so that an export can be handed on. The person roster carries the household's
-fields on the head's row, the single-sheet layout the importer reads, so an export by a user who
-may reveal re-imports without changes.
+may export them in full, so that an export can be handed on. The person roster carries the
+household's fields on the head's row, the single-sheet layout the importer reads, so an export by
+a user who may export numbers in full re-imports without changes. Every cell, in .xlsx and .csv
+alike, is formula-safe (`core.spreadsheets.cell_safe`): a name typed as `=HYPERLINK(…)` stays
+a name when the file is opened.
 """
 
 import datetime
@@ -11,13 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from villagedesk.areas.models import Area
-from villagedesk.registry.codes import HouseholdStatus, Relation
 from villagedesk.core.masking import mask_id_number, mask_phone
+from villagedesk.core.spreadsheets import (
+    FORMULA_STARTS,
+    rows_write,
+    sheet_with_header,
+    workbook_new,
+)
+from villagedesk.registry.codes import HouseholdStatus, Relation
 from villagedesk.registry.imports.columns import BY_NAME, HOUSEHOLD_DATA, PERSON_DATA
 from villagedesk.registry.models import Household, Person
 
@@ -130,6 +137,23 @@ def ledger_frame(*, ledger: Ledger, area: Area, status: str | None, reveal: bool
     return frame.select(out)
 
 
+def formula_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """Every text column as `cell_safe` writes it (an apostrophe before a leading = + - @ tab or
+    CR), computed by polars over the whole column rather than cell by cell."""
+    return frame.with_columns(
+        pl.when(pl.col(pl.String).str.slice(0, 1).is_in(FORMULA_STARTS))
+        .then(pl.lit("'") + pl.col(pl.String))
+        .otherwise(pl.col(pl.String))
+        .name.keep()
+    )
+
+
+def column_width(frame: pl.DataFrame, name: str) -> int:
+    """Wide enough for the header (a Chinese character counts two) and the first 200 cells."""
+    longest = frame[name].head(200).str.len_chars().max() or 0
+    return min(max(len(name) * 2, longest, 6) + 2, 40)
+
+
 def export_ledger(
     *,
     name: str,
@@ -143,24 +167,15 @@ def export_ledger(
     ledger = LEDGERS[name]
     frame = ledger_frame(ledger=ledger, area=area, status=status, reveal=reveal)
     if file_format == "csv":
-        frame.write_csv(path, include_bom=True)
+        formula_safe(frame).write_csv(path, include_bom=True)
         return frame.height
     title = f"{ledger.title} · {area.display_name} · {datetime.date.today():%Y-%m-%d}"  # noqa: DTZ011
-    workbook = xlsxwriter.Workbook(
-        str(path), {"constant_memory": True, "strings_to_numbers": False}
+    widths = [column_width(frame, column) for column in frame.columns]
+    book = workbook_new(str(path), constant_memory=True)
+    sheet, first_row = sheet_with_header(
+        book, str(ledger.title), frame.columns, widths=widths, title=title
     )
-    sheet = workbook.add_worksheet(str(ledger.title)[:31])
-    bold = workbook.add_format({"bold": True, "bg_color": "#DDDDDD", "border": 1})
-    sheet.write_string(0, 0, title, workbook.add_format({"bold": True, "font_size": 14}))
-    for col, column in enumerate(frame.columns):
-        sheet.write_string(1, col, column, bold)
-        width = max([len(column) * 2, *(frame[column].head(200).str.len_chars().to_list() or [0])])
-        sheet.set_column(col, col, min(max(width + 2, 8), 40))
-    for index, row in enumerate(frame.iter_rows()):
-        for col, value in enumerate(row):
-            if value:
-                sheet.write_string(index + 2, col, value)
-    sheet.freeze_panes(2, 0)
-    sheet.autofilter(1, 0, frame.height + 1, frame.width - 1)
-    workbook.close()
+    rows_write(sheet, first_row, frame.iter_rows())
+    sheet.autofilter(first_row - 1, 0, first_row + frame.height - 1, frame.width - 1)
+    book.close()
     return frame.height

@@ -3,20 +3,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from villagedesk.accounts import permissions
+from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, Level
 from villagedesk.core.codelists import fold
 from villagedesk.registry.imports.columns import COLUMNS
 from villagedesk.registry.models import ImportMapping
-from villagedesk.registry.services import EDITING_ROLES
 
 UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")
 
 
 def importable_areas(user):
-    """Villages, townships and counties the user keeps (where the user may edit)."""
-    prefixes = user.assigned_prefixes(EDITING_ROLES)
+    """Villages, townships and counties whose registry the user keeps."""
     return (
-        Area.objects.within(prefixes)
+        Area.objects.within(permissions.prefixes(user, Capability.KEEP_REGISTRY))
         .filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE])
         .order_by("code")
     )
@@ -95,7 +95,7 @@ class LedgerExportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["ledger"].choices = [(name, ledger.title) for name, ledger in LEDGERS.items()]
         self.fields["area"].queryset = (
-            Area.objects.within(user.area_prefixes())
+            Area.objects.visible_to(user)
             .filter(level__in=[Level.COUNTY, Level.TOWNSHIP, Level.VILLAGE])
             .order_by("code")
         )

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from villagedesk.accounts import permissions
+from villagedesk.accounts.permissions import Capability
 from villagedesk.registry.exports import LEDGERS, export_ledger
 from villagedesk.registry.import_forms import (
     ImportUploadForm,
@@ -52,7 +54,7 @@ def import_start(request):
             form.add_error("area", _("You do not keep the registry of this area."))
         else:
             return redirect("registry:import-detail", pk=job.pk)
-    recent = ImportJob.objects.filter(user=request.user).select_related("area")[:10]
+    recent = jobs.import_job_list(user=request.user)
     return render(request, "registry/import_start.html", {"form": form, "recent": recent})
 
 
@@ -136,7 +138,8 @@ def import_report(request, pk):
 
 @login_required
 def ledger_export(request):
-    """Download a ledger of an area the user sees; numbers masked unless the user may reveal."""
+    """Download a ledger of an area the user sees; numbers masked unless the user may export
+    them in full."""
     form = LedgerExportForm(request.GET or None, user=request.user)
     if request.GET and form.is_valid():
         data = form.cleaned_data
@@ -148,7 +151,7 @@ def ledger_export(request):
             path=handle.name,
             file_format=data["file_format"],
             status=data["status"] or None,
-            reveal=request.user.may_reveal(area.code),
+            reveal=permissions.holds(request.user, Capability.EXPORT_PERSONAL_DATA, area.code),
         )
         handle.seek(0)
         name = f"{LEDGERS[data['ledger']].title}-{area.name}-{timezone.localdate():%Y%m%d}"

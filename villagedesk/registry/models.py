@@ -1,4 +1,8 @@
-"""Households and their members, as the national household information form records them."""
+"""Households and their members, as the national household information form records them.
+
+A household is scoped by its village and a person by their household: the area codes are kept
+by `core.scoping` whenever a row is written (`save` and `bulk_create` alike), never by hand.
+"""
 
 import datetime
 
@@ -15,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from villagedesk.areas.models import Area, Level, VillageGroup
 from villagedesk.core.pinyin import pinyin_keys
-from villagedesk.core.scoping import ScopedQuerySet
+from villagedesk.core.scoping import HouseholdScoped, ScopeCodeField, VillageScoped
 from villagedesk.registry.codes import (
     DisabilityCategory,
     DisabilityGrade,
@@ -33,7 +37,8 @@ from villagedesk.registry.codes import (
 )
 
 
-class Household(models.Model):
+class Household(VillageScoped):
+    # Re-declared to keep the reverse name `village.households` and the level by its name.
     village = models.ForeignKey(
         Area,
         verbose_name=_("village"),
@@ -68,11 +73,10 @@ class Household(models.Model):
     water_safety = models.CharField(
         _("drinking-water safety"), max_length=10, choices=Safety.choices, default=Safety.UNKNOWN
     )
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
-    county_code = models.CharField(max_length=6, db_index=True, editable=False)
+    # `area_code` comes from VillageScoped; the county's code serves county-wide figures.
+    county_code = ScopeCodeField(digits=6)
 
     history = HistoricalRecords(excluded_fields=["area_code", "county_code"])
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("household")
@@ -90,17 +94,13 @@ class Household(models.Model):
     def __str__(self):
         return f"{self.village} · {self.number}"
 
-    def save(self, *args, **kwargs):
-        self.area_code = self.village.code
-        self.county_code = self.village.code[:6]
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("registry:household-detail", args=[self.pk])
 
     def clean(self):
+        # VillageScoped's check of the village, said the household's way.
         errors = {}
-        if self.village_id and self.village.level != Level.VILLAGE:
+        if self.village_id and not self.village.is_village:
             errors["village"] = _("A household belongs to a village.")
         if self.group_id and self.village_id and self.group.village_id != self.village_id:
             errors["group"] = _("This group belongs to another village.")
@@ -112,7 +112,8 @@ class Household(models.Model):
         return next((m for m in self.members.all() if m.relation == Relation.HEAD), None)
 
 
-class Person(models.Model):
+class Person(HouseholdScoped):
+    # Re-declared to keep the reverse name `household.members`.
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="members"
     )
@@ -162,10 +163,8 @@ class Person(models.Model):
     serious_illness_insurance = models.BooleanField(_("serious-illness insurance"), default=False)
     pension_insurance = models.BooleanField(_("basic pension insurance"), default=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    area_code = models.CharField(max_length=12, db_index=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "area_code"])
-    objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")
@@ -211,7 +210,6 @@ class Person(models.Model):
 
     def save(self, *args, **kwargs):
         self.name_pinyin, self.name_initials = pinyin_keys(self.name)
-        self.area_code = self.household.area_code
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -3,12 +3,14 @@
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
+from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, VillageGroup
 from villagedesk.core.masking import mask_id_number, mask_phone
+from villagedesk.core.scoping import get_visible_or_404
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.search import person_match
 
@@ -24,7 +26,7 @@ class HouseholdFilters:
 def household_list(*, user: User, filters: HouseholdFilters | None = None) -> QuerySet[Household]:
     """Households in the user's areas, filtered, members prefetched (head first)."""
     filters = filters or HouseholdFilters()
-    households = Household.objects.within(user.area_prefixes())
+    households = Household.objects.visible_to(user)
     if filters.village:
         households = households.filter(area_code=filters.village)
     if filters.group:
@@ -43,43 +45,26 @@ def household_list(*, user: User, filters: HouseholdFilters | None = None) -> Qu
 
 def household_get(*, user: User, pk: int) -> Household:
     """One household in the user's areas, with its members; 404 outside them."""
-    household = (
-        Household.objects.within(user.area_prefixes())
-        .select_related("village", "group")
-        .prefetch_related(Prefetch("members", queryset=Person.objects.order_by("id")))
-        .filter(pk=pk)
-        .first()
+    households = Household.objects.select_related("village", "group").prefetch_related(
+        Prefetch("members", queryset=Person.objects.order_by("id"))
     )
-    if household is None:
-        raise Http404
-    return household
+    return get_visible_or_404(households, user=user, pk=pk)
 
 
 def household_by_number(*, user: User, village_code: str, number: str) -> Household | None:
     """The household with this number in a village of the user's areas, or None."""
-    return (
-        Household.objects.within(user.area_prefixes())
-        .filter(area_code=village_code, number=number)
-        .first()
-    )
+    return Household.objects.visible_to(user).filter(area_code=village_code, number=number).first()
 
 
 def person_get(*, user: User, pk: int) -> Person:
     """One person in the user's areas; 404 outside them."""
-    person = (
-        Person.objects.within(user.area_prefixes())
-        .select_related("household", "household__village")
-        .filter(pk=pk)
-        .first()
-    )
-    if person is None:
-        raise Http404
-    return person
+    persons = Person.objects.select_related("household", "household__village")
+    return get_visible_or_404(persons, user=user, pk=pk)
 
 
-def village_list(*, user: User) -> QuerySet[Area]:
-    """Villages in the user's areas."""
-    return Area.objects.within(user.area_prefixes()).villages().order_by("code")
+def village_list(*, user: User, capability: Capability | None = None) -> QuerySet[Area]:
+    """Villages in the user's areas, by code; with a capability, only those where it is held."""
+    return permissions.village_list(user, capability)
 
 
 def group_list(*, user: User, village_code: str = "") -> QuerySet[VillageGroup]:

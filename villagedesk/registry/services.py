@@ -1,57 +1,34 @@
 """Writes on the registry: each validates, writes in one transaction and records history."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from villagedesk.accounts.models import Role, User
+from villagedesk.accounts import permissions
+from villagedesk.accounts.models import User
+from villagedesk.accounts.permissions import Capability
+from villagedesk.core.saving import validated_save
 from villagedesk.registry.codes import FEMALE_RELATIONS, MALE_RELATIONS, Relation, Sex
 from villagedesk.registry.identity import identity_facts
 from villagedesk.registry.models import Household, Person, RevealLog
-
-# Roles that keep the registry: the team and the village committee; supervisors read it.
-EDITING_ROLES = frozenset({Role.CADRE, Role.VILLAGE_COMMITTEE, Role.ADMINISTRATOR})
-
-
-def may_edit(user: User, area_code: str) -> bool:
-    return any(area_code.startswith(p) for p in user.assigned_prefixes(EDITING_ROLES))
-
-
-def require_edit(user: User, area_code: str) -> None:
-    if not may_edit(user, area_code):
-        raise PermissionDenied
-
-
-def save_checked(instance, *, by: User) -> None:
-    """Validate every field and constraint, then save with the author in history."""
-    instance.full_clean()
-    instance._history_user = by
-    try:
-        with transaction.atomic():
-            instance.save()
-    except IntegrityError as error:
-        # A concurrent write got there first (a double submit): report it, save nothing.
-        raise ValidationError(
-            _("This record changed while you were editing it. Check it and save again.")
-        ) from error
 
 
 @transaction.atomic
 def household_create(*, by: User, household: Household) -> Household:
     """Add a household to a village the user keeps."""
-    require_edit(by, household.village.code)
-    save_checked(household, by=by)
+    permissions.require(by, Capability.KEEP_REGISTRY, household.village.code)
+    validated_save(household, by=by)
     return household
 
 
 @transaction.atomic
 def household_update(*, by: User, household: Household) -> Household:
     """Save changes to a household the user keeps; its members follow it to a new village."""
-    require_edit(by, household.village.code)
-    save_checked(household, by=by)
+    permissions.require(by, Capability.KEEP_REGISTRY, household.village.code)
+    validated_save(household, by=by)
     for member in household.members.all():
         if member.area_code != household.area_code:
-            save_checked(member, by=by)
+            validated_save(member, by=by)
     return household
 
 
@@ -103,19 +80,18 @@ def check_family(person: Person) -> None:
 @transaction.atomic
 def person_save(*, by: User, person: Person) -> Person:
     """Add or change a member of a household the user keeps."""
-    require_edit(by, person.household.area_code)
+    permissions.require(by, Capability.KEEP_REGISTRY, person.household.area_code)
     check_identity(person)
     check_family(person)
-    save_checked(person, by=by)
+    validated_save(person, by=by)
     return person
 
 
 @transaction.atomic
 def person_reveal(*, by: User, person: Person, field: str) -> str:
-    """The full value of a personal number, logged; refused to roles that may not reveal."""
+    """The full value of a personal number, logged; refused to users who may not reveal it."""
     if field not in {"id_number", "phone"}:
         raise ValueError(field)
-    if not by.may_reveal(person.area_code):
-        raise PermissionDenied
+    permissions.require(by, Capability.REVEAL, person.area_code)
     RevealLog.objects.create(user=by, person=person, field=field)
     return getattr(person, field) or ""

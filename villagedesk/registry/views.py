@@ -8,6 +8,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from villagedesk.accounts import permissions
+from villagedesk.accounts.permissions import Capability
 from villagedesk.core.forms import form_with_service_errors
 from villagedesk.registry import selectors, services
 from villagedesk.registry.forms import HouseholdFilterForm, HouseholdForm, PersonForm
@@ -41,7 +43,9 @@ def household_list(request):
         "form": form,
         "page": page,
         "query": query.urlencode(),
-        "may_add": any(services.may_edit(request.user, v.code) for v in villages),
+        "may_add": selectors.village_list(
+            user=request.user, capability=Capability.KEEP_REGISTRY
+        ).exists(),
     }
     template = "registry/household_list.html"
     if request.htmx and not request.htmx.boosted:
@@ -57,8 +61,8 @@ def household_detail(request, pk):
         "household": household,
         "members": members,
         "history": selectors.household_history(household=household),
-        "may_edit": services.may_edit(request.user, household.area_code),
-        "may_reveal": request.user.may_reveal(household.area_code),
+        "may_edit": permissions.holds(request.user, Capability.KEEP_REGISTRY, household.area_code),
+        "may_reveal": permissions.holds(request.user, Capability.REVEAL, household.area_code),
     }
     return render(request, "registry/household_detail.html", context)
 
@@ -91,9 +95,7 @@ def household_form(request, household: Household, *, create: bool):
 
 @login_required
 def household_create(request):
-    if not any(
-        services.may_edit(request.user, v.code) for v in selectors.village_list(user=request.user)
-    ):
+    if not selectors.village_list(user=request.user, capability=Capability.KEEP_REGISTRY).exists():
         raise PermissionDenied
     return household_form(request, Household(), create=True)
 
@@ -101,7 +103,7 @@ def household_create(request):
 @login_required
 def household_edit(request, pk):
     household = selectors.household_get(user=request.user, pk=pk)
-    services.require_edit(request.user, household.area_code)
+    permissions.require(request.user, Capability.KEEP_REGISTRY, household.area_code)
     return household_form(request, household, create=False)
 
 
@@ -125,14 +127,14 @@ def person_form(request, person: Person, *, create: bool):
 @login_required
 def person_create(request, household_pk):
     household = selectors.household_get(user=request.user, pk=household_pk)
-    services.require_edit(request.user, household.area_code)
+    permissions.require(request.user, Capability.KEEP_REGISTRY, household.area_code)
     return person_form(request, Person(household=household), create=True)
 
 
 @login_required
 def person_edit(request, pk):
     person = selectors.person_get(user=request.user, pk=pk)
-    services.require_edit(request.user, person.area_code)
+    permissions.require(request.user, Capability.KEEP_REGISTRY, person.area_code)
     return person_form(request, person, create=False)
 
 

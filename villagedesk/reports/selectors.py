@@ -23,10 +23,8 @@ STATUS_COUNTS = {status.value: Count("id", filter=Q(status=status)) for status i
 
 def overview(*, user: User) -> dict:
     """Households and persons in the user's areas, in total and by status."""
-    prefixes = user.area_prefixes()
-    households = Household.objects.within(prefixes)
-    totals = households.aggregate(households=Count("id"), **STATUS_COUNTS)
-    persons = Person.objects.within(prefixes).count()
+    totals = Household.objects.visible_to(user).aggregate(households=Count("id"), **STATUS_COUNTS)
+    persons = Person.objects.visible_to(user).count()
     return {
         "households": totals.pop("households"),
         "persons": persons,
@@ -37,7 +35,7 @@ def overview(*, user: User) -> dict:
 def village_rows(*, user: User, limit: int = 500) -> list[VillageRow]:
     """One row per village in the user's areas: households in total and by status."""
     rows = (
-        Household.objects.within(user.area_prefixes())
+        Household.objects.visible_to(user)
         .values("area_code", "village__name", "village__name_en")
         .annotate(households=Count("id"), **STATUS_COUNTS)
         .order_by("area_code")[:limit]

@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from villagedesk.accounts.models import LoginFailure
 
@@ -44,6 +47,53 @@ def test_repeated_failures_lock_the_name_even_with_the_right_password(client, ca
     assert response.status_code == 429
     assert "Too many failed attempts" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_five_failures_for_a_name_then_a_429(client, cadre_a, settings):
+    assert settings.LOGIN_FAILURE_LIMIT == 5
+    for _ in range(5):
+        assert login(client, "cadre_a", "nope").status_code == 200
+    assert login(client, "cadre_a", "nope").status_code == 429
+
+
+def test_one_failure_short_of_the_limit_still_logs_in(client, cadre_a, settings):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
+        login(client, "cadre_a", "nope")
+    assert login(client, "cadre_a", "pw-for-tests-1").status_code == 302
+
+
+def test_the_password_is_not_even_checked_while_throttled(client, cadre_a, settings, monkeypatch):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        login(client, "cadre_a", "nope")
+    checked = []
+    monkeypatch.setattr(
+        "django.contrib.auth.forms.authenticate", lambda *args, **kwargs: checked.append(kwargs)
+    )
+    assert login(client, "cadre_a", "nope").status_code == 429
+    assert login(client, "cadre_a", "pw-for-tests-1").status_code == 429
+    assert checked == []
+    assert LoginFailure.objects.filter(username="cadre_a").count() == settings.LOGIN_FAILURE_LIMIT
+
+
+def test_a_name_is_throttled_whatever_its_case(client, cadre_a, settings):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        login(client, "CADRE_A", "nope")
+    assert login(client, "Cadre_A", "pw-for-tests-1").status_code == 429
+
+
+def test_one_address_guessing_many_names_is_throttled(client, cadre_a, settings):
+    for n in range(settings.LOGIN_FAILURE_LIMIT * 4):
+        login(client, f"guess{n}", "nope", REMOTE_ADDR="203.0.113.9")
+    assert login(client, "cadre_a", "pw-for-tests-1", REMOTE_ADDR="203.0.113.9").status_code == 429
+    assert login(client, "cadre_a", "pw-for-tests-1", REMOTE_ADDR="203.0.113.10").status_code == 302
+
+
+def test_failures_older_than_the_window_are_forgiven(client, cadre_a, settings):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        login(client, "cadre_a", "nope")
+    minutes = settings.LOGIN_FAILURE_WINDOW_MINUTES + 1
+    LoginFailure.objects.update(at=timezone.now() - datetime.timedelta(minutes=minutes))
+    assert login(client, "cadre_a", "pw-for-tests-1").status_code == 302
 
 
 def test_success_clears_earlier_failures(client, cadre_a, settings):

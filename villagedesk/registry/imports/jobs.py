@@ -14,14 +14,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
+from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area
 from villagedesk.core.codelists import fold
 from villagedesk.registry.imports.engine import ImportCancelled, ImportResult, run_import
 from villagedesk.registry.imports.reading import ReadError
 from villagedesk.registry.imports.report import write_report
 from villagedesk.registry.models import ImportJob, ImportMapping
-from villagedesk.registry.services import require_edit
 
 MAX_ISSUES_KEPT = 500
 
@@ -53,6 +54,11 @@ def recorded_progress(job: ImportJob) -> tuple[int, int]:
     except (OSError, ValueError):
         return job.done, job.total
     return data["done"], data["total"]
+
+
+def import_job_list(*, user: User, limit: int = 10) -> list[ImportJob]:
+    """The user's own latest imports, newest first."""
+    return list(ImportJob.objects.filter(user=user).select_related("area")[:limit])
 
 
 def import_job_get(*, user: User, pk: int) -> ImportJob:
@@ -90,7 +96,7 @@ def record_result(job: ImportJob, result: ImportResult) -> None:
 
 def import_check(*, by: User, area: Area, upload, columns: dict | None = None) -> ImportJob:
     """Save an upload and check it without writing; the job holds the mapping and issues."""
-    require_edit(by, area.code)
+    permissions.require(by, Capability.KEEP_REGISTRY, area.code)
     job = ImportJob(user=by, area=area, original_name=upload.name[:255], columns=columns or {})
     job.file.save(Path(upload.name).name, upload, save=False)
     job.full_clean(exclude=["file", "report"])
@@ -100,7 +106,7 @@ def import_check(*, by: User, area: Area, upload, columns: dict | None = None) -
 
 def import_recheck(*, by: User, job: ImportJob, columns: dict) -> ImportJob:
     """Check the file again with the mapping as the user corrected it."""
-    require_edit(by, job.area.code)
+    permissions.require(by, Capability.KEEP_REGISTRY, job.area.code)
     try:
         result = run_import(job.file.path, area=job.area, by=by, check_only=True, columns=columns)
     except ReadError as error:
@@ -127,7 +133,7 @@ def import_queue(*, by: User, job: ImportJob, partial: bool) -> ImportJob:
     """Hand a checked file to the background worker; refused twice (a double submit)."""
     from villagedesk.registry.tasks import run_import_job
 
-    require_edit(by, job.area.code)
+    permissions.require(by, Capability.KEEP_REGISTRY, job.area.code)
     # One conditional update: of two submits, only the first finds the job still checked.
     updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.CHECKED).update(
         status=ImportJob.Status.QUEUED, partial=partial
@@ -140,7 +146,7 @@ def import_queue(*, by: User, job: ImportJob, partial: bool) -> ImportJob:
 
 def import_cancel(*, by: User, job: ImportJob) -> None:
     """Ask the running task to stop; it rolls back everything it wrote."""
-    require_edit(by, job.area.code)
+    permissions.require(by, Capability.KEEP_REGISTRY, job.area.code)
     if not job.finished:
         cancel_path(job).touch()
 

@@ -1,11 +1,15 @@
-"""The error report: the file's own rows with a status and the messages, bad cells highlighted."""
+"""The error report: the file's own rows with a status and the messages, bad cells highlighted.
+
+The file's cells go back to the user as they came, so they pass `cell_safe` like every cell
+written: the report of a hostile ledger must not run its formulas when opened.
+"""
 
 from pathlib import Path
 
 import polars as pl
-import xlsxwriter
 from django.utils.translation import gettext as _
 
+from villagedesk.core.spreadsheets import FORMULA_STARTS, cell_safe, sheet_with_header, workbook_new
 from villagedesk.registry.imports.engine import ImportResult
 from villagedesk.registry.imports.messages import render
 
@@ -33,24 +37,21 @@ def write_report(result: ImportResult, path: Path) -> None:
     by_row: dict[tuple[str, int], list[dict]] = {}
     for issue in rendered:
         by_row.setdefault((issue["sheet"], issue["row"]), []).append(issue)
-    workbook = xlsxwriter.Workbook(
-        str(path), {"constant_memory": True, "strings_to_formulas": False}
-    )
-    bold = workbook.add_format({"bold": True, "bg_color": "#DDDDDD"})
-    error_cell = workbook.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
-    warning_cell = workbook.add_format({"bg_color": "#FFEB9C"})
+    book = workbook_new(str(path), constant_memory=True)
+    error_cell = book.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+    warning_cell = book.add_format({"bg_color": "#FFEB9C"})
     for sheet in result.sheets:
-        worksheet = workbook.add_worksheet(sheet.name[:31])
-        positions = {name: position for position, name in sheet.mapping.items()}
         width = len(sheet.headers)
-        for col, header in enumerate(sheet.headers):
-            worksheet.write_string(0, col, header, bold)
-        worksheet.write_string(0, width, _("Status"), bold)
-        worksheet.write_string(0, width + 1, _("Problems"), bold)
-        worksheet.freeze_panes(1, 0)
+        worksheet, first_row = sheet_with_header(
+            book,
+            # A sheet name may not start with the apostrophe cell_safe would add.
+            sheet.name.lstrip("".join(FORMULA_STARTS)),
+            [*sheet.headers, _("Status"), _("Problems")],
+        )
         worksheet.set_column(width + 1, width + 1, 60)
-        for index, row in enumerate(sheet.frame.iter_rows()):
-            file_row = sheet.first_data_row + index
+        positions = {name: position for position, name in sheet.mapping.items()}
+        for index, row in enumerate(sheet.frame.iter_rows(), start=first_row):
+            file_row = sheet.first_data_row + index - first_row
             found = by_row.get((sheet.name, file_row), [])
             formats = {}
             for issue in found:
@@ -59,17 +60,19 @@ def write_report(result: ImportResult, path: Path) -> None:
                     fmt = error_cell if issue["level"] == "error" else warning_cell
                     formats[position] = error_cell if formats.get(position) is error_cell else fmt
             for col, value in enumerate(row):
-                worksheet.write_string(index + 1, col, value or "", formats.get(col))
+                worksheet.write_string(index, col, cell_safe(value), formats.get(col))
             if any(i["level"] == "error" for i in found):
                 status = _("error")
             elif found:
                 status = _("warning")
             else:
                 status = _("ok")
-            worksheet.write_string(index + 1, width, status)
+            worksheet.write_string(index, width, status)
             worksheet.write_string(
-                index + 1,
+                index,
                 width + 1,
-                "\n".join(f"{column_name(sheet, positions, i)}: {i['message']}" for i in found),
+                cell_safe(
+                    "\n".join(f"{column_name(sheet, positions, i)}: {i['message']}" for i in found)
+                ),
             )
-    workbook.close()
+    book.close()

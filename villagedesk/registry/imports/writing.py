@@ -3,6 +3,10 @@
 Called inside the engine's transaction, so an exception in any batch leaves the database as it
 was. Only the fields the file maps are compared and written: a column the file lacks keeps the
 registered value.
+
+New rows go in by COPY (executemany on SQLite), past the ORM and so past the `ScopeCodeField`s
+that fill area codes on `save` and `bulk_create`: `scope_codes_set` is this path's one way of
+filling them, and `write_batch` refuses a batch without them.
 """
 
 from collections.abc import Callable
@@ -15,6 +19,7 @@ from simple_history.utils import bulk_update_with_history
 
 from villagedesk.areas.models import Area
 from villagedesk.core.pinyin import pinyin_keys
+from villagedesk.core.scoping import ScopeCodeField
 from villagedesk.registry.imports.frames import attach
 from villagedesk.registry.models import Household, Person
 
@@ -68,6 +73,31 @@ def column(field, frame: pl.DataFrame, values: dict) -> pl.Expr:
     if field.attname in frame.columns:
         return pl.col(field.attname).cast(dtype).alias(field.column)
     return pl.lit(field.get_default(), dtype=dtype).alias(field.column)
+
+
+def scope_codes_set(model, frame: pl.DataFrame, *, key: str, codes: dict) -> pl.DataFrame:
+    """The frame with every scope-code column of the model filled as `ScopeCodeField` would fill
+    it, from `codes`: the area code of the village or household each row's `key` names.
+
+    A key without a code raises (polars' strict replace), so no row is written without its code,
+    which would make it invisible to everyone.
+    """
+    area_code = pl.col(key).replace_strict(codes, return_dtype=pl.String)
+    return frame.with_columns(
+        (area_code.str.slice(0, field.digits) if field.digits else area_code).alias(field.attname)
+        for field in model._meta.concrete_fields
+        if isinstance(field, ScopeCodeField)
+    )
+
+
+def scope_codes_check(model, batch: pl.DataFrame) -> None:
+    """Refuse a batch in which a row has no scope code (a bug in the caller, not in the file)."""
+    for field in model._meta.concrete_fields:
+        if isinstance(field, ScopeCodeField) and (
+            field.attname not in batch.columns
+            or batch[field.attname].fill_null("").str.len_chars().min() == 0
+        ):
+            raise ValueError(f"{model.__name__}.{field.attname} is missing from rows to write.")
 
 
 def allocate_ids(model, n: int) -> list[int]:
@@ -136,6 +166,7 @@ def write_batch(model, batch: pl.DataFrame, *, by) -> None:
     """
     fields = model._meta.concrete_fields
     table = model._meta.db_table
+    scope_codes_check(model, batch)
     copy_rows(table, batch.select([column(f, batch, {}) for f in fields]))
     history = model.history.model
     tracked = [
@@ -284,10 +315,8 @@ def write(
         pl.col("village_id"),
         pl.col("number"),
         *[pl.col(source_column(n)).alias(model_field(n)) for n in household_fields],
-        pl.col("village_id")
-        .replace_strict(village_codes, return_dtype=pl.String)
-        .alias("area_code"),
-    ).with_columns(pl.col("area_code").str.slice(0, 6).alias("county_code"))
+    )
+    new = scope_codes_set(Household, new, key="village_id", codes=village_codes)
     new_ids = insert_frame(Household, new, by=by, step=step)
     created_pks = dict(
         zip(
@@ -356,8 +385,8 @@ def write(
         *[pl.col(n) for n in person_fields],
         pl.col("name_pinyin"),
         pl.col("name_initials"),
-        pl.col("_household").replace_strict(codes, return_dtype=pl.String).alias("area_code"),
     )
+    new = scope_codes_set(Person, new, key="household_id", codes=codes)
     insert_frame(Person, new, by=by, step=step)
     counts["persons_created"] = new.height
     step(known.height)

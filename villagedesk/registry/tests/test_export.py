@@ -1,5 +1,7 @@
 """Ledger exports, the round trip through the importer, and the two commands."""
 
+import csv
+
 import pytest
 import python_calamine
 from django.core.management import call_command
@@ -184,3 +186,51 @@ def test_export_command(tmp_path, registered):
         "export_ledger", "household_roster", area=registered.code, format="csv", output=str(out)
     )
     assert "A-001" in out.read_text(encoding="utf-8-sig")
+
+
+HOSTILE = '=HYPERLINK("http://evil.example","open")'
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_a_cell_that_starts_a_formula_is_written_as_text(tmp_path, registered, file_format):
+    Household.objects.filter(number="002").update(address=HOSTILE)
+    path = tmp_path / f"h.{file_format}"
+    export_ledger(name="household_roster", area=registered, path=path, file_format=file_format)
+    if file_format == "csv":
+        rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    else:
+        rows = read_rows(path)[1:]
+    addresses = [row[rows[0].index("address")] for row in rows[1:]]
+    assert "'" + HOSTILE in addresses
+    assert HOSTILE not in addresses
+
+
+def test_the_error_report_writes_the_files_formulas_as_text(tmp_path, village_a):
+    rows = family("003")
+    rows[0][HEADERS.index("住址")] = HOSTILE
+    rows[1][HEADERS.index("出生日期")] = "2100-01-01"
+    report = tmp_path / "report.xlsx"
+    with pytest.raises(SystemExit):
+        call_command(
+            "import_registry",
+            str(write_xlsx(tmp_path / "bad.xlsx", rows)),
+            village=village_a.code,
+            report=str(report),
+        )
+    sheet = read_rows(report)
+    assert sheet[1][HEADERS.index("住址")] == "'" + HOSTILE
+
+
+def test_the_error_report_of_a_sheet_named_like_a_formula(tmp_path, village_a):
+    rows = family("003")
+    rows[1][HEADERS.index("出生日期")] = "2100-01-01"
+    report = tmp_path / "report.xlsx"
+    with pytest.raises(SystemExit):
+        call_command(
+            "import_registry",
+            str(write_xlsx(tmp_path / "bad.xlsx", rows, sheet="-2024")),
+            village=village_a.code,
+            report=str(report),
+        )
+    workbook = python_calamine.CalamineWorkbook.from_path(str(report))
+    assert workbook.sheet_names == ["2024"]

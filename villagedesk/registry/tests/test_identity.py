@@ -4,12 +4,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from villagedesk.core.masking import mask_id_number, mask_phone
 from villagedesk.registry.identity import (
     check_character,
     check_phone,
     identity_facts,
-    mask_id_number,
-    mask_phone,
     normalise_id_number,
 )
 

@@ -460,6 +460,48 @@ def test_too_many_rows_are_refused_before_they_are_read(tmp_path, village_a, mon
         run_import(csv_path, area=village_a)
 
 
+def with_stray_cell(path: Path, column: int) -> Path:
+    """A ledger with one more cell, in the given (0-based) column of the first member's row."""
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet("台账")
+    for c, header in enumerate(HEADERS):
+        sheet.write_string(0, c, header)
+    for r, row in enumerate(family(), start=1):
+        for c, value in enumerate(row):
+            sheet.write_string(r, c, value)
+    sheet.write_string(1, column, "x")
+    workbook.close()
+    return path
+
+
+def test_a_cell_past_the_last_column_is_refused_before_it_is_read(tmp_path, village_a):
+    from villagedesk.core.spreadsheets import column_number
+    from villagedesk.registry.imports import reading
+
+    assert column_number(b"GR") == reading.MAX_COLUMNS
+    last = with_stray_cell(tmp_path / "last.xlsx", reading.MAX_COLUMNS - 1)  # GR
+    assert run_import(last, area=village_a, check_only=True).errors.height == 0
+    past = with_stray_cell(tmp_path / "past.xlsx", reading.MAX_COLUMNS)  # GS
+    with pytest.raises(ReadError, match="at most 600,000 rows and 200 columns"):
+        run_import(past, area=village_a)
+    far = with_stray_cell(tmp_path / "far.xlsx", 16_383)  # XFD, the last column of Excel
+    with pytest.raises(ReadError, match="200 columns"):
+        run_import(far, area=village_a)
+
+
+def test_a_file_that_expands_too_far_is_refused_before_it_is_read(tmp_path, village_a, monkeypatch):
+    from villagedesk.registry.imports import reading
+
+    path = write_xlsx(tmp_path / "a.xlsx", family())
+    with zipfile.ZipFile(path) as archive:
+        expanded = sum(member.file_size for member in archive.infolist())
+    monkeypatch.setattr(reading, "MAX_EXPANDED_BYTES", expanded - 1)
+    with pytest.raises(ReadError, match="expands to more than"):
+        run_import(path, area=village_a)
+    monkeypatch.setattr(reading, "MAX_EXPANDED_BYTES", expanded)
+    assert run_import(path, area=village_a, check_only=True).errors.height == 0
+
+
 def test_a_saved_mapping_corrects_an_unknown_header(tmp_path, village_a):
     headers = [*HEADERS]
     headers[col("文化程度")] = "最高学历（自填）"
