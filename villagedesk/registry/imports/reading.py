@@ -9,8 +9,6 @@ it streams, before calamine reads it (see `check_xlsx_size`).
 import codecs
 import csv
 import datetime
-import posixpath
-import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,66 +196,12 @@ def too_many_rows(sheet: str) -> ReadError:
     )
 
 
-ROOT_TAG = re.compile(rb"<([\w.-]+:)?worksheet[\s>]")
-
-
-def row_tag(prefix: bytes) -> re.Pattern:
-    """A row element and its number when it gives one; the literal start keeps the scan fast."""
-    return re.compile(b"<" + re.escape(prefix) + rb'row[\s/>](?:[^>]*?\sr="(\d+)")?')
-
-
-def worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """The XML part of each sheet of an .xlsx, by sheet name, from the workbook's relations."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))  # noqa: S314
-    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))  # noqa: S314
-    targets = {rel.get("Id"): rel.get("Target", "") for rel in relations}
-    present = set(archive.namelist())
-    parts = {}
-    for element in workbook.iter():
-        if element.tag.endswith("}sheet"):
-            rid = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
-            target = targets.get(rid, "")
-            part = posixpath.normpath(
-                target[1:] if target.startswith("/") else posixpath.join("xl", target)
-            )
-            if part in present:
-                parts[element.get("name")] = part
-    return parts
-
-
-# A cell reference past column GR, the 200th (MAX_COLUMNS): three letters, or two from GS on.
-# Only such a cell matches, so the scan is one search through the part, not a match per cell as
-# `spreadsheets.xlsx_measure` makes (six times slower on a county's ledger).
-PAST_MAX_COLUMN = re.compile(rb'r="(?:[A-Z]{3}|[H-Z][A-Z]|G[S-Z])\d')
-
-
-@dataclass(frozen=True)
-class SheetSize:
-    height: int
-    too_wide: bool
-
-
-def sheet_measure(archive: zipfile.ZipFile, part: str, limit: int) -> SheetSize:
-    """The number of rows of a worksheet part, counted as it streams and stopping past limit,
-    and whether a cell lies past the last column allowed, found in the same pass.
-
-    A row that gives its number may skip empty rows; calamine makes room for those too, so the
-    height is at least the highest row number as well as the number of rows.
-    """
-    height, too_wide = 0, False
-    tail, pattern = b"", None
-    with archive.open(part) as stream:
-        while height <= limit and not too_wide and (chunk := stream.read(1 << 20)):
-            data = tail + chunk
-            if pattern is None:
-                root = ROOT_TAG.search(data)
-                pattern = row_tag(root[1] or b"" if root else b"")
-            cut = data.rfind(b"<")
-            data, tail = data[:cut], data[cut:]
-            numbers = pattern.findall(data)
-            height = max(height + len(numbers), max(map(int, filter(None, numbers)), default=0))
-            too_wide = PAST_MAX_COLUMN.search(data) is not None
-    return SheetSize(height, too_wide)
+LIMITS = spreadsheets.Limits(
+    bytes=MAX_BYTES,
+    expanded_bytes=MAX_EXPANDED_BYTES,
+    rows=MAX_ROWS + HEADER_SCAN_ROWS,
+    columns=MAX_COLUMNS,
+)
 
 
 def check_xlsx_size(path: Path) -> None:
@@ -267,25 +211,21 @@ def check_xlsx_size(path: Path) -> None:
     furthest cell (a million rows take well over a gigabyte), and reads the shared strings whole.
     So the parts' expanded size is checked first, then each sheet's rows are counted and its cells
     looked through for one past the last column, in one pass over the compressed file as it
-    streams. A file whose workbook parts cannot be found is left for calamine to judge.
+    streams (`core.spreadsheets`). A file whose workbook parts cannot be found is left for
+    calamine to judge.
     """
-    limit = MAX_ROWS + HEADER_SCAN_ROWS
     try:
         with zipfile.ZipFile(path) as archive:
-            if sum(member.file_size for member in archive.infolist()) > MAX_EXPANDED_BYTES:
-                raise ReadError(
-                    _("The file expands to more than %(size)s MB; split it.")
-                    % {"size": MAX_EXPANDED_BYTES // 1024 // 1024}
-                )
-            for name, part in worksheet_parts(archive).items():
-                size = sheet_measure(archive, part, limit)
-                if size.height > limit:
+            for name, size in spreadsheets.xlsx_sheet_sizes(archive, LIMITS):
+                if size.height > LIMITS.rows:
                     raise too_many_rows(name)
                 if size.too_wide:
                     raise ReadError(
                         _("The sheet is too large: at most %(rows)s rows and %(columns)s columns.")
                         % {"rows": f"{MAX_ROWS:,}", "columns": MAX_COLUMNS}
                     )
+    except spreadsheets.SpreadsheetRefused as error:
+        raise ReadError(error.messages[0]) from None
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
         return
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import polars as pl
 from django.utils.translation import gettext as _
 
-from villagedesk.core.spreadsheets import FORMULA_STARTS, cell_safe, sheet_with_header, workbook_new
+from villagedesk.core.spreadsheets import cell_safe, sheet_with_header, workbook_new
 from villagedesk.registry.imports.engine import ImportResult
 from villagedesk.registry.imports.messages import render
 
@@ -44,8 +44,7 @@ def write_report(result: ImportResult, path: Path) -> None:
         width = len(sheet.headers)
         worksheet, first_row = sheet_with_header(
             book,
-            # A sheet name may not start with the apostrophe cell_safe would add.
-            sheet.name.lstrip("".join(FORMULA_STARTS)),
+            sheet.name,
             [*sheet.headers, _("Status"), _("Problems")],
         )
         worksheet.set_column(width + 1, width + 1, 60)

@@ -1,5 +1,6 @@
 """The import engine: normalisation, validation, all-or-nothing writing, idempotent updates."""
 
+import dataclasses
 import datetime
 import io
 import os
@@ -475,10 +476,10 @@ def with_stray_cell(path: Path, column: int) -> Path:
 
 
 def test_a_cell_past_the_last_column_is_refused_before_it_is_read(tmp_path, village_a):
-    from villagedesk.core.spreadsheets import column_number
+    from villagedesk.core.spreadsheets import column_letters
     from villagedesk.registry.imports import reading
 
-    assert column_number(b"GR") == reading.MAX_COLUMNS
+    assert column_letters(reading.MAX_COLUMNS) == "GR"
     last = with_stray_cell(tmp_path / "last.xlsx", reading.MAX_COLUMNS - 1)  # GR
     assert run_import(last, area=village_a, check_only=True).errors.height == 0
     past = with_stray_cell(tmp_path / "past.xlsx", reading.MAX_COLUMNS)  # GS
@@ -495,10 +496,11 @@ def test_a_file_that_expands_too_far_is_refused_before_it_is_read(tmp_path, vill
     path = write_xlsx(tmp_path / "a.xlsx", family())
     with zipfile.ZipFile(path) as archive:
         expanded = sum(member.file_size for member in archive.infolist())
-    monkeypatch.setattr(reading, "MAX_EXPANDED_BYTES", expanded - 1)
+    limits = reading.LIMITS
+    monkeypatch.setattr(reading, "LIMITS", dataclasses.replace(limits, expanded_bytes=expanded - 1))
     with pytest.raises(ReadError, match="expands to more than"):
         run_import(path, area=village_a)
-    monkeypatch.setattr(reading, "MAX_EXPANDED_BYTES", expanded)
+    monkeypatch.setattr(reading, "LIMITS", dataclasses.replace(limits, expanded_bytes=expanded))
     assert run_import(path, area=village_a, check_only=True).errors.height == 0
 
 

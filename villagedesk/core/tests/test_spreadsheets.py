@@ -1,0 +1,104 @@
+"""The shared spreadsheet module: formula-safe cells, sheet names, downloads, and measuring an
+upload before it is read."""
+
+import io
+
+import pytest
+import xlsxwriter
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from villagedesk.core import spreadsheets
+from villagedesk.core.spreadsheets import Limits, SpreadsheetRefused
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_a_cell_that_would_start_a_formula_is_quoted(text):
+    assert spreadsheets.cell_safe(text) == "'" + text
+
+
+@pytest.mark.parametrize("text", ["张三", "1+1", "", "a=b"])
+def test_other_cells_are_left_as_they_are(text):
+    assert spreadsheets.cell_safe(text) == text
+
+
+def test_sheet_names_are_cleaned_not_quoted():
+    assert spreadsheets.sheet_name("-2024") == "-2024"
+    assert spreadsheets.sheet_name("a/b:c*d?[e]\\f") == "a b c d  e  f"
+    assert spreadsheets.sheet_name("'x'") == "x"
+    assert len(spreadsheets.sheet_name("长" * 40)) == 31
+
+
+@pytest.mark.parametrize(
+    ("number", "letters"),
+    [(1, "A"), (26, "Z"), (27, "AA"), (50, "AX"), (200, "GR"), (16384, "XFD")],
+)
+def test_column_letters(number, letters):
+    assert spreadsheets.column_letters(number) == letters
+
+
+@pytest.mark.parametrize("limit", [1, 24, 26, 27, 50, 200, 702, 703])
+def test_past_column_finds_exactly_the_cells_past_the_limit(limit):
+    pattern = spreadsheets.past_column(limit)
+    for number in range(1, 2000):
+        reference = f'r="{spreadsheets.column_letters(number)}7"'.encode()
+        assert (pattern.search(reference) is not None) == (number > limit), number
+
+
+def test_rows_write_returns_the_row_after_the_last():
+    book = spreadsheets.workbook_new()
+    sheet, first = spreadsheets.sheet_with_header(book, "s", ["a", "b"])
+    assert first == 1
+    assert spreadsheets.rows_write(sheet, first, [["1", "2"], ["3", "4"]]) == 3
+    assert spreadsheets.rows_write(sheet, 3, []) == 3
+    spreadsheets.workbook_bytes(book)
+
+
+def test_a_download_is_not_stored_and_keeps_a_chinese_name():
+    response = spreadsheets.download(b"x", filename="台账 2026.xlsx")
+    assert response["Cache-Control"] == "no-store"
+    assert "filename*=UTF-8''%E5%8F%B0%E8%B4%A6%202026.xlsx" in response["Content-Disposition"]
+
+
+def workbook_with(cells) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = book.add_worksheet()
+    for row, column, value in cells:
+        sheet.write(row, column, value)
+    book.close()
+    return SimpleUploadedFile("list.xlsx", buffer.getvalue())
+
+
+def test_a_small_sheet_is_read_as_text():
+    upload = workbook_with([(0, 0, "姓名"), (1, 0, "张三"), (1, 1, 13912345678.0)])
+    assert spreadsheets.sheet_rows(upload) == [["姓名", ""], ["张三", "13912345678"]]
+
+
+def test_a_cell_far_to_the_right_is_refused_before_it_is_read():
+    upload = workbook_with([(0, 0, "a"), (0, 16383, "x")])  # XFD1
+    with pytest.raises(SpreadsheetRefused, match="columns"):
+        spreadsheets.sheet_rows(upload, Limits(columns=50))
+
+
+def test_a_cell_far_below_is_refused_before_it_is_read():
+    upload = workbook_with([(0, 0, "a"), (599_999, 0, "x")])  # A600000
+    with pytest.raises(SpreadsheetRefused, match="rows"):
+        spreadsheets.sheet_rows(upload, Limits(rows=2000))
+
+
+def test_a_file_expanding_past_the_limit_is_refused():
+    upload = workbook_with([(r, 0, "x" * 100) for r in range(200)])
+    with pytest.raises(SpreadsheetRefused, match="expands"):
+        spreadsheets.sheet_rows(upload, Limits(expanded_bytes=10_000))
+
+
+def test_a_file_over_the_byte_limit_is_refused():
+    upload = workbook_with([(0, 0, "a")])
+    with pytest.raises(SpreadsheetRefused, match="larger than"):
+        spreadsheets.sheet_rows(upload, Limits(bytes=upload.size - 1))
+
+
+@pytest.mark.parametrize("content", [b"PK\x03\x04 not a zip", b"<html></html>", b""])
+def test_what_is_no_spreadsheet_is_refused_with_a_message(content):
+    with pytest.raises(SpreadsheetRefused):
+        spreadsheets.sheet_rows(SimpleUploadedFile("x.xlsx", content))
