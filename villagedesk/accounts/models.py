@@ -61,8 +61,6 @@ class User(AbstractUser):
             return [focus]
         return prefixes
 
-    def roles(self) -> set[str]:
-        return {a.role for a in self.current_assignments()}
 
 
 class AssignmentQuerySet(models.QuerySet):

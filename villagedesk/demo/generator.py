@@ -300,9 +300,7 @@ class CountyGenerator:
 
     def groups(self, village: Area) -> list[VillageGroup]:
         return [
-            VillageGroup(
-                village=village, number=n, name=f"{chinese_numeral(n)}组", area_code=village.code
-            )
+            VillageGroup(village=village, number=n, name=f"{chinese_numeral(n)}组")
             for n in range(1, self.rng.randint(3, 8) + 1)
         ]
 
@@ -343,8 +341,6 @@ class CountyGenerator:
                 group=group,
                 number=f"{village.code}{serial:0{width}d}",
                 address=f"{plan.township.name}{village.name}{group.name}{doors[group.number]}号",
-                area_code=village.code,
-                county_code=village.code[:6],
             )
             members = self.members(plan, household)
             self.household_status(household, members)
@@ -620,7 +616,6 @@ class CountyGenerator:
             serious_illness_insurance=insured and rng.random() < 0.99,
             pension_insurance=in_adult_work and rng.random() < 0.9,
             phone=self.mobile() if in_adult_work and age <= 65 and rng.random() < 0.4 else "",
-            area_code=household.area_code,
         )
 
     def education(self, age: int, sex: Sex, birth_year: int) -> tuple[str, str]:

@@ -1,8 +1,9 @@
 """Writing the demo county: sizes, the area chain, households and persons, the demo logins.
 
 Rows are written with `bulk_create` in batches, because a demo of 100,000 households must seed in
-minutes: the generator sets the denormalised fields that `save()` would fill (area codes, pinyin
-keys), and no change history is written for generated rows.
+minutes: the generator sets the pinyin keys that `save()` would fill (area codes come from the
+models' scope-code fields, which `bulk_create` fills too), and no change history is written for
+generated rows.
 """
 
 import datetime
