@@ -42,7 +42,7 @@ class HouseholdFilterForm(forms.Form):
             (v.code, v.display_name) for v in villages
         ]
         # A new village reloads the page, so that the groups offered are that village's.
-        self.fields["village"].widget.attrs["onchange"] = "this.form.submit()"
+        self.fields["village"].widget.attrs["data-submit-on-change"] = True
         self.fields["group"].choices = [("", _("All groups"))] + [
             (g.pk, f"{g.village.display_name} · {g.name}") for g in groups
         ]

@@ -194,10 +194,6 @@ def test_map_page_runs_under_the_policy_and_a_hostile_point_name_stays_inert(
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(
-    strict=True,
-    reason="registry/forms.py still gives the village filter an inline onchange handler",
-)
 def test_household_list_runs_under_the_policy(live_server, browser, cadre_a, village_a):
     HouseholdFactory(village=village_a)
     context = browser.new_context(viewport={"width": 1000, "height": 800})
