@@ -25,6 +25,7 @@ EXPECTED = {
         C.KEEP_REGISTRY,
         C.KEEP_DIRECTORY,
         C.RECORD_FIELDWORK,
+        C.KEEP_DIARY,
         C.READ_PEOPLE_NOTES,
         C.WRITE_PEOPLE_NOTES,
         C.REVEAL,
@@ -48,7 +49,8 @@ EXPECTED = {
         C.SUPERVISE,
         C.KEEP_RULES,
     },
-    Role.ADMINISTRATOR: set(C),
+    # An administrator does everything but is no member of a village's team.
+    Role.ADMINISTRATOR: set(C) - {C.KEEP_DIARY},
 }
 
 OTHER_TOWNSHIP = "530128200000"
@@ -211,6 +213,20 @@ def test_require_anywhere_raises_permission_denied_when_held_nowhere(village_a):
     assert permissions.require_anywhere(user, C.RECORD_FIELDWORK) is None
     with pytest.raises(PermissionDenied):
         permissions.require_anywhere(user, C.SUPERVISE)
+
+
+def test_assignments_granting_a_capability_are_those_of_its_roles_of_any_period(
+    village_a, village_b
+):
+    ended = datetime.date(2021, 1, 1)
+    former = person("former", (Role.CADRE, village_a, datetime.date(2020, 1, 1), ended))
+    person("committee", (Role.VILLAGE_COMMITTEE, village_a))
+    person("admin", (Role.ADMINISTRATOR, village_a))
+    member = person("member", (Role.CADRE, village_b))
+    granting = permissions.assignments_granting(C.KEEP_DIARY)
+    assert sorted(a.user.username for a in granting) == ["former", "member"]
+    assert {a.user for a in granting} == {former, member}
+    assert permissions.assignments_granting(C.SEE).count() == 4
 
 
 @pytest.fixture
