@@ -8,7 +8,7 @@ APP_STAMP := $(VENV)/.installed-app
 DEV_STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
-.PHONY: run install test browser lint bench screenshots clean
+.PHONY: run install test browser lint mutants bench screenshots clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -55,12 +55,28 @@ browser:
 test: $(DEV_STAMP) browser
 	$(PY) manage.py compile_translations >/dev/null
 	$(PY) manage.py makemigrations --check --dry-run >/dev/null || (echo "Model changes without a migration" >&2; exit 1)
+	$(VENV)/bin/lint-imports --no-cache >/dev/null || $(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
+# Style, formatting, the app layers (import-linter, contract in pyproject.toml) and migrations.
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Mutation testing of the permission, scoping and masking modules (mutmut, set up in
+# pyproject.toml) against the fast tests that cover them; fails when a mutant survives.
+mutants: $(DEV_STAMP)
+	rm -rf mutants
+	$(PY) manage.py compile_translations >/dev/null
+	$(VENV)/bin/mutmut run --max-children 2
+	@$(VENV)/bin/mutmut results > mutants/not-killed.txt
+	@if [ -s mutants/not-killed.txt ]; then \
+		echo "Mutants not killed (see each with .venv/bin/mutmut show NAME):" >&2; \
+		cat mutants/not-killed.txt >&2; exit 1; \
+	fi
+	@echo "Every mutant killed."
 
 bench: $(DEV_STAMP)
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
