@@ -62,7 +62,6 @@ class User(AbstractUser):
         return prefixes
 
 
-
 class AssignmentQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
         on = on or today_in_china()

@@ -41,11 +41,11 @@ def get_visible_or_404(queryset: ScopedQuerySet, *, user, **lookup):
     """The one row of the queryset matching the lookup that the user sees; Http404 otherwise.
 
     Outside the user's areas and not found at all answer the same, so that a key never tells
-    whether a row exists elsewhere; a key no database can hold (an id past 64 bits) is not found.
+    whether a row exists elsewhere; a key of the wrong type ("abc" for an id) is not found either.
     """
     try:
         row = queryset.visible_to(user).filter(**lookup).first()
-    except (OverflowError, ValueError):
+    except ValueError:
         raise Http404 from None
     if row is None:
         raise Http404

@@ -11,7 +11,8 @@ urlpatterns = [
     path("households/<id:household_pk>/members/new/", views.person_create, name="person-create"),
     path("persons/<id:pk>/edit/", views.person_edit, name="person-edit"),
     re_path(
-        r"^persons/(?P<pk>\d+)/reveal/(?P<field>id_number|phone)/$",
+        # Up to 18 digits: any such id fits the 64-bit ids of every database.
+        r"^persons/(?P<pk>[0-9]{1,18})/reveal/(?P<field>id_number|phone)/$",
         views.person_reveal,
         name="person-reveal",
     ),
