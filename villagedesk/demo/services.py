@@ -12,11 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.areas.models import Area, Level, VillageGroup
+from villagedesk.core.planner import statistics_refresh
 from villagedesk.demo.generator import CountyGenerator, VillagePlan, apportion, years_before
 from villagedesk.development.demo import help_demo_create, request_problems_demo_link
 from villagedesk.directory.demo import directory_demo_create
@@ -161,11 +162,10 @@ def demo_county_create(
             )
         demo_logins_create(county=county, villages=village_areas, today=today)
         if steps:
+            # The step demos query the registry they stand on: plan those queries on its rows.
+            statistics_refresh()
             step_demos_create(county=county, seed=seed, today=today)
-    # Fresh planner statistics: after a bulk load the planner would otherwise guess the tables
-    # are nearly empty and pick nested loops over a county's worth of rows.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    statistics_refresh()
     return DemoSummary(
         county=county,
         townships=len(townships),

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
 
 from villagedesk.areas.models import Area, Level
+from villagedesk.core.planner import statistics_refresh
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.codes import BenefitUnit, FoundBy, IncomeKind, MonitoringCategory, RiskType
 from villagedesk.welfare.models import (
@@ -218,8 +219,11 @@ def welfare_demo_create(*, county: Area, day: datetime.date, seed: int = 1) -> d
     rng = random.Random(seed)  # noqa: S311 -- reproducible demo data, not secrets
     catalogue_load()
     parameters_create(county=county, year=day.year)
+    incomes = income_lines_create(county=county, year=day.year, rng=rng)
+    # Enrolments are chosen by the rules, which read the income lines just written.
+    statistics_refresh(IncomeLine._meta.db_table)
     return {
-        "income lines": income_lines_create(county=county, year=day.year, rng=rng),
+        "income lines": incomes,
         "enrolments": enrolments_create(county=county, day=day, rng=rng),
         "monitoring cases": monitoring_cases_create(county=county, day=day, rng=rng),
         "helpers": helpers_create(county=county, day=day, rng=rng),
