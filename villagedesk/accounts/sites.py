@@ -2,14 +2,12 @@
 
 from django.contrib import admin
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 
 from villagedesk.accounts import second_factor
 from villagedesk.accounts.views import login
 
 
 class AdminSite(admin.AdminSite):
-    @never_cache
     def login(self, request, extra_context=None):
         # Django's own admin login checks passwords with no throttle and no second factor.
         return login(request, default_next=reverse("admin:index", current_app=self.name))
