@@ -8,7 +8,12 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from villagedesk.accounts import checks  # noqa: F401 (registers the system checks)
+        from villagedesk.accounts.middleware import stamp_session_at_login
+
+        user_logged_in.connect(stamp_session_at_login, dispatch_uid="accounts_stamp_session")
 
 
 class AdminConfig(admin_apps.AdminConfig):

@@ -1,4 +1,3 @@
-import time
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -27,11 +26,7 @@ from villagedesk.accounts.forms import (
     LoginForm,
     SecondFactorForm,
 )
-from villagedesk.accounts.middleware import (
-    FOCUS_SESSION_KEY,
-    LAST_SEEN_SESSION_KEY,
-    STARTED_SESSION_KEY,
-)
+from villagedesk.accounts.middleware import FOCUS_SESSION_KEY
 
 
 def safe_next(request, candidate: str | None, default: str) -> str:
@@ -81,12 +76,9 @@ def login(request, default_next: str | None = None):
             user = form.get_user()
             services.login_succeeded(username=username)
             auth_login(request, user)
-            request.session[STARTED_SESSION_KEY] = int(time.time())
-            request.session[LAST_SEEN_SESSION_KEY] = int(time.time())
-            step = second_factor.step_for(user)
-            request.session[second_factor.DUE_SESSION_KEY] = step or ""
+            step = request.session[second_factor.DUE_SESSION_KEY]
             destination = safe_next(request, next_url, settings.LOGIN_REDIRECT_URL)
-            if step is not None:
+            if step:
                 page = "second-factor-verify" if step == "verify" else "second-factor-enrol"
                 destination = f"{reverse('accounts:' + page)}?{urlencode({'next': destination})}"
             response = HttpResponseRedirect(destination)
