@@ -6,6 +6,7 @@ once into var/). Production sets DATABASE_URL, ALLOWED_HOSTS and DEBUG=false and
 (villagedesk/core/checks.py).
 """
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -68,7 +69,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on a site that logs in through accounts' login (throttled, second factor).
+    "villagedesk.accounts.apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -77,6 +79,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "template_partials",
     "simple_history",
     "django_tasks",
@@ -104,8 +108,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "villagedesk.core.middleware.personal_pages_not_stored",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: a session that times out says why on the login page.
+    "villagedesk.accounts.middleware.SessionTimeoutMiddleware",
+    "villagedesk.accounts.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "villagedesk.accounts.middleware.AreaFocusMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -157,7 +165,12 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    # Three of lower case, upper case, digits and other characters (等保2.0 complexity).
+    {"NAME": "villagedesk.accounts.password_validation.CharacterClassesValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -165,10 +178,33 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "reports:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Failed-login throttling: this many failures for one username or one address within the window
-# lock further attempts until the window has passed.
+# Failed-login throttling: at most this many attempts for one username (four times as many for
+# one client address) within the window; further attempts wait until the window has passed.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+
+
+def networks(items: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """Addresses or networks (10.0.0.0/8); anything else is a configuration error."""
+    try:
+        return [ipaddress.ip_network(item, strict=False) for item in items]
+    except ValueError as error:
+        raise ImproperlyConfigured(str(error)) from error
+
+
+# The reverse proxies whose X-Forwarded-For names the client (accounts.network.client_address);
+# a request from any other address is taken to come from that address itself.
+TRUSTED_PROXIES = networks(env_list("TRUSTED_PROXIES", []))
+
+# A session ends after this many minutes without a request, and at the latest this many hours
+# after logging in.
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600
+
+# Second factor (django-otp, TOTP): the roles that must use an authenticator app, e.g.
+# "administrator,county_supervisor,township_supervisor"; anyone else may choose to.
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", [])
+OTP_TOTP_ISSUER = "Village Desk"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -101,7 +101,11 @@ class Assignment(models.Model):
 
 
 class LoginFailure(models.Model):
-    """A failed login, kept to throttle guessing by username and by address."""
+    """A login attempt that did not succeed, kept to throttle guessing by username and by address.
+
+    An attempt is written before its password is checked (services.login_attempt_begin) and
+    removed when it succeeds, so an attempt in progress already counts against the limit.
+    """
 
     username = models.CharField(max_length=150, db_index=True)
     address = models.GenericIPAddressField(null=True, blank=True, db_index=True)

@@ -1,10 +1,13 @@
 import datetime
+import ipaddress
 
 import pytest
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
 from villagedesk.accounts.models import LoginFailure
+from villagedesk.accounts.network import client_address
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +134,82 @@ def test_unknown_language_is_ignored(client, cadre_a):
     client.post(reverse("accounts:language-set"), {"language": "xx"})
     cadre_a.refresh_from_db()
     assert cadre_a.language == ""
+
+
+def staff(user):
+    user.is_staff = True
+    user.is_superuser = True
+    user.save()
+    return user
+
+
+def admin_login(client, username, password, **extra):
+    return client.post(
+        reverse("admin:login"), {"username": username, "password": password}, **extra
+    )
+
+
+def test_the_admin_login_is_the_application_login(client, cadre_a):
+    staff(cadre_a)
+    response = admin_login(client, "cadre_a", "pw-for-tests-1")
+    assert response.status_code == 302 and response["Location"] == reverse("admin:index")
+    assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_locked_account_cannot_log_in_at_the_admin(client, cadre_a, settings):
+    staff(cadre_a)
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        login(client, "cadre_a", "nope")
+    response = admin_login(client, "cadre_a", "pw-for-tests-1")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_failures_at_the_admin_count_towards_the_limit(client, cadre_a, settings):
+    staff(cadre_a)
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        assert admin_login(client, "cadre_a", "nope").status_code == 200
+    assert login(client, "cadre_a", "pw-for-tests-1").status_code == 429
+
+
+PROXY = "10.0.0.2"
+
+
+def test_failures_of_one_client_behind_the_proxy_do_not_lock_out_another(client, cadre_a, settings):
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network(PROXY)]
+    for n in range(20):
+        login(client, f"guess{n}", "nope", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    other = login(
+        client, "cadre_a", "pw-for-tests-1", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.8"
+    )
+    assert other.status_code == 302
+    again = login(client, "guess99", "nope", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert again.status_code == 429
+
+
+def forwarded(remote, header=None):
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
+    if header is not None:
+        request.META["HTTP_X_FORWARDED_FOR"] = header
+    return client_address(request)
+
+
+def test_the_forwarded_header_of_an_untrusted_address_is_ignored(settings):
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network(PROXY)]
+    assert forwarded("203.0.113.9", "198.51.100.7") == "203.0.113.9"
+
+
+def test_the_client_is_the_first_untrusted_address_from_the_right(settings):
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network("10.0.0.0/24")]
+    # The client wrote "1.2.3.4" itself; the proxies appended what they saw.
+    assert forwarded("10.0.0.2", "1.2.3.4, 198.51.100.7, 10.0.0.3") == "198.51.100.7"
+
+
+def test_a_trusted_proxy_without_the_header_is_the_client(settings):
+    settings.TRUSTED_PROXIES = [ipaddress.ip_network(PROXY)]
+    assert forwarded(PROXY) == PROXY
+    assert forwarded(PROXY, "not an address") == PROXY
+
+
+def test_no_proxy_is_trusted_by_default():
+    assert forwarded("10.0.0.2", "198.51.100.7") == "10.0.0.2"
