@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "villagedesk.core",
+    "villagedesk.audit",
     "villagedesk.areas",
     "villagedesk.accounts",
     "villagedesk.registry",
@@ -169,6 +170,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # lock further attempts until the window has passed.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+
+# Audit events are kept this many days, at least 183 (six months; a check refuses less).
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "183"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
