@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 import time_machine
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -301,3 +302,20 @@ def test_the_attendance_export_is_recorded_and_watermarked(client, county_superv
     assert_watermarked(response.content, "supervisor")
     [event] = exports()
     assert (event.object_type, event.details["month"]) == ("fieldwork.attendance", "2026-02")
+
+
+def test_the_export_service_refuses_full_numbers_to_a_committee_member(
+    tmp_path, committee_a, family, village_a
+):
+    path = tmp_path / "p.csv"
+    with pytest.raises(PermissionDenied):
+        ledger_export_audited(
+            by=committee_a,
+            name="person_roster",
+            area=village_a,
+            path=path,
+            file_format="csv",
+            full_numbers=True,
+            purpose="check",
+        )
+    assert not path.exists() and exports() == []
