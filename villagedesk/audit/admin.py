@@ -8,9 +8,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     """Read only for everyone, superusers included: the log is appended by the application and
     pruned only by `manage.py audit_prune`."""
 
-    list_display = ["at", "username", "kind", "area_code", "object_type", "object_id"]
+    list_display = ["at", "username", "kind", "area", "object_type", "object_id"]
     list_filter = ["kind"]
-    search_fields = ["username", "area_code", "object_id"]
+    search_fields = ["username", "area", "object_id"]
     date_hierarchy = "at"
 
     def get_readonly_fields(self, request, obj=None):

@@ -23,7 +23,7 @@ def canonical(event: AuditEvent) -> str:
             "user": event.user_id,
             "username": event.username,
             "kind": event.kind,
-            "area_code": event.area_code,
+            "area": event.area,
             "object_type": event.object_type,
             "object_id": event.object_id,
             "details": event.details,

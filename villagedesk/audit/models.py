@@ -36,7 +36,9 @@ class AuditEvent(models.Model):
     )
     username = models.CharField(_("username"), max_length=150, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, db_index=True)
-    area_code = models.CharField(_("area code"), max_length=12, blank=True, db_index=True)
+    # The code of the area the act concerns (a village, or a county for a county's export). Not
+    # `area_code`: that name belongs to the scoped rows' self-kept codes (`core.scoping`).
+    area = models.CharField(_("area code"), max_length=12, blank=True, db_index=True)
     object_type = models.CharField(_("object type"), max_length=60, blank=True)
     object_id = models.CharField(_("object id"), max_length=40, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)

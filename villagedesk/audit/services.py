@@ -38,7 +38,8 @@ def request_address(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None if request is not None else None
 
 
-@transaction.atomic
+# No savepoint: an event that cannot be written fails the act it records.
+@transaction.atomic(savepoint=False)
 def record(
     *,
     kind: Kind,
@@ -67,7 +68,7 @@ def record(
         user=user,
         username=scrubbed(user.get_username() if user is not None else username)[:150],
         kind=kind,
-        area_code=area_code or "",
+        area=area_code or "",
         object_type=object_type,
         object_id=str(object_id or ""),
         details=scrubbed(details or {}),

@@ -94,7 +94,7 @@ def test_full_numbers_with_a_purpose_leave_an_event_with_the_count(
     head = family.members.get(relation=Relation.HEAD)
     assert head.id_number in text_of(response)
     [event] = exports()
-    assert (event.user, event.area_code, event.object_type) == (
+    assert (event.user, event.area, event.object_type) == (
         county_supervisor,
         county.code,
         "registry.person_roster",
@@ -215,7 +215,7 @@ def test_the_county_csv_of_4146_numbers_leaves_an_event(
     rows = list(csv.reader(text.splitlines()[1:]))
     assert len(rows) == 4147 and persons[4145].id_number in text
     [event] = exports()
-    assert (event.area_code, event.details["persons"], event.details["masked"]) == (
+    assert (event.area, event.details["persons"], event.details["masked"]) == (
         county.code,
         4146,
         False,
@@ -269,7 +269,7 @@ def test_the_gap_export_is_recorded_and_watermarked(
     ).content
     assert_watermarked(content, "cadre_a")
     [event] = exports()
-    assert (event.object_type, event.area_code, event.details["policy"]) == (
+    assert (event.object_type, event.area, event.details["policy"]) == (
         "welfare.gap_lines",
         village_a.code,
         "dibao",

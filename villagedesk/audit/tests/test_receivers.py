@@ -41,9 +41,9 @@ def test_assignments_given_changed_and_taken_are_permission_changes(cadre_a, vil
     assignment.ends_on = datetime.date(2025, 6, 30)
     assignment.save()
     assignment.delete()
-    changes = AuditEvent.objects.filter(
-        kind=Kind.PERMISSION_CHANGE, area_code=village_b.code
-    ).order_by("id")
+    changes = AuditEvent.objects.filter(kind=Kind.PERMISSION_CHANGE, area=village_b.code).order_by(
+        "id"
+    )
     assert [e.details["action"] for e in changes] == ["created", "changed", "deleted"]
     assert changes[1].details["ends_on"] == "2025-06-30"
     assert changes[0].details["user"] == cadre_a.pk
@@ -53,7 +53,7 @@ def test_a_write_of_a_person_is_recorded_with_its_author(cadre_a, village_a):
     person = PersonFactory.build(household=HouseholdFactory(village=village_a))
     registry.person_save(by=cadre_a, person=person)
     event = AuditEvent.objects.get(kind=Kind.PERSONAL_DATA_WRITE, object_type="registry.person")
-    assert (event.user, event.object_id, event.area_code) == (
+    assert (event.user, event.object_id, event.area) == (
         cadre_a,
         str(person.pk),
         village_a.code,

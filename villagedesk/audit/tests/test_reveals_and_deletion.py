@@ -24,7 +24,7 @@ def test_a_reveal_is_an_audit_event_without_the_number(client, cadre_a, person):
     url = reverse("registry:person-reveal", args=[person.pk, "id_number"])
     assert person.id_number in client.post(url).content.decode()
     event = AuditEvent.objects.get(kind=Kind.REVEAL)
-    assert (event.user, event.object_id, event.area_code) == (
+    assert (event.user, event.object_id, event.area) == (
         cadre_a,
         str(person.pk),
         person.area_code,
