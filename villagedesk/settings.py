@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "villagedesk.core",
+    "villagedesk.audit",
     "villagedesk.areas",
     "villagedesk.accounts",
     "villagedesk.registry",
@@ -205,6 +206,9 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_MAX_HOURS", "12")) * 3600
 # "administrator,county_supervisor,township_supervisor"; anyone else may choose to.
 OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", [])
 OTP_TOTP_ISSUER = "Village Desk"
+
+# Audit events are kept this many days, at least 183 (six months; a check refuses less).
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "183"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -1,8 +1,18 @@
-"""The directory as a spreadsheet and as vCards for a phone's address book."""
+"""The directory as a spreadsheet and as vCards for a phone's address book.
 
+Both are personal-data exports (`contacts_export`): phones in full only for a user who may
+export personal numbers and states a purpose, a watermark in the file, an audit event.
+"""
+
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from villagedesk.accounts import permissions
+from villagedesk.accounts.permissions import Capability
+from villagedesk.audit import services as audit
+from villagedesk.audit.services import ExportStamp
+from villagedesk.audit.watermark import vcard_watermarked, workbook_watermark
 from villagedesk.core.masking import phone_shown
 from villagedesk.core.spreadsheets import (
     rows_write,
@@ -30,7 +40,7 @@ def import_columns() -> list[str]:
     return [str(heading) for _field, heading in IMPORT_COLUMNS]
 
 
-def contacts_xlsx(*, contacts, show_phones: bool) -> bytes:
+def contacts_xlsx(*, contacts, show_phones: bool, stamp: ExportStamp | None = None) -> bytes:
     """One row per contact, headed like the import template plus the kind and term; every cell
     is text, so a name typed as a formula stays a name."""
     book = workbook_new()
@@ -60,6 +70,8 @@ def contacts_xlsx(*, contacts, show_phones: bool) -> bytes:
             for contact in contacts
         ),
     )
+    if stamp is not None:
+        workbook_watermark(book, stamp)
     return workbook_bytes(book)
 
 
@@ -97,3 +109,35 @@ def contact_vcard(contact: Contact, *, show_phones: bool) -> str:
 
 def contacts_vcard(*, contacts, show_phones: bool) -> str:
     return "".join(contact_vcard(c, show_phones=show_phones) for c in contacts)
+
+
+def contacts_export(*, by, request=None, contacts, fmt: str, full_numbers: bool, purpose: str):
+    """The contacts as .xlsx (bytes) or vCard (text), recorded as an export. Phones in full
+    need `export_personal_data` (anywhere: entries are shared across a county, as for
+    showing phones) and a purpose; otherwise refused with a ValidationError for the user."""
+    purpose = (purpose or "").strip()
+    if full_numbers:
+        if not permissions.holds_anywhere(by, Capability.EXPORT_PERSONAL_DATA):
+            raise ValidationError(_("You may not export personal numbers in full."))
+        if not purpose:
+            raise ValidationError(_("State the purpose of exporting personal numbers in full."))
+    contacts = list(contacts)
+    stamp = audit.export_stamp(user=by)
+    if fmt == "xlsx":
+        content = contacts_xlsx(contacts=contacts, show_phones=full_numbers, stamp=stamp)
+    else:
+        cards = contacts_vcard(contacts=contacts, show_phones=full_numbers)
+        content = vcard_watermarked(cards, stamp)
+    audit.export_record(
+        stamp=stamp,
+        request=request,
+        what=f"directory.contacts.{fmt}",
+        area_code="",
+        file_format=fmt,
+        rows=len(contacts),
+        persons=len(contacts),
+        masked=not full_numbers,
+        purpose=purpose if full_numbers else "",
+        extra={"phones": sum(1 for c in contacts if c.phone)},
+    )
+    return content

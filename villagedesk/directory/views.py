@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from villagedesk.accounts import permissions
+from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Level, PointOfInterest, VillageNote
 from villagedesk.core import spreadsheets
 from villagedesk.core.forms import form_with_service_errors
@@ -59,6 +61,9 @@ def contact_list(request):
         else [],
         "show_phones": selectors.may_see_phones(user=request.user),
         "may_add": selectors.keeping_area_list(user=request.user).exists(),
+        "may_export_phones": permissions.holds_anywhere(
+            request.user, Capability.EXPORT_PERSONAL_DATA
+        ),
     }
     template = "directory/contact_list.html"
     if request.htmx and not request.htmx.boosted:
@@ -318,17 +323,28 @@ def network(request):
 
 @login_required
 def contact_export(request, fmt):
+    """The visible contacts as a file, phones masked unless asked in full with a purpose by
+    a user who may export them (an audited export either way)."""
     _form, filters = contact_filters(request)
     contacts = selectors.contact_list(user=request.user, filters=filters)
-    show_phones = selectors.may_see_phones(user=request.user)
+    try:
+        content = exports.contacts_export(
+            by=request.user,
+            request=request,
+            contacts=contacts,
+            fmt=fmt,
+            full_numbers=request.GET.get("full_numbers") == "1",
+            purpose=request.GET.get("purpose", "")[:200],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("directory:contact-list")
     stamp = timezone.localdate().isoformat()
     if fmt == "xlsx":
-        return spreadsheets.download(
-            exports.contacts_xlsx(contacts=contacts, show_phones=show_phones),
-            filename=f"contacts-{stamp}.xlsx",
-        )
+        return spreadsheets.download(content, filename=f"contacts-{stamp}.xlsx")
     return spreadsheets.download(
-        exports.contacts_vcard(contacts=contacts, show_phones=show_phones).encode(),
+        content.encode(),
         filename=f"contacts-{stamp}.vcf",
         content_type="text/vcard; charset=utf-8",
     )

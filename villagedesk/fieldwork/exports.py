@@ -5,6 +5,8 @@ import datetime
 
 from django.utils.translation import gettext as _
 
+from villagedesk.audit.services import ExportStamp
+from villagedesk.audit.watermark import workbook_watermark
 from villagedesk.core.spreadsheets import (
     cell_safe,
     sheet_with_header,
@@ -27,7 +29,9 @@ NAME_COLUMNS = 3
 FIRST_DAY_COLUMN = 8
 
 
-def attendance_workbook(*, rows: list[AttendanceRow], month: datetime.date) -> bytes:
+def attendance_workbook(
+    *, rows: list[AttendanceRow], month: datetime.date, stamp: ExportStamp | None = None
+) -> bytes:
     """An .xlsx of the month: totals per presence, the required days and a day-by-day grid.
 
     Names are written as formula-safe text and day counts as numbers, so a supervisor can add
@@ -62,4 +66,6 @@ def attendance_workbook(*, rows: list[AttendanceRow], month: datetime.date) -> b
     sheet.write_string(first + len(rows) + 1, 0, cell_safe(legend))
     # Keep the member's name in view while scrolling through the days.
     sheet.freeze_panes(first, NAME_COLUMNS)
+    if stamp is not None:
+        workbook_watermark(book, stamp)
     return workbook_bytes(book)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
+from villagedesk.audit import services as audit
 from villagedesk.core.forms import form_with_service_errors
 from villagedesk.core.spreadsheets import download
 from villagedesk.fieldwork import exports, selectors, services
@@ -554,7 +555,19 @@ def attendance_export(request):
     supervised(request)
     month = month_from(request.GET.get("month"))
     rows = selectors.attendance_month(user=request.user, month=month)
-    content = exports.attendance_workbook(rows=rows, month=month)
+    # Team members' names and presence, no numbers: recorded and watermarked all the same.
+    stamp = audit.export_stamp(user=request.user)
+    content = exports.attendance_workbook(rows=rows, month=month, stamp=stamp)
+    audit.export_record(
+        stamp=stamp,
+        request=request,
+        what="fieldwork.attendance",
+        area_code="",
+        file_format="xlsx",
+        rows=len(rows),
+        masked=True,
+        extra={"month": f"{month:%Y-%m}"},
+    )
     return download(content, filename=f"attendance-{month:%Y-%m}.xlsx")
 
 

@@ -6,6 +6,10 @@ household's fields on the head's row, the single-sheet layout the importer reads
 a user who may export numbers in full re-imports without changes. Every cell, in .xlsx and .csv
 alike, is formula-safe (`core.spreadsheets.cell_safe`): a name typed as `=HYPERLINK(…)` stays
 a name when the file is opened.
+
+An export is an audited act (`ledger_export_audited`): numbers in full only for a user who may
+export them over the area and who states a purpose, every file watermarked with who exported
+it and when, and an audit event with the ledger, the area and the counts.
 """
 
 import datetime
@@ -13,10 +17,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
+from villagedesk.accounts import permissions
+from villagedesk.accounts.models import User
+from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area
+from villagedesk.audit import services as audit
+from villagedesk.audit.watermark import csv_watermark_line, watermark_text, workbook_watermark
 from villagedesk.core.masking import mask_id_number, mask_phone
 from villagedesk.core.spreadsheets import (
     FORMULA_STARTS,
@@ -162,14 +172,23 @@ def export_ledger(
     file_format: str,
     status: str | None = None,
     reveal: bool = False,
+    stamp: audit.ExportStamp | None = None,
 ) -> int:
-    """Write the ledger to `path`; returns the number of rows."""
+    """Write the ledger to `path`; returns the number of rows. With a `stamp`, the file carries
+    its watermark: a first `#` line in .csv (the importer's header search passes over it), the
+    title line, every sheet's header and footer and the document properties in .xlsx."""
     ledger = LEDGERS[name]
     frame = ledger_frame(ledger=ledger, area=area, status=status, reveal=reveal)
     if file_format == "csv":
-        formula_safe(frame).write_csv(path, include_bom=True)
+        with open(path, "wb") as out:
+            out.write("\ufeff".encode())
+            if stamp is not None:
+                out.write(csv_watermark_line(stamp).encode())
+            formula_safe(frame).write_csv(out)
         return frame.height
     title = f"{ledger.title} · {area.display_name} · {datetime.date.today():%Y-%m-%d}"  # noqa: DTZ011
+    if stamp is not None:
+        title = f"{title} · {watermark_text(stamp)}"
     widths = [column_width(frame, column) for column in frame.columns]
     book = workbook_new(str(path), constant_memory=True)
     sheet, first_row = sheet_with_header(
@@ -177,5 +196,61 @@ def export_ledger(
     )
     rows_write(sheet, first_row, frame.iter_rows())
     sheet.autofilter(first_row - 1, 0, first_row + frame.height - 1, frame.width - 1)
+    if stamp is not None:
+        workbook_watermark(book, stamp)
     book.close()
     return frame.height
+
+
+def ledger_export_audited(
+    *,
+    by: User | None,
+    username: str = "",
+    request=None,
+    name: str,
+    area: Area,
+    path: Path,
+    file_format: str,
+    status: str | None = None,
+    full_numbers: bool = False,
+    purpose: str = "",
+) -> int:
+    """Write the ledger as an audited act; returns the number of rows.
+
+    Numbers in full need a purpose and, from a user (`by`), `export_personal_data` over the
+    area; a command run on the server (no user, `username` names the operator) needs the
+    purpose too. Refused with PermissionDenied or ValidationError before anything is written.
+    """
+    purpose = (purpose or "").strip()
+    if full_numbers:
+        if by is not None:
+            permissions.require(by, Capability.EXPORT_PERSONAL_DATA, area.code)
+        if not purpose:
+            raise ValidationError(
+                _("State the purpose of exporting personal numbers in full."), code="purpose"
+            )
+    stamp = audit.export_stamp(user=by, username=username)
+    rows = export_ledger(
+        name=name,
+        area=area,
+        path=path,
+        file_format=file_format,
+        status=status,
+        reveal=full_numbers,
+        stamp=stamp,
+    )
+    persons = LEDGERS[name].persons
+    extra = {"ledger": name} | ({"status": status} if status else {})
+    audit.export_record(
+        stamp=stamp,
+        request=request,
+        what=f"registry.{name}",
+        area_code=area.code,
+        file_format=file_format,
+        rows=rows,
+        persons=rows if persons else None,
+        masked=not full_numbers,
+        purpose=purpose if full_numbers else "",
+        extra=extra if persons else extra | {"households": rows},
+    )
+    return rows

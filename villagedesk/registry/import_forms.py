@@ -87,12 +87,21 @@ class LedgerExportForm(forms.Form):
     file_format = forms.ChoiceField(
         label=_("Format"), choices=[("xlsx", ".xlsx"), ("csv", ".csv")], initial="xlsx"
     )
+    full_numbers = forms.BooleanField(
+        label=_("Identity and phone numbers in full"),
+        required=False,
+        help_text=_("Only for roles that may export them; the export is recorded."),
+    )
+    purpose = forms.CharField(
+        label=_("Purpose of exporting numbers in full"), max_length=200, required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         from villagedesk.registry.codes import HouseholdStatus
         from villagedesk.registry.exports import LEDGERS
 
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["ledger"].choices = [(name, ledger.title) for name, ledger in LEDGERS.items()]
         self.fields["area"].queryset = (
             Area.objects.visible_to(user)
@@ -104,3 +113,18 @@ class LedgerExportForm(forms.Form):
             ("", _("All household statuses")),
             *HouseholdStatus.choices,
         ]
+
+    def clean(self):
+        data = super().clean()
+        area = data.get("area")
+        if data.get("full_numbers") and area is not None:
+            if not permissions.holds(self.user, Capability.EXPORT_PERSONAL_DATA, area.code):
+                self.add_error(
+                    "full_numbers",
+                    _("You may not export personal numbers in full for this area."),
+                )
+            elif not data.get("purpose", "").strip():
+                self.add_error(
+                    "purpose", _("State the purpose of exporting personal numbers in full.")
+                )
+        return data

@@ -11,9 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from villagedesk.accounts import permissions
-from villagedesk.accounts.permissions import Capability
-from villagedesk.registry.exports import LEDGERS, export_ledger
+from villagedesk.registry.exports import LEDGERS, ledger_export_audited
 from villagedesk.registry.import_forms import (
     ImportUploadForm,
     LedgerExportForm,
@@ -138,20 +136,23 @@ def import_report(request, pk):
 
 @login_required
 def ledger_export(request):
-    """Download a ledger of an area the user sees; numbers masked unless the user may export
-    them in full."""
+    """Download a ledger of an area the user sees, as an audited act: numbers masked unless
+    the user asks for them in full, may export them and states a purpose."""
     form = LedgerExportForm(request.GET or None, user=request.user)
     if request.GET and form.is_valid():
         data = form.cleaned_data
         area = data["area"]
         handle = tempfile.NamedTemporaryFile(suffix=f".{data['file_format']}")  # noqa: SIM115
-        export_ledger(
+        ledger_export_audited(
+            by=request.user,
+            request=request,
             name=data["ledger"],
             area=area,
             path=handle.name,
             file_format=data["file_format"],
             status=data["status"] or None,
-            reveal=permissions.holds(request.user, Capability.EXPORT_PERSONAL_DATA, area.code),
+            full_numbers=data["full_numbers"],
+            purpose=data["purpose"],
         )
         handle.seek(0)
         name = f"{LEDGERS[data['ledger']].title}-{area.name}-{timezone.localdate():%Y%m%d}"

@@ -260,10 +260,15 @@ class Person(HouseholdScoped):
 
 
 class RevealLog(models.Model):
-    """One view of a full personal number: who saw whose, which field, when."""
+    """One view of a full personal number: who saw whose, which field, when.
+
+    Deleting the person keeps the row (the person becomes empty) with the masked identity
+    number written at the reveal, so the log outlives the record it names.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reveals")
+    person = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="reveals")
+    person_masked = models.CharField(max_length=40, blank=True)
     field = models.CharField(max_length=30)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 

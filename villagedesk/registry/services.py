@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
 from villagedesk.accounts.permissions import Capability
+from villagedesk.audit import services as audit
+from villagedesk.audit.models import Kind
+from villagedesk.core.masking import mask_id_number, mask_phone
 from villagedesk.core.saving import validated_save
 from villagedesk.registry.codes import FEMALE_RELATIONS, MALE_RELATIONS, Relation, Sex
 from villagedesk.registry.identity import identity_facts
@@ -88,10 +91,45 @@ def person_save(*, by: User, person: Person) -> Person:
 
 
 @transaction.atomic
-def person_reveal(*, by: User, person: Person, field: str) -> str:
+def person_reveal(*, by: User, person: Person, field: str, request=None) -> str:
     """The full value of a personal number, logged; refused to users who may not reveal it."""
     if field not in {"id_number", "phone"}:
         raise ValueError(field)
     permissions.require(by, Capability.REVEAL, person.area_code)
-    RevealLog.objects.create(user=by, person=person, field=field)
+    masked = mask_id_number(person.id_number or "")
+    RevealLog.objects.create(user=by, person=person, person_masked=masked, field=field)
+    audit.record(
+        kind=Kind.REVEAL,
+        user=by,
+        request=request,
+        area_code=person.area_code,
+        object_type="registry.person",
+        object_id=person.pk,
+        details={"field": field, "person": masked},
+    )
     return getattr(person, field) or ""
+
+
+def person_history_anonymise(*, person_ids) -> int:
+    """Overwrite the identity numbers and phones in the change history of these persons with
+    their masked forms (PIPL art. 47: a deleted person's numbers are not kept). Returns the
+    number of history rows changed."""
+    changed = []
+    for row in Person.history.filter(id__in=list(person_ids)).only("id_number", "phone"):
+        id_number, phone = mask_id_number(row.id_number or ""), mask_phone(row.phone or "")
+        if (row.id_number or "", row.phone or "") != (id_number, phone):
+            row.id_number, row.phone = id_number or None, phone
+            changed.append(row)
+    Person.history.bulk_update(changed, ["id_number", "phone"], batch_size=1000)
+    return len(changed)
+
+
+@transaction.atomic
+def person_delete(*, by: User, person: Person) -> None:
+    """Remove a member of a household the user keeps. The history names the author and keeps
+    no full number; reveal-log rows stay, naming the person by the masked number."""
+    permissions.require(by, Capability.KEEP_REGISTRY, person.area_code)
+    person_id = person.pk
+    person._history_user = by
+    person.delete()
+    person_history_anonymise(person_ids=[person_id])

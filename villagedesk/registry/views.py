@@ -142,5 +142,5 @@ def person_edit(request, pk):
 @require_POST
 def person_reveal(request, pk, field):
     person = selectors.person_get(user=request.user, pk=pk)
-    value = services.person_reveal(by=request.user, person=person, field=field)
+    value = services.person_reveal(by=request.user, person=person, field=field, request=request)
     return HttpResponse(format_html('<span class="revealed">{}</span>', value))

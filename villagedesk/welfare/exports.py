@@ -3,8 +3,14 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from villagedesk.accounts import permissions
+from villagedesk.accounts.permissions import Capability
+from villagedesk.audit import services as audit
+from villagedesk.audit.watermark import table_xlsx_watermarked
+from villagedesk.core.masking import mask_phone
 from villagedesk.registry.models import Person
 from villagedesk.welfare import texts
 from villagedesk.welfare.codes import GapKind
@@ -66,6 +72,40 @@ def care_list_table(persons: list[Person], *, day: datetime.date) -> tuple[list[
         for p in persons
     ]
     return header, rows
+
+
+def care_list_export(
+    *, by, request=None, persons, day, area, policy, full_numbers: bool, purpose: str
+) -> bytes:
+    """A care list as an audited, watermarked .xlsx. Helpers' phones are masked unless asked in
+    full by a user who may export personal numbers over the area, with a purpose (refused
+    with a ValidationError otherwise)."""
+    purpose = (purpose or "").strip()
+    if full_numbers:
+        if not permissions.holds(by, Capability.EXPORT_PERSONAL_DATA, area.code):
+            raise ValidationError(_("You may not export personal numbers in full for this area."))
+        if not purpose:
+            raise ValidationError(_("State the purpose of exporting personal numbers in full."))
+    header, rows = care_list_table(persons, day=day)
+    if not full_numbers:
+        phone = header.index(_("phone"))
+        for row in rows:
+            row[phone] = mask_phone(row[phone] or "")
+    stamp = audit.export_stamp(user=by)
+    content = table_xlsx_watermarked(header=header, rows=rows, stamp=stamp)
+    audit.export_record(
+        stamp=stamp,
+        request=request,
+        what="welfare.care_list",
+        area_code=area.code,
+        file_format="xlsx",
+        rows=len(rows),
+        persons=len(rows),
+        masked=not full_numbers,
+        purpose=purpose if full_numbers else "",
+        extra={"policy": policy.code},
+    )
+    return content
 
 
 EVALUATION_HEADER = ["list", "household", "number", "village", "person", "name", "failing"]

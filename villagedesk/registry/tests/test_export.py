@@ -183,7 +183,12 @@ def test_import_command_exit_statuses(tmp_path, village_a, capsys):
 def test_export_command(tmp_path, registered):
     out = tmp_path / "h.csv"
     call_command(
-        "export_ledger", "household_roster", area=registered.code, format="csv", output=str(out)
+        "export_ledger",
+        "household_roster",
+        area=registered.code,
+        format="csv",
+        output=str(out),
+        purpose="annual check",
     )
     assert "A-001" in out.read_text(encoding="utf-8-sig")
 

@@ -157,7 +157,7 @@ def downloaded(response) -> str:
 
 def test_a_cadre_exports_the_village_with_full_numbers(client, cadre_a, household_a):
     client.force_login(cadre_a)
-    response = export(client, household_a.village)
+    response = export(client, household_a.village, full_numbers="on", purpose="annual check")
     assert response["Content-Disposition"].startswith("attachment")
     head = household_a.members.get(relation="head")
     assert head.id_number in downloaded(response)

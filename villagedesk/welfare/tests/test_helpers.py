@@ -114,11 +114,18 @@ def test_care_list_shows_helper_and_last_visit_and_exports_them(care, cadre_a, c
     assert "李建国" in page and "13912345678" in page and "吴残" not in page
     last = (TODAY - datetime.timedelta(days=2)).isoformat()
     assert last in page
-    export = client.get("/welfare/care/disabled_persons/?format=xlsx")
+    export = client.get(
+        "/welfare/care/disabled_persons/?format=xlsx&full_numbers=1&purpose=visit+plan"
+    )
     rows = (
         CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()
     )
     assert rows[1][2:] == ["周残", rows[1][3], "李建国", "县农业农村局", "13912345678", last]
+    masked = client.get("/welfare/care/disabled_persons/?format=xlsx")
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(masked.content)).get_sheet_by_index(0).to_python()
+    )
+    assert rows[1][6] == "139****5678"
 
 
 def test_the_phone_is_masked_for_a_committee_member(care, committee_a, client):

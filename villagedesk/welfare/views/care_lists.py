@@ -1,12 +1,15 @@
 """Care lists: the persons a care list's rule selects in an area, with their helpers and last
 visits, on a page or as .xlsx."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from villagedesk.accounts import permissions
-from villagedesk.core.spreadsheets import xlsx_response
+from villagedesk.core.spreadsheets import download
 from villagedesk.welfare import exports, selectors
 from villagedesk.welfare.codes import PolicyCategory
 from villagedesk.welfare.rules import RuleError
@@ -26,8 +29,22 @@ def care_list(request, code):
     except RuleError as exc:
         error = str(exc)
     if request.GET.get("format") == "xlsx":
-        header, rows = exports.care_list_table(persons, day=day)
-        return xlsx_response(filename=f"{code}-{area.code}.xlsx", header=header, rows=rows)
+        try:
+            content = exports.care_list_export(
+                by=request.user,
+                request=request,
+                persons=persons,
+                day=day,
+                area=area,
+                policy=policy,
+                full_numbers=request.GET.get("full_numbers") == "1",
+                purpose=request.GET.get("purpose", "")[:200],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return redirect(reverse("welfare:care-list", args=[code]) + f"?area={area.code}")
+        return download(content, filename=f"{code}-{area.code}.xlsx")
     return render(
         request,
         "welfare/care_list.html",

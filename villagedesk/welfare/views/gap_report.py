@@ -14,7 +14,9 @@ from django.views.decorators.http import require_POST
 
 from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
-from villagedesk.core.spreadsheets import xlsx_response
+from villagedesk.audit import services as audit
+from villagedesk.audit.watermark import table_xlsx_watermarked
+from villagedesk.core.spreadsheets import download
 from villagedesk.registry import selectors as registry_selectors
 from villagedesk.welfare import exports, selectors, services
 from villagedesk.welfare.codes import GapKind
@@ -79,9 +81,20 @@ def gap_export(request):
     except RuleError as error:
         messages.error(request, str(error))
         return redirect(reverse("welfare:gap-report") + "?" + request.GET.urlencode())
-    return xlsx_response(
-        filename=f"gaps-{policy.code}-{area.code}-{day.year}.xlsx", header=header, rows=rows
+    # Names of persons and households, no numbers: an audited export all the same.
+    stamp = audit.export_stamp(user=request.user)
+    content = table_xlsx_watermarked(header=header, rows=rows, stamp=stamp)
+    audit.export_record(
+        stamp=stamp,
+        request=request,
+        what="welfare.gap_lines" if area.is_village else "welfare.gap_rollup",
+        area_code=area.code,
+        file_format="xlsx",
+        rows=len(rows),
+        masked=True,
+        extra={"policy": policy.code, "year": day.year},
     )
+    return download(content, filename=f"gaps-{policy.code}-{area.code}-{day.year}.xlsx")
 
 
 def gap_subject(request):
