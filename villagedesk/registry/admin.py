@@ -2,22 +2,47 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from villagedesk.registry.models import Household, Person, RevealLog
+from villagedesk.registry.services import person_history_anonymise
+
+
+class AnonymisingDeleteMixin:
+    """Deleting persons here (directly or with their household) leaves their change history
+    without full numbers, as the registry's own delete does."""
+
+    def person_ids(self, queryset) -> list[int]:
+        raise NotImplementedError
+
+    def delete_model(self, request, obj):
+        ids = self.person_ids(type(obj).objects.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+        person_history_anonymise(person_ids=ids)
+
+    def delete_queryset(self, request, queryset):
+        ids = self.person_ids(queryset)
+        super().delete_queryset(request, queryset)
+        person_history_anonymise(person_ids=ids)
 
 
 @admin.register(Household)
-class HouseholdAdmin(SimpleHistoryAdmin):
+class HouseholdAdmin(AnonymisingDeleteMixin, SimpleHistoryAdmin):
     list_display = ["number", "village", "group", "status"]
     list_filter = ["status"]
     search_fields = ["number", "area_code"]
     raw_id_fields = ["village", "group"]
 
+    def person_ids(self, queryset) -> list[int]:
+        return list(Person.objects.filter(household__in=queryset).values_list("pk", flat=True))
+
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(AnonymisingDeleteMixin, SimpleHistoryAdmin):
     list_display = ["name", "household", "relation", "sex", "birth_date"]
     search_fields = ["name", "name_pinyin", "name_initials"]
     raw_id_fields = ["household"]
     exclude = ["id_number", "phone"]
+
+    def person_ids(self, queryset) -> list[int]:
+        return list(queryset.values_list("pk", flat=True))
 
 
 @admin.register(RevealLog)
@@ -25,3 +50,13 @@ class RevealLogAdmin(admin.ModelAdmin):
     list_display = ["at", "user", "person", "field"]
     readonly_fields = ["at", "user", "person", "field"]
     raw_id_fields = ["person"]
+
+    # The reveal log is evidence: nobody changes or removes it, superusers included.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
