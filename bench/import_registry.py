@@ -85,6 +85,8 @@ def prepare() -> tuple[Path, Path, Path]:
                 path.suffix[1:],
                 "--output",
                 str(path),
+                "--purpose",
+                "benchmark round trip",
                 env=env,
             )
         shutil.copy(SOURCE / "villagedesk.sqlite3", template)

@@ -17,6 +17,8 @@ from django.db import connection, transaction
 
 from villagedesk.accounts.models import User
 from villagedesk.areas.models import Area, Level, VillageGroup
+from villagedesk.audit import services as audit
+from villagedesk.audit.models import Kind
 from villagedesk.core.codelists import fold
 from villagedesk.registry.imports import validating, writing
 from villagedesk.registry.imports.columns import (
@@ -388,6 +390,17 @@ def run_import(
         )
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            # A bulk load writes no per-row history signal: one event records the whole load.
+            audit.record(
+                kind=Kind.PERSONAL_DATA_WRITE,
+                user=by,
+                username="" if by else "manage.py",
+                area_code=area.code,
+                object_type="registry.import",
+                object_id=Path(path).name,
+                details={key: int(value) for key, value in counts.items()},
+            )
     counts["rejected"] = rejected
     result.counts = counts
     result.loaded = not dry_run

@@ -684,3 +684,16 @@ def test_a_million_rows_are_refused_in_bounded_memory(tmp_path, village_a, house
     assert exited.value.code == 2
     assert f"工作表“{sheet}”超过 600,000 行，请按村拆分文件。" in stderr.getvalue()
     assert snapshot() == before
+
+
+def test_a_load_is_one_audit_event_and_a_dry_run_none(tmp_path, village_a, cadre_a):
+    from villagedesk.audit.models import AuditEvent, Kind
+
+    path = write_xlsx(tmp_path / "a.xlsx", family())
+    run_import(path, area=village_a, by=cadre_a, dry_run=True)
+    assert not AuditEvent.objects.filter(kind=Kind.PERSONAL_DATA_WRITE).exists()
+    result = run_import(path, area=village_a, by=cadre_a)
+    event = AuditEvent.objects.get(kind=Kind.PERSONAL_DATA_WRITE, object_type="registry.import")
+    assert event.user == cadre_a
+    assert event.area == village_a.code
+    assert event.details["persons_created"] == result.counts["persons_created"] > 0
