@@ -11,6 +11,7 @@ grid for the whole declared area. `xlsx_measure` streams the worksheet parts and
 whose expanded size, height or width passes the limits before calamine sees it.
 """
 
+import dataclasses
 import datetime
 import io
 import posixpath
@@ -131,6 +132,11 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_EXPANDED_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_COLUMNS = 200
+# calamine makes room for every cell of the rectangle from A1 to the furthest cell (32 bytes
+# each) and for every shared string, so their number bounds what reading a sheet costs.
+MAX_CELLS = 2_000_000
+# A workbook's styles are a few hundred kilobytes; calamine reads them whole.
+MAX_STYLES_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,7 @@ class Limits:
     expanded_bytes: int = MAX_EXPANDED_BYTES
     rows: int = MAX_ROWS
     columns: int = MAX_COLUMNS
+    cells: int = MAX_CELLS
 
 
 class SpreadsheetRefused(ValidationError):
@@ -154,27 +161,64 @@ def column_letters(number: int) -> str:
     return letters
 
 
+def column_number(letters: bytes) -> int:
+    """The number of a column from its letters (A → 1, GR → 200), in either case."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+# The start of a position attribute (r="…" or r = '…'), and not the end of another name (ref=).
+POSITION = rb"""(?<![\w:.-])r\s*=\s*["']"""
+
+
 def past_column(limit: int) -> re.Pattern:
-    """A search for a cell reference past column `limit`, and for no other cell.
+    """A search for a cell reference past column `limit`, and for no other cell; the letters
+    are its group.
 
     Only such a cell matches, so measuring a sheet is one search through it, not a match per
     cell (on a county's ledger, six times faster). For 200 (GR): three letters, or two from GS on.
     """
-    letters = column_letters(limit)
+    letters = column_letters(limit) if limit else ""
     alternatives = [f"[A-Z]{{{len(letters) + 1},3}}"] if len(letters) < 3 else []
     for index, letter in enumerate(letters):
         if letter < "Z":
             rest = len(letters) - index - 1
             alternatives.append(letters[:index] + f"[{chr(ord(letter) + 1)}-Z]" + "[A-Z]" * rest)
-    return re.compile(b'r="(?:' + "|".join(alternatives).encode() + rb")\d")
+    return re.compile(POSITION + b"(" + "|".join(alternatives).encode() + rb")\d", re.IGNORECASE)
+
+
+def greater_than(limit: int) -> bytes:
+    """A pattern for the whole numbers greater than `limit` (leading zeros allowed)."""
+    digits = str(limit)
+    alternatives = [rb"[1-9]\d{%d,}" % len(digits)]
+    for index, digit in enumerate(digits):
+        if digit < "9":
+            rest = len(digits) - index - 1
+            alternatives.append(
+                digits[:index].encode() + b"[%d-9]" % (int(digit) + 1) + rb"\d" * rest
+            )
+    return b"0*(?:" + b"|".join(alternatives) + b")"
+
+
+def past_row(limit: int) -> re.Pattern:
+    """A search for a cell reference below row `limit`, whatever its row element says; the row
+    number is its group."""
+    return re.compile(
+        POSITION + rb"[A-Z]{1,3}(" + greater_than(limit) + rb""")["']""", re.IGNORECASE
+    )
 
 
 ROOT_TAG = re.compile(rb"<([\w.-]+:)?worksheet[\s>]")
+HAS_POSITION = re.compile(POSITION)
 
 
 def row_tag(prefix: bytes) -> re.Pattern:
     """A row element and its number when it gives one; the literal start keeps the scan fast."""
-    return re.compile(b"<" + re.escape(prefix) + rb'row[\s/>](?:[^>]*?\sr="(\d+)")?')
+    return re.compile(
+        b"<" + re.escape(prefix) + rb"""row[\s/>](?:[^>]*?\sr\s*=\s*["'](\d+)["'])?"""
+    )
 
 
 def worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -199,30 +243,83 @@ def worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 @dataclass(frozen=True)
 class SheetSize:
     height: int
-    too_wide: bool
+    width: int
+    columns: int  # the limit the width was measured against
+
+    @property
+    def too_wide(self) -> bool:
+        return self.width > self.columns
+
+    @property
+    def cells(self) -> int:
+        return self.height * self.width
+
+
+class UnplacedCells:
+    """Cells that give no position (r="…") take the next column, so a row of them is as wide
+    as it has cells. Such files are rare (no office program writes them); their rows are counted
+    one by one, and a row that mixes placed and unplaced cells is taken as too wide, since its
+    width would depend on where the placed ones are."""
+
+    def __init__(self, prefix: bytes):
+        self.row = re.compile(b"<" + re.escape(prefix) + rb"row[\s/>]")
+        self.cell = re.compile(b"<" + re.escape(prefix) + rb"c(?=[\s/>])([^>]*)")
+        self.carried = 0  # cells of a row that continues into the next chunk
+        self.mixed = False
+
+    def widest(self, data: bytes) -> int:
+        """The most cells in a row of this chunk; a row cut by the chunk's end is carried on."""
+        widest = count = 0
+        for index, segment in enumerate(self.row.split(data)):
+            attributes = self.cell.findall(segment)
+            unplaced = sum(1 for a in attributes if not HAS_POSITION.search(a))
+            if 0 < unplaced < len(attributes):
+                self.mixed = True
+            count = len(attributes) + (self.carried if index == 0 else 0)
+            widest = max(widest, count)
+        self.carried = count
+        return widest
 
 
 def sheet_measure(archive: zipfile.ZipFile, part: str, *, rows: int, columns: int) -> SheetSize:
-    """The number of rows of a worksheet part, counted as it streams and stopping past `rows`,
-    and whether a cell lies past column `columns`, found in the same pass.
+    """The height and width of a worksheet part as calamine will lay it out, measured as the
+    part streams; it stops as soon as the sheet passes `rows` or `columns`.
 
-    A row that gives its number may skip empty rows; calamine makes room for those too, so the
-    height is at least the highest row number as well as the number of rows.
+    A row that gives its number may skip empty rows, and so may a cell; calamine makes room for
+    those too, so the height is at least the highest row number in either. The width is the
+    furthest column a cell names (searched for past the widest seen so far, so that only a few
+    cells are looked at) or, for cells that name none, the most cells in a row.
     """
-    height, too_wide = 0, False
-    tail, pattern, wide = b"", None, past_column(columns)
+    height = width = 0
+    tail, pattern, unplaced = b"", None, None
     with archive.open(part) as stream:
-        while height <= rows and not too_wide and (chunk := stream.read(1 << 20)):
+        while height <= rows and width <= columns and (chunk := stream.read(1 << 20)):
             data = tail + chunk
             if pattern is None:
                 root = ROOT_TAG.search(data)
-                pattern = row_tag(root[1] or b"" if root else b"")
+                prefix = root[1] or b"" if root else b""
+                pattern, unplaced = row_tag(prefix), UnplacedCells(prefix)
+                cell_start = b"<" + prefix + b"c"
             cut = data.rfind(b"<")
             data, tail = data[:cut], data[cut:]
             numbers = pattern.findall(data)
             height = max(height + len(numbers), max(map(int, filter(None, numbers)), default=0))
-            too_wide = wide.search(data) is not None
-    return SheetSize(height, too_wide)
+            # A cell may name a row below its row element; none does in a file an office
+            # program wrote, so this search finds nothing there and costs one pass.
+            for number in past_row(height).findall(data):
+                height = max(height, int(number))
+            for letters in past_column(width).findall(data):
+                width = max(width, column_number(letters))
+            # Every cell named by position accounts for one position attribute (as does a
+            # numbered row); fewer attributes than cells means some cells give none.
+            placed = data.count(b' r="') + data.count(b" r='")
+            if data.count(cell_start) > placed - sum(1 for n in numbers if n):
+                width = max(width, unplaced.widest(data))
+                if unplaced.mixed:
+                    width = columns + 1
+            else:
+                unplaced.carried = 0
+    return SheetSize(height, width, columns)
 
 
 def expanded_too_far(limits: Limits) -> SpreadsheetRefused:
@@ -239,25 +336,74 @@ def too_large(limits: Limits) -> SpreadsheetRefused:
     )
 
 
-def xlsx_sheet_sizes(archive: zipfile.ZipFile, limits: Limits):
-    """Each sheet's name and size, measured as its part streams; refuses a workbook whose parts
-    expand past the limit before reading any of them."""
+def too_many_cells(limits: Limits) -> SpreadsheetRefused:
+    return SpreadsheetRefused(
+        _(
+            "The sheet is too large: from its first cell to its last it spans more than "
+            "%(cells)s cells; remove the stray cells far below or to the right, or split it."
+        )
+        % {"cells": f"{limits.cells:,}"}
+    )
+
+
+def unreadable() -> SpreadsheetRefused:
+    return SpreadsheetRefused(_("The file is not a spreadsheet that can be read."))
+
+
+SHARED_STRINGS = "xl/sharedStrings.xml"
+STYLES = "xl/styles.xml"
+
+
+def strings_count(archive: zipfile.ZipFile, part: str, limit: int) -> int:
+    """How many shared strings a part holds, counted as it streams, stopping past `limit`."""
+    count, tail = 0, b""
+    with archive.open(part) as stream:
+        while count <= limit and (chunk := stream.read(1 << 20)):
+            data = tail + chunk
+            count += data.count(b"<si>") + data.count(b"<si ") + data.count(b":si>")
+            count += data.count(b":si ")
+            tail = data[-3:]
+            count -= tail.count(b"<si") + tail.count(b":si")  # counted again with the next chunk
+    return count
+
+
+def xlsx_parts_measure(archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Refuse a workbook whose parts expand past the limit (as the archive declares them and as
+    they stream: a part longer than declared fails its check when read), whose styles are out of
+    all proportion, or with more shared strings than a sheet may have cells."""
     if sum(member.file_size for member in archive.infolist()) > limits.expanded_bytes:
         raise expanded_too_far(limits)
+    present = set(archive.namelist())
+    if STYLES in present and archive.getinfo(STYLES).file_size > MAX_STYLES_BYTES:
+        raise expanded_too_far(limits)
+    if SHARED_STRINGS in present and strings_count(archive, SHARED_STRINGS, limits.cells) > (
+        limits.cells
+    ):
+        raise too_many_cells(limits)
+
+
+def xlsx_sheet_sizes(archive: zipfile.ZipFile, limits: Limits):
+    """Each sheet's name and size, measured as its part streams; refuses a workbook whose parts
+    expand past the limit (`xlsx_parts_measure`) before reading any of them."""
+    xlsx_parts_measure(archive, limits)
     for name, part in worksheet_parts(archive).items():
         yield name, sheet_measure(archive, part, rows=limits.rows, columns=limits.columns)
 
 
 def xlsx_measure(source, limits: Limits) -> None:
     """Refuse a zip-based workbook that expands past the limit, or one of whose sheets has more
-    rows or a cell further right than allowed, before calamine makes room for it."""
+    rows, a cell further right or more cells than allowed, before calamine makes room for it."""
     try:
         with zipfile.ZipFile(source) as archive:
-            for _name, size in xlsx_sheet_sizes(archive, limits):
-                if size.height > limits.rows + 1 or size.too_wide:
+            # The first row is the header.
+            with_header = dataclasses.replace(limits, rows=limits.rows + 1)
+            for _name, size in xlsx_sheet_sizes(archive, with_header):
+                if size.height > with_header.rows or size.too_wide:
                     raise too_large(limits)
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
-        raise SpreadsheetRefused(_("The file is not a spreadsheet that can be read.")) from None
+                if size.cells > limits.cells:
+                    raise too_many_cells(limits)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, OSError):
+        raise unreadable() from None
     if hasattr(source, "seek"):
         source.seek(0)
 
@@ -295,8 +441,13 @@ def sheet_rows(upload, limits: Limits = Limits()) -> list[list[str]]:  # noqa: B
     try:
         sheet = python_calamine.CalamineWorkbook.from_filelike(upload).get_sheet_by_index(0)
     except Exception:  # noqa: BLE001 - calamine raises many kinds for a file it cannot read
-        raise SpreadsheetRefused(_("The file is not a spreadsheet that can be read.")) from None
+        raise unreadable() from None
+    # An .xls is not measured before calamine reads it: its format bounds a sheet to 65,536
+    # rows by 256 columns, and its size to the upload limit. What calamine laid out is checked
+    # before any of it becomes Python objects.
     if sheet.height > limits.rows + 1 or sheet.width > limits.columns:
         raise too_large(limits)
+    if sheet.height * sheet.width > limits.cells:
+        raise too_many_cells(limits)
     rows = sheet.to_python(skip_empty_area=True)
     return [[cell_text(v) for v in row] for row in rows]
