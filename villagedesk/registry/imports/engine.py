@@ -15,7 +15,9 @@ from pathlib import Path
 import polars as pl
 from django.db import connection, transaction
 
+from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
+from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, Level, VillageGroup
 from villagedesk.core.codelists import fold
 from villagedesk.registry.imports import validating, writing
@@ -261,7 +263,8 @@ def existing_persons(ids: list[str]) -> pl.DataFrame:
                 "INSERT INTO import_ids (id_number) VALUES (%s)", [(i,) for i in ids]
             )
         cursor.execute(
-            "SELECT p.id_number, p.id, p.household_id, h.number FROM registry_person p "
+            "SELECT p.id_number, p.id, p.household_id, h.number, p.area_code "
+            "FROM registry_person p "
             "JOIN import_ids i ON i.id_number = p.id_number AND p.id_number IS NOT NULL "
             "JOIN registry_household h ON h.id = p.household_id"
         )
@@ -274,9 +277,21 @@ def existing_persons(ids: list[str]) -> pl.DataFrame:
             "_ppk": pl.Int64,
             "_phh": pl.Int64,
             "_phh_number": pl.String,
+            "_parea": pl.String,
         },
         orient="row",
     )
+
+
+def visible_to(by: User | None) -> pl.Expr:
+    """Whether the registered holder of a number lies in the user's areas; an import run from
+    the command line (no user) sees every area."""
+    if by is None:
+        return pl.lit(True)
+    seen = pl.lit(False)
+    for prefix in permissions.prefixes(by, Capability.SEE):
+        seen = seen | pl.col("_parea").str.starts_with(prefix)
+    return seen
 
 
 def apply_columns(sheets: list[Sheet], columns: dict[str, str]) -> None:
@@ -335,15 +350,24 @@ def run_import(
         ids = persons["id_number"].drop_nulls().unique().to_list()
         found = existing_persons(ids)
         persons = attach(persons, found, "id_number")
+        elsewhere = pl.col("_ppk").is_not_null() & (
+            pl.col("_hpk").is_null() | (pl.col("_phh") != pl.col("_hpk"))
+        )
+        seen = visible_to(by)
         out.append(
             validating.issues(
                 persons,
-                pl.col("_ppk").is_not_null()
-                & (pl.col("_hpk").is_null() | (pl.col("_phh") != pl.col("_hpk"))),
+                elsewhere & seen,
                 field="id_number",
                 code="id_elsewhere",
                 param=pl.col("_phh_number"),
             )
+        )
+        # Outside the user's areas the household's number (which encodes its village) is not
+        # theirs to learn, nor that the number is registered at all: the answer is the one a
+        # number that cannot be used gets, as in the person form and the enrolment import.
+        out.append(
+            validating.issues(persons, elsewhere & ~seen, field="id_number", code="id_unusable")
         )
     heads = set()
     hpks = households["_pk"].drop_nulls().to_list()
