@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
 from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
@@ -33,6 +34,11 @@ from villagedesk.registry.imports.reading import ReadError, Sheet, read_ledger
 from villagedesk.registry.models import Household, Person
 
 KEY_FIELDS = ["village", "group", "number"]
+
+
+class MappingError(ReadError):
+    """The file was read, but its columns as mapped name no members or no household number; a
+    corrected mapping may mend it, so the file is kept."""
 
 
 class ImportCancelled(Exception):
@@ -142,7 +148,7 @@ def split_sheets(sheets: list[Sheet]) -> tuple[list[Sheet], list[Sheet]]:
         elif "number" in fields:
             households.append(sheet)
     if not people:
-        raise ReadError("No sheet lists members (a column such as 姓名 or 与户主关系).")
+        raise MappingError(_("No sheet lists members (a column such as 姓名 or 与户主关系)."))
     return people, households
 
 
@@ -176,7 +182,7 @@ def prepare(sheets: list[Sheet], *, area: Area, today: datetime.date):
                 .alias(name)
             )
     if "number" not in persons.columns:
-        raise ReadError("No column gives the household number (户编号).")
+        raise MappingError(_("No column gives the household number (户编号)."))
     households = frames_of(household_sheets, out)
     if households is None:
         present = [
