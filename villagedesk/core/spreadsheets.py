@@ -169,24 +169,39 @@ def column_number(letters: bytes) -> int:
     return number
 
 
-# The start of a position attribute (r="…" or r = '…'), and not the end of another name (ref=).
-POSITION = rb"""(?<![\w:.-])r\s*=\s*["']"""
+# The start of a position attribute, r="…" or r='…'. A literal start keeps the search fast;
+# a chunk with blanks around an equals sign (which no office program writes in a tag, but XML
+# allows) is searched again with the patterns that allow them.
+POSITION = rb"""r=["']"""
+SPACED_POSITION = rb"""r\s*=\s*["']"""
+SPACED_EQUALS = re.compile(rb"=(?:(?<=\s=)|\s)")
 
 
-def past_column(limit: int) -> re.Pattern:
+def letters_class(first: str, last: str = "Z") -> str:
+    """A class of the letters from `first` to `last`, in either case (calamine reads both)."""
+    return f"[{first}-{last}{first.lower()}-{last.lower()}]"
+
+
+def past_column(limit: int, position: bytes = POSITION) -> re.Pattern:
     """A search for a cell reference past column `limit`, and for no other cell; the letters
     are its group.
 
     Only such a cell matches, so measuring a sheet is one search through it, not a match per
-    cell (on a county's ledger, six times faster). For 200 (GR): three letters, or two from GS on.
+    cell (on a county's ledger, six times faster). For 200 (GR): three letters or more, or two
+    from GS on.
     """
     letters = column_letters(limit) if limit else ""
-    alternatives = [f"[A-Z]{{{len(letters) + 1},3}}"] if len(letters) < 3 else []
+    any_letter = letters_class("A")
+    alternatives = [f"{any_letter}{{{len(letters) + 1},}}"]
     for index, letter in enumerate(letters):
         if letter < "Z":
             rest = len(letters) - index - 1
-            alternatives.append(letters[:index] + f"[{chr(ord(letter) + 1)}-Z]" + "[A-Z]" * rest)
-    return re.compile(POSITION + b"(" + "|".join(alternatives).encode() + rb")\d", re.IGNORECASE)
+            alternatives.append(
+                "".join(letters_class(c, c) for c in letters[:index])
+                + letters_class(chr(ord(letter) + 1))
+                + any_letter * rest
+            )
+    return re.compile(position + b"(" + "|".join(alternatives).encode() + rb")\d")
 
 
 def greater_than(limit: int) -> bytes:
@@ -202,16 +217,13 @@ def greater_than(limit: int) -> bytes:
     return b"0*(?:" + b"|".join(alternatives) + b")"
 
 
-def past_row(limit: int) -> re.Pattern:
+def past_row(limit: int, position: bytes = POSITION) -> re.Pattern:
     """A search for a cell reference below row `limit`, whatever its row element says; the row
     number is its group."""
-    return re.compile(
-        POSITION + rb"[A-Z]{1,3}(" + greater_than(limit) + rb""")["']""", re.IGNORECASE
-    )
+    return re.compile(position + rb"[A-Za-z]+(" + greater_than(limit) + rb""")["']""")
 
 
 ROOT_TAG = re.compile(rb"<([\w.-]+:)?worksheet[\s>]")
-HAS_POSITION = re.compile(POSITION)
 
 
 def row_tag(prefix: bytes) -> re.Pattern:
@@ -262,20 +274,23 @@ class UnplacedCells:
     width would depend on where the placed ones are."""
 
     def __init__(self, prefix: bytes):
-        self.row = re.compile(b"<" + re.escape(prefix) + rb"row[\s/>]")
-        self.cell = re.compile(b"<" + re.escape(prefix) + rb"c(?=[\s/>])([^>]*)")
+        self.row = re.compile(b"<" + re.escape(prefix) + rb"row(?:\s[^>]*)?/?>")
+        self.start = b"<" + prefix + b"c "
+        self.starts = [b"<" + prefix + b"c" + end for end in (b">", b"/", b"\n", b"\t", b"\r")]
         self.carried = 0  # cells of a row that continues into the next chunk
         self.mixed = False
 
     def widest(self, data: bytes) -> int:
         """The most cells in a row of this chunk; a row cut by the chunk's end is carried on."""
         widest = count = 0
+        for start in self.starts:
+            data = data.replace(start, self.start)
         for index, segment in enumerate(self.row.split(data)):
-            attributes = self.cell.findall(segment)
-            unplaced = sum(1 for a in attributes if not HAS_POSITION.search(a))
-            if 0 < unplaced < len(attributes):
+            cells = segment.count(self.start)
+            placed = segment.count(b' r="') + segment.count(b" r='")
+            if 0 < placed < cells:
                 self.mixed = True
-            count = len(attributes) + (self.carried if index == 0 else 0)
+            count = cells + (self.carried if index == 0 else 0)
             widest = max(widest, count)
         self.carried = count
         return widest
@@ -299,21 +314,22 @@ def sheet_measure(archive: zipfile.ZipFile, part: str, *, rows: int, columns: in
                 root = ROOT_TAG.search(data)
                 prefix = root[1] or b"" if root else b""
                 pattern, unplaced = row_tag(prefix), UnplacedCells(prefix)
-                cell_start = b"<" + prefix + b"c"
             cut = data.rfind(b"<")
             data, tail = data[:cut], data[cut:]
             numbers = pattern.findall(data)
             height = max(height + len(numbers), max(map(int, filter(None, numbers)), default=0))
             # A cell may name a row below its row element; none does in a file an office
             # program wrote, so this search finds nothing there and costs one pass.
-            for number in past_row(height).findall(data):
+            position = SPACED_POSITION if SPACED_EQUALS.search(data) else POSITION
+            for number in past_row(height, position).findall(data):
                 height = max(height, int(number))
-            for letters in past_column(width).findall(data):
+            for letters in past_column(width, position).findall(data):
                 width = max(width, column_number(letters))
             # Every cell named by position accounts for one position attribute (as does a
             # numbered row); fewer attributes than cells means some cells give none.
             placed = data.count(b' r="') + data.count(b" r='")
-            if data.count(cell_start) > placed - sum(1 for n in numbers if n):
+            cells = data.count(unplaced.start) + sum(data.count(s) for s in unplaced.starts)
+            if cells > placed - sum(1 for n in numbers if n):
                 width = max(width, unplaced.widest(data))
                 if unplaced.mixed:
                     width = columns + 1
