@@ -210,7 +210,8 @@ def registry_command(path):
 
 def registry_job(path):
     with open(path, "rb") as handle:
-        job = jobs.import_check(by=user, area=area, upload=File(handle, name=os.path.basename(path)))
+        upload = File(handle, name=os.path.basename(path))
+        job = jobs.import_check(by=user, area=area, upload=upload)
     return job.message if job.status == "rejected" else "accepted"
 
 
@@ -346,3 +347,84 @@ def test_the_refusal_is_in_the_users_language(crafted, child_env):
     message = answers[str(crafted["cell_at_XFD1"])]["message"]
     assert message != TOO_LARGE_SMALL
     assert "50,000" in message
+
+
+# The same measures in the test process, for the ways a cell can name its place.
+def small_refusal(path: Path, limits=None) -> str:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from villagedesk.core.spreadsheets import Limits, SpreadsheetRefused, sheet_rows
+
+    upload = SimpleUploadedFile(path.name, path.read_bytes())
+    try:
+        sheet_rows(upload, limits or Limits())
+    except SpreadsheetRefused as error:
+        return error.messages[0]
+    return "accepted"
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c r="xfd1"><v>1</v></c>',  # lower case
+        b"<c r='XFD1'><v>1</v></c>",  # single quotes
+        b'<c r = "XFD1"><v>1</v></c>',  # blanks around the equals sign
+        b'<c r="AAAA1"><v>1</v></c>',  # four letters
+        b'<c r="A1"><v>1</v></c>' + b"<c><v>1</v></c>" * 200,  # unplaced after a placed cell
+    ],
+)
+def test_a_cell_far_right_is_found_however_it_is_written(tmp_path, cell):
+    path = xlsx_write(tmp_path / "a.xlsx", iter([HEADER, b'<row r="2">' + cell + b"</row>"]))
+    assert small_refusal(path) == TOO_LARGE_SMALL
+
+
+@pytest.mark.parametrize(
+    "cell", [b'<c r="a60000"><v>1</v></c>', b"<c r='A60000'><v>1</v></c>", b'<c r="A060000"/>']
+)
+def test_a_cell_far_below_is_found_however_it_is_written(tmp_path, cell):
+    path = xlsx_write(tmp_path / "a.xlsx", iter([HEADER, b"<row>" + cell + b"</row>"]))
+    assert small_refusal(path) == TOO_LARGE_SMALL
+
+
+def test_a_sheet_within_its_rows_and_columns_but_too_many_cells_is_refused(tmp_path):
+    from villagedesk.core.spreadsheets import Limits
+
+    path = xlsx_write(
+        tmp_path / "a.xlsx", iter([HEADER, b'<row r="40000"><c r="GR40000"><v>1</v></c></row>'])
+    )
+    assert "cells" in small_refusal(path)
+    assert small_refusal(path, Limits(cells=40_000 * 200)) == "accepted"
+
+
+def test_more_shared_strings_than_cells_are_refused(tmp_path):
+    from villagedesk.core.spreadsheets import Limits
+
+    path = xlsx_write(
+        tmp_path / "a.xlsx", iter([HEADER]), shared_strings=iter([b"<si><t>x</t></si>" * 1001])
+    )
+    assert "cells" in small_refusal(path, Limits(cells=1000))
+    assert small_refusal(path, Limits(cells=1001)) == "accepted"
+
+
+def test_a_part_longer_than_it_declares_is_refused(tmp_path):
+    path = xlsx_write(tmp_path / "a.xlsx", tall_rows(20))
+    data = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("xl/worksheets/sheet1.xml")
+    # The central directory's record of the sheet says it expands to 100 bytes.
+    record = data.rindex(b"PK\x01\x02", 0, data.rindex(b"xl/worksheets/sheet1.xml"))
+    data[record + 24 : record + 28] = (100).to_bytes(4, "little")
+    assert info.file_size > 100
+    path.write_bytes(bytes(data))
+    assert small_refusal(path) == "The file is not a spreadsheet that can be read."
+
+
+def test_an_xlsb_is_refused_by_the_registry(tmp_path, village_a):
+    from villagedesk.registry.imports.engine import run_import
+    from villagedesk.registry.imports.reading import ReadError
+
+    path = tmp_path / "a.xlsb"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/workbook.bin", b"\x00")
+    with pytest.raises(ReadError, match="xlsb"):
+        run_import(path, area=village_a)
