@@ -229,7 +229,7 @@ ROOT_TAG = re.compile(rb"<([\w.-]+:)?worksheet[\s>]")
 def row_tag(prefix: bytes) -> re.Pattern:
     """A row element and its number when it gives one; the literal start keeps the scan fast."""
     return re.compile(
-        b"<" + re.escape(prefix) + rb"""row[\s/>](?:[^>]*?\sr\s*=\s*["'](\d+)["'])?"""
+        b"<" + re.escape(prefix) + rb"""row(?=[\s/>])(?:[^>]*?\sr\s*=\s*["'](\d+)["'])?"""
     )
 
 

@@ -12,6 +12,7 @@ The files are built here with zipfile and generators, so that none is stored in 
 the zip bombs (parts expanding to more than 2 GB) take a few megabytes on disk.
 """
 
+import contextlib
 import json
 import os
 import subprocess
@@ -350,15 +351,25 @@ def test_the_refusal_is_in_the_users_language(crafted, child_env):
 
 
 # The same measures in the test process, for the ways a cell can name its place.
-def small_refusal(path: Path, limits=None) -> str:
+def small_refusal(path: Path, limits=None, *, measured_first: bool = True) -> str:
+    """The answer to an upload; `measured_first` fails the test if calamine is reached (the
+    refusal must come from measuring, before calamine makes room for the sheet)."""
+    from unittest import mock
+
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from villagedesk.core.spreadsheets import Limits, SpreadsheetRefused, sheet_rows
+    from villagedesk.core import spreadsheets
 
     upload = SimpleUploadedFile(path.name, path.read_bytes())
+    unreached = mock.patch.object(
+        spreadsheets.python_calamine.CalamineWorkbook,
+        "from_filelike",
+        side_effect=AssertionError("calamine was reached"),
+    )
     try:
-        sheet_rows(upload, limits or Limits())
-    except SpreadsheetRefused as error:
+        with unreached if measured_first else contextlib.nullcontext():
+            spreadsheets.sheet_rows(upload, limits or spreadsheets.Limits())
+    except spreadsheets.SpreadsheetRefused as error:
         return error.messages[0]
     return "accepted"
 
@@ -393,7 +404,13 @@ def test_a_sheet_within_its_rows_and_columns_but_too_many_cells_is_refused(tmp_p
         tmp_path / "a.xlsx", iter([HEADER, b'<row r="40000"><c r="GR40000"><v>1</v></c></row>'])
     )
     assert "cells" in small_refusal(path)
-    assert small_refusal(path, Limits(cells=40_000 * 200)) == "accepted"
+    assert small_refusal(path, Limits(cells=40_000 * 200), measured_first=False) == "accepted"
+
+
+def test_a_tall_sheet_with_a_row_of_unplaced_cells_is_refused_before_it_is_read(tmp_path):
+    rows = [*tall_rows(40_000), b'<row r="40001">' + b"<c><v>1</v></c>" * 150 + b"</row>"]
+    path = xlsx_write(tmp_path / "a.xlsx", iter(rows))
+    assert "cells" in small_refusal(path)
 
 
 def test_more_shared_strings_than_cells_are_refused(tmp_path):
@@ -403,7 +420,7 @@ def test_more_shared_strings_than_cells_are_refused(tmp_path):
         tmp_path / "a.xlsx", iter([HEADER]), shared_strings=iter([b"<si><t>x</t></si>" * 1001])
     )
     assert "cells" in small_refusal(path, Limits(cells=1000))
-    assert small_refusal(path, Limits(cells=1001)) == "accepted"
+    assert small_refusal(path, Limits(cells=1001), measured_first=False) == "accepted"
 
 
 def test_a_part_longer_than_it_declares_is_refused(tmp_path):
