@@ -436,6 +436,19 @@ def test_a_part_longer_than_it_declares_is_refused(tmp_path):
     assert small_refusal(path) == "The file is not a spreadsheet that can be read."
 
 
+def test_the_registry_refuses_a_part_longer_than_it_declares(tmp_path, village_a):
+    from villagedesk.registry.imports.engine import run_import
+    from villagedesk.registry.imports.reading import ReadError
+
+    path = xlsx_write(tmp_path / "a.xlsx", tall_rows(20))
+    data = bytearray(path.read_bytes())
+    record = data.rindex(b"PK\x01\x02", 0, data.rindex(b"xl/worksheets/sheet1.xml"))
+    data[record + 24 : record + 28] = (100).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(ReadError, match="not a spreadsheet"):
+        run_import(path, area=village_a)
+
+
 def test_an_xlsb_is_refused_by_the_registry(tmp_path, village_a):
     from villagedesk.registry.imports.engine import run_import
     from villagedesk.registry.imports.reading import ReadError
