@@ -121,3 +121,12 @@ def test_a_file_whose_mapping_names_no_members_is_kept_for_a_new_mapping(
     )
     assert job.status == ImportJob.Status.REJECTED
     assert os.path.exists(job.file.path)
+
+
+def test_a_recent_imports_file_stays_whatever_its_date_on_disk(tmp_path, village_a, cadre_a):
+    job = checked(tmp_path, village_a, cadre_a)
+    # A restore from backup gives files their old dates back.
+    long_ago = (timezone.now() - datetime.timedelta(days=60)).timestamp()
+    os.utime(job.file.path, (long_ago, long_ago))
+    assert uploads_prune().files == 0
+    assert os.path.exists(job.file.path)
