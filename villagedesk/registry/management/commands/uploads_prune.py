@@ -1,7 +1,7 @@
 """`manage.py uploads_prune [--days N] [--dry-run]`: remove uploaded ledgers and reports older
 than UPLOAD_RETENTION_DAYS (see `registry.imports.retention`).
 
-Run it daily, from cron (`15 3 * * * cd /srv/villagedesk && .venv/bin/python manage.py
+Run it daily, from cron (`15 3 * * * cd /opt/villagedesk && .venv/bin/python manage.py
 uploads_prune`) or by enqueuing `registry.tasks.prune_uploads` for the db_worker.
 """
 
