@@ -398,6 +398,57 @@ def xlsx_parts_measure(archive: zipfile.ZipFile, limits: Limits) -> None:
         raise too_many_cells(limits)
 
 
+ODS_TOKEN = re.compile(
+    rb"<table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>"
+    rb"|</table:(table-row)>"
+)
+ODS_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)""")
+ODS_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)""")
+
+
+def repeated(pattern: re.Pattern, attributes: bytes) -> int:
+    found = pattern.search(attributes)
+    return int(found[1]) if found else 1
+
+
+def ods_measure(archive: zipfile.ZipFile, *, rows: int, columns: int) -> SheetSize:
+    """The largest sheet of an .ods as calamine lays it out, from content.xml as it streams.
+
+    A row or cell may stand for many (number-rows-repeated, number-columns-repeated): a file of
+    a kilobyte can declare a billion cells. calamine skips repeated rows and cells that are empty
+    (office programs end every sheet with a million of them), so only those with content count,
+    and each counts as many times as it is repeated. Every element is looked at, so this is
+    slower than measuring an .xlsx; the format is rare among ledgers.
+    """
+    height = width = 0
+    position = row_repeat = column = 0
+    row_has_content = False
+    tail = b""
+    with archive.open("content.xml") as stream:
+        while height <= rows and width <= columns and (chunk := stream.read(1 << 20)):
+            data = tail + chunk
+            cut = data.rfind(b"<")
+            data, tail = data[:cut], data[cut:]
+            for element, attributes, closed, end in ODS_TOKEN.findall(data):
+                if end:
+                    position += row_repeat
+                    if row_has_content:
+                        height = max(height, position)
+                elif element == b"table":
+                    position = 0
+                elif element == b"table-row":
+                    row_repeat = repeated(ODS_ROWS_REPEATED, attributes)
+                    column, row_has_content = 0, False
+                    if closed:
+                        position += row_repeat
+                else:
+                    column += repeated(ODS_COLUMNS_REPEATED, attributes)
+                    if not closed or b"value-type" in attributes:
+                        row_has_content = True
+                        width = max(width, column)
+    return SheetSize(height, width, columns)
+
+
 def xlsx_sheet_sizes(archive: zipfile.ZipFile, limits: Limits):
     """Each sheet's name and size, measured as its part streams; refuses a workbook whose parts
     expand past the limit (`xlsx_parts_measure`) before reading any of them."""

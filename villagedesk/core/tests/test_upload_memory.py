@@ -458,3 +458,82 @@ def test_an_xlsb_is_refused_by_the_registry(tmp_path, village_a):
         archive.writestr("xl/workbook.bin", b"\x00")
     with pytest.raises(ReadError, match="xlsb"):
         run_import(path, area=village_a)
+
+
+def ods_write(path: Path, rows: bytes) -> Path:
+    """An .ods whose one table holds a header row and then `rows`."""
+    office = "urn:oasis:names:tc:opendocument:xmlns"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
+            f'"{office}:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
+            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type='
+            '"text/xml"/></manifest:manifest>',
+        )
+        archive.writestr(
+            "content.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+            f'xmlns:office="{office}:office:1.0" xmlns:table="{office}:table:1.0" '
+            f'xmlns:text="{office}:text:1.0" office:version="1.2"><office:body>'
+            '<office:spreadsheet><table:table table:name="S"><table:table-row>'
+            '<table:table-cell office:value-type="string"><text:p>姓名</text:p></table:table-cell>'
+            '<table:table-cell office:value-type="string"><text:p>身份证号码</text:p>'
+            "</table:table-cell></table:table-row>".encode()
+            + rows
+            + b"</table:table></office:spreadsheet></office:body></office:document-content>",
+        )
+    return path
+
+
+VALUE = b'office:value-type="float" office:value="1"'
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        (
+            b'<table:table-row table:number-rows-repeated="99000"><table:table-cell '
+            b'table:number-columns-repeated="1000" ' + VALUE + b"/></table:table-row>",
+            "200 columns",
+        ),
+        (
+            b'<table:table-row table:number-rows-repeated="700000"><table:table-cell '
+            + VALUE
+            + b"/></table:table-row>",
+            "more than 600,000 rows",
+        ),
+    ],
+)
+def test_an_ods_declaring_a_vast_sheet_is_refused_before_it_is_read(tmp_path, rows, message):
+    from unittest import mock
+
+    from villagedesk.registry.imports import reading
+
+    path = ods_write(tmp_path / "a.ods", rows)
+    assert path.stat().st_size < 2000
+    unreached = mock.patch.object(
+        reading.python_calamine.CalamineWorkbook,
+        "from_path",
+        side_effect=AssertionError("calamine was reached"),
+    )
+    with unreached, pytest.raises(reading.ReadError, match=message):
+        reading.read_ledger(path)
+
+
+def test_an_ods_ending_in_a_million_empty_rows_is_read(tmp_path):
+    from villagedesk.registry.imports import reading
+
+    # What LibreOffice writes after the last row of every sheet.
+    empty = (
+        b'<table:table-row table:number-rows-repeated="1048574">'
+        b'<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    row = (
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>张三</text:p>'
+        "</table:table-cell></table:table-row>"
+    ).encode()
+    (sheet,) = reading.read_ledger(ods_write(tmp_path / "a.ods", row + empty))
+    assert sheet.frame.height == 1

@@ -239,11 +239,11 @@ def check_zip_size(path: Path) -> None:
     strings are checked first, then each sheet's rows are counted and its furthest cell found, in
     one pass over the compressed file as it streams (`core.spreadsheets`).
 
-    An .ods (a zip with content.xml) is held to the same expanded size, which bounds what calamine
-    reads, and its sheets' size is checked as calamine reports it before any cell becomes a Python
-    object. An .xlsb is refused: its binary parts cannot be measured before calamine reads them,
-    and a few bytes of it can declare a sheet of 17 billion cells. A zip that is neither, or whose
-    parts fail their checks as they stream (a part longer than it declares), is refused.
+    An .ods (a zip with content.xml) is held to the same expanded size, and its largest sheet is
+    measured from content.xml, counting repeated rows and cells (`core.spreadsheets.ods_measure`).
+    An .xlsb is refused: its binary parts cannot be measured before calamine reads them, and a
+    few bytes of it can declare a sheet of 17 billion cells. A zip that is neither, or whose parts
+    fail their checks as they stream (a part longer than it declares), is refused.
     """
     try:
         with zipfile.ZipFile(path) as archive:
@@ -252,8 +252,12 @@ def check_zip_size(path: Path) -> None:
                 raise ReadError(_("Save the file as .xlsx (an .xlsb cannot be checked)."))
             if "content.xml" in names and "xl/workbook.xml" not in names:
                 spreadsheets.xlsx_parts_measure(archive, LIMITS)
-                return
-            for name, size in spreadsheets.xlsx_sheet_sizes(archive, LIMITS):
+                sizes = [
+                    ("", spreadsheets.ods_measure(archive, rows=MAX_ROWS, columns=MAX_COLUMNS))
+                ]
+            else:
+                sizes = spreadsheets.xlsx_sheet_sizes(archive, LIMITS)
+            for name, size in sizes:
                 if size.height > LIMITS.rows:
                     raise too_many_rows(name)
                 if size.too_wide:
