@@ -503,7 +503,7 @@ VALUE = b'office:value-type="float" office:value="1"'
             b'<table:table-row table:number-rows-repeated="700000"><table:table-cell '
             + VALUE
             + b"/></table:table-row>",
-            "more than 600,000 rows",
+            "The sheet “a.ods” has more than 600,000 rows",
         ),
     ],
 )

@@ -252,9 +252,8 @@ def check_zip_size(path: Path) -> None:
                 raise ReadError(_("Save the file as .xlsx (an .xlsb cannot be checked)."))
             if "content.xml" in names and "xl/workbook.xml" not in names:
                 spreadsheets.xlsx_parts_measure(archive, LIMITS)
-                sizes = [
-                    ("", spreadsheets.ods_measure(archive, rows=MAX_ROWS, columns=MAX_COLUMNS))
-                ]
+                largest = spreadsheets.ods_measure(archive, rows=MAX_ROWS, columns=MAX_COLUMNS)
+                sizes = [(path.name, largest)]
             else:
                 sizes = spreadsheets.xlsx_sheet_sizes(archive, LIMITS)
             for name, size in sizes:
