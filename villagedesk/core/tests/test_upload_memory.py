@@ -339,6 +339,7 @@ def test_crafted_spreadsheets_are_refused_within_200_mb(importer, crafted, child
     answers = child(child_env, importer, "en", crafted.values())
     for name, path in crafted.items():
         answer = answers[str(path)]
+        print(f"{importer} {name}: +{answer['grown_mb']} MB")
         assert answer["message"] == EXPECTED[importer][name], (importer, name, answer)
         assert answer["grown_mb"] < LIMIT_MB, (importer, name, answer)
 
