@@ -276,9 +276,25 @@ class UnplacedCells:
     def __init__(self, prefix: bytes):
         self.row = re.compile(b"<" + re.escape(prefix) + rb"row(?:\s[^>]*)?/?>")
         self.start = b"<" + prefix + b"c "
+        self.any_start = b"<" + prefix + b"c"
+        self.placed_start = b"<" + prefix + b'c r="'
         self.starts = [b"<" + prefix + b"c" + end for end in (b">", b"/", b"\n", b"\t", b"\r")]
         self.carried = 0  # cells of a row that continues into the next chunk
         self.mixed = False
+
+    def some_in(self, data: bytes, *, numbered: int) -> bool:
+        """Whether some cell of the chunk gives no position.
+
+        Office programs write the position first (<c r="A1" …>): when every element starting
+        with <c is such a cell, two counts settle it. Otherwise every cell named by position
+        accounts for one position attribute (as does a numbered row), and fewer attributes than
+        cells means some cells give none.
+        """
+        if data.count(self.any_start) == data.count(self.placed_start):
+            return False
+        placed = data.count(b' r="') + data.count(b" r='")
+        cells = data.count(self.start) + sum(data.count(s) for s in self.starts)
+        return cells > placed - numbered
 
     def widest(self, data: bytes) -> int:
         """The most cells in a row of this chunk; a row cut by the chunk's end is carried on."""
@@ -325,11 +341,7 @@ def sheet_measure(archive: zipfile.ZipFile, part: str, *, rows: int, columns: in
                 height = max(height, int(number))
             for letters in past_column(width, position).findall(data):
                 width = max(width, column_number(letters))
-            # Every cell named by position accounts for one position attribute (as does a
-            # numbered row); fewer attributes than cells means some cells give none.
-            placed = data.count(b' r="') + data.count(b" r='")
-            cells = data.count(unplaced.start) + sum(data.count(s) for s in unplaced.starts)
-            if cells > placed - sum(1 for n in numbers if n):
+            if unplaced.some_in(data, numbered=sum(1 for n in numbers if n)):
                 width = max(width, unplaced.widest(data))
                 if unplaced.mixed:
                     width = columns + 1
