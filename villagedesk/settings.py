@@ -232,6 +232,9 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# Uploaded ledgers and their error reports are removed after this many days
+# (`manage.py uploads_prune`, daily).
+UPLOAD_RETENTION_DAYS = int(os.environ.get("UPLOAD_RETENTION_DAYS", "30"))
 # The base64 key that encrypts `manage.py backup` files (`manage.py backup --new-key` makes one).
 BACKUP_KEY = env_secret("BACKUP_KEY")
 

@@ -11,6 +11,7 @@ grid for the whole declared area. `xlsx_measure` streams the worksheet parts and
 whose expanded size, height or width passes the limits before calamine sees it.
 """
 
+import dataclasses
 import datetime
 import io
 import posixpath
@@ -131,6 +132,11 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_EXPANDED_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_COLUMNS = 200
+# calamine makes room for every cell of the rectangle from A1 to the furthest cell (32 bytes
+# each) and for every shared string, so their number bounds what reading a sheet costs.
+MAX_CELLS = 2_000_000
+# A workbook's styles are a few hundred kilobytes; calamine reads them whole.
+MAX_STYLES_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -139,6 +145,7 @@ class Limits:
     expanded_bytes: int = MAX_EXPANDED_BYTES
     rows: int = MAX_ROWS
     columns: int = MAX_COLUMNS
+    cells: int = MAX_CELLS
 
 
 class SpreadsheetRefused(ValidationError):
@@ -154,19 +161,66 @@ def column_letters(number: int) -> str:
     return letters
 
 
-def past_column(limit: int) -> re.Pattern:
-    """A search for a cell reference past column `limit`, and for no other cell.
+def column_number(letters: bytes) -> int:
+    """The number of a column from its letters (A → 1, GR → 200), in either case."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+# The start of a position attribute, r="…" or r='…'. A literal start keeps the search fast;
+# a chunk with blanks around an equals sign (which no office program writes in a tag, but XML
+# allows) is searched again with the patterns that allow them.
+POSITION = rb"""r=["']"""
+SPACED_POSITION = rb"""r\s*=\s*["']"""
+SPACED_EQUALS = re.compile(rb"=(?:(?<=\s=)|\s)")
+
+
+def letters_class(first: str, last: str = "Z") -> str:
+    """A class of the letters from `first` to `last`, in either case (calamine reads both)."""
+    return f"[{first}-{last}{first.lower()}-{last.lower()}]"
+
+
+def past_column(limit: int, position: bytes = POSITION) -> re.Pattern:
+    """A search for a cell reference past column `limit`, and for no other cell; the letters
+    are its group.
 
     Only such a cell matches, so measuring a sheet is one search through it, not a match per
-    cell (on a county's ledger, six times faster). For 200 (GR): three letters, or two from GS on.
+    cell (on a county's ledger, six times faster). For 200 (GR): three letters or more, or two
+    from GS on.
     """
-    letters = column_letters(limit)
-    alternatives = [f"[A-Z]{{{len(letters) + 1},3}}"] if len(letters) < 3 else []
+    letters = column_letters(limit) if limit else ""
+    any_letter = letters_class("A")
+    alternatives = [f"{any_letter}{{{len(letters) + 1},}}"]
     for index, letter in enumerate(letters):
         if letter < "Z":
             rest = len(letters) - index - 1
-            alternatives.append(letters[:index] + f"[{chr(ord(letter) + 1)}-Z]" + "[A-Z]" * rest)
-    return re.compile(b'r="(?:' + "|".join(alternatives).encode() + rb")\d")
+            alternatives.append(
+                "".join(letters_class(c, c) for c in letters[:index])
+                + letters_class(chr(ord(letter) + 1))
+                + any_letter * rest
+            )
+    return re.compile(position + b"(" + "|".join(alternatives).encode() + rb")\d")
+
+
+def greater_than(limit: int) -> bytes:
+    """A pattern for the whole numbers greater than `limit` (leading zeros allowed)."""
+    digits = str(limit)
+    alternatives = [rb"[1-9]\d{%d,}" % len(digits)]
+    for index, digit in enumerate(digits):
+        if digit < "9":
+            rest = len(digits) - index - 1
+            alternatives.append(
+                digits[:index].encode() + b"[%d-9]" % (int(digit) + 1) + rb"\d" * rest
+            )
+    return b"0*(?:" + b"|".join(alternatives) + b")"
+
+
+def past_row(limit: int, position: bytes = POSITION) -> re.Pattern:
+    """A search for a cell reference below row `limit`, whatever its row element says; the row
+    number is its group."""
+    return re.compile(position + rb"[A-Za-z]+(" + greater_than(limit) + rb""")["']""")
 
 
 ROOT_TAG = re.compile(rb"<([\w.-]+:)?worksheet[\s>]")
@@ -174,7 +228,9 @@ ROOT_TAG = re.compile(rb"<([\w.-]+:)?worksheet[\s>]")
 
 def row_tag(prefix: bytes) -> re.Pattern:
     """A row element and its number when it gives one; the literal start keeps the scan fast."""
-    return re.compile(b"<" + re.escape(prefix) + rb'row[\s/>](?:[^>]*?\sr="(\d+)")?')
+    return re.compile(
+        b"<" + re.escape(prefix) + rb"""row(?=[\s/>])(?:[^>]*?\sr\s*=\s*["'](\d+)["'])?"""
+    )
 
 
 def worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -199,30 +255,99 @@ def worksheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
 @dataclass(frozen=True)
 class SheetSize:
     height: int
-    too_wide: bool
+    width: int
+    columns: int  # the limit the width was measured against
+
+    @property
+    def too_wide(self) -> bool:
+        return self.width > self.columns
+
+    @property
+    def cells(self) -> int:
+        return self.height * self.width
+
+
+class UnplacedCells:
+    """Cells that give no position (r="…") take the next column, so a row of them is as wide
+    as it has cells. Such files are rare (no office program writes them); their rows are counted
+    one by one, and a row that mixes placed and unplaced cells is taken as too wide, since its
+    width would depend on where the placed ones are."""
+
+    def __init__(self, prefix: bytes):
+        self.row = re.compile(b"<" + re.escape(prefix) + rb"row(?:\s[^>]*)?/?>")
+        self.start = b"<" + prefix + b"c "
+        self.any_start = b"<" + prefix + b"c"
+        self.placed_start = b"<" + prefix + b'c r="'
+        self.starts = [b"<" + prefix + b"c" + end for end in (b">", b"/", b"\n", b"\t", b"\r")]
+        self.carried = 0  # cells of a row that continues into the next chunk
+        self.mixed = False
+
+    def some_in(self, data: bytes, *, numbered: int) -> bool:
+        """Whether some cell of the chunk gives no position.
+
+        Office programs write the position first (<c r="A1" …>): when every element starting
+        with <c is such a cell, two counts settle it. Otherwise every cell named by position
+        accounts for one position attribute (as does a numbered row), and fewer attributes than
+        cells means some cells give none.
+        """
+        if data.count(self.any_start) == data.count(self.placed_start):
+            return False
+        placed = data.count(b' r="') + data.count(b" r='")
+        cells = data.count(self.start) + sum(data.count(s) for s in self.starts)
+        return cells > placed - numbered
+
+    def widest(self, data: bytes) -> int:
+        """The most cells in a row of this chunk; a row cut by the chunk's end is carried on."""
+        widest = count = 0
+        for start in self.starts:
+            data = data.replace(start, self.start)
+        for index, segment in enumerate(self.row.split(data)):
+            cells = segment.count(self.start)
+            placed = segment.count(b' r="') + segment.count(b" r='")
+            if 0 < placed < cells:
+                self.mixed = True
+            count = cells + (self.carried if index == 0 else 0)
+            widest = max(widest, count)
+        self.carried = count
+        return widest
 
 
 def sheet_measure(archive: zipfile.ZipFile, part: str, *, rows: int, columns: int) -> SheetSize:
-    """The number of rows of a worksheet part, counted as it streams and stopping past `rows`,
-    and whether a cell lies past column `columns`, found in the same pass.
+    """The height and width of a worksheet part as calamine will lay it out, measured as the
+    part streams; it stops as soon as the sheet passes `rows` or `columns`.
 
-    A row that gives its number may skip empty rows; calamine makes room for those too, so the
-    height is at least the highest row number as well as the number of rows.
+    A row that gives its number may skip empty rows, and so may a cell; calamine makes room for
+    those too, so the height is at least the highest row number in either. The width is the
+    furthest column a cell names (searched for past the widest seen so far, so that only a few
+    cells are looked at) or, for cells that name none, the most cells in a row.
     """
-    height, too_wide = 0, False
-    tail, pattern, wide = b"", None, past_column(columns)
+    height = width = 0
+    tail, pattern, unplaced = b"", None, None
     with archive.open(part) as stream:
-        while height <= rows and not too_wide and (chunk := stream.read(1 << 20)):
+        while height <= rows and width <= columns and (chunk := stream.read(1 << 20)):
             data = tail + chunk
             if pattern is None:
                 root = ROOT_TAG.search(data)
-                pattern = row_tag(root[1] or b"" if root else b"")
+                prefix = root[1] or b"" if root else b""
+                pattern, unplaced = row_tag(prefix), UnplacedCells(prefix)
             cut = data.rfind(b"<")
             data, tail = data[:cut], data[cut:]
             numbers = pattern.findall(data)
             height = max(height + len(numbers), max(map(int, filter(None, numbers)), default=0))
-            too_wide = wide.search(data) is not None
-    return SheetSize(height, too_wide)
+            # A cell may name a row below its row element; none does in a file an office
+            # program wrote, so this search finds nothing there and costs one pass.
+            position = SPACED_POSITION if SPACED_EQUALS.search(data) else POSITION
+            for number in past_row(height, position).findall(data):
+                height = max(height, int(number))
+            for letters in past_column(width, position).findall(data):
+                width = max(width, column_number(letters))
+            if unplaced.some_in(data, numbered=sum(1 for n in numbers if n)):
+                width = max(width, unplaced.widest(data))
+                if unplaced.mixed:
+                    width = columns + 1
+            else:
+                unplaced.carried = 0
+    return SheetSize(height, width, columns)
 
 
 def expanded_too_far(limits: Limits) -> SpreadsheetRefused:
@@ -239,25 +364,125 @@ def too_large(limits: Limits) -> SpreadsheetRefused:
     )
 
 
-def xlsx_sheet_sizes(archive: zipfile.ZipFile, limits: Limits):
-    """Each sheet's name and size, measured as its part streams; refuses a workbook whose parts
-    expand past the limit before reading any of them."""
+def too_many_cells(limits: Limits) -> SpreadsheetRefused:
+    return SpreadsheetRefused(
+        _(
+            "The sheet is too large: from its first cell to its last it spans more than "
+            "%(cells)s cells; remove the stray cells far below or to the right, or split it."
+        )
+        % {"cells": f"{limits.cells:,}"}
+    )
+
+
+def unreadable() -> SpreadsheetRefused:
+    return SpreadsheetRefused(_("The file is not a spreadsheet that can be read."))
+
+
+SHARED_STRINGS = "xl/sharedStrings.xml"
+STYLES = "xl/styles.xml"
+
+
+def strings_count(archive: zipfile.ZipFile, part: str, limit: int) -> int:
+    """How many shared strings a part holds, counted as it streams, stopping past `limit`."""
+    count, tail = 0, b""
+    with archive.open(part) as stream:
+        while count <= limit and (chunk := stream.read(1 << 20)):
+            data = tail + chunk
+            count += data.count(b"<si>") + data.count(b"<si ") + data.count(b":si>")
+            count += data.count(b":si ")
+            tail = data[-3:]
+            count -= tail.count(b"<si") + tail.count(b":si")  # counted again with the next chunk
+    return count
+
+
+def xlsx_parts_measure(archive: zipfile.ZipFile, limits: Limits) -> None:
+    """Refuse a workbook whose parts expand past the limit (as the archive declares them and as
+    they stream: a part longer than declared fails its check when read), whose styles are out of
+    all proportion, or with more shared strings than a sheet may have cells."""
     if sum(member.file_size for member in archive.infolist()) > limits.expanded_bytes:
         raise expanded_too_far(limits)
+    present = set(archive.namelist())
+    if STYLES in present and archive.getinfo(STYLES).file_size > MAX_STYLES_BYTES:
+        raise expanded_too_far(limits)
+    if SHARED_STRINGS in present and strings_count(archive, SHARED_STRINGS, limits.cells) > (
+        limits.cells
+    ):
+        raise too_many_cells(limits)
+
+
+ODS_TOKEN = re.compile(
+    rb"<table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*?)(/?)>"
+    rb"|</table:(table-row)>"
+)
+ODS_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)""")
+ODS_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)""")
+
+
+def repeated(pattern: re.Pattern, attributes: bytes) -> int:
+    found = pattern.search(attributes)
+    return int(found[1]) if found else 1
+
+
+def ods_measure(archive: zipfile.ZipFile, *, rows: int, columns: int) -> SheetSize:
+    """The largest sheet of an .ods as calamine lays it out, from content.xml as it streams.
+
+    A row or cell may stand for many (number-rows-repeated, number-columns-repeated): a file of
+    a kilobyte can declare a billion cells. calamine skips repeated rows and cells that are empty
+    (office programs end every sheet with a million of them), so only those with content count,
+    and each counts as many times as it is repeated. Every element is looked at, so this is
+    slower than measuring an .xlsx; the format is rare among ledgers.
+    """
+    height = width = 0
+    position = row_repeat = column = 0
+    row_has_content = False
+    tail = b""
+    with archive.open("content.xml") as stream:
+        while height <= rows and width <= columns and (chunk := stream.read(1 << 20)):
+            data = tail + chunk
+            cut = data.rfind(b"<")
+            data, tail = data[:cut], data[cut:]
+            for element, attributes, closed, end in ODS_TOKEN.findall(data):
+                if end:
+                    position += row_repeat
+                    if row_has_content:
+                        height = max(height, position)
+                elif element == b"table":
+                    position = 0
+                elif element == b"table-row":
+                    row_repeat = repeated(ODS_ROWS_REPEATED, attributes)
+                    column, row_has_content = 0, False
+                    if closed:
+                        position += row_repeat
+                else:
+                    column += repeated(ODS_COLUMNS_REPEATED, attributes)
+                    if not closed or b"value-type" in attributes:
+                        row_has_content = True
+                        width = max(width, column)
+    return SheetSize(height, width, columns)
+
+
+def xlsx_sheet_sizes(archive: zipfile.ZipFile, limits: Limits):
+    """Each sheet's name and size, measured as its part streams; refuses a workbook whose parts
+    expand past the limit (`xlsx_parts_measure`) before reading any of them."""
+    xlsx_parts_measure(archive, limits)
     for name, part in worksheet_parts(archive).items():
         yield name, sheet_measure(archive, part, rows=limits.rows, columns=limits.columns)
 
 
 def xlsx_measure(source, limits: Limits) -> None:
     """Refuse a zip-based workbook that expands past the limit, or one of whose sheets has more
-    rows or a cell further right than allowed, before calamine makes room for it."""
+    rows, a cell further right or more cells than allowed, before calamine makes room for it."""
     try:
         with zipfile.ZipFile(source) as archive:
-            for _name, size in xlsx_sheet_sizes(archive, limits):
-                if size.height > limits.rows + 1 or size.too_wide:
+            # The first row is the header.
+            with_header = dataclasses.replace(limits, rows=limits.rows + 1)
+            for _name, size in xlsx_sheet_sizes(archive, with_header):
+                if size.height > with_header.rows or size.too_wide:
                     raise too_large(limits)
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
-        raise SpreadsheetRefused(_("The file is not a spreadsheet that can be read.")) from None
+                if size.cells > limits.cells:
+                    raise too_many_cells(limits)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, OSError):
+        raise unreadable() from None
     if hasattr(source, "seek"):
         source.seek(0)
 
@@ -295,8 +520,13 @@ def sheet_rows(upload, limits: Limits = Limits()) -> list[list[str]]:  # noqa: B
     try:
         sheet = python_calamine.CalamineWorkbook.from_filelike(upload).get_sheet_by_index(0)
     except Exception:  # noqa: BLE001 - calamine raises many kinds for a file it cannot read
-        raise SpreadsheetRefused(_("The file is not a spreadsheet that can be read.")) from None
+        raise unreadable() from None
+    # An .xls is not measured before calamine reads it: its format bounds a sheet to 65,536
+    # rows by 256 columns, and its size to the upload limit. What calamine laid out is checked
+    # before any of it becomes Python objects.
     if sheet.height > limits.rows + 1 or sheet.width > limits.columns:
         raise too_large(limits)
+    if sheet.height * sheet.width > limits.cells:
+        raise too_many_cells(limits)
     rows = sheet.to_python(skip_empty_area=True)
     return [[cell_text(v) for v in row] for row in rows]

@@ -146,6 +146,11 @@ class PersonForm(KeepsMaskedNumbers, forms.ModelForm):
         self.fields["migrant_months"].widget.attrs.update({"min": 0, "max": 12})
         self.hide_recorded_numbers()
 
+    def _get_validation_exclusions(self):
+        # Whether the number is free is answered by `person_save`, which knows who asks: the
+        # model's own message would confirm a number registered outside the user's areas.
+        return {*super()._get_validation_exclusions(), "id_number"}
+
     def clean_name(self):
         return "".join(self.cleaned_data["name"].split())
 

@@ -58,6 +58,34 @@ def check_identity(person: Person) -> None:
     person.birth_date = facts.birth_date
 
 
+# The one answer for a number held outside the user's areas (or, in the enrolment import, held
+# by no one): it neither confirms that the number is registered nor says where.
+NUMBER_UNUSABLE = _("This identity number cannot be registered here; ask the county office.")
+
+
+def check_number_free(*, by: User, person: Person) -> None:
+    """Refuse a number another person holds: naming the household when it lies in the user's
+    areas, and with NUMBER_UNUSABLE when it does not."""
+    if not person.id_number:
+        return
+    holder = (
+        Person.objects.filter(id_number=person.id_number)
+        .exclude(pk=person.pk)
+        .select_related("household")
+        .first()
+    )
+    if holder is None:
+        return
+    if permissions.holds(by, Capability.SEE, holder.area_code):
+        raise ValidationError(
+            {
+                "id_number": _("This identity number is already registered in household %(param)s.")
+                % {"param": holder.household.number}
+            }
+        )
+    raise ValidationError({"id_number": NUMBER_UNUSABLE})
+
+
 def check_family(person: Person) -> None:
     """A relation that fixes a sex must agree with it; head and spouse are of opposite sexes."""
     errors = []
@@ -85,6 +113,7 @@ def person_save(*, by: User, person: Person) -> Person:
     """Add or change a member of a household the user keeps."""
     permissions.require(by, Capability.KEEP_REGISTRY, person.household.area_code)
     check_identity(person)
+    check_number_free(by=by, person=person)
     check_family(person)
     validated_save(person, by=by)
     return person

@@ -3,6 +3,7 @@
 from django_tasks import task
 
 from villagedesk.registry.imports.jobs import import_execute
+from villagedesk.registry.imports.retention import uploads_prune
 from villagedesk.registry.models import ImportJob
 
 
@@ -11,3 +12,9 @@ def run_import_job(job_id: int) -> str:
     """Load a checked import; the job row and its progress file tell the user how it goes."""
     job = ImportJob.objects.select_related("area", "user").get(pk=job_id)
     return import_execute(job).status
+
+
+@task()
+def prune_uploads() -> int:
+    """Remove uploaded ledgers and reports past their retention; enqueue it daily."""
+    return uploads_prune().files

@@ -19,6 +19,7 @@ from villagedesk.fieldwork.codes import OPEN_STATUSES, ProblemCategory
 from villagedesk.fieldwork.models import Problem
 from villagedesk.registry.identity import check_phone
 from villagedesk.registry.models import Household, Person
+from villagedesk.registry.services import NUMBER_UNUSABLE
 from villagedesk.welfare import texts
 from villagedesk.welfare.catalogue import SHIPPED
 from villagedesk.welfare.codes import BenefitUnit, GapKind
@@ -189,23 +190,25 @@ def enrolment_import(*, by: User, policy: Policy, rows: list[dict]) -> tuple[int
     for number, row in enumerate(rows, start=2):
         id_number = _cell(row, "身份证号", "identity number", "id_number").upper()
         try:
+            # Unknown and outside the user's areas get one answer, so that a list cannot be
+            # used to learn who is registered where.
             person = None
             if id_number:
                 person = (
                     Person.objects.select_related("household").filter(id_number=id_number).first()
                 )
-                if person is None:
-                    raise ValidationError(_("no person with this identity number"))
-                household = person.household
+                household = person.household if person else None
+                unknown = NUMBER_UNUSABLE
             else:
                 household = Household.objects.filter(
                     area_code=_cell(row, "村代码", "village code", "area_code"),
                     number=_cell(row, "户编号", "household number", "number"),
                 ).first()
-                if household is None:
-                    raise ValidationError(_("no household with this village code and number"))
-            if not permissions.holds(by, Capability.KEEP_REGISTRY, household.area_code):
-                raise ValidationError(_("this household is outside your areas"))
+                unknown = _("no household with this village code and number in your areas")
+            if household is None or not permissions.holds(
+                by, Capability.KEEP_REGISTRY, household.area_code
+            ):
+                raise ValidationError(unknown)
             amount_text = _cell(row, "金额", "amount")
             enrolment = Enrolment(
                 policy=policy,

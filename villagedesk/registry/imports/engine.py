@@ -14,8 +14,11 @@ from pathlib import Path
 
 import polars as pl
 from django.db import connection, transaction
+from django.utils.translation import gettext as _
 
+from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
+from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, Level, VillageGroup
 from villagedesk.audit import services as audit
 from villagedesk.audit.models import Kind
@@ -33,6 +36,11 @@ from villagedesk.registry.imports.reading import ReadError, Sheet, read_ledger
 from villagedesk.registry.models import Household, Person
 
 KEY_FIELDS = ["village", "group", "number"]
+
+
+class MappingError(ReadError):
+    """The file was read, but its columns as mapped name no members or no household number; a
+    corrected mapping may mend it, so the file is kept."""
 
 
 class ImportCancelled(Exception):
@@ -142,7 +150,7 @@ def split_sheets(sheets: list[Sheet]) -> tuple[list[Sheet], list[Sheet]]:
         elif "number" in fields:
             households.append(sheet)
     if not people:
-        raise ReadError("No sheet lists members (a column such as 姓名 or 与户主关系).")
+        raise MappingError(_("No sheet lists members (a column such as 姓名 or 与户主关系)."))
     return people, households
 
 
@@ -176,7 +184,7 @@ def prepare(sheets: list[Sheet], *, area: Area, today: datetime.date):
                 .alias(name)
             )
     if "number" not in persons.columns:
-        raise ReadError("No column gives the household number (户编号).")
+        raise MappingError(_("No column gives the household number (户编号)."))
     households = frames_of(household_sheets, out)
     if households is None:
         present = [
@@ -263,7 +271,8 @@ def existing_persons(ids: list[str]) -> pl.DataFrame:
                 "INSERT INTO import_ids (id_number) VALUES (%s)", [(i,) for i in ids]
             )
         cursor.execute(
-            "SELECT p.id_number, p.id, p.household_id, h.number FROM registry_person p "
+            "SELECT p.id_number, p.id, p.household_id, h.number, p.area_code "
+            "FROM registry_person p "
             "JOIN import_ids i ON i.id_number = p.id_number AND p.id_number IS NOT NULL "
             "JOIN registry_household h ON h.id = p.household_id"
         )
@@ -276,9 +285,21 @@ def existing_persons(ids: list[str]) -> pl.DataFrame:
             "_ppk": pl.Int64,
             "_phh": pl.Int64,
             "_phh_number": pl.String,
+            "_parea": pl.String,
         },
         orient="row",
     )
+
+
+def visible_to(by: User | None) -> pl.Expr:
+    """Whether the registered holder of a number lies in the user's areas; an import run from
+    the command line (no user) sees every area."""
+    if by is None:
+        return pl.lit(True)
+    seen = pl.lit(False)
+    for prefix in permissions.prefixes(by, Capability.SEE):
+        seen = seen | pl.col("_parea").str.starts_with(prefix)
+    return seen
 
 
 def apply_columns(sheets: list[Sheet], columns: dict[str, str]) -> None:
@@ -337,15 +358,24 @@ def run_import(
         ids = persons["id_number"].drop_nulls().unique().to_list()
         found = existing_persons(ids)
         persons = attach(persons, found, "id_number")
+        elsewhere = pl.col("_ppk").is_not_null() & (
+            pl.col("_hpk").is_null() | (pl.col("_phh") != pl.col("_hpk"))
+        )
+        seen = visible_to(by)
         out.append(
             validating.issues(
                 persons,
-                pl.col("_ppk").is_not_null()
-                & (pl.col("_hpk").is_null() | (pl.col("_phh") != pl.col("_hpk"))),
+                elsewhere & seen,
                 field="id_number",
                 code="id_elsewhere",
                 param=pl.col("_phh_number"),
             )
+        )
+        # Outside the user's areas the household's number (which encodes its village) is not
+        # theirs to learn, nor that the number is registered at all: the answer is the one a
+        # number that cannot be used gets, as in the person form and the enrolment import.
+        out.append(
+            validating.issues(persons, elsewhere & ~seen, field="id_number", code="id_unusable")
         )
     heads = set()
     hpks = households["_pk"].drop_nulls().to_list()

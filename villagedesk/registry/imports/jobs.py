@@ -19,7 +19,12 @@ from villagedesk.accounts.models import User
 from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area
 from villagedesk.core.codelists import fold
-from villagedesk.registry.imports.engine import ImportCancelled, ImportResult, run_import
+from villagedesk.registry.imports.engine import (
+    ImportCancelled,
+    ImportResult,
+    MappingError,
+    run_import,
+)
 from villagedesk.registry.imports.reading import ReadError
 from villagedesk.registry.imports.report import write_report
 from villagedesk.registry.models import ImportJob, ImportMapping
@@ -99,17 +104,26 @@ def import_check(*, by: User, area: Area, upload, columns: dict | None = None) -
     permissions.require(by, Capability.KEEP_REGISTRY, area.code)
     job = ImportJob(user=by, area=area, original_name=upload.name[:255], columns=columns or {})
     job.file.save(Path(upload.name).name, upload, save=False)
-    job.full_clean(exclude=["file", "report"])
-    job.save()
+    try:
+        job.full_clean(exclude=["file", "report"])
+        job.save()
+    except BaseException:
+        job.file.delete(save=False)
+        raise
     return import_recheck(by=by, job=job, columns=columns or {})
 
 
 def import_recheck(*, by: User, job: ImportJob, columns: dict) -> ImportJob:
     """Check the file again with the mapping as the user corrected it."""
     permissions.require(by, Capability.KEEP_REGISTRY, job.area.code)
+    if not job.file:
+        return job
     try:
         result = run_import(job.file.path, area=job.area, by=by, check_only=True, columns=columns)
     except ReadError as error:
+        # A file refused as unreadable or too large is not kept: the job keeps the reason.
+        if not isinstance(error, MappingError):
+            job.file.delete(save=False)
         job.status = ImportJob.Status.REJECTED
         job.message = str(error)
         job.save()

@@ -48,6 +48,7 @@ def messages() -> dict[str, str]:
         "relation_sex": _("A %(param)s cannot be of this sex."),
         "id_twice": _("This identity number is also on row %(param)s of the file."),
         "id_elsewhere": _("This identity number is already registered in household %(param)s."),
+        "id_unusable": _("This identity number cannot be registered here; ask the county office."),
         "household_twice": _("Household %(value)s is also on row %(param)s."),
         "no_head": _("Household %(param)s has no head."),
         "two_heads": _("Household %(param)s has more than one head."),

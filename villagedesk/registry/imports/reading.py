@@ -3,7 +3,7 @@
 Every cell becomes text here (numbers without a spurious ".0", dates as ISO dates) so that the
 normalising step sees one type and treats a date typed as text and a date typed as a date alike.
 Reading stops at MAX_ROWS so that a runaway file cannot exhaust memory: an .xlsx is measured as
-it streams, before calamine reads it (see `check_xlsx_size`).
+it streams, before calamine reads it (see `check_zip_size`).
 """
 
 import codecs
@@ -27,6 +27,10 @@ MAX_BYTES = 200 * 1024 * 1024
 # a gigabyte of XML.
 MAX_EXPANDED_BYTES = 2 * 1024 * 1024 * 1024
 MAX_COLUMNS = spreadsheets.MAX_COLUMNS
+# A county's ledger is 600,000 rows by some forty columns; calamine lays out 32 bytes a cell.
+MAX_CELLS = 24_000_000
+# Merged ranges are filled in row by row; a ledger merges a household's cells, not thousands.
+MAX_MERGED_RANGES = 200_000
 HEADER_SCAN_ROWS = 12
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
@@ -169,7 +173,17 @@ def cell_rows(sheet):
     """The sheet's rows, merged cells filled with the value of their top-left cell (cells stay
     as calamine gives them: text, numbers, dates; `frame_of` turns them into text)."""
     covering: dict[int, list[tuple[int, int, tuple[int, int]]]] = {}
-    for (top, left), (bottom, right) in sheet.merged_cell_ranges or []:
+    merged = sheet.merged_cell_ranges or []
+    if len(merged) > MAX_MERGED_RANGES:
+        raise ReadError(
+            _("The sheet has more than %(max)s merged ranges; unmerge the cells and fill them in.")
+            % {"max": f"{MAX_MERGED_RANGES:,}"}
+        )
+    # A range is cut to the sheet: a merge declared to the last row of the sheet costs nothing
+    # beyond its cells.
+    last_row, last_column = sheet.height - 1, sheet.width - 1
+    for (top, left), (bottom, right) in merged:
+        bottom, right = min(bottom, last_row), min(right, last_column)
         for r in range(top + 1, bottom + 1):
             covering.setdefault(r, []).append((left, right, (top, left)))
         if right > left:
@@ -199,52 +213,87 @@ def too_many_rows(sheet: str) -> ReadError:
 LIMITS = spreadsheets.Limits(
     bytes=MAX_BYTES,
     expanded_bytes=MAX_EXPANDED_BYTES,
-    rows=MAX_ROWS + HEADER_SCAN_ROWS,
+    rows=MAX_ROWS,
     columns=MAX_COLUMNS,
+    cells=MAX_CELLS,
 )
 
 
-def check_xlsx_size(path: Path) -> None:
-    """Refuse an .xlsx too large to read before calamine holds a whole sheet in memory.
+def too_wide() -> ReadError:
+    return ReadError(
+        _("The sheet is too large: at most %(rows)s rows and %(columns)s columns.")
+        % {"rows": f"{MAX_ROWS:,}", "columns": MAX_COLUMNS}
+    )
+
+
+def unreadable() -> ReadError:
+    return ReadError(_("The file is not a spreadsheet that can be read."))
+
+
+def check_zip_size(path: Path) -> None:
+    """Refuse a zip-based workbook too large to read before calamine holds a whole sheet.
 
     calamine reads a worksheet in one piece, making room for every row and column up to the
-    furthest cell (a million rows take well over a gigabyte), and reads the shared strings whole.
-    So the parts' expanded size is checked first, then each sheet's rows are counted and its cells
-    looked through for one past the last column, in one pass over the compressed file as it
-    streams (`core.spreadsheets`). A file whose workbook parts cannot be found is left for
-    calamine to judge.
+    furthest cell (a million rows take well over a gigabyte), and reads the shared strings and
+    styles whole. So for an .xlsx the parts' expanded size, the styles and the number of shared
+    strings are checked first, then each sheet's rows are counted and its furthest cell found, in
+    one pass over the compressed file as it streams (`core.spreadsheets`).
+
+    An .ods (a zip with content.xml) is held to the same expanded size, and its largest sheet is
+    measured from content.xml, counting repeated rows and cells (`core.spreadsheets.ods_measure`).
+    An .xlsb is refused: its binary parts cannot be measured before calamine reads them, and a
+    few bytes of it can declare a sheet of 17 billion cells. A zip that is neither, or whose parts
+    fail their checks as they stream (a part longer than it declares), is refused.
     """
     try:
         with zipfile.ZipFile(path) as archive:
-            for name, size in spreadsheets.xlsx_sheet_sizes(archive, LIMITS):
+            names = set(archive.namelist())
+            if "xl/workbook.bin" in names:
+                raise ReadError(_("Save the file as .xlsx (an .xlsb cannot be checked)."))
+            if "content.xml" in names and "xl/workbook.xml" not in names:
+                spreadsheets.xlsx_parts_measure(archive, LIMITS)
+                largest = spreadsheets.ods_measure(archive, rows=MAX_ROWS, columns=MAX_COLUMNS)
+                sizes = [(path.name, largest)]
+            else:
+                sizes = spreadsheets.xlsx_sheet_sizes(archive, LIMITS)
+            for name, size in sizes:
                 if size.height > LIMITS.rows:
                     raise too_many_rows(name)
                 if size.too_wide:
-                    raise ReadError(
-                        _("The sheet is too large: at most %(rows)s rows and %(columns)s columns.")
-                        % {"rows": f"{MAX_ROWS:,}", "columns": MAX_COLUMNS}
-                    )
+                    raise too_wide()
+                if size.cells > LIMITS.cells:
+                    raise spreadsheets.too_many_cells(LIMITS)
     except spreadsheets.SpreadsheetRefused as error:
         raise ReadError(error.messages[0]) from None
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError):
-        return
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, OSError):
+        raise unreadable() from None
+
+
+def check_sheet_size(name: str, sheet) -> None:
+    """What calamine laid out, checked before any of it becomes Python objects (the measure of
+    an .xls or .ods, whose parts are not measured before calamine reads them)."""
+    if sheet.height > MAX_ROWS:
+        raise too_many_rows(name)
+    if sheet.width > MAX_COLUMNS:
+        raise too_wide()
+    if sheet.height * sheet.width > MAX_CELLS:
+        raise ReadError(spreadsheets.too_many_cells(LIMITS).messages[0])
 
 
 def read_spreadsheet(path: Path) -> list[Sheet]:
     if zipfile.is_zipfile(path):
-        check_xlsx_size(path)
+        check_zip_size(path)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError:
         raise ReadError(_("The file is protected by a password; save it without one.")) from None
     except Exception:  # calamine raises several kinds for files that are not spreadsheets
-        raise ReadError(_("The file is not a spreadsheet that can be read.")) from None
+        raise unreadable() from None
     sheets = []
     errors = []
     for name in workbook.sheet_names:
         sheet = workbook.get_sheet_by_name(name)
-        if sheet.height > MAX_ROWS + HEADER_SCAN_ROWS:
-            raise too_many_rows(name)
+        check_sheet_size(name, sheet)
         try:
             sheets.append(make_sheet(name, cell_rows(sheet)))
         except ReadError as error:

@@ -132,7 +132,7 @@ def test_identity_number_already_registered_is_refused(client, cadre_a, househol
     url = reverse("registry:person-create", args=[household_a.pk])
     data = person_data(id_number=taken, sex="", birth_date="", relation="other")
     page = client.post(url, data).content.decode()
-    assert "already registered to another person" in page
+    assert "cannot be registered here; ask the county office" in page.replace("&#x27;", "'")
     # The message must not leak who holds the number in the other village.
     assert "王五" not in page
 
