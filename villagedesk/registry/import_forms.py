@@ -10,7 +10,7 @@ from villagedesk.core.codelists import fold
 from villagedesk.registry.imports.columns import COLUMNS
 from villagedesk.registry.models import ImportMapping
 
-UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods", ".csv")
+UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
 
 def importable_areas(user):
