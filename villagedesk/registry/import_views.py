@@ -138,8 +138,9 @@ def import_report(request, pk):
 def ledger_export(request):
     """Download a ledger of an area the user sees, as an audited act: numbers masked unless
     the user asks for them in full, may export them and states a purpose."""
-    form = LedgerExportForm(request.GET or None, user=request.user)
-    if request.GET and form.is_valid():
+    # A POST: the export is a recorded act, and its stated purpose stays out of URLs and logs.
+    form = LedgerExportForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         area = data["area"]
         handle = tempfile.NamedTemporaryFile(suffix=f".{data['file_format']}")  # noqa: SIM115

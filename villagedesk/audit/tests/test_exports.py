@@ -51,7 +51,7 @@ def frozen():
 
 def ledger(client, area, **params):
     query = {"ledger": "person_roster", "area": area.pk, "file_format": "csv", **params}
-    return client.get(reverse("registry:ledger-export"), query)
+    return client.post(reverse("registry:ledger-export"), query)
 
 
 def text_of(response) -> str:

@@ -148,7 +148,7 @@ def test_progress_is_read_from_the_running_task(client, cadre_a, village_a, tmp_
 
 def export(client, area, **params):
     query = {"ledger": "person_roster", "area": area.pk, "file_format": "csv", **params}
-    return client.get(reverse("registry:ledger-export"), query)
+    return client.post(reverse("registry:ledger-export"), query)
 
 
 def downloaded(response) -> str:
@@ -176,3 +176,20 @@ def test_another_village_cannot_be_exported(client, cadre_a, household_a, househ
     response = export(client, household_b.village)
     assert response.status_code == 200
     assert "area" in response.context["form"].errors
+
+
+def test_an_export_is_asked_by_post_so_its_purpose_stays_out_of_urls(client, cadre_a, household_a):
+    from villagedesk.audit.models import AuditEvent, Kind
+
+    client.force_login(cadre_a)
+    query = {
+        "ledger": "person_roster",
+        "area": household_a.village.pk,
+        "file_format": "csv",
+        "full_numbers": "on",
+        "purpose": "annual check",
+    }
+    page = client.get(reverse("registry:ledger-export"), query)
+    assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+    assert 'method="post"' in page.content.decode()
+    assert not AuditEvent.objects.filter(kind=Kind.EXPORT).exists()
