@@ -229,10 +229,15 @@ def test_contacts_xlsx_and_vcard_are_recorded_and_watermarked(client, cadre_a, v
     assert_watermarked(content, "cadre_a")
     assert "13812345678" not in content.decode("latin-1")
     query = {"full_numbers": "1", "purpose": "phone book"}
-    text = client.get(reverse("directory:contact-export-vcf"), query).content.decode()
+    assert (
+        "13812345678"
+        not in client.get(reverse("directory:contact-export-vcf"), query).content.decode()
+    )
+    text = client.post(reverse("directory:contact-export-vcf"), query).content.decode()
     assert "TEL;TYPE=CELL:13812345678" in text
     assert f"X-VILLAGEDESK-WATERMARK:Exported by cadre_a on {CHINA_TIME} (China time)" in text
-    masked, full = exports()
+    masked, asked_by_get, full = exports()
+    assert asked_by_get.details["masked"] is True
     assert (masked.details["masked"], masked.details["rows"], masked.details["phones"]) == (
         True,
         1,
@@ -244,7 +249,7 @@ def test_contacts_xlsx_and_vcard_are_recorded_and_watermarked(client, cadre_a, v
 def test_contacts_in_full_without_a_purpose_are_refused(client, cadre_a, village_a):
     ContactFactory(area=village_a, name="吴可见", phone="13812345678")
     client.force_login(cadre_a)
-    response = client.get(reverse("directory:contact-export-vcf"), {"full_numbers": "1"})
+    response = client.post(reverse("directory:contact-export-vcf"), {"full_numbers": "1"})
     assert response.status_code == 302 and exports() == []
 
 
@@ -252,7 +257,7 @@ def test_a_committee_member_cannot_export_contacts_in_full(client, committee_a, 
     ContactFactory(area=village_a, name="吴可见", phone="13812345678")
     client.force_login(committee_a)
     query = {"full_numbers": "1", "purpose": "phone book"}
-    response = client.get(reverse("directory:contact-export-xlsx"), query)
+    response = client.post(reverse("directory:contact-export-xlsx"), query)
     assert response.status_code == 302 and exports() == []
 
 
@@ -286,7 +291,7 @@ def test_the_care_list_export_masks_phones_unless_asked_with_a_purpose(
     client.force_login(cadre_a)
     content = client.get("/welfare/care/disabled_persons/?format=xlsx").content
     assert_watermarked(content, "cadre_a")
-    refused = client.get("/welfare/care/disabled_persons/?format=xlsx&full_numbers=1")
+    refused = client.post("/welfare/care/disabled_persons/?format=xlsx", {"full_numbers": "1"})
     assert refused.status_code == 302
     [event] = exports()
     assert (event.object_type, event.details["persons"], event.details["masked"]) == (

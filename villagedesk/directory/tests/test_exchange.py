@@ -101,7 +101,7 @@ def test_vcard_export_is_readable_by_a_phone(client, cadre_a, village_a):
     ContactFactory(area=village_a, name="吴可见", title="村主任", phone="13812345678")
     client.force_login(cadre_a)
     query = {"full_numbers": "1", "purpose": "phone book of the team"}
-    text = client.get(reverse("directory:contact-export-vcf"), query).content.decode()
+    text = client.post(reverse("directory:contact-export-vcf"), query).content.decode()
     assert text.startswith("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:吴可见\r\n")
     assert "TEL;TYPE=CELL:13812345678" in text and "TITLE:村主任" in text
     assert text.endswith("END:VCARD\r\n")

@@ -112,10 +112,12 @@ def test_care_list_shows_helper_and_last_visit_and_exports_them(care, cadre_a, c
     client.force_login(cadre_a)
     page = client.get("/welfare/care/disabled_persons/").content.decode()
     assert "李建国" in page and "13912345678" in page and "吴残" not in page
+    assert 'method="post"' in page and 'name="purpose"' in page  # phones in full: by POST
     last = (TODAY - datetime.timedelta(days=2)).isoformat()
     assert last in page
-    export = client.get(
-        "/welfare/care/disabled_persons/?format=xlsx&full_numbers=1&purpose=visit+plan"
+    export = client.post(
+        "/welfare/care/disabled_persons/?format=xlsx",
+        {"full_numbers": "1", "purpose": "visit plan"},
     )
     rows = (
         CalamineWorkbook.from_filelike(io.BytesIO(export.content)).get_sheet_by_index(0).to_python()

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from villagedesk.accounts import permissions
+from villagedesk.accounts.permissions import Capability
 from villagedesk.core.spreadsheets import download
 from villagedesk.welfare import exports, selectors
 from villagedesk.welfare.codes import PolicyCategory
@@ -29,6 +30,8 @@ def care_list(request, code):
     except RuleError as exc:
         error = str(exc)
     if request.GET.get("format") == "xlsx":
+        # Phones in full are asked by a POST, so that the stated purpose stays out of URLs.
+        asked_in_full = request.method == "POST" and request.POST.get("full_numbers") == "1"
         try:
             content = exports.care_list_export(
                 by=request.user,
@@ -37,8 +40,8 @@ def care_list(request, code):
                 day=day,
                 area=area,
                 policy=policy,
-                full_numbers=request.GET.get("full_numbers") == "1",
-                purpose=request.GET.get("purpose", "")[:200],
+                full_numbers=asked_in_full,
+                purpose=request.POST.get("purpose", "")[:200] if asked_in_full else "",
             )
         except ValidationError as error:
             for message in error.messages:
@@ -56,5 +59,8 @@ def care_list(request, code):
             "day": day,
             "care": selectors.policy_list(care=True),
             "villages": permissions.village_list(request.user),
+            "may_export_phones": permissions.holds(
+                request.user, Capability.EXPORT_PERSONAL_DATA, area.code
+            ),
         },
     )
