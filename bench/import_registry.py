@@ -190,14 +190,22 @@ def child_engine(path: Path) -> int:
     return result.counts["persons_created"]
 
 
+def csv_frame(path: Path, **options):
+    """An exported .csv as text columns, past the watermark line it opens with ("# Exported by")."""
+    import polars as pl
+
+    with open(path, encoding="utf-8-sig") as handle:
+        watermark = handle.readline().startswith("#")
+    return pl.read_csv(path, infer_schema=False, skip_rows=int(watermark), **options)
+
+
 def child_reference(path: Path, database: str) -> int:
     """The physical limit: fastest reader, bare table, bare driver, no checks."""
-    import polars as pl
     import python_calamine
     from django.db import connection
 
     if path.suffix == ".csv":
-        frame = pl.read_csv(path, infer_schema=False)
+        frame = csv_frame(path)
         header, rows = frame.columns, None
     else:
         sheet = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
@@ -234,7 +242,6 @@ def child_reference(path: Path, database: str) -> int:
 
 def child_import_export(path: Path) -> int:
     """django-import-export over the first SAMPLE members, households made beforehand."""
-    import polars as pl
     import tablib
     from import_export import fields, resources, widgets
 
@@ -244,7 +251,7 @@ def child_import_export(path: Path) -> int:
     from villagedesk.registry.imports.columns import header_field
     from villagedesk.registry.models import Household, Person
 
-    frame = pl.read_csv(path, infer_schema=False, n_rows=SAMPLE).fill_null("")
+    frame = csv_frame(path, n_rows=SAMPLE).fill_null("")
     frame = frame.rename({h: header_field(h) for h in frame.columns if header_field(h)})
     villages = {a.code: a for a in Area.objects.filter(level=5)}
     keys = frame.select("village", "number").unique().rows()
