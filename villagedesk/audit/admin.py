@@ -1,10 +1,11 @@
 from django.contrib import admin
 
 from villagedesk.audit.models import AuditEvent
+from villagedesk.core.admin import EvidenceAdmin
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(EvidenceAdmin):
     """Read only for everyone, superusers included: the log is appended by the application and
     pruned only by `manage.py audit_prune`."""
 
@@ -12,15 +13,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["username", "area", "object_id"]
     date_hierarchy = "at"
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

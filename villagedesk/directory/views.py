@@ -14,7 +14,7 @@ from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Level, PointOfInterest, VillageNote
 from villagedesk.core import spreadsheets
-from villagedesk.core.forms import form_with_service_errors
+from villagedesk.core.forms import form_with_service_errors, numbers_in_full_asked
 from villagedesk.core.masking import phone_shown
 from villagedesk.directory import exports, imports, selectors, services
 from villagedesk.directory.forms import (
@@ -327,16 +327,15 @@ def contact_export(request, fmt):
     a user who may export them (an audited export either way)."""
     _form, filters = contact_filters(request)
     contacts = selectors.contact_list(user=request.user, filters=filters)
-    # Phones in full are asked by a POST, so that the stated purpose stays out of URLs.
-    asked_in_full = request.method == "POST" and request.POST.get("full_numbers") == "1"
+    in_full, purpose = numbers_in_full_asked(request)
     try:
         content = exports.contacts_export(
             by=request.user,
             request=request,
             contacts=contacts,
             fmt=fmt,
-            full_numbers=asked_in_full,
-            purpose=request.POST.get("purpose", "")[:200] if asked_in_full else "",
+            full_numbers=in_full,
+            purpose=purpose,
         )
     except ValidationError as error:
         for message in error.messages:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from villagedesk.core.admin import EvidenceAdmin
 from villagedesk.registry.models import Household, Person, RevealLog
 from villagedesk.registry.services import person_history_anonymise
 
@@ -46,17 +47,5 @@ class PersonAdmin(AnonymisingDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(RevealLog)
-class RevealLogAdmin(admin.ModelAdmin):
+class RevealLogAdmin(EvidenceAdmin):
     list_display = ["at", "user", "person", "field"]
-    readonly_fields = ["at", "user", "person", "field"]
-    raw_id_fields = ["person"]
-
-    # The reveal log is evidence: nobody changes or removes it, superusers included.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

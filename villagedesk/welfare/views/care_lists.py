@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
+from villagedesk.core.forms import numbers_in_full_asked
 from villagedesk.core.spreadsheets import download
 from villagedesk.welfare import exports, selectors
 from villagedesk.welfare.codes import PolicyCategory
@@ -30,8 +31,7 @@ def care_list(request, code):
     except RuleError as exc:
         error = str(exc)
     if request.GET.get("format") == "xlsx":
-        # Phones in full are asked by a POST, so that the stated purpose stays out of URLs.
-        asked_in_full = request.method == "POST" and request.POST.get("full_numbers") == "1"
+        in_full, purpose = numbers_in_full_asked(request)
         try:
             content = exports.care_list_export(
                 by=request.user,
@@ -40,8 +40,8 @@ def care_list(request, code):
                 day=day,
                 area=area,
                 policy=policy,
-                full_numbers=asked_in_full,
-                purpose=request.POST.get("purpose", "")[:200] if asked_in_full else "",
+                full_numbers=in_full,
+                purpose=purpose,
             )
         except ValidationError as error:
             for message in error.messages:
