@@ -8,7 +8,9 @@ formula, a URL or a number), and every cell text passes `cell_safe`, so that a n
 Reading: an upload is measured before it is read. An .xlsx is a zip of XML parts; a tiny file can
 declare a cell at XFD600000 or expand to gigabytes, and the reader (calamine) would allocate a
 grid for the whole declared area. `xlsx_measure` streams the worksheet parts and refuses a file
-whose expanded size, height or width passes the limits before calamine sees it.
+whose expanded size, height or width passes the limits before calamine sees it. An .xls is a
+compound file whose sheets are records; `xls_measure` walks the cell records, since a 5 KB .xls with
+one cell at IV65536 makes calamine lay out 16 million cells (a gigabyte).
 """
 
 import dataclasses
@@ -16,11 +18,13 @@ import datetime
 import io
 import posixpath
 import re
+import struct
 import zipfile
 from dataclasses import dataclass
 from urllib.parse import quote
 from xml.etree import ElementTree  # noqa: S405 expat (2.4.1+) refuses entity expansion bombs
 
+import olefile
 import python_calamine
 import xlsxwriter
 from django.core.exceptions import ValidationError
@@ -487,6 +491,72 @@ def xlsx_measure(source, limits: Limits) -> None:
         source.seek(0)
 
 
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+XLS_BOF = 0x0809
+# The records that place a value in a cell (BIFF2 to BIFF8), each starting with its row and column
+# as two little-endian 16-bit numbers: calamine makes room for the rectangle that holds them.
+# Blank cells (BLANK, MULBLANK) carry formatting only and calamine leaves them out.
+XLS_CELLS = {0x0002, 0x0003, 0x0004, 0x0005, 0x0006, 0x007E, 0x00D6, 0x00FD, 0x0203, 0x0204}
+XLS_CELLS |= {0x0205, 0x0206, 0x0406, 0x027E}
+XLS_MULRK = 0x00BD  # several numbers in a row: row, first column, …, last column
+
+
+def xls_sizes(stream: bytes):
+    """The size of each sheet of an .xls workbook stream, as calamine lays it out: from the
+    top-left to the bottom-right of the cells that hold a value. Sheets are the substreams after
+    the first (the workbook globals), each opened by a BOF record."""
+    substream = -1
+    top = left = 1 << 16
+    bottom = right = -1
+
+    def size():
+        return SheetSize(bottom - top + 1, right - left + 1, 0) if bottom >= 0 else None
+
+    offset, end = 0, len(stream) - 4
+    while offset <= end:
+        kind, length = struct.unpack_from("<HH", stream, offset)
+        body = offset + 4
+        if kind == XLS_BOF:
+            if substream > 0 and (found := size()):
+                yield found
+            substream += 1
+            top = left = 1 << 16
+            bottom = right = -1
+        elif substream > 0 and length >= 4 and (kind in XLS_CELLS or kind == XLS_MULRK):
+            row, column = struct.unpack_from("<HH", stream, body)
+            last = column
+            if kind == XLS_MULRK and length >= 6:
+                (last,) = struct.unpack_from("<H", stream, body + length - 2)
+            top, bottom = min(top, row), max(bottom, row)
+            left, right = min(left, column), max(right, column, last)
+        offset = body + length
+    if substream > 0 and (found := size()):
+        yield found
+
+
+def xls_measure(source, limits: Limits) -> None:
+    """Refuse an .xls one of whose sheets has more rows, more columns or more cells than
+    allowed, before calamine makes room for it. A compound file with no workbook stream (an
+    encrypted .xlsx is one) is left to calamine, which tells what it is."""
+    try:
+        with olefile.OleFileIO(source) as ole:
+            name = next((n for n in ("Workbook", "Book") if ole.exists(n)), None)
+            if name is None:
+                return
+            if ole.get_size(name) > limits.bytes:
+                raise expanded_too_far(limits)
+            stream = ole.openstream(name).read()
+    except (OSError, struct.error, ValueError):
+        raise unreadable() from None
+    for size in xls_sizes(stream):
+        if size.height > limits.rows + 1 or size.width > limits.columns:
+            raise too_large(limits)
+        if size.cells > limits.cells:
+            raise too_many_cells(limits)
+    if hasattr(source, "seek"):
+        source.seek(0)
+
+
 def cell_text(value) -> str:
     """A cell as calamine gives it, as text: whole numbers without ".0", dates as ISO dates."""
     if value is None:
@@ -513,17 +583,17 @@ def sheet_rows(upload, limits: Limits = Limits()) -> list[list[str]]:  # noqa: B
             % {"size": limits.bytes // 1024 // 1024}
         )
     upload.seek(0)
-    head = upload.read(4)
+    head = upload.read(len(OLE_MAGIC))
     upload.seek(0)
     if head.startswith(b"PK"):
         xlsx_measure(upload, limits)
+    elif head == OLE_MAGIC:
+        xls_measure(upload, limits)
     try:
         sheet = python_calamine.CalamineWorkbook.from_filelike(upload).get_sheet_by_index(0)
     except Exception:  # noqa: BLE001 - calamine raises many kinds for a file it cannot read
         raise unreadable() from None
-    # An .xls is not measured before calamine reads it: its format bounds a sheet to 65,536
-    # rows by 256 columns, and its size to the upload limit. What calamine laid out is checked
-    # before any of it becomes Python objects.
+    # What calamine laid out is checked again before any of it becomes Python objects.
     if sheet.height > limits.rows + 1 or sheet.width > limits.columns:
         raise too_large(limits)
     if sheet.height * sheet.width > limits.cells:

@@ -9,7 +9,8 @@ counts against the next. An address-space limit keeps a guard that fails from ta
 down with it: the child dies and the test fails.
 
 The files are built here with zipfile and generators, so that none is stored in the repository and
-the zip bombs (parts expanding to more than 2 GB) take a few megabytes on disk.
+the zip bombs (parts expanding to more than 2 GB) take a few megabytes on disk. The crafted .xls
+files are the registry's test ledger (saved as .xls by LibreOffice) with one cell record moved.
 """
 
 import contextlib
@@ -20,6 +21,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import olefile
 import pytest
 from django.conf import settings
 
@@ -64,9 +66,9 @@ def workbook_rels(shared_strings: bool) -> str:
     )
 
 
-def xlsx_write(path: Path, rows, *, shared_strings=None, level: int = 9) -> Path:
-    """A workbook of one sheet whose sheetData is the bytes `rows` yields; `shared_strings`, if
-    given, yields the bytes of the shared strings' <sst> content."""
+def xlsx_write(path: Path, rows, *, shared_strings=None, level: int = 9, after=b"") -> Path:
+    """A workbook of one sheet whose sheetData is the bytes `rows` yields, followed by `after`;
+    `shared_strings`, if given, yields the bytes of the shared strings' <sst> content."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
         archive.writestr("[Content_Types].xml", content_types(shared_strings is not None))
         archive.writestr(
@@ -86,7 +88,7 @@ def xlsx_write(path: Path, rows, *, shared_strings=None, level: int = 9) -> Path
             part.write(b"<sheetData>")
             for chunk in rows:
                 part.write(chunk)
-            part.write(b"</sheetData></worksheet>")
+            part.write(b"</sheetData>" + after + b"</worksheet>")
         if shared_strings is not None:
             with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as part:
                 part.write(f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}">'.encode())
@@ -126,6 +128,43 @@ def wide_row(cells: int):
     yield b'<row r="2">' + b"<c><v>1</v></c>" * cells + b"</row>"
 
 
+LEDGER_XLS = Path(settings.BASE_DIR) / "villagedesk/registry/tests/files/ledger.xls"
+LABELSST = 0x00FD
+
+
+def xls_with_a_cell_moved(path: Path, row: int, column: int) -> Path:
+    """ledger.xls with the last text cell of its sheet moved to (row, column), both from 0.
+
+    The record is found in the workbook stream and then in the file, whose sectors hold the
+    stream as it is; only its row and column change, so the file stays a valid .xls."""
+    data = bytearray(LEDGER_XLS.read_bytes())
+    with olefile.OleFileIO(bytes(data)) as ole:
+        stream = ole.openstream("Workbook").read()
+    offset, last = 0, None
+    while offset <= len(stream) - 4:
+        kind, length = (
+            int.from_bytes(stream[offset : offset + 2], "little"),
+            int.from_bytes(stream[offset + 2 : offset + 4], "little"),
+        )
+        if kind == LABELSST:
+            last = stream[offset : offset + 4 + length]
+        offset += 4 + length
+    at = data.find(last)
+    assert at >= 0 and data.find(last, at + 1) < 0
+    data[at + 4 : at + 8] = row.to_bytes(2, "little") + column.to_bytes(2, "little")
+    path.write_bytes(bytes(data))
+    return path
+
+
+def merged_ranges(count: int, rows: int) -> bytes:
+    """Merged ranges laid over one another, each from the first row to row `rows`."""
+    return (
+        b'<mergeCells count="%d">' % count
+        + b'<mergeCell ref="A1:B%d"/>' % rows * count
+        + b"</mergeCells>"
+    )
+
+
 @pytest.fixture(scope="module")
 def crafted(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("crafted")
@@ -147,8 +186,13 @@ def crafted(tmp_path_factory) -> dict[str, Path]:
             iter([HEADER]),
             shared_strings=repeated(b"<si><t>x</t></si>", BOMB_BYTES),
         ),
+        "xls_cell_at_IV65536": xls_with_a_cell_moved(folder / "corner.xls", 65_535, 255),
+        "merged_ranges_over_a_tall_sheet": xlsx_write(
+            folder / "merged.xlsx", tall_rows(100_000), after=merged_ranges(1000, 100_000)
+        ),
     }
     assert (folder / "tiny.xlsx").stat().st_size < 2000
+    assert (folder / "corner.xls").stat().st_size < 10_000
     assert (folder / "sheet-bomb.xlsx").stat().st_size < 10 * 1024 * 1024
     return files
 
@@ -309,6 +353,8 @@ EXPECTED = {
         "cell_at_GR600000_in_an_unnumbered_row": CELLS_REGISTRY,
         "sheet_bomb": EXPANDS_REGISTRY,
         "shared_strings_bomb": EXPANDS_REGISTRY,
+        "xls_cell_at_IV65536": TOO_LARGE_REGISTRY,
+        "merged_ranges_over_a_tall_sheet": CELLS_REGISTRY,
     },
     "contacts": {
         "cell_at_XFD1": TOO_LARGE_CONTACTS,
@@ -319,6 +365,8 @@ EXPECTED = {
         "cell_at_GR600000_in_an_unnumbered_row": TOO_LARGE_CONTACTS,
         "sheet_bomb": LARGER_CONTACTS,
         "shared_strings_bomb": LARGER_CONTACTS,
+        "xls_cell_at_IV65536": TOO_LARGE_CONTACTS,
+        "merged_ranges_over_a_tall_sheet": TOO_LARGE_CONTACTS,
     },
     "enrolments": {
         "cell_at_XFD1": TOO_LARGE_SMALL,
@@ -329,6 +377,8 @@ EXPECTED = {
         "cell_at_GR600000_in_an_unnumbered_row": TOO_LARGE_SMALL,
         "sheet_bomb": EXPANDS_SMALL,
         "shared_strings_bomb": EXPANDS_SMALL,
+        "xls_cell_at_IV65536": TOO_LARGE_SMALL,
+        "merged_ranges_over_a_tall_sheet": TOO_LARGE_SMALL,
     },
 }
 EXPECTED["registry_job"] = EXPECTED["registry_command"]
@@ -538,3 +588,65 @@ def test_an_ods_ending_in_a_million_empty_rows_is_read(tmp_path):
     ).encode()
     (sheet,) = reading.read_ledger(ods_write(tmp_path / "a.ods", row + empty))
     assert sheet.frame.height == 1
+
+
+@pytest.mark.parametrize(("row", "column"), [(65_535, 0), (2, 255), (50_001, 3)])
+def test_an_xls_with_a_cell_far_out_is_refused_before_calamine_reads_it(tmp_path, row, column):
+    path = xls_with_a_cell_moved(tmp_path / "a.xls", row, column)
+    assert small_refusal(path) == TOO_LARGE_SMALL
+
+
+def test_an_xls_within_the_limits_is_read(tmp_path):
+    path = xls_with_a_cell_moved(tmp_path / "a.xls", 9_999, 150)
+    assert small_refusal(path, measured_first=False) == "accepted"
+
+
+def test_an_xls_within_its_rows_and_columns_but_too_many_cells_is_refused(tmp_path):
+    path = xls_with_a_cell_moved(tmp_path / "a.xls", 20_000, 150)
+    assert "2,000,000 cells" in small_refusal(path)
+
+
+def test_the_registry_refuses_an_xls_with_a_cell_far_out_before_calamine_reads_it(
+    tmp_path, village_a
+):
+    from unittest import mock
+
+    from villagedesk.registry.imports import reading
+    from villagedesk.registry.imports.engine import run_import
+
+    path = xls_with_a_cell_moved(tmp_path / "a.xls", 3, 255)
+    unreached = mock.patch.object(
+        reading.python_calamine.CalamineWorkbook,
+        "from_path",
+        side_effect=AssertionError("calamine was reached"),
+    )
+    with unreached, pytest.raises(reading.ReadError, match="200 columns"):
+        run_import(path, area=village_a)
+
+
+def test_merged_ranges_fill_their_cells_and_their_cells_are_counted_first(tmp_path):
+    from unittest import mock
+
+    from villagedesk.registry.imports import reading
+
+    header = (
+        b'<row r="1"><c r="A1" t="inlineStr"><is><t>h</t></is></c>'
+        b'<c r="B1" t="inlineStr"><is><t>n</t></is></c></row>'
+    )
+    rows = b"".join(
+        b'<row r="%d"><c r="A%d"><v>%d</v></c><c r="B%d"><v>9</v></c></row>' % (n, n, n, n)
+        for n in range(2, 8)
+    )
+    ranges = b'<mergeCells count="2"><mergeCell ref="A2:A4"/><mergeCell ref="A6:A7"/></mergeCells>'
+    path = xlsx_write(tmp_path / "a.xlsx", iter([header, rows]), after=ranges)
+    sheet = reading.python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    column = [row[0] for row in reading.cell_rows(sheet)]
+    assert column == ["h", 2.0, 2.0, 2.0, 5.0, 6.0, 6.0]
+    # The two ranges cover five cells.
+    with (
+        mock.patch.object(reading, "MAX_CELLS", 4),
+        pytest.raises(reading.ReadError, match="cells"),
+    ):
+        next(reading.cell_rows(sheet))
+    with mock.patch.object(reading, "MAX_CELLS", 5):
+        assert len(list(reading.cell_rows(sheet))) == 7

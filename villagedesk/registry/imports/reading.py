@@ -2,8 +2,9 @@
 
 Every cell becomes text here (numbers without a spurious ".0", dates as ISO dates) so that the
 normalising step sees one type and treats a date typed as text and a date typed as a date alike.
-Reading stops at MAX_ROWS so that a runaway file cannot exhaust memory: an .xlsx is measured as
-it streams, before calamine reads it (see `check_zip_size`).
+Reading stops at MAX_ROWS so that a runaway file cannot exhaust memory: an .xlsx or .ods is
+measured as it streams and an .xls from its cell records, before calamine reads it (see
+`check_zip_size` and `check_xls_size`).
 """
 
 import codecs
@@ -171,35 +172,41 @@ def make_sheet(name: str, rows) -> Sheet:
 
 def cell_rows(sheet):
     """The sheet's rows, merged cells filled with the value of their top-left cell (cells stay
-    as calamine gives them: text, numbers, dates; `frame_of` turns them into text)."""
-    covering: dict[int, list[tuple[int, int, tuple[int, int]]]] = {}
+    as calamine gives them: text, numbers, dates; `frame_of` turns them into text).
+
+    Ranges are taken in order of their first row and dropped after their last, so memory holds
+    the ranges and their values, not their cells; the cells they cover, cut to the sheet, are
+    counted first, so that overlapping ranges cannot make filling in cost more than the sheet.
+    """
     merged = sheet.merged_cell_ranges or []
     if len(merged) > MAX_MERGED_RANGES:
         raise ReadError(
             _("The sheet has more than %(max)s merged ranges; unmerge the cells and fill them in.")
             % {"max": f"{MAX_MERGED_RANGES:,}"}
         )
-    # A range is cut to the sheet: a merge declared to the last row of the sheet costs nothing
-    # beyond its cells.
     last_row, last_column = sheet.height - 1, sheet.width - 1
-    for (top, left), (bottom, right) in merged:
-        bottom, right = min(bottom, last_row), min(right, last_column)
-        for r in range(top + 1, bottom + 1):
-            covering.setdefault(r, []).append((left, right, (top, left)))
-        if right > left:
-            covering.setdefault(top, []).append((left + 1, right, (top, left)))
-    anchors: dict[int, set[int]] = {}
-    for spans in covering.values():
-        for _left, _right, (top, left) in spans:
-            anchors.setdefault(top, set()).add(left)
-    values: dict[tuple[int, int], object] = {}
+    ranges = sorted(
+        (top, left, min(bottom, last_row), min(right, last_column))
+        for (top, left), (bottom, right) in merged
+        if top <= last_row and left <= last_column
+    )
+    covered = sum((bottom - top + 1) * (right - left + 1) for top, left, bottom, right in ranges)
+    if covered > MAX_CELLS:
+        raise ReadError(spreadsheets.too_many_cells(LIMITS).messages[0])
+    waiting = iter(ranges)
+    upcoming = next(waiting, None)
+    active: list[tuple[int, int, int, int, object]] = []
     for index, row in enumerate(sheet.iter_rows()):
-        for left in anchors.get(index, ()):
-            if left < len(row):
-                values[(index, left)] = row[left]
-        for left, right, anchor in covering.get(index, ()):
-            for c in range(left, min(right, len(row) - 1) + 1):
-                row[c] = values.get(anchor, "")
+        while upcoming is not None and upcoming[0] == index:
+            top, left, bottom, right = upcoming
+            active.append((top, left, bottom, right, row[left] if left < len(row) else ""))
+            upcoming = next(waiting, None)
+        if active:
+            active = [span for span in active if span[2] >= index]
+            for top, left, _bottom, right, value in active:
+                first = left + 1 if top == index else left
+                for c in range(first, min(right, len(row) - 1) + 1):
+                    row[c] = value
         yield row
 
 
@@ -270,8 +277,7 @@ def check_zip_size(path: Path) -> None:
 
 
 def check_sheet_size(name: str, sheet) -> None:
-    """What calamine laid out, checked before any of it becomes Python objects (the measure of
-    an .xls or .ods, whose parts are not measured before calamine reads them)."""
+    """What calamine laid out, checked again before any of it becomes Python objects."""
     if sheet.height > MAX_ROWS:
         raise too_many_rows(name)
     if sheet.width > MAX_COLUMNS:
@@ -280,9 +286,23 @@ def check_sheet_size(name: str, sheet) -> None:
         raise ReadError(spreadsheets.too_many_cells(LIMITS).messages[0])
 
 
+def check_xls_size(path: Path) -> None:
+    """Refuse an .xls whose sheets hold cells further out than the limits allow, from its cell
+    records, before calamine lays the sheets out (`core.spreadsheets.xls_measure`)."""
+    try:
+        with path.open("rb") as handle:
+            spreadsheets.xls_measure(handle, LIMITS)
+    except spreadsheets.SpreadsheetRefused as error:
+        raise ReadError(error.messages[0]) from None
+
+
 def read_spreadsheet(path: Path) -> list[Sheet]:
     if zipfile.is_zipfile(path):
         check_zip_size(path)
+    else:
+        with path.open("rb") as handle:
+            if handle.read(len(spreadsheets.OLE_MAGIC)) == spreadsheets.OLE_MAGIC:
+                check_xls_size(path)
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except python_calamine.PasswordError:
