@@ -1,8 +1,10 @@
 """Shared test personas: two villages of one county, and the people who work in them."""
 
 import datetime
+import re
 
 import pytest
+from django.test import Client
 
 from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.areas.models import Area, Level, VillageGroup
@@ -16,6 +18,34 @@ def fast_and_plain(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.LANGUAGE_CODE = "en"
+
+
+class FormClient(Client):
+    """A test client that sends forms as a browser does: with the guard the form page carries.
+
+    A POST that names no `version` carries the one shown on the form page at the same address,
+    when there is one; a POST that names no `form_token` carries a fresh token. Tests of the
+    guards themselves send their own (a stale version, a token sent twice).
+    """
+
+    def post(self, path, data=None, *args, **kwargs):
+        if isinstance(data, dict):
+            from villagedesk.core.concurrency import form_token_new
+
+            data = dict(data)
+            if "version" not in data:
+                page = self.get(path, secure=kwargs.get("secure", False))
+                content = b"" if page.streaming else page.content
+                found = re.search(rb'name="version" value="(\d+)"', content)
+                if page.status_code == 200 and found:
+                    data["version"] = found.group(1).decode()
+            data.setdefault("form_token", form_token_new())
+        return super().post(path, data, *args, **kwargs)
+
+
+@pytest.fixture
+def client():
+    return FormClient()
 
 
 def make_area(code, level, name, parent=None, name_en=""):
