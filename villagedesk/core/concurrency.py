@@ -125,6 +125,14 @@ class Receipt:
         transaction.set_rollback(True)
 
 
+def form_token_refuse_spent(signed: str) -> None:
+    """Raise FormAlreadySent when the token was spent by a write already committed."""
+    token = form_token_checked(signed)
+    spent = SpentFormToken.objects.filter(token=token).first() if token else None
+    if spent is not None:
+        raise FormAlreadySent(spent.leads_to)
+
+
 def form_token_spend(token: str) -> None:
     """Spend a token in the current transaction, or raise FormAlreadySent.
 

@@ -11,6 +11,7 @@ from villagedesk.core.concurrency import (
     EditConflict,
     form_token_checked,
     form_token_new,
+    form_token_refuse_spent,
     version_field_of,
 )
 
@@ -44,7 +45,9 @@ class SavedOnceForm:
     Editing a saved, versioned record, it carries the version the user started from, and the
     instance is saved from that version (a save since then is an EditConflict, shown by
     `conflict_show`). Otherwise it carries a one-time token that `core.concurrency.saved_once`
-    spends. Both travel in hidden inputs that `core/_form_guard.html` renders.
+    spends; a token already spent makes validation raise FormAlreadySent, which
+    `core.middleware.FormSentTwiceMiddleware` answers. Both travel in hidden inputs that
+    `core/_form_guard.html` renders.
     """
 
     def __init__(self, *args, **kwargs):
@@ -69,6 +72,10 @@ class SavedOnceForm:
         return form_token_checked(self.guard["form_token"])
 
     def full_clean(self):
+        if self.is_bound and self.version_field is None:
+            # A repeat is answered before the form is checked again: the row the first sending
+            # added would make it look invalid (a number now taken) where it is only repeated.
+            form_token_refuse_spent(str(self.data.get("form_token", "")))
         super().full_clean()
         if not self.is_bound:
             return

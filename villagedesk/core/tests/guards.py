@@ -5,6 +5,16 @@ import re
 from villagedesk.core.saving import validated_save
 
 STALE_REFUSAL = "Someone else saved this record while you were editing it"
+SAVED_ONCE = "This form was sent twice; it was saved only once."
+
+
+def answered_as_repeat(client, first, again) -> bool:
+    """Whether the second sending was led back to where the first went, saying it was a repeat."""
+    if not (first.status_code == again.status_code == 302):
+        return False
+    if first["Location"] != again["Location"]:
+        return False
+    return SAVED_ONCE in client.get(again["Location"]).content.decode()
 
 
 def guard_value(response, name: str) -> str:
