@@ -72,10 +72,11 @@ class SavedOnceForm:
         return form_token_checked(self.guard["form_token"])
 
     def full_clean(self):
-        if self.is_bound and self.version_field is None:
+        if self.is_bound and "form_token" in self.data:
             # A repeat is answered before the form is checked again: the row the first sending
-            # added would make it look invalid (a number now taken) where it is only repeated.
-            form_token_refuse_spent(str(self.data.get("form_token", "")))
+            # added would make it look invalid (a number now taken), or make the form an edit
+            # (a day's diary), where it is only repeated.
+            form_token_refuse_spent(str(self.data["form_token"]))
         super().full_clean()
         if not self.is_bound:
             return
