@@ -144,15 +144,13 @@ class SavedOnceForm:
         if model_field.is_relation:
             label = getattr(form_field, "label_from_instance", str)
             return str(label(value))
-        if model_field.choices:
-            labels = dict(model_field.flatchoices)
-            if isinstance(value, list):
-                return ", ".join(str(labels.get(v, v)) for v in value)
-            return str(labels.get(value, value))
+        labels = dict(model_field.flatchoices or getattr(form_field, "choices", None) or [])
+        if isinstance(value, list):
+            return ", ".join(str(labels.get(v, v)) for v in value)
         if isinstance(value, bool):
             return str(_("yes") if value else _("no"))
-        if isinstance(value, list):
-            return ", ".join(str(v) for v in value)
+        if isinstance(value, str | int) and value in labels:
+            return str(labels[value])
         return str(formats.localize(value))
 
 
