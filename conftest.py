@@ -2,9 +2,11 @@
 
 import datetime
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from django.urls import Resolver404, resolve
 
 from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.areas.models import Area, Level, VillageGroup
@@ -20,12 +22,19 @@ def fast_and_plain(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+def is_edit_page(path: str) -> bool:
+    try:
+        return (resolve(urlsplit(path).path).url_name or "").endswith("-edit")
+    except Resolver404:
+        return False
+
+
 class FormClient(Client):
     """A test client that sends forms as a browser does: with the guard the form page carries.
 
-    A POST that names neither carries the `version` shown on the form page at the same address,
-    when there is one, else a fresh `form_token`. Tests of the guards themselves send their own
-    (a stale version, a token sent twice).
+    A POST to an edit page (a URL named `*-edit`) that names neither carries the `version` its
+    form shows, when there is one; any other POST naming neither carries a fresh `form_token`.
+    Tests of the guards themselves send their own (a stale version, a token sent twice).
     """
 
     def post(self, path, data=None, *args, **kwargs):
@@ -33,7 +42,7 @@ class FormClient(Client):
             from villagedesk.core.concurrency import form_token_new
 
             data = dict(data)
-            if "version" not in data and "form_token" not in data:
+            if is_edit_page(path) and "version" not in data and "form_token" not in data:
                 page = self.get(path, secure=kwargs.get("secure", False))
                 content = b"" if page.streaming else page.content
                 found = re.search(rb'name="version" value="(\d+)"', content)
