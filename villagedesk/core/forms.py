@@ -102,19 +102,26 @@ class SavedOnceForm:
         if current is None:
             self.conflict = Conflict(by="", at=None, differences=[], removed=True)
             return
+        started_from = getattr(self.instance, self.version_field.attname)
         self.guard["version"] = str(getattr(current, self.version_field.attname))
-        latest = None
+        latest = started = None
         history = getattr(current, "history", None)
         if history is not None:
             latest = history.select_related("history_user").order_by("-history_date").first()
+            started = (
+                history.filter(**{self.version_field.attname: started_from})
+                .order_by("-history_date")
+                .first()
+            )
         self.conflict = Conflict(
             by=str(latest.history_user or _("system")) if latest else str(_("someone else")),
             at=latest.history_date if latest else None,
-            differences=self.differences_from(current),
+            differences=self.differences_from(current, started or self.instance),
         )
 
-    def differences_from(self, current) -> list[Difference]:
-        """The form's fields whose value in `current` differs from the one the user sent."""
+    def differences_from(self, current, before) -> list[Difference]:
+        """The form's fields whose value in `current` differs from `before`: the version the
+        user started from, as the history keeps it, or else what the user sent."""
         differences = []
         for name, form_field in self.fields.items():
             try:
@@ -124,7 +131,9 @@ class SavedOnceForm:
             if not model_field.concrete or model_field.many_to_many:
                 continue
             theirs = model_field.value_from_object(current)
-            if theirs != model_field.value_from_object(self.instance):
+            # A field the history does not keep is compared with what the user sent.
+            reference = before if hasattr(before, model_field.attname) else self.instance
+            if theirs != model_field.value_from_object(reference):
                 differences.append(
                     Difference(
                         label=str(form_field.label or model_field.verbose_name),

@@ -67,6 +67,8 @@ def test_a_household_edit_from_an_older_version_is_refused(
     assert STALE_REFUSAL in page
     assert "我的地址" in page  # what was typed is kept
     assert "他的地址" in page and "committee_a" in page  # what was saved, by whom
+    # Only what they changed is listed, not the user's own changes.
+    assert [d.label for d in response.context["form"].conflict.differences] == ["Address"]
     household_a.refresh_from_db()
     assert household_a.address == "他的地址"
 
