@@ -12,7 +12,9 @@ from villagedesk.core.tests.guards import (
     sent_stale,
     sent_twice,
 )
+from villagedesk.registry.imports.engine import run_import
 from villagedesk.registry.models import Household, Person
+from villagedesk.registry.tests.importing import HEADERS, family, write_xlsx
 from villagedesk.registry.tests.test_pages import household_data, person_data
 
 pytestmark = pytest.mark.django_db
@@ -113,3 +115,23 @@ def test_saving_again_after_the_refusal_keeps_the_users_values(
     assert again.status_code == 302
     household_a.refresh_from_db()
     assert household_a.address == "我的地址"
+
+
+def test_a_household_form_opened_before_an_import_changed_it_is_refused(
+    client, cadre_a, village_a, tmp_path
+):
+    rows = family()
+    run_import(write_xlsx(tmp_path / "a.xlsx", rows), area=village_a)
+    household = Household.objects.get(number="001")
+    client.force_login(cadre_a)
+    url = reverse("registry:household-edit", args=[household.pk])
+    data = household_data(village_a, number="001", address="我的地址")
+
+    def imported_again():
+        rows[0][HEADERS.index("住址")] = "大河村2号"
+        run_import(write_xlsx(tmp_path / "b.xlsx", rows), area=village_a)
+
+    response = sent_stale(client, url, data, meanwhile=imported_again)
+    assert STALE_REFUSAL in response.content.decode()
+    household.refresh_from_db()
+    assert household.address == "大河村2号"
