@@ -1,8 +1,12 @@
 """Shared test personas: two villages of one county, and the people who work in them."""
 
 import datetime
+import re
+from urllib.parse import urlsplit
 
 import pytest
+from django.test import Client
+from django.urls import Resolver404, resolve
 
 from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.areas.models import Area, Level, VillageGroup
@@ -16,6 +20,42 @@ def fast_and_plain(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.LANGUAGE_CODE = "en"
+
+
+def is_edit_page(path: str) -> bool:
+    try:
+        return (resolve(urlsplit(path).path).url_name or "").endswith("-edit")
+    except Resolver404:
+        return False
+
+
+class FormClient(Client):
+    """A test client that sends forms as a browser does: with the guard the form page carries.
+
+    A POST to an edit page (a URL named `*-edit`) that names neither carries the `version` its
+    form shows, when there is one; any other POST naming neither carries a fresh `form_token`.
+    Tests of the guards themselves send their own (a stale version, a token sent twice).
+    """
+
+    def post(self, path, data=None, *args, **kwargs):
+        if isinstance(data, dict):
+            from villagedesk.core.concurrency import form_token_new
+
+            data = dict(data)
+            if is_edit_page(path) and "version" not in data and "form_token" not in data:
+                page = self.get(path, secure=kwargs.get("secure", False))
+                content = b"" if page.streaming else page.content
+                found = re.search(rb'name="version" value="(\d+)"', content)
+                if page.status_code == 200 and found:
+                    data["version"] = found.group(1).decode()
+            if "version" not in data:
+                data.setdefault("form_token", form_token_new())
+        return super().post(path, data, *args, **kwargs)
+
+
+@pytest.fixture
+def client():
+    return FormClient()
 
 
 def make_area(code, level, name, parent=None, name_en=""):

@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "villagedesk.accounts.middleware.AreaFocusMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so that it turns a repeated create form into a redirect before anything else sees it.
+    "villagedesk.core.middleware.FormSentTwiceMiddleware",
 ]
 
 ROOT_URLCONF = "villagedesk.urls"

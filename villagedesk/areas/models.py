@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from villagedesk.core.codelists import bi
+from villagedesk.core.concurrency import VersionField
 from villagedesk.core.pinyin import pinyin_keys
 from villagedesk.core.scoping import ScopedQuerySet, VillageScoped
 
@@ -205,6 +206,7 @@ class PointOfInterest(VillageScoped):
     notes = models.TextField(_("notes"), blank=True)
 
     # The scope code is the village's and is left out of the history, which keeps the village.
+    version = VersionField()
     history = HistoricalRecords(excluded_fields=["area_code"])
 
     class Meta:
@@ -249,6 +251,7 @@ class VillageNote(VillageScoped):
     body = models.TextField(_("text"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    version = VersionField()
     history = HistoricalRecords(excluded_fields=["area_code"])
 
     class Meta:

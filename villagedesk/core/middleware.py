@@ -11,8 +11,13 @@ from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from villagedesk.core.concurrency import FormAlreadySent
 
 Middleware = Callable[[HttpRequest], HttpResponse]
 
@@ -75,3 +80,21 @@ def personal_pages_not_stored(get_response: Middleware) -> Middleware:
         return response
 
     return middleware
+
+
+class FormSentTwiceMiddleware:
+    """Answer a create form sent again after its first sending was saved: back to what that
+    sending added, with a word that nothing was added twice. Views need not catch
+    FormAlreadySent themselves."""
+
+    def __init__(self, get_response: Middleware):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, FormAlreadySent):
+            return None
+        messages.info(request, _("This form was sent twice; it was saved only once."))
+        return redirect(exception.leads_to or request.get_full_path())

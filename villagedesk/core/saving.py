@@ -4,18 +4,23 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from villagedesk.core.concurrency import version_claim
+
 
 def validated_save(instance, *, by=None, update_fields=None) -> None:
     """Validate every field and constraint, then save, naming the author in the record's history.
 
-    A constraint that only the database could see (a concurrent double submit got there first)
-    becomes a ValidationError for the form, and nothing is saved.
+    A versioned record is saved only from the version it was read at: one saved by someone else
+    since raises EditConflict (see `core.concurrency`). A constraint that only the database could
+    see (a concurrent double submit got there first) becomes a ValidationError for the form, and
+    nothing is saved.
     """
     instance.full_clean()
     if by is not None:
         instance._history_user = by
     try:
         with transaction.atomic():
+            version_claim(instance)
             instance.save(update_fields=update_fields)
     except IntegrityError as error:
         raise ValidationError(

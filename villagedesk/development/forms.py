@@ -1,9 +1,10 @@
 from django import forms
 
+from villagedesk.core.forms import SavedOnceForm
 from villagedesk.development.models import Consultation, SupportRequest
 
 
-class ConsultationForm(forms.ModelForm):
+class ConsultationForm(SavedOnceForm, forms.ModelForm):
     class Meta:
         model = Consultation
         fields = ["village", "held_on", "contact", "organisation", "asked", "promised"]
@@ -20,7 +21,7 @@ class ConsultationForm(forms.ModelForm):
         self.fields["organisation"].queryset = organisations
 
 
-class RequestForm(forms.ModelForm):
+class RequestForm(SavedOnceForm, forms.ModelForm):
     class Meta:
         model = SupportRequest
         fields = [

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from villagedesk.core.codelists import bi
+from villagedesk.core.concurrency import VersionField
 from villagedesk.core.scoping import VillageScoped
 from villagedesk.directory.models import Contact, Organisation
 from villagedesk.fieldwork.models import Problem
@@ -106,6 +107,7 @@ class SupportRequest(VillageScoped):
         related_name="support_requests",
     )
 
+    version = VersionField()
     history = HistoricalRecords(excluded_fields=["area_code"])
 
     class Meta:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
+from villagedesk.core.concurrency import saved_once
 from villagedesk.core.forms import form_with_service_errors
 from villagedesk.development import selectors, services
 from villagedesk.development.forms import ConsultationForm, RequestForm
@@ -50,7 +51,9 @@ def consultation_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.consultation_record(by=request.user, consultation=form.instance)
+            with saved_once(form) as receipt:
+                services.consultation_record(by=request.user, consultation=form.instance)
+                receipt.leads_to("development:help-list")
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:
@@ -73,11 +76,13 @@ def request_form(request, support: SupportRequest, *, create: bool):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.request_save(
-                by=request.user,
-                request=form.instance,
-                problems=list(form.cleaned_data["problems"]),
-            )
+            with saved_once(form) as receipt:
+                services.request_save(
+                    by=request.user,
+                    request=form.instance,
+                    problems=list(form.cleaned_data["problems"]),
+                )
+                receipt.leads_to("development:help-list")
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:

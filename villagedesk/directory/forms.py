@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from villagedesk.areas.models import NoteTopic, PointOfInterest, VillageNote
+from villagedesk.core.forms import SavedOnceForm
 from villagedesk.directory.models import (
     Contact,
     ContactKind,
@@ -32,7 +33,7 @@ class ContactFilterForm(forms.Form):
         self.fields["organisation"].queryset = organisations
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(SavedOnceForm, forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "kind", "level", "parent", "area", "private", "address", "phone", "notes"]
@@ -44,13 +45,13 @@ class OrganisationForm(forms.ModelForm):
         self.fields["parent"].queryset = organisations
 
 
-class PositionForm(forms.ModelForm):
+class PositionForm(SavedOnceForm, forms.ModelForm):
     class Meta:
         model = Position
         fields = ["title", "duties", "is_contact_point"]
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(SavedOnceForm, forms.ModelForm):
     class Meta:
         model = Contact
         fields = [
@@ -110,7 +111,7 @@ class ContactForm(forms.ModelForm):
         return cleaned
 
 
-class LinkForm(forms.ModelForm):
+class LinkForm(SavedOnceForm, forms.ModelForm):
     class Meta:
         model = Link
         fields = ["target", "kind", "notes"]
@@ -121,7 +122,7 @@ class LinkForm(forms.ModelForm):
         self.fields["target"].label = _("Linked to")
 
 
-class ImportForm(forms.Form):
+class ImportForm(SavedOnceForm, forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx)"))
     area = forms.ModelChoiceField(label=_("Kept by"), queryset=None)
 
@@ -130,7 +131,7 @@ class ImportForm(forms.Form):
         self.fields["area"].queryset = areas
 
 
-class PointForm(forms.ModelForm):
+class PointForm(SavedOnceForm, forms.ModelForm):
     class Meta:
         model = PointOfInterest
         fields = ["category", "name", "latitude", "longitude", "photo", "notes"]
@@ -141,7 +142,7 @@ class PointForm(forms.ModelForm):
         }
 
 
-class NoteForm(forms.ModelForm):
+class NoteForm(SavedOnceForm, forms.ModelForm):
     topic = forms.ChoiceField(label=_("Topic"), choices=NoteTopic.choices)
 
     class Meta:

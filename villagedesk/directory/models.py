@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from villagedesk.areas.models import Area, Level
 from villagedesk.core.codelists import bi
+from villagedesk.core.concurrency import VersionField
 from villagedesk.core.pinyin import pinyin_keys
 from villagedesk.core.scoping import Scoped, ScopedQuerySet
 from villagedesk.registry.models import Person
@@ -117,6 +118,7 @@ class Organisation(Entry):
     name_pinyin = models.CharField(max_length=400, editable=False, db_index=True)
     name_initials = models.CharField(max_length=100, editable=False, db_index=True)
 
+    version = VersionField()
     # The scope code follows the keeping area, which the history keeps.
     history = HistoricalRecords(excluded_fields=["area_code"])
 
@@ -232,6 +234,7 @@ class Contact(Entry):
     name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
     name_initials = models.CharField(max_length=50, editable=False, db_index=True)
 
+    version = VersionField()
     history = HistoricalRecords(excluded_fields=["area_code"])
 
     class Meta:

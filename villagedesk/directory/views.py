@@ -14,6 +14,7 @@ from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Level, PointOfInterest, VillageNote
 from villagedesk.core import spreadsheets
+from villagedesk.core.concurrency import saved_once
 from villagedesk.core.forms import form_with_service_errors, numbers_in_full_asked
 from villagedesk.core.masking import phone_shown
 from villagedesk.directory import exports, imports, selectors, services
@@ -117,7 +118,9 @@ def contact_edit(request, pk=None):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            contact = services.contact_save(by=request.user, contact=form.instance)
+            with saved_once(form) as receipt:
+                contact = services.contact_save(by=request.user, contact=form.instance)
+                receipt.leads_to(contact)
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:
@@ -178,7 +181,9 @@ def link_create(request, pk):
     )
     if form.is_valid():
         try:
-            services.link_create(by=request.user, link=form.instance)
+            with saved_once(form) as receipt:
+                services.link_create(by=request.user, link=form.instance)
+                receipt.leads_to(contact)
         except ValidationError as error:
             form_with_service_errors(form, error)
     if form.errors:
@@ -242,7 +247,11 @@ def organisation_edit(request, pk=None):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            organisation = services.organisation_save(by=request.user, organisation=form.instance)
+            with saved_once(form) as receipt:
+                organisation = services.organisation_save(
+                    by=request.user, organisation=form.instance
+                )
+                receipt.leads_to(organisation)
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:
@@ -266,7 +275,9 @@ def position_create(request, pk):
     form = PositionForm(request.POST, instance=Position(organisation=organisation))
     if form.is_valid():
         try:
-            services.position_save(by=request.user, position=form.instance)
+            with saved_once(form) as receipt:
+                services.position_save(by=request.user, position=form.instance)
+                receipt.leads_to(organisation)
         except ValidationError as error:
             form_with_service_errors(form, error)
     if form.errors:
@@ -357,12 +368,16 @@ def contact_import(request):
     form = ImportForm(request.POST or None, request.FILES or None, areas=areas)
     report = None
     if request.method == "POST" and form.is_valid():
-        report = imports.contacts_import(
-            by=request.user,
-            area=form.cleaned_data["area"],
-            upload=form.cleaned_data["file"],
-            organisations=selectors.organisation_list(user=request.user),
-        )
+        with saved_once(form) as receipt:
+            report = imports.contacts_import(
+                by=request.user,
+                area=form.cleaned_data["area"],
+                upload=form.cleaned_data["file"],
+                organisations=selectors.organisation_list(user=request.user),
+            )
+            receipt.leads_to("directory:contact-list")
+            if not report.saved:
+                receipt.void()
         if report.saved:
             messages.success(request, _("%(n)d contacts imported.") % {"n": report.saved})
             return redirect("directory:contact-list")
@@ -441,7 +456,9 @@ def profile_item_form(request, item, *, form_class, save, heading, anchor: str, 
     back = profile_back(item, anchor)
     if request.method == "POST" and form.is_valid():
         try:
-            save(request.user, form)
+            with saved_once(form) as receipt:
+                save(request.user, form)
+                receipt.leads_to(back)
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:

@@ -1,10 +1,10 @@
 import datetime
-import uuid
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from villagedesk.core.forms import SavedOnceForm
 from villagedesk.fieldwork.codes import (
     KeyGroup,
     ProblemCategory,
@@ -21,7 +21,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class VisitForm(forms.ModelForm):
+class VisitForm(SavedOnceForm, forms.ModelForm):
     household = forms.ModelChoiceField(
         label=_("Household"), queryset=None, required=False, widget=forms.HiddenInput
     )
@@ -40,7 +40,6 @@ class VisitForm(forms.ModelForm):
         widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
         help_text=_("Optional. Up to 10 MB; it is stored smaller."),
     )
-    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Visit
@@ -69,11 +68,9 @@ class VisitForm(forms.ModelForm):
         self.fields["household"].queryset = households
         self.fields["persons"].queryset = persons
         self.fields["visited_on"].widget.attrs["max"] = timezone.localdate().isoformat()
-        if not self.is_bound:
-            self.initial["submission"] = uuid.uuid4()
 
 
-class ProblemForm(forms.ModelForm):
+class ProblemForm(SavedOnceForm, forms.ModelForm):
     class Meta:
         model = Problem
         fields = [
@@ -95,7 +92,6 @@ class ProblemForm(forms.ModelForm):
             "objective_causes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
     households = forms.ModelMultipleChoiceField(
         label=_("Households concerned"),
         queryset=None,
@@ -114,8 +110,6 @@ class ProblemForm(forms.ModelForm):
         self.fields["owner"].queryset = owners
         self.fields["households"].queryset = households
         self.fields["persons"].queryset = persons
-        if not self.is_bound:
-            self.initial.setdefault("submission", uuid.uuid4())
 
 
 class ProblemCreateForm(ProblemForm):
@@ -166,7 +160,7 @@ class CoverageForm(forms.Form):
         return data
 
 
-class KeyGroupForm(forms.Form):
+class KeyGroupForm(SavedOnceForm, forms.Form):
     groups = forms.MultipleChoiceField(
         label=_("Key groups"),
         choices=KeyGroup.choices,
@@ -175,7 +169,7 @@ class KeyGroupForm(forms.Form):
     )
 
 
-class PersonNoteForm(forms.ModelForm):
+class PersonNoteForm(SavedOnceForm, forms.ModelForm):
     class Meta:
         model = PersonNote
         fields = ["attitude", "influence", "interests", "motives", "backbone"]
@@ -186,7 +180,7 @@ class PersonNoteForm(forms.ModelForm):
         }
 
 
-class DiaryForm(forms.ModelForm):
+class DiaryForm(SavedOnceForm, forms.ModelForm):
     photos = forms.FileField(
         label=_("Add a photo"),
         required=False,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from villagedesk.areas.models import Area, Level
+from villagedesk.core.concurrency import VersionField
 from villagedesk.core.scoping import Scoped, VillageScoped
 from villagedesk.directory.models import Contact
 from villagedesk.fieldwork.codes import (
@@ -129,8 +130,6 @@ class Visit(VillageScoped):
     follow_up_due = models.DateField(_("follow-up due"), null=True, blank=True)
     follow_up_done_on = models.DateField(_("follow-up done on"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    # The form's one-time token: a second submit of the same form finds this visit.
-    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("visit")
@@ -214,6 +213,7 @@ class DiaryDay(VillageScoped):
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
 
+    version = VersionField()
     history = HistoricalRecords(excluded_fields=["area_code", "latitude", "longitude"])
 
     class Meta:
@@ -379,9 +379,9 @@ class Problem(VillageScoped):
         related_name="+",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["area_code", "created_at", "submission"])
+    version = VersionField()
+    history = HistoricalRecords(excluded_fields=["area_code", "created_at"])
 
     class Meta:
         verbose_name = _("problem")

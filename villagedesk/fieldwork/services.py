@@ -2,7 +2,6 @@
 village, validates fully and writes in one transaction."""
 
 import datetime
-import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -48,22 +47,14 @@ def visit_record(
     visit: Visit,
     persons: list[Person],
     photo=None,
-    submission: uuid.UUID | None = None,
 ) -> Visit:
-    """Record a visit once per form: a repeated submission returns the visit already saved.
-
-    With no household given, persons all of one household make it the household visited.
-    """
-    if submission is not None:
-        earlier = Visit.objects.filter(submission=submission, visitor=by).first()
-        if earlier is not None:
-            return earlier
+    """Record a visit; with no household given, persons all of one household make it the
+    household visited."""
     if visit.household_id is None and persons and len({p.household_id for p in persons}) == 1:
         visit.household = persons[0].household
     visit.village = village_of(household=visit.household, persons=persons)
     permissions.require(by, Capability.RECORD_FIELDWORK, visit.village.code)
     visit.visitor = by
-    visit.submission = submission
     if photo is not None:
         try:
             visit.photo.save("visit.jpg", photo_checked(photo), save=False)
@@ -170,19 +161,13 @@ def problem_create(
     problem: Problem,
     households: list[Household],
     persons: list[Person],
-    submission: uuid.UUID | None = None,
 ) -> Problem:
-    """Register a problem in a village the user works in; a repeated submission is ignored."""
-    if submission is not None:
-        earlier = Problem.objects.filter(submission=submission, created_by=by).first()
-        if earlier is not None:
-            return earlier
+    """Register a problem in a village the user works in."""
     permissions.require(by, Capability.RECORD_FIELDWORK, problem.village.code)
     village_people(village=problem.village, households=households, persons=persons)
     owner_works_there(problem)
     problem.created_by = by
     problem.status = ProblemStatus.NEW
-    problem.submission = submission
     validated_save(problem, by=by)
     problem.households.set(households)
     problem.persons.set(persons)

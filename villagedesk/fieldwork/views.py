@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
 from villagedesk.audit import services as audit
+from villagedesk.core.concurrency import saved_once
 from villagedesk.core.forms import form_with_service_errors
 from villagedesk.core.spreadsheets import download
 from villagedesk.fieldwork import exports, selectors, services
@@ -56,13 +57,14 @@ def visit_create(request):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            visit = services.visit_record(
-                by=request.user,
-                visit=form.instance,
-                persons=list(form.cleaned_data["persons"].select_related("household__village")),
-                photo=form.cleaned_data.get("photo"),
-                submission=form.cleaned_data.get("submission"),
-            )
+            with saved_once(form) as receipt:
+                visit = services.visit_record(
+                    by=request.user,
+                    visit=form.instance,
+                    persons=list(form.cleaned_data["persons"].select_related("household__village")),
+                    photo=form.cleaned_data.get("photo"),
+                )
+                receipt.leads_to(visit.household or visit)
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:
@@ -258,13 +260,14 @@ def problem_create(request):
         if request.POST.get("visit", "").isdigit():
             problem.visit = selectors.visit_get(user=request.user, pk=int(request.POST["visit"]))
         try:
-            problem = services.problem_create(
-                by=request.user,
-                problem=problem,
-                households=list(form.cleaned_data["households"]),
-                persons=list(form.cleaned_data["persons"].select_related("household")),
-                submission=form.cleaned_data.get("submission"),
-            )
+            with saved_once(form) as receipt:
+                problem = services.problem_create(
+                    by=request.user,
+                    problem=problem,
+                    households=list(form.cleaned_data["households"]),
+                    persons=list(form.cleaned_data["persons"].select_related("household")),
+                )
+                receipt.leads_to(problem)
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:
@@ -299,12 +302,13 @@ def problem_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.problem_update(
-                by=request.user,
-                problem=form.instance,
-                households=list(form.cleaned_data["households"]),
-                persons=list(form.cleaned_data["persons"].select_related("household")),
-            )
+            with saved_once(form):
+                services.problem_update(
+                    by=request.user,
+                    problem=form.instance,
+                    households=list(form.cleaned_data["households"]),
+                    persons=list(form.cleaned_data["persons"].select_related("household")),
+                )
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:
@@ -383,7 +387,11 @@ def person_groups(request, pk):
         initial={"groups": [t.group for t in person.key_groups.all()]},
     )
     if request.method == "POST" and form.is_valid():
-        services.key_groups_set(by=request.user, person=person, groups=form.cleaned_data["groups"])
+        with saved_once(form) as receipt:
+            services.key_groups_set(
+                by=request.user, person=person, groups=form.cleaned_data["groups"]
+            )
+            receipt.leads_to(person.household)
         messages.success(request, _("Key groups of %(name)s saved.") % {"name": person.name})
         return redirect(person.household)
     return render(request, "fieldwork/person_groups.html", {"form": form, "person": person})
@@ -410,7 +418,9 @@ def notes_page(request, *, notes, may_write, save, context):
         if request.method == "POST" and form.is_valid():
             note = PersonNote(**{f: form.cleaned_data[f] for f in PersonNoteForm.Meta.fields})
             try:
-                save(note)
+                with saved_once(form) as receipt:
+                    save(note)
+                    receipt.leads_to(request.path)
             except ValidationError as error:
                 form_with_service_errors(form, error)
             else:
@@ -509,7 +519,9 @@ def diary_edit(request, day):
     if request.method == "POST" and form.is_valid():
         uploads = request.FILES.getlist("photos")
         try:
-            services.diary_save(by=request.user, entry=form.instance, photos=uploads)
+            with saved_once(form) as receipt:
+                services.diary_save(by=request.user, entry=form.instance, photos=uploads)
+                receipt.leads_to(reverse("fieldwork:diary") + f"?month={date:%Y-%m}")
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:

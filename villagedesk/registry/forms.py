@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from villagedesk.core.forms import SavedOnceForm
 from villagedesk.core.masking import mask_id_number, mask_phone
 from villagedesk.registry.codes import HouseholdStatus
 from villagedesk.registry.identity import check_phone, identity_facts
@@ -70,7 +71,7 @@ class KeepsMaskedNumbers:
         return value or getattr(self.instance, name, None) or ""
 
 
-class HouseholdForm(KeepsMaskedNumbers, forms.ModelForm):
+class HouseholdForm(KeepsMaskedNumbers, SavedOnceForm, forms.ModelForm):
     class Meta:
         model = Household
         fields = [
@@ -103,7 +104,7 @@ class HouseholdForm(KeepsMaskedNumbers, forms.ModelForm):
         return self.recorded_or("phone", check_phone(self.cleaned_data["phone"]))
 
 
-class PersonForm(KeepsMaskedNumbers, forms.ModelForm):
+class PersonForm(KeepsMaskedNumbers, SavedOnceForm, forms.ModelForm):
     class Meta:
         model = Person
         fields = [

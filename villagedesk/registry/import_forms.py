@@ -7,6 +7,7 @@ from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, Level
 from villagedesk.core.codelists import fold
+from villagedesk.core.forms import SavedOnceForm
 from villagedesk.registry.imports.columns import COLUMNS
 from villagedesk.registry.models import ImportMapping
 
@@ -22,7 +23,7 @@ def importable_areas(user):
     )
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(SavedOnceForm, forms.Form):
     file = forms.FileField(label=_("Ledger file"), help_text=_("A .xlsx, .xls, .ods or .csv file."))
     area = forms.ModelChoiceField(label=_("Import into"), queryset=Area.objects.none())
     mapping = forms.ModelChoiceField(

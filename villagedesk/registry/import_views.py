@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from villagedesk.core.concurrency import saved_once
 from villagedesk.registry.exports import LEDGERS, ledger_export_audited
 from villagedesk.registry.import_forms import (
     ImportUploadForm,
@@ -42,12 +43,14 @@ def import_start(request):
     if request.method == "POST" and form.is_valid():
         mapping = form.cleaned_data["mapping"]
         try:
-            job = jobs.import_check(
-                by=request.user,
-                area=form.cleaned_data["area"],
-                upload=form.cleaned_data["file"],
-                columns=mapping.columns if mapping else None,
-            )
+            with saved_once(form) as receipt:
+                job = jobs.import_check(
+                    by=request.user,
+                    area=form.cleaned_data["area"],
+                    upload=form.cleaned_data["file"],
+                    columns=mapping.columns if mapping else None,
+                )
+                receipt.leads_to("registry:import-detail", pk=job.pk)
         except PermissionDenied:
             form.add_error("area", _("You do not keep the registry of this area."))
         else:

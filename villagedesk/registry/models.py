@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from villagedesk.areas.models import Area, Level, VillageGroup
+from villagedesk.core.concurrency import VersionField
 from villagedesk.core.pinyin import pinyin_keys
 from villagedesk.core.scoping import HouseholdScoped, ScopeCodeField, VillageScoped
 from villagedesk.registry.codes import (
@@ -76,6 +77,7 @@ class Household(VillageScoped):
     # `area_code` comes from VillageScoped; the county's code serves county-wide figures.
     county_code = ScopeCodeField(digits=6)
 
+    version = VersionField()
     history = HistoricalRecords(excluded_fields=["area_code", "county_code"])
 
     class Meta:
@@ -164,6 +166,7 @@ class Person(HouseholdScoped):
     pension_insurance = models.BooleanField(_("basic pension insurance"), default=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
+    version = VersionField()
     history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "area_code"])
 
     class Meta:

@@ -9,6 +9,7 @@ from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
 from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, VillageGroup
+from villagedesk.core.concurrency import VersionField
 from villagedesk.core.masking import mask_id_number, mask_phone
 from villagedesk.core.scoping import get_visible_or_404
 from villagedesk.registry.models import Household, Person
@@ -115,7 +116,9 @@ def record_changes(model, previous, record) -> list[FieldChange]:
     fields = [
         f
         for f in model.history.model._meta.fields
-        if f.name in {g.name for g in model._meta.fields} and f.name not in {"id"}
+        if f.name in {g.name for g in model._meta.fields}
+        and f.name != "id"
+        and not isinstance(f, VersionField)
     ]
     changes = []
     for field in fields:

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
+from villagedesk.core.concurrency import saved_once
 from villagedesk.core.forms import form_with_service_errors
 from villagedesk.registry import selectors, services
 from villagedesk.registry.forms import HouseholdFilterForm, HouseholdForm, PersonForm
@@ -78,7 +79,9 @@ def household_form(request, household: Household, *, create: bool):
     if request.method == "POST" and form.is_valid():
         service = services.household_create if create else services.household_update
         try:
-            household = service(by=request.user, household=form.instance)
+            with saved_once(form) as receipt:
+                household = service(by=request.user, household=form.instance)
+                receipt.leads_to(household)
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:
@@ -111,7 +114,9 @@ def person_form(request, person: Person, *, create: bool):
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         try:
-            person = services.person_save(by=request.user, person=form.instance)
+            with saved_once(form) as receipt:
+                person = services.person_save(by=request.user, person=form.instance)
+                receipt.leads_to(person.household)
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:

@@ -3,11 +3,12 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from villagedesk.core.forms import SavedOnceForm
 from villagedesk.welfare.codes import IncomeKind, RiskType, Step
 from villagedesk.welfare.models import Enrolment, Measure, MonitoredHousehold, Policy
 
 
-class EnrolmentForm(forms.ModelForm):
+class EnrolmentForm(SavedOnceForm, forms.ModelForm):
     """An enrolment typed in; the household is chosen by village code and number."""
 
     village = forms.CharField(label=_("village code"), max_length=12)
@@ -32,7 +33,7 @@ class EnrolmentForm(forms.ModelForm):
         self.fields["policy"].queryset = Policy.objects.exclude(category="care")
 
 
-class EnrolmentImportForm(forms.Form):
+class EnrolmentImportForm(SavedOnceForm, forms.Form):
     policy = forms.ModelChoiceField(
         label=_("policy"), queryset=Policy.objects.exclude(category="care")
     )
@@ -63,7 +64,7 @@ class GapReferForm(forms.Form):
         return data
 
 
-class RuleForm(forms.Form):
+class RuleForm(SavedOnceForm, forms.Form):
     definition = forms.CharField(
         label=_("rule (JSON)"), widget=forms.Textarea(attrs={"rows": 16}), required=False
     )
@@ -87,7 +88,7 @@ class RuleForm(forms.Form):
         return data
 
 
-class MonitoredForm(forms.ModelForm):
+class MonitoredForm(SavedOnceForm, forms.ModelForm):
     village = forms.CharField(label=_("village code"), max_length=12)
     household_number = forms.CharField(label=_("household number"), max_length=30)
     risk_types = forms.MultipleChoiceField(
@@ -103,7 +104,7 @@ class MonitoredForm(forms.ModelForm):
         }
 
 
-class MonitoredEditForm(forms.ModelForm):
+class MonitoredEditForm(SavedOnceForm, forms.ModelForm):
     risk_types = forms.MultipleChoiceField(
         label=_("risk types"), choices=RiskType.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -117,7 +118,7 @@ class MonitoredEditForm(forms.ModelForm):
         }
 
 
-class ParameterForm(forms.Form):
+class ParameterForm(SavedOnceForm, forms.Form):
     """A local figure for an area and year; the names offered are those the rules use."""
 
     name = forms.ChoiceField(label=_("parameter"))
@@ -133,19 +134,19 @@ class ParameterForm(forms.Form):
         self.fields["name"].choices = [(n, f"{label} ({n})") for n, label in names.items()]
 
 
-class StepForm(forms.Form):
+class StepForm(SavedOnceForm, forms.Form):
     step = forms.ChoiceField(label=_("step"), choices=Step.choices)
     done_on = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(SavedOnceForm, forms.ModelForm):
     class Meta:
         model = Measure
         fields = ["kind", "started_on", "note"]
         widgets = {"started_on": forms.DateInput(attrs={"type": "date"})}
 
 
-class HelperForm(forms.Form):
+class HelperForm(SavedOnceForm, forms.Form):
     name = forms.CharField(label=_("helper"), max_length=50)
     unit = forms.CharField(label=_("unit"), max_length=100)
     phone = forms.CharField(label=_("phone"), max_length=20, required=False)
@@ -154,7 +155,7 @@ class HelperForm(forms.Form):
     )
 
 
-class IncomeForm(forms.Form):
+class IncomeForm(SavedOnceForm, forms.Form):
     """One amount per income kind; blank means not recorded."""
 
     def __init__(self, *args, **kwargs):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from villagedesk.areas.models import Area
+from villagedesk.core.concurrency import VersionField
 from villagedesk.core.scoping import HouseholdScoped, ScopeCodeField
 from villagedesk.fieldwork.models import Problem
 from villagedesk.registry.models import Household, Person
@@ -333,6 +334,7 @@ class MonitoredHousehold(HouseholdScoped):
     consent_signed_on = models.DateField(_("consent signed"), null=True, blank=True)
     risk_eliminated_on = models.DateField(_("risk eliminated"), null=True, blank=True)
 
+    version = VersionField()
     history = HistoricalRecords(excluded_fields=["area_code"])
 
     class Meta:

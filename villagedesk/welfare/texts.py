@@ -71,7 +71,9 @@ def case_history_entries(*, cases, steps, measures) -> list[dict]:
     for record in cases:
         changed = ""
         if record.history_type == "~" and record.prev_record:
-            fields = record.diff_against(record.prev_record).changed_fields
+            fields = record.diff_against(
+                record.prev_record, excluded_fields=["version"]
+            ).changed_fields
             changed = ", ".join(
                 str(MonitoredHousehold._meta.get_field(f).verbose_name) for f in fields
             )

@@ -1,6 +1,5 @@
 import datetime
 import io
-import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -70,18 +69,6 @@ def test_supervisor_reads_but_does_not_record_visits(county_supervisor, househol
         services.visit_record(
             by=county_supervisor, visit=new_visit(household=household_a), persons=[]
         )
-
-
-def test_double_submit_of_a_visit_saves_it_once(cadre_a, household_a):
-    token = uuid.uuid4()
-    first = services.visit_record(
-        by=cadre_a, visit=new_visit(household=household_a), persons=[], submission=token
-    )
-    again = services.visit_record(
-        by=cadre_a, visit=new_visit(household=household_a), persons=[], submission=token
-    )
-    assert first.pk == again.pk
-    assert Visit.objects.count() == 1
 
 
 def test_visit_photo_is_reencoded_and_shrunk(cadre_a, household_a, settings, tmp_path):

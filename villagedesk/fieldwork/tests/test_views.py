@@ -1,6 +1,5 @@
 import datetime
 import re
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -24,7 +23,6 @@ def visit_data(household, **extra):
         "opinions": "村口路灯坏了，晚上不安全",
         "follow_up": "帮助申请慢病卡",
         "follow_up_due": (timezone.localdate() + datetime.timedelta(days=3)).isoformat(),
-        "submission": str(uuid.uuid4()),
     }
     data.update(extra)
     return data
@@ -101,7 +99,6 @@ def test_problem_from_a_visit_starts_from_its_remark(client, cadre_a, household_
             "solvable": "locally",
             "households": [household_a.pk],
             "visit": visit.pk,
-            "submission": str(uuid.uuid4()),
         },
     )
     problem = Problem.objects.get()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from villagedesk.areas.models import Area
+from villagedesk.core.concurrency import version_field_of
 from villagedesk.core.pinyin import pinyin_keys
 from villagedesk.core.scoping import ScopeCodeField
 from villagedesk.registry.imports.frames import attach
@@ -406,6 +407,12 @@ def update_objects(
             setattr(obj, mapping(name), row[source_column(name)])
             touched.add(mapping(name))
         counts["fields_updated"] += len(row["_changed"])
+    version = version_field_of(model)
+    if version is not None:
+        # A form opened before the import must not save over what the import changed.
+        for obj in objs.values():
+            setattr(obj, version.attname, getattr(obj, version.attname) + 1)
+        touched.add(version.attname)
     bulk_update_with_history(
         list(objs.values()),
         model,

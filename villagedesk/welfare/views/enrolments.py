@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from villagedesk.core.concurrency import saved_once
 from villagedesk.registry.selectors import household_by_number
 from villagedesk.welfare import selectors, services
 from villagedesk.welfare.forms import EnrolmentForm, EnrolmentImportForm
@@ -37,8 +38,9 @@ def enrolment_create(request):
                 if enrolment.person is None:
                     form.add_error("id_number", _("No member of this household has this number."))
             if not form.errors:
-                with errors_on_form(form, refused=KEEP_REFUSED):
+                with errors_on_form(form, refused=KEEP_REFUSED), saved_once(form) as receipt:
                     services.enrolment_create(by=request.user, enrolment=enrolment)
+                    receipt.leads_to("welfare:enrolment-list")
                     messages.success(request, _("Enrolment saved."))
                     return redirect("welfare:enrolment-list")
     return render(request, "welfare/enrolment_form.html", {"form": form})
@@ -49,11 +51,14 @@ def enrolment_import(request):
     form = EnrolmentImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
-        with errors_on_form(form, field="file"):
+        with errors_on_form(form, field="file"), saved_once(form) as receipt:
             rows = services.enrolment_rows(form.cleaned_data["file"])
             created, errors = services.enrolment_import(
                 by=request.user, policy=form.cleaned_data["policy"], rows=rows
             )
+            receipt.leads_to("welfare:enrolment-list")
+            if errors:
+                receipt.void()
             if not errors:
                 messages.success(request, _("%(n)s enrolments imported.") % {"n": created})
                 return redirect("welfare:enrolment-list")

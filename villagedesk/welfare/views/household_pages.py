@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from villagedesk.core.concurrency import saved_once
 from villagedesk.registry import selectors as registry_selectors
 from villagedesk.welfare import selectors, services
 from villagedesk.welfare.codes import GapKind
@@ -46,8 +47,9 @@ def helper_edit(request, pk):
         initial.update(name=current.name, unit=current.unit, phone=current.phone)
     form = HelperForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        with errors_on_form(form, refused=KEEP_REFUSED):
+        with errors_on_form(form, refused=KEEP_REFUSED), saved_once(form) as receipt:
             services.helper_set(by=request.user, household=household, **form.cleaned_data)
+            receipt.leads_to("welfare:household-explain", household.pk)
             messages.success(request, _("Helper saved."))
             return redirect("welfare:household-explain", household.pk)
     return render(
@@ -66,9 +68,12 @@ def income_edit(request, pk):
         initial=selectors.income_amounts(household=household, year=day.year),
     )
     if request.method == "POST" and form.is_valid():
-        with errors_on_form(form, refused=KEEP_REFUSED):
+        with errors_on_form(form, refused=KEEP_REFUSED), saved_once(form) as receipt:
             services.income_set(
                 by=request.user, household=household, year=day.year, amounts=form.cleaned_data
+            )
+            receipt.leads_to(
+                reverse("welfare:household-explain", args=[household.pk]) + f"?year={day.year}"
             )
             messages.success(request, _("Income saved."))
             return redirect(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
+from villagedesk.core.concurrency import saved_once
 from villagedesk.welfare import selectors, services
 from villagedesk.welfare.forms import ParameterForm
 from villagedesk.welfare.parameters import parameter_names
@@ -30,8 +31,11 @@ def parameter_list(request):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with errors_on_form(
-            form, refused=_("You do not set parameters for this area."), field="area"
+        with (
+            errors_on_form(
+                form, refused=_("You do not set parameters for this area."), field="area"
+            ),
+            saved_once(form) as receipt,
         ):
             services.parameter_set(
                 by=request.user,
@@ -41,6 +45,7 @@ def parameter_list(request):
                 value=data["value"],
                 note=data["note"],
             )
+            receipt.leads_to(reverse("welfare:parameter-list") + f"?year={data['year']}")
             messages.success(request, _("Parameter saved."))
             return redirect(reverse("welfare:parameter-list") + f"?year={data['year']}")
     return render(

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from villagedesk.accounts import permissions
+from villagedesk.core.concurrency import saved_once
 from villagedesk.registry.selectors import household_by_number
 from villagedesk.welfare import monitoring as case_work
 from villagedesk.welfare import selectors
@@ -68,8 +69,9 @@ def monitored_create(request):
             case = form.instance
             case.household = household
             case.risk_types = data["risk_types"]
-            with errors_on_form(form, refused=KEEP_REFUSED):
+            with errors_on_form(form, refused=KEEP_REFUSED), saved_once(form) as receipt:
                 case_work.monitored_create(by=request.user, monitored=case)
+                receipt.leads_to("welfare:monitored-detail", pk=case.pk)
                 messages.success(request, _("Monitoring case opened."))
                 return redirect("welfare:monitored-detail", pk=case.pk)
     return render(request, "welfare/monitored_form.html", {"form": form})
@@ -84,16 +86,20 @@ def monitored_detail(request, pk):
         with errors_as_messages(request, refused=KEEP_REFUSED):
             post = request.POST
             if "step" in post and step_form.is_valid():
-                case_work.step_record(
-                    by=request.user,
-                    monitored=case,
-                    step=step_form.cleaned_data["step"],
-                    done_on=step_form.cleaned_data["done_on"],
-                )
+                with saved_once(step_form) as receipt:
+                    case_work.step_record(
+                        by=request.user,
+                        monitored=case,
+                        step=step_form.cleaned_data["step"],
+                        done_on=step_form.cleaned_data["done_on"],
+                    )
+                    receipt.leads_to("welfare:monitored-detail", pk=case.pk)
             elif "kind" in post and measure_form.is_valid():
-                case_work.measure_add(
-                    by=request.user, monitored=case, measure=measure_form.instance
-                )
+                with saved_once(measure_form) as receipt:
+                    case_work.measure_add(
+                        by=request.user, monitored=case, measure=measure_form.instance
+                    )
+                    receipt.leads_to("welfare:monitored-detail", pk=case.pk)
             elif "redate" in post:
                 record = selectors.step_get(monitored=case, pk=post["redate"])
                 done_on = date_or_none(post.get("done_on"))
@@ -136,7 +142,7 @@ def monitored_edit(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         case.risk_types = form.cleaned_data["risk_types"]
-        with errors_on_form(form, refused=KEEP_REFUSED):
+        with errors_on_form(form, refused=KEEP_REFUSED), saved_once(form):
             case_work.monitored_update(by=request.user, monitored=case)
             messages.success(request, _("Saved."))
             return redirect("welfare:monitored-detail", pk=case.pk)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
+from villagedesk.core.concurrency import saved_once
 from villagedesk.core.spreadsheets import download
 from villagedesk.welfare import selectors, services
 from villagedesk.welfare.codes import BenefitUnit
@@ -58,9 +59,11 @@ def rule_edit(request, code):
                 user=request.user, policy=policy, definition=definition, day=day
             )
             if "save" in request.POST:
-                rule = services.rule_save(
-                    by=request.user, policy=policy, definition=definition, effective_from=day
-                )
+                with saved_once(form) as receipt:
+                    rule = services.rule_save(
+                        by=request.user, policy=policy, definition=definition, effective_from=day
+                    )
+                    receipt.leads_to("welfare:rule-edit", code=policy.code)
                 messages.success(request, _("Version %(v)s saved.") % {"v": rule.version})
                 return redirect("welfare:rule-edit", code=policy.code)
     return render(
