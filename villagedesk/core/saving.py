@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from villagedesk.core.sealing import identity_hashes_fill
+
 
 def validated_save(instance, *, by=None, update_fields=None) -> None:
     """Validate every field and constraint, then save, naming the author in the record's history.
@@ -11,6 +13,8 @@ def validated_save(instance, *, by=None, update_fields=None) -> None:
     A constraint that only the database could see (a concurrent double submit got there first)
     becomes a ValidationError for the form, and nothing is saved.
     """
+    # The identity hashes are what the uniqueness of a number is checked on.
+    identity_hashes_fill([instance])
     instance.full_clean()
     if by is not None:
         instance._history_user = by

@@ -5,6 +5,9 @@ import unicodedata
 
 from django.db.models import Q
 
+from villagedesk.core.sealing import TAIL, identity_hash, tail_hash
+from villagedesk.registry.models import Person
+
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
 ID_TAIL_RE = re.compile(r"^\d{3,17}[\dX]?$|^\d{0,17}X$")
 
@@ -29,10 +32,25 @@ def person_match(text: str) -> Q | None:
         return Q(name__contains=query)
     upper = query.upper()
     if ID_TAIL_RE.match(upper) and len(upper) >= 4:
-        return Q(id_number__endswith=upper) | Q(household__number=query)
+        return id_number_match(upper) | Q(household__number=query)
     if query.isdigit():
         return Q(household__number=query)
     letters = query.lower()
     if letters.isascii() and letters.isalpha():
         return Q(name_initials__startswith=letters) | Q(name_pinyin__startswith=letters)
     return Q(name__contains=query)
+
+
+def id_number_match(typed: str) -> Q:
+    """Persons whose identity number ends with what was typed (TAIL characters or more).
+
+    The numbers are sealed, so the database compares keyed hashes: of the whole number, or of
+    its last TAIL characters; a longer tail then narrows those few candidates once opened.
+    """
+    if len(typed) == 18:
+        return Q(id_number_hash=identity_hash(typed))
+    candidates = Q(id_tail_hash=tail_hash(typed))
+    if len(typed) == TAIL:
+        return candidates
+    rows = Person.objects.filter(candidates).values_list("pk", "id_number")
+    return Q(pk__in=[pk for pk, number in rows if number.endswith(typed)])

@@ -8,6 +8,7 @@ re-import changes only what changed, with a history row for each update.
 """
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from villagedesk.areas.models import Area, Level, VillageGroup
 from villagedesk.audit import services as audit
 from villagedesk.audit.models import Kind
 from villagedesk.core.codelists import fold
+from villagedesk.core.sealing import identity_lookup
 from villagedesk.registry.imports import validating, writing
 from villagedesk.registry.imports.columns import (
     BY_NAME,
@@ -254,26 +256,36 @@ def existing_households(households: pl.DataFrame) -> pl.DataFrame:
     ).select("_hkey", "_pk")
 
 
+REGISTERED_SHAPE = re.compile(r"\d{17}[\dX]")
+
+
 def existing_persons(ids: list[str]) -> pl.DataFrame:
     """Registered persons holding any of these identity numbers, with their household.
 
-    The numbers go into a temporary table joined in the database: one IN list of a county's
-    350,000 numbers would be slow to build and beyond SQLite's limit of parameters.
+    The numbers are sealed, so they are found by their keyed hashes, computed in one pass. The
+    hashes go into a temporary table joined in the database: one IN list of a county's 350,000
+    would be slow to build and beyond SQLite's limit of parameters.
     """
+    # Only a well-formed number can be registered; the others are left out of the temporary
+    # table, whose COPY would take a backslash for an escape.
+    hashes = identity_lookup(i for i in ids if REGISTERED_SHAPE.fullmatch(i))
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS import_ids (id_number varchar(18))")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS import_ids "
+            "(id_number varchar(18), id_hash varchar(32))"
+        )
         cursor.execute("DELETE FROM import_ids")
         if connection.vendor == "postgresql":
-            with cursor.copy("COPY import_ids (id_number) FROM STDIN") as copy:
-                copy.write("\n".join(ids) + "\n" if ids else "")
+            with cursor.copy("COPY import_ids (id_number, id_hash) FROM STDIN") as copy:
+                copy.write("".join(f"{n}\t{h}\n" for n, h in hashes.items()))
         else:
             cursor.executemany(
-                "INSERT INTO import_ids (id_number) VALUES (%s)", [(i,) for i in ids]
+                "INSERT INTO import_ids (id_number, id_hash) VALUES (%s, %s)", hashes.items()
             )
         cursor.execute(
-            "SELECT p.id_number, p.id, p.household_id, h.number, p.area_code "
+            "SELECT i.id_number, p.id, p.household_id, h.number, p.area_code "
             "FROM registry_person p "
-            "JOIN import_ids i ON i.id_number = p.id_number AND p.id_number IS NOT NULL "
+            "JOIN import_ids i ON i.id_hash = p.id_number_hash "
             "JOIN registry_household h ON h.id = p.household_id"
         )
         rows = cursor.fetchall()

@@ -20,6 +20,12 @@ from simple_history.utils import bulk_update_with_history
 from villagedesk.areas.models import Area
 from villagedesk.core.pinyin import pinyin_keys
 from villagedesk.core.scoping import ScopeCodeField
+from villagedesk.core.sealing import (
+    SealedIdentityField,
+    identity_hashes_fill,
+    sealed_with_hashes,
+    unseal,
+)
 from villagedesk.registry.imports.frames import attach
 from villagedesk.registry.models import Household, Person
 
@@ -87,6 +93,19 @@ def scope_codes_set(model, frame: pl.DataFrame, *, key: str, codes: dict) -> pl.
         (area_code.str.slice(0, field.digits) if field.digits else area_code).alias(field.attname)
         for field in model._meta.concrete_fields
         if isinstance(field, ScopeCodeField)
+    )
+
+
+def identity_sealed(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with its identity numbers sealed and their keyed hashes beside them, as
+    `SealedIdentityField` and the `IdentityHashField`s would write them on `save`."""
+    if "id_number" not in frame.columns:
+        return frame
+    sealed, hashes, tails = sealed_with_hashes(frame["id_number"].to_list())
+    return frame.with_columns(
+        pl.Series("id_number", sealed, dtype=pl.String),
+        pl.Series("id_number_hash", hashes, dtype=pl.String),
+        pl.Series("id_tail_hash", tails, dtype=pl.String),
     )
 
 
@@ -246,9 +265,16 @@ def current_values(
         cursor.execute("DROP TABLE import_pks")
     names_out = ["pk"] + [source_column(n) for n in names]
     frame = pl.DataFrame(rows, schema=names_out, orient="row", infer_schema_length=None)
-    casts = []
+    sealed = {
+        source_column(n)
+        for n in names
+        if isinstance(model._meta.get_field(mapping(n).removesuffix("_id")), SealedIdentityField)
+    }
+    casts = [pl.col(name).map_elements(unseal, return_dtype=pl.String) for name in sealed]
     for name in names_out[1:]:
         target, current = like.schema[name], frame.schema[name]
+        if name in sealed:
+            continue
         if target == pl.Date and current == pl.String:
             casts.append(pl.col(name).str.to_date("%Y-%m-%d"))
         elif current != target:
@@ -387,7 +413,7 @@ def write(
         pl.col("name_initials"),
     )
     new = scope_codes_set(Person, new, key="household_id", codes=codes)
-    insert_frame(Person, new, by=by, step=step)
+    insert_frame(Person, identity_sealed(new), by=by, step=step)
     counts["persons_created"] = new.height
     step(known.height)
     return counts
@@ -406,6 +432,8 @@ def update_objects(
             setattr(obj, mapping(name), row[source_column(name)])
             touched.add(mapping(name))
         counts["fields_updated"] += len(row["_changed"])
+    if "id_number" in touched:
+        touched.update(identity_hashes_fill(objs.values()))
     bulk_update_with_history(
         list(objs.values()),
         model,
