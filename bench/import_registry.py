@@ -9,7 +9,8 @@ executemany on SQLite and COPY on PostgreSQL, no validation); and imports a 20,0
 with django-import-export. Each run is a process of its own so that its peak memory is its own.
 
 BENCH_HOUSEHOLDS (default 100000) and BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432/
-postgres, the server on which the throwaway database is made; "" to skip PostgreSQL) adjust it.
+postgres, the server on which the throwaway database is made; "" to skip PostgreSQL) and BENCH_DB
+(default vd_bench_import, the throwaway database's name) adjust it.
 """
 
 import json
@@ -27,7 +28,7 @@ WORK = Path(os.environ.get("BENCH_DIR", ROOT / "var" / "bench-import"))
 HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "100000"))
 VILLAGES = max(2, HOUSEHOLDS // 500)
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
-BENCH_DB = "vd_bench_import"
+BENCH_DB = os.environ.get("BENCH_DB", "vd_bench_import")
 SAMPLE = 20_000
 PYTHON = sys.executable
 SOURCE = WORK / f"source-{HOUSEHOLDS}"

@@ -8,8 +8,9 @@ import pytest
 from django.core.exceptions import FieldError, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
+from django.db.migrations.loader import MigrationLoader
 
-from villagedesk.core.sealing import IdentityKeyError, identity_hash
+from villagedesk.core.sealing import IdentityKeyError, identity_hash, tail_hash
 from villagedesk.registry import services
 from villagedesk.registry.imports.engine import run_import
 from villagedesk.registry.models import Person
@@ -201,3 +202,22 @@ def test_a_wrong_key_under_the_right_id_is_a_clear_error(settings, household_old
     settings.IDENTITY_KEYS = f"old:{NEW_KEY}"
     with pytest.raises(IdentityKeyError, match="does not open with the key of that id"):
         Person.objects.get(name="张三")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_seals_the_numbers_stored_in_clear_and_unseals_them_backwards(village_a):
+    household = HouseholdFactory(village=village_a, number="M-1")
+    number = PersonFactory(household=household).id_number
+    graph = MigrationLoader(connection).graph
+    sealing = next(key for key in graph.nodes if key[1].endswith("_identity_numbers_sealed"))
+    ((app, before),) = graph.node_map[sealing].parents
+    call_command("migrate", app, before, verbosity=0)
+    assert raw_numbers("registry_person") == raw_numbers("registry_historicalperson") == [number]
+    call_command("migrate", verbosity=0)
+    stored = raw_numbers("registry_person") + raw_numbers("registry_historicalperson")
+    assert len(stored) == 2 and not [value for value in stored if number in value]
+    person = Person.objects.get()
+    assert person.id_number == number
+    assert person.id_number_hash == identity_hash(number)
+    assert person.id_tail_hash == tail_hash(number)
+    assert Person.history.get().id_number == number
