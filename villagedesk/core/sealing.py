@@ -18,9 +18,11 @@ refuses an installation that has neither (villagedesk.E006).
 
 import base64
 import binascii
+import hashlib
 import hmac
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -33,7 +35,8 @@ from django.db.models.lookups import Exact
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
-HASH_CHARS = 32  # 128 bits of the HMAC, in hex: no two numbers of a country collide
+HASH_BYTES = 16  # 128 bits of the HMAC: no two numbers of a country collide
+HASH_CHARS = 2 * HASH_BYTES
 TAIL = 4
 # Lower case only: SQLite's LIKE, which finds the rows under an old key, ignores case.
 KEY_ID_RE = re.compile(r"^[a-z0-9_-]{1,16}$")
@@ -139,49 +142,62 @@ def unseal(sealed: str) -> str:
         ) from None
 
 
-def keyed_hash(purpose: bytes, text: str) -> str:
-    digest = hmac.digest(keyring().hash_key, purpose + text.encode(), "sha256")
-    return digest.hex()[:HASH_CHARS]
+def keyed(purpose: bytes) -> Callable[[str], str]:
+    """The keyed hash for one purpose, as a function: HMAC-SHA256 of the purpose and the text,
+    its first HASH_BYTES in hex. The key's HMAC state is set up once and copied for each text,
+    half the time of a fresh HMAC, which counts over a county's numbers."""
+    start = hmac.new(keyring().hash_key, purpose, hashlib.sha256)
+
+    def hash_of(text: str) -> str:
+        state = start.copy()
+        state.update(text.encode())
+        return state.digest()[:HASH_BYTES].hex()
+
+    return hash_of
 
 
 def identity_hash(number: str) -> str:
     """The keyed hash of a whole (normalised) number: what exact lookups compare."""
-    return keyed_hash(b"number:", number)
+    return keyed(b"number:")(number)
 
 
 def tail_hash(text: str) -> str:
     """The keyed hash of the last TAIL characters of a number or of a typed tail."""
-    return keyed_hash(b"tail:", text[-TAIL:])
+    return keyed(b"tail:")(text[-TAIL:])
 
 
 def identity_lookup(numbers) -> dict[str, str]:
     """The keyed hash of each of these (normalised) numbers, number to hash, in one pass."""
-    key = keyring().hash_key
-    return {
-        number: hmac.digest(key, b"number:" + number.encode(), "sha256").hex()[:HASH_CHARS]
-        for number in numbers
-    }
+    hash_of = keyed(b"number:")
+    return {number: hash_of(number) for number in numbers}
 
 
-def sealed_with_hashes(numbers) -> tuple[list, list, list]:
+def sealed_with_hashes(numbers: list, hashes: list | None = None) -> tuple[list, list, list]:
     """Seals, whole-number hashes and tail hashes of many numbers (None for None), in one pass:
-    what a bulk write puts in the three columns."""
+    what a bulk write puts in the three columns. `hashes` are the whole-number hashes when the
+    caller has them already (a missing one is computed)."""
     ring = keyring()
-    cipher, current, aad = ring.ciphers[ring.current], ring.current, ring.current.encode()
-    key, digest, b64, urandom = ring.hash_key, hmac.digest, base64.b64encode, os.urandom
-    sealed, hashes, tails = [], [], []
-    for number in numbers:
+    cipher, aad, prefix = ring.ciphers[ring.current], ring.current.encode(), ring.current + ":"
+    number_hash, tail_of = keyed(b"number:"), keyed(b"tail:")
+    tails_seen: dict[str, str] = {}  # a county has a few thousand tails among its numbers
+    nonces = os.urandom(NONCE_BYTES * len(numbers))
+    b64 = base64.b64encode
+    sealed, whole, tails = [], [], []
+    for i, number in enumerate(numbers):
         if not number:
             sealed.append(number)
-            hashes.append(None)
+            whole.append(None)
             tails.append(None)
             continue
-        raw = number.encode()
-        nonce = urandom(NONCE_BYTES)
-        sealed.append(f"{current}:{b64(nonce + cipher.encrypt(nonce, raw, aad)).decode('ascii')}")
-        hashes.append(digest(key, b"number:" + raw, "sha256").hex()[:HASH_CHARS])
-        tails.append(digest(key, b"tail:" + raw[-TAIL:], "sha256").hex()[:HASH_CHARS])
-    return sealed, hashes, tails
+        nonce = nonces[i * NONCE_BYTES : (i + 1) * NONCE_BYTES]
+        body = nonce + cipher.encrypt(nonce, number.encode(), aad)
+        sealed.append(prefix + b64(body).decode("ascii"))
+        whole.append((hashes[i] if hashes else None) or number_hash(number))
+        tail = number[-TAIL:]
+        if tail not in tails_seen:
+            tails_seen[tail] = tail_of(tail)
+        tails.append(tails_seen[tail])
+    return sealed, whole, tails
 
 
 class SealedExact(Exact):

@@ -8,7 +8,6 @@ re-import changes only what changed, with a history row for each update.
 """
 
 import datetime
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,19 +255,14 @@ def existing_households(households: pl.DataFrame) -> pl.DataFrame:
     ).select("_hkey", "_pk")
 
 
-REGISTERED_SHAPE = re.compile(r"\d{17}[\dX]")
+def existing_persons(hashes: dict[str, str]) -> pl.DataFrame:
+    """Registered persons holding any of these identity numbers (number to keyed hash), with
+    their household.
 
-
-def existing_persons(ids: list[str]) -> pl.DataFrame:
-    """Registered persons holding any of these identity numbers, with their household.
-
-    The numbers are sealed, so they are found by their keyed hashes, computed in one pass. The
-    hashes go into a temporary table joined in the database: one IN list of a county's 350,000
-    would be slow to build and beyond SQLite's limit of parameters.
+    The numbers are sealed, so they are found by their hashes. The hashes go into a temporary
+    table joined in the database: one IN list of a county's 350,000 would be slow to build and
+    beyond SQLite's limit of parameters.
     """
-    # Only a well-formed number can be registered; the others are left out of the temporary
-    # table, whose COPY would take a backslash for an escape.
-    hashes = identity_lookup(i for i in ids if REGISTERED_SHAPE.fullmatch(i))
     with connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMPORARY TABLE IF NOT EXISTS import_ids "
@@ -367,9 +361,16 @@ def run_import(
         )
     )
     if "id_number" in persons.columns:
-        ids = persons["id_number"].drop_nulls().unique().to_list()
-        found = existing_persons(ids)
-        persons = attach(persons, found, "id_number")
+        # Each number is hashed once: for finding its holder here, and for writing it.
+        # Only a well-formed number can be registered; the others are not looked for.
+        ids = persons["id_number"].drop_nulls().unique()
+        hashes = identity_lookup(ids.filter(ids.str.contains(r"^\d{17}[\dX]$")).to_list())
+        found = existing_persons(hashes)
+        known_hashes = pl.DataFrame(
+            {"id_number": list(hashes), "id_number_hash": list(hashes.values())},
+            schema={"id_number": pl.String, "id_number_hash": pl.String},
+        )
+        persons = attach(attach(persons, found, "id_number"), known_hashes, "id_number")
         elsewhere = pl.col("_ppk").is_not_null() & (
             pl.col("_hpk").is_null() | (pl.col("_phh") != pl.col("_hpk"))
         )

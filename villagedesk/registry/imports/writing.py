@@ -98,10 +98,12 @@ def scope_codes_set(model, frame: pl.DataFrame, *, key: str, codes: dict) -> pl.
 
 def identity_sealed(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame with its identity numbers sealed and their keyed hashes beside them, as
-    `SealedIdentityField` and the `IdentityHashField`s would write them on `save`."""
+    `SealedIdentityField` and the `IdentityHashField`s would write them on `save`; the
+    whole-number hashes the engine found the holders by are taken as they are."""
     if "id_number" not in frame.columns:
         return frame
-    sealed, hashes, tails = sealed_with_hashes(frame["id_number"].to_list())
+    known = frame["id_number_hash"].to_list() if "id_number_hash" in frame.columns else None
+    sealed, hashes, tails = sealed_with_hashes(frame["id_number"].to_list(), known)
     return frame.with_columns(
         pl.Series("id_number", sealed, dtype=pl.String),
         pl.Series("id_number_hash", hashes, dtype=pl.String),
@@ -409,6 +411,7 @@ def write(
     new = new.join(pinyin, on="name", how="left", maintain_order="left").select(
         pl.col("_household").alias("household_id"),
         *[pl.col(n) for n in person_fields],
+        *[pl.col(n) for n in ["id_number_hash"] if n in new.columns],
         pl.col("name_pinyin"),
         pl.col("name_initials"),
     )
