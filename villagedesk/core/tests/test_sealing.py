@@ -2,6 +2,7 @@
 derived from the development key elsewhere, refused when missing or malformed."""
 
 import base64
+import hmac
 import subprocess
 import sys
 
@@ -34,11 +35,24 @@ def test_the_hashes_are_the_same_every_time_and_differ_between_numbers():
     assert sealing.identity_lookup([NUMBER]) == {NUMBER: sealing.identity_hash(NUMBER)}
 
 
+def test_the_hashes_are_hmac_sha256_under_the_hash_key(settings):
+    key = base64.b64decode(settings.IDENTITY_HASH_KEY)
+    whole = hmac.new(key, b"number:" + NUMBER.encode(), "sha256").hexdigest()[:32]
+    assert sealing.identity_hash(NUMBER) == whole
+    assert sealing.tail_hash(NUMBER) == hmac.new(key, b"tail:001X", "sha256").hexdigest()[:32]
+
+
 def test_bulk_sealing_writes_what_the_fields_write():
-    sealed, hashes, tails = sealing.sealed_with_hashes([NUMBER, None])
-    assert sealing.unseal(sealed[0]) == NUMBER and sealed[1] is None
-    assert hashes == [sealing.identity_hash(NUMBER), None]
-    assert tails == [sealing.tail_hash(NUMBER), None]
+    other = "530128198005170029"
+    sealed, hashes, tails = sealing.sealed_with_hashes([NUMBER, None, other, NUMBER])
+    assert [sealing.unseal(s) for s in sealed if s] == [NUMBER, other, NUMBER]
+    assert sealed[1] is None and sealed[0] != sealed[3]
+    assert hashes == [
+        sealing.identity_hash(n) if n else None for n in (NUMBER, None, other, NUMBER)
+    ]
+    assert tails == [sealing.tail_hash(n) if n else None for n in (NUMBER, None, other, NUMBER)]
+    known = ["given", None, None, None]
+    assert sealing.sealed_with_hashes([NUMBER, None, other, NUMBER], known)[1][0] == "given"
 
 
 def test_the_hashes_depend_on_the_hash_key(settings):
