@@ -237,12 +237,12 @@ class SealedIdentityField(models.CharField):
 
 
 class IdentityHashField(models.CharField):
-    """The keyed hash of the model's identity number (`tail`: of its last characters), set
-    whenever the row is saved or bulk-created, like `ScopeCodeField` sets area codes. Writes
-    that bypass the ORM's insert (bulk_update, COPY) call `identity_hashes_fill` or set it."""
+    """The keyed hash of the row's `id_number` (`tail`: of its last characters), set whenever
+    the row is saved or bulk-created, like `ScopeCodeField` sets area codes. Writes that bypass
+    the ORM's insert (bulk_update, COPY) call `identity_hashes_fill` or set it themselves."""
 
-    def __init__(self, *args, source: str = "id_number", tail: bool = False, **kwargs):
-        self.source, self.tail = source, tail
+    def __init__(self, *args, tail: bool = False, **kwargs):
+        self.tail = tail
         kwargs.setdefault("max_length", HASH_CHARS)
         kwargs.setdefault("null", True)
         kwargs["editable"] = False
@@ -251,8 +251,6 @@ class IdentityHashField(models.CharField):
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs.pop("editable", None)
-        if self.source != "id_number":
-            kwargs["source"] = self.source
         if self.tail:
             kwargs["tail"] = True
         return name, path, args, kwargs
@@ -263,7 +261,7 @@ class IdentityHashField(models.CharField):
         return tail_hash(number) if self.tail else identity_hash(number)
 
     def pre_save(self, model_instance, add):
-        value = self.hash_of(getattr(model_instance, self.source))
+        value = self.hash_of(model_instance.id_number)
         setattr(model_instance, self.attname, value)
         return value
 
