@@ -248,6 +248,7 @@ def child_import_export(path: Path) -> int:
 
     from villagedesk.areas.models import Area
     from villagedesk.core.codelists import code_lookup, fold
+    from villagedesk.core.sealing import identity_lookup
     from villagedesk.registry import codes
     from villagedesk.registry.imports.columns import header_field
     from villagedesk.registry.models import Household, Person
@@ -260,6 +261,7 @@ def child_import_export(path: Path) -> int:
         [Household(village=villages[v], number=n, area_code=v, county_code=v[:6]) for v, n in keys]
     )
     household_pk = {(h.village.code, h.number): h.pk for h in households}
+    hashes = identity_lookup(frame["id_number"].drop_nulls().to_list())
     lookups = {
         "sex": code_lookup(codes.Sex),
         "relation": code_lookup(codes.Relation),
@@ -272,6 +274,7 @@ def child_import_export(path: Path) -> int:
             "household",
             "name",
             "id_number",
+            "id_number_hash",
             "sex",
             "birth_date",
             "relation",
@@ -286,6 +289,7 @@ def child_import_export(path: Path) -> int:
                 household_pk[(row["village"], row["number"])],
                 row["name"],
                 row["id_number"],
+                hashes.get(row["id_number"]),
                 lookups["sex"].get(fold(row["sex"]), ""),
                 row["birth_date"],
                 *[
@@ -304,11 +308,13 @@ def child_import_export(path: Path) -> int:
 
         class Meta:
             model = Person
-            import_id_fields = ["id_number"]
+            # Numbers are sealed: the peer finds a registered person by the number's hash.
+            import_id_fields = ["id_number_hash"]
             fields = [
                 "household",
                 "name",
                 "id_number",
+                "id_number_hash",
                 "sex",
                 "birth_date",
                 "relation",
