@@ -6,10 +6,12 @@ key goes first and the old one stays until `manage.py rotate_identity_keys` has 
 again. The key id is bound into the seal (associated data): a number cannot be moved under
 another key's id.
 
-Sealing is randomised, so the database cannot compare sealed numbers. It compares keyed hashes
-instead (HMAC-SHA256 under IDENTITY_HASH_KEY, a key of its own): one of the whole normalised
-number, for exact lookups and the uniqueness of a number, and one of its last TAIL characters,
-for the search by the end of a number. Without the key neither hash tells the number.
+Sealing is randomised, so the database cannot compare sealed numbers. It compares a keyed hash
+instead (HMAC-SHA256 under IDENTITY_HASH_KEY, a key of its own), kept beside the seal: the hash
+of the number's last TAIL characters followed by the hash of the whole normalised number. One
+unique index on it serves exact lookups (the whole value), the uniqueness of a number, and the
+search by the end of a number (a range on its start); a second index would cost an import more
+than a third of its writing time. Without the key the hash tells nothing of the number.
 
 Machines that give no keys (development, tests, the demo) use keys derived from the development
 SECRET_KEY in settings; `check --deploy` refuses them (villagedesk.E007) and every command
@@ -35,9 +37,10 @@ from django.db.models.lookups import Exact
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
-HASH_BYTES = 16  # 128 bits of the HMAC: no two numbers of a country collide
-HASH_CHARS = 2 * HASH_BYTES
 TAIL = 4
+TAIL_CHARS = 8  # 32 bits in hex: a few thousand tails share a value rarely, and are told apart
+WHOLE_CHARS = 24  # 96 bits in hex: no two numbers of a country share one
+HASH_CHARS = TAIL_CHARS + WHOLE_CHARS
 # Lower case only: SQLite's LIKE, which finds the rows under an old key, ignores case.
 KEY_ID_RE = re.compile(r"^[a-z0-9_-]{1,16}$")
 # A key id of 16, the colon and 64 of base64 (nonce, 18 characters, tag) make 81; with room.
@@ -142,62 +145,73 @@ def unseal(sealed: str) -> str:
         ) from None
 
 
-def keyed(purpose: bytes) -> Callable[[str], str]:
+def keyed(purpose: bytes, chars: int) -> Callable[[str], str]:
     """The keyed hash for one purpose, as a function: HMAC-SHA256 of the purpose and the text,
-    its first HASH_BYTES in hex. The key's HMAC state is set up once and copied for each text,
+    its first `chars` hex digits. The key's HMAC state is set up once and copied for each text,
     half the time of a fresh HMAC, which counts over a county's numbers."""
     start = hmac.new(keyring().hash_key, purpose, hashlib.sha256)
 
     def hash_of(text: str) -> str:
         state = start.copy()
         state.update(text.encode())
-        return state.digest()[:HASH_BYTES].hex()
+        return state.hexdigest()[:chars]
 
     return hash_of
 
 
-def identity_hash(number: str) -> str:
-    """The keyed hash of a whole (normalised) number: what exact lookups compare."""
-    return keyed(b"number:")(number)
-
-
 def tail_hash(text: str) -> str:
-    """The keyed hash of the last TAIL characters of a number or of a typed tail."""
-    return keyed(b"tail:")(text[-TAIL:])
+    """The keyed hash of the last TAIL characters of a number or of a typed tail: the start of
+    the identity hash of every number ending with them."""
+    return keyed(b"tail:", TAIL_CHARS)(text[-TAIL:])
 
 
 def identity_lookup(numbers) -> dict[str, str]:
-    """The keyed hash of each of these (normalised) numbers, number to hash, in one pass."""
-    hash_of = keyed(b"number:")
-    return {number: hash_of(number) for number in numbers}
+    """The identity hash of each of these (normalised) numbers, number to hash, in one pass."""
+    whole, tail = keyed(b"number:", WHOLE_CHARS), keyed(b"tail:", TAIL_CHARS)
+    tails: dict[str, str] = {}  # a county has a few thousand tails among its numbers
+    hashes = {}
+    for number in numbers:
+        end = number[-TAIL:]
+        if end not in tails:
+            tails[end] = tail(end)
+        hashes[number] = tails[end] + whole(number)
+    return hashes
 
 
-def sealed_with_hashes(numbers: list, hashes: list | None = None) -> tuple[list, list, list]:
-    """Seals, whole-number hashes and tail hashes of many numbers (None for None), in one pass:
-    what a bulk write puts in the three columns. `hashes` are the whole-number hashes when the
-    caller has them already (a missing one is computed)."""
+def identity_hash(number: str) -> str:
+    """The identity hash of a (normalised) number: what an exact lookup compares."""
+    return identity_lookup([number])[number]
+
+
+def tail_range(typed: str) -> tuple[str, str]:
+    """The identity hashes of the numbers ending with the last TAIL characters typed lie in
+    [low, high): they start with the tail's hash, and "g" follows every hex digit (in any
+    collation, since letters and digits are never ignored)."""
+    low = tail_hash(typed)
+    return low, low + "g"
+
+
+def sealed_with_hashes(numbers: list, hashes: list | None = None) -> tuple[list, list]:
+    """Seals and identity hashes of many numbers (None for None), in one pass: what a bulk write
+    puts in the two columns. `hashes` are the identity hashes when the caller has them already
+    (a missing one is computed)."""
     ring = keyring()
     cipher, aad, prefix = ring.ciphers[ring.current], ring.current.encode(), ring.current + ":"
-    number_hash, tail_of = keyed(b"number:"), keyed(b"tail:")
-    tails_seen: dict[str, str] = {}  # a county has a few thousand tails among its numbers
+    missing = [n for i, n in enumerate(numbers) if n and not (hashes and hashes[i])]
+    computed = identity_lookup(missing)
     nonces = os.urandom(NONCE_BYTES * len(numbers))
     b64 = base64.b64encode
-    sealed, whole, tails = [], [], []
+    sealed, keys = [], []
     for i, number in enumerate(numbers):
         if not number:
             sealed.append(number)
-            whole.append(None)
-            tails.append(None)
+            keys.append(None)
             continue
         nonce = nonces[i * NONCE_BYTES : (i + 1) * NONCE_BYTES]
         body = nonce + cipher.encrypt(nonce, number.encode(), aad)
         sealed.append(prefix + b64(body).decode("ascii"))
-        whole.append((hashes[i] if hashes else None) or number_hash(number))
-        tail = number[-TAIL:]
-        if tail not in tails_seen:
-            tails_seen[tail] = tail_of(tail)
-        tails.append(tails_seen[tail])
-    return sealed, whole, tails
+        keys.append((hashes[i] if hashes else None) or computed[number])
+    return sealed, keys
 
 
 class SealedExact(Exact):
@@ -216,7 +230,7 @@ class SealedIdentityField(models.CharField):
     """An identity number: plain text in Python, sealed in its column.
 
     The column cannot be compared (every seal differs), so the only lookups are `isnull` and
-    `=None`; exact and tail lookups go through the `IdentityHashField`s kept beside it.
+    `=None`; exact and tail lookups go through the `IdentityHashField` kept beside it.
     """
 
     def db_type_parameters(self, connection):
@@ -237,12 +251,11 @@ class SealedIdentityField(models.CharField):
 
 
 class IdentityHashField(models.CharField):
-    """The keyed hash of the row's `id_number` (`tail`: of its last characters), set whenever
-    the row is saved or bulk-created, like `ScopeCodeField` sets area codes. Writes that bypass
-    the ORM's insert (bulk_update, COPY) call `identity_hashes_fill` or set it themselves."""
+    """The identity hash of the row's `id_number`, set whenever the row is saved or
+    bulk-created, like `ScopeCodeField` sets area codes. Writes that bypass the ORM's insert
+    (bulk_update, COPY) call `identity_hashes_fill` or set it themselves."""
 
-    def __init__(self, *args, tail: bool = False, **kwargs):
-        self.tail = tail
+    def __init__(self, *args, **kwargs):
         kwargs.setdefault("max_length", HASH_CHARS)
         kwargs.setdefault("null", True)
         kwargs["editable"] = False
@@ -251,23 +264,13 @@ class IdentityHashField(models.CharField):
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs.pop("editable", None)
-        if self.tail:
-            kwargs["tail"] = True
         return name, path, args, kwargs
 
-    def hash_of(self, number: str | None) -> str | None:
-        if not number:
-            return None
-        return tail_hash(number) if self.tail else identity_hash(number)
-
     def pre_save(self, model_instance, add):
-        value = self.hash_of(model_instance.id_number)
+        number = model_instance.id_number
+        value = identity_hash(number) if number else None
         setattr(model_instance, self.attname, value)
         return value
-
-
-def identity_hash_fields(model) -> list[IdentityHashField]:
-    return [f for f in model._meta.concrete_fields if isinstance(f, IdentityHashField)]
 
 
 def identity_hashes_fill(instances) -> list[str]:
@@ -275,7 +278,7 @@ def identity_hashes_fill(instances) -> list[str]:
     of the hash fields, for the caller's list of fields to update."""
     names = []
     for instance in instances:
-        fields = identity_hash_fields(type(instance))
+        fields = [f for f in instance._meta.concrete_fields if isinstance(f, IdentityHashField)]
         names = [f.attname for f in fields]
         for field in fields:
             field.pre_save(instance, add=instance._state.adding)
@@ -294,7 +297,7 @@ def reseal_table(
     progress=None,
 ) -> int:
     """Seal under the current key every value of `table.column` sealed under another key (or
-    not sealed at all, with `plain`), with its hashes when `hashed`; returns how many.
+    not sealed at all, with `plain`), with its identity hash when `hashed`; returns how many.
 
     Works on the table itself, not on a model, so migrations can call it. Each batch is its
     own transaction: an interrupted run keeps what it did, and the next run takes the rest,
@@ -309,10 +312,7 @@ def reseal_table(
         f'ORDER BY "{pk}" LIMIT %s'
     )
     if hashed:
-        update = (
-            f'UPDATE "{table}" SET "{column}" = %s, "{column}_hash" = %s, "id_tail_hash" = %s '  # noqa: S608
-            f'WHERE "{pk}" = %s'
-        )
+        update = f'UPDATE "{table}" SET "{column}" = %s, "{column}_hash" = %s WHERE "{pk}" = %s'  # noqa: S608
     else:
         update = f'UPDATE "{table}" SET "{column}" = %s WHERE "{pk}" = %s'  # noqa: S608
     done, last = 0, 0
@@ -327,7 +327,7 @@ def reseal_table(
                 number = value if plain else unseal(value)
                 sealed = seal(number)
                 if hashed:
-                    params.append((sealed, identity_hash(number), tail_hash(number), key))
+                    params.append((sealed, identity_hash(number), key))
                 else:
                     params.append((sealed, key))
             cursor.executemany(update, params)

@@ -122,12 +122,12 @@ class Person(HouseholdScoped):
     name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
     name_initials = models.CharField(max_length=50, editable=False, db_index=True)
     # NULL, not "", when unknown: the number is unique across the installation. Sealed in its
-    # column; found and kept unique by the keyed hashes below (core.sealing).
+    # column; found, by the whole number or its tail, and kept unique by its keyed hash
+    # (core.sealing).
     id_number = SealedIdentityField(  # noqa: DJ001
         _("identity number"), max_length=18, null=True, blank=True
     )
     id_number_hash = IdentityHashField()
-    id_tail_hash = IdentityHashField(tail=True, db_index=True)
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
     birth_date = models.DateField(_("date of birth"))
     ethnicity = models.CharField(
@@ -168,7 +168,7 @@ class Person(HouseholdScoped):
     pension_insurance = models.BooleanField(_("basic pension insurance"), default=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
-    # The hashes stay out of the history: a deleted person's numbers are masked there, and a
+    # The hash stays out of the history: a deleted person's numbers are masked there, and a
     # hash would still tell them apart.
     history = HistoricalRecords(
         excluded_fields=[
@@ -176,7 +176,6 @@ class Person(HouseholdScoped):
             "name_initials",
             "area_code",
             "id_number_hash",
-            "id_tail_hash",
         ]
     )
 

@@ -5,7 +5,7 @@ import unicodedata
 
 from django.db.models import Q
 
-from villagedesk.core.sealing import TAIL, identity_hash, tail_hash
+from villagedesk.core.sealing import identity_hash, tail_range
 from villagedesk.registry.models import Person
 
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
@@ -44,13 +44,14 @@ def person_match(text: str) -> Q | None:
 def id_number_match(typed: str) -> Q:
     """Persons whose identity number ends with what was typed (TAIL characters or more).
 
-    The numbers are sealed, so the database compares keyed hashes: of the whole number, or of
-    its last TAIL characters; a longer tail then narrows those few candidates once opened.
+    The numbers are sealed, so the database compares keyed hashes: the whole number's, or the
+    range of those starting with the hash of its last TAIL characters; the few candidates in
+    that range are then opened and compared with what was typed.
     """
     if len(typed) == 18:
         return Q(id_number_hash=identity_hash(typed))
-    candidates = Q(id_tail_hash=tail_hash(typed))
-    if len(typed) == TAIL:
-        return candidates
-    rows = Person.objects.filter(candidates).values_list("pk", "id_number")
-    return Q(pk__in=[pk for pk, number in rows if number.endswith(typed)])
+    low, high = tail_range(typed)
+    rows = Person.objects.filter(id_number_hash__gte=low, id_number_hash__lt=high)
+    return Q(
+        pk__in=[pk for pk, number in rows.values_list("pk", "id_number") if number.endswith(typed)]
+    )

@@ -98,16 +98,15 @@ def scope_codes_set(model, frame: pl.DataFrame, *, key: str, codes: dict) -> pl.
 
 def identity_sealed(frame: pl.DataFrame) -> pl.DataFrame:
     """The frame with its identity numbers sealed and their keyed hashes beside them, as
-    `SealedIdentityField` and the `IdentityHashField`s would write them on `save`; the
-    whole-number hashes the engine found the holders by are taken as they are."""
+    `SealedIdentityField` and `IdentityHashField` would write them on `save`; the hashes the
+    engine found the holders by are taken as they are."""
     if "id_number" not in frame.columns:
         return frame
     known = frame["id_number_hash"].to_list() if "id_number_hash" in frame.columns else None
-    sealed, hashes, tails = sealed_with_hashes(frame["id_number"].to_list(), known)
+    sealed, hashes = sealed_with_hashes(frame["id_number"].to_list(), known)
     return frame.with_columns(
         pl.Series("id_number", sealed, dtype=pl.String),
         pl.Series("id_number_hash", hashes, dtype=pl.String),
-        pl.Series("id_tail_hash", tails, dtype=pl.String),
     )
 
 

@@ -1,5 +1,5 @@
-"""Room for sealed identity numbers, in the persons and their history, and the keyed hashes
-that find them; the uniqueness of a number moves to its hash (0008) once the hashes are filled
+"""Room for sealed identity numbers, in the persons and their history, and the keyed hash
+that finds them; the uniqueness of a number moves to its hash (0008) once the hashes are filled
 (0007). Three migrations, since PostgreSQL refuses to alter a table in the transaction that
 updated its rows."""
 
@@ -21,13 +21,6 @@ class Migration(migrations.Migration):
             model_name="person",
             name="id_number_hash",
             field=villagedesk.core.sealing.IdentityHashField(max_length=32, null=True),
-        ),
-        migrations.AddField(
-            model_name="person",
-            name="id_tail_hash",
-            field=villagedesk.core.sealing.IdentityHashField(
-                db_index=True, max_length=32, null=True, tail=True
-            ),
         ),
         migrations.AlterField(
             model_name="historicalperson",

@@ -1,5 +1,5 @@
-"""Identity numbers sealed at rest, in the persons and in their history, with the keyed hashes
-of the persons' numbers; backwards, the numbers in clear again."""
+"""Identity numbers sealed at rest, in the persons and in their history, with the keyed hash
+of each person's number; backwards, the numbers in clear again."""
 
 from django.db import migrations
 
@@ -34,9 +34,7 @@ def unseal_numbers(apps, schema_editor):
             )
         if table == "registry_person":
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "UPDATE registry_person SET id_number_hash = NULL, id_tail_hash = NULL"
-                )
+                cursor.execute("UPDATE registry_person SET id_number_hash = NULL")
 
 
 class Migration(migrations.Migration):
