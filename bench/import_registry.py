@@ -9,7 +9,8 @@ executemany on SQLite and COPY on PostgreSQL, no validation); and imports a 20,0
 with django-import-export. Each run is a process of its own so that its peak memory is its own.
 
 BENCH_HOUSEHOLDS (default 100000) and BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432/
-postgres, the server on which the throwaway database is made; "" to skip PostgreSQL) adjust it.
+postgres, the server on which the throwaway database is made; "" to skip PostgreSQL) and BENCH_DB
+(default vd_bench_import, the throwaway database's name) adjust it.
 """
 
 import json
@@ -27,7 +28,7 @@ WORK = Path(os.environ.get("BENCH_DIR", ROOT / "var" / "bench-import"))
 HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "100000"))
 VILLAGES = max(2, HOUSEHOLDS // 500)
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
-BENCH_DB = "vd_bench_import"
+BENCH_DB = os.environ.get("BENCH_DB", "vd_bench_import")
 SAMPLE = 20_000
 PYTHON = sys.executable
 SOURCE = WORK / f"source-{HOUSEHOLDS}"
@@ -247,6 +248,7 @@ def child_import_export(path: Path) -> int:
 
     from villagedesk.areas.models import Area
     from villagedesk.core.codelists import code_lookup, fold
+    from villagedesk.core.sealing import identity_lookup
     from villagedesk.registry import codes
     from villagedesk.registry.imports.columns import header_field
     from villagedesk.registry.models import Household, Person
@@ -259,6 +261,7 @@ def child_import_export(path: Path) -> int:
         [Household(village=villages[v], number=n, area_code=v, county_code=v[:6]) for v, n in keys]
     )
     household_pk = {(h.village.code, h.number): h.pk for h in households}
+    hashes = identity_lookup(frame["id_number"].drop_nulls().to_list())
     lookups = {
         "sex": code_lookup(codes.Sex),
         "relation": code_lookup(codes.Relation),
@@ -271,6 +274,7 @@ def child_import_export(path: Path) -> int:
             "household",
             "name",
             "id_number",
+            "id_number_hash",
             "sex",
             "birth_date",
             "relation",
@@ -285,6 +289,7 @@ def child_import_export(path: Path) -> int:
                 household_pk[(row["village"], row["number"])],
                 row["name"],
                 row["id_number"],
+                hashes.get(row["id_number"]),
                 lookups["sex"].get(fold(row["sex"]), ""),
                 row["birth_date"],
                 *[
@@ -303,11 +308,13 @@ def child_import_export(path: Path) -> int:
 
         class Meta:
             model = Person
-            import_id_fields = ["id_number"]
+            # Numbers are sealed: the peer finds a registered person by the number's hash.
+            import_id_fields = ["id_number_hash"]
             fields = [
                 "household",
                 "name",
                 "id_number",
+                "id_number_hash",
                 "sex",
                 "birth_date",
                 "relation",

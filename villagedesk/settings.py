@@ -6,6 +6,8 @@ once into var/). Production sets DATABASE_URL, ALLOWED_HOSTS and DEBUG=false and
 (villagedesk/core/checks.py).
 """
 
+import base64
+import hmac
 import ipaddress
 import os
 import secrets
@@ -63,8 +65,15 @@ def generated_secret_key() -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def development_key(secret_key: str, purpose: str) -> str:
+    """A key derived from the development SECRET_KEY, for a machine that gives none of its own."""
+    digest = hmac.digest(secret_key.encode(), f"villagedesk {purpose}".encode(), "sha256")
+    return base64.b64encode(digest).decode("ascii")
+
+
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = env_secret("SECRET_KEY") or generated_secret_key()
+SECRET_KEY_GIVEN = env_secret("SECRET_KEY")
+SECRET_KEY = SECRET_KEY_GIVEN or generated_secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -239,6 +248,18 @@ MEDIA_URL = "media/"
 UPLOAD_RETENTION_DAYS = int(os.environ.get("UPLOAD_RETENTION_DAYS", "30"))
 # The base64 key that encrypts `manage.py backup` files (`manage.py backup --new-key` makes one).
 BACKUP_KEY = env_secret("BACKUP_KEY")
+# Identity numbers are sealed at rest (core/sealing.py). IDENTITY_KEYS: "id:base64,id:base64",
+# the first seals and all open; IDENTITY_HASH_KEY: the base64 key of the hashes that find them.
+# A developer's machine (DEBUG, or no SECRET_KEY given) derives both from the development key;
+# `check --deploy` refuses those, and every command refuses an installation with neither.
+IDENTITY_KEYS = env_secret("IDENTITY_KEYS")
+IDENTITY_HASH_KEY = env_secret("IDENTITY_HASH_KEY")
+IDENTITY_KEYS_DERIVED = not (IDENTITY_KEYS and IDENTITY_HASH_KEY) and (
+    DEBUG or not SECRET_KEY_GIVEN
+)
+if IDENTITY_KEYS_DERIVED:
+    IDENTITY_KEYS = IDENTITY_KEYS or "dev:" + development_key(SECRET_KEY, "identity keys")
+    IDENTITY_HASH_KEY = IDENTITY_HASH_KEY or development_key(SECRET_KEY, "identity hashes")
 
 # Map tiles, e.g. "https://tile.example.org/{z}/{x}/{y}.png"; empty shows points on plain
 # coordinates, which works with no internet at all.

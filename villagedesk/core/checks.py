@@ -3,7 +3,9 @@
 With the manifest storage every page looks its static files up in the manifest that
 `collectstatic` writes; without it (or with one older than the static files) every page, the
 login page included, answers 500. DEBUG and the development key are only warnings in Django's
-checks; serving personal data with either is an error here.
+checks; serving personal data with either is an error here, and so are identity keys derived
+from the development key. Missing or malformed identity keys are refused at every command, not
+only at deployment: no identity number could be written or read.
 """
 
 import os
@@ -15,6 +17,8 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.core.files.storage import storages
+
+from villagedesk.core import sealing
 
 MISSING_SHOWN = 5
 COLLECT_HINT = "Run `manage.py collectstatic --noinput` after every install or upgrade."
@@ -99,6 +103,37 @@ def secret_key_given(app_configs=None, **kwargs) -> list[CheckMessage]:
                 f"SECRET_KEY is the development key generated into {path}.",
                 hint="Set SECRET_KEY or SECRET_KEY_FILE (see .env.example).",
                 id="villagedesk.E005",
+            )
+        ]
+    return []
+
+
+@register(Tags.security)
+def identity_keys_usable(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """Refuse, at every command, an installation whose identity numbers cannot be sealed or
+    opened: keys missing (a given SECRET_KEY without IDENTITY_KEYS) or malformed."""
+    try:
+        sealing.keyring()
+    except sealing.IdentityKeyError as error:
+        return [
+            Error(
+                str(error),
+                hint="Set IDENTITY_KEYS and IDENTITY_HASH_KEY (see docs/operations.md).",
+                id="villagedesk.E006",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def identity_keys_given(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """Refuse identity keys derived from the development key: production gives its own."""
+    if settings.IDENTITY_KEYS_DERIVED:
+        return [
+            Error(
+                "IDENTITY_KEYS or IDENTITY_HASH_KEY is derived from the development key.",
+                hint="Set IDENTITY_KEYS and IDENTITY_HASH_KEY (see docs/operations.md).",
+                id="villagedesk.E007",
             )
         ]
     return []

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from villagedesk.core.concurrency import version_claim
+from villagedesk.core.sealing import identity_hashes_fill
 
 
 def validated_save(instance, *, by=None, update_fields=None) -> None:
@@ -15,6 +16,8 @@ def validated_save(instance, *, by=None, update_fields=None) -> None:
     see (a concurrent double submit got there first) becomes a ValidationError for the form, and
     nothing is saved.
     """
+    # The identity hashes are what the uniqueness of a number is checked on.
+    identity_hashes_fill([instance])
     instance.full_clean()
     if by is not None:
         instance._history_user = by

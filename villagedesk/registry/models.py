@@ -21,6 +21,7 @@ from villagedesk.areas.models import Area, Level, VillageGroup
 from villagedesk.core.concurrency import VersionField
 from villagedesk.core.pinyin import pinyin_keys
 from villagedesk.core.scoping import HouseholdScoped, ScopeCodeField, VillageScoped
+from villagedesk.core.sealing import IdentityHashField, SealedIdentityField
 from villagedesk.registry.codes import (
     DisabilityCategory,
     DisabilityGrade,
@@ -122,10 +123,13 @@ class Person(HouseholdScoped):
     name = models.CharField(_("name"), max_length=50)
     name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
     name_initials = models.CharField(max_length=50, editable=False, db_index=True)
-    # NULL, not "", when unknown: the number is unique across the installation.
-    id_number = models.CharField(  # noqa: DJ001
+    # NULL, not "", when unknown: the number is unique across the installation. Sealed in its
+    # column; found, by the whole number or its tail, and kept unique by its keyed hash
+    # (core.sealing).
+    id_number = SealedIdentityField(  # noqa: DJ001
         _("identity number"), max_length=18, null=True, blank=True
     )
+    id_number_hash = IdentityHashField()
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
     birth_date = models.DateField(_("date of birth"))
     ethnicity = models.CharField(
@@ -167,7 +171,16 @@ class Person(HouseholdScoped):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
     version = VersionField()
-    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "area_code"])
+    # The hash stays out of the history: a deleted person's numbers are masked there, and a
+    # hash would still tell them apart.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "name_pinyin",
+            "name_initials",
+            "area_code",
+            "id_number_hash",
+        ]
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -175,9 +188,8 @@ class Person(HouseholdScoped):
         ordering = ["household_id", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["id_number"],
-                condition=Q(id_number__isnull=False),
-                name="person_id_number_unique",
+                fields=["id_number_hash"],
+                name="person_id_number_hash_unique",
                 violation_error_message=_(
                     "This identity number is already registered to another person."
                 ),

@@ -5,6 +5,9 @@ import unicodedata
 
 from django.db.models import Q
 
+from villagedesk.core.sealing import identity_hash, tail_range
+from villagedesk.registry.models import Person
+
 CJK_RE = re.compile(r"[\u3400-\u9fff]")
 ID_TAIL_RE = re.compile(r"^\d{3,17}[\dX]?$|^\d{0,17}X$")
 
@@ -29,10 +32,26 @@ def person_match(text: str) -> Q | None:
         return Q(name__contains=query)
     upper = query.upper()
     if ID_TAIL_RE.match(upper) and len(upper) >= 4:
-        return Q(id_number__endswith=upper) | Q(household__number=query)
+        return id_number_match(upper) | Q(household__number=query)
     if query.isdigit():
         return Q(household__number=query)
     letters = query.lower()
     if letters.isascii() and letters.isalpha():
         return Q(name_initials__startswith=letters) | Q(name_pinyin__startswith=letters)
     return Q(name__contains=query)
+
+
+def id_number_match(typed: str) -> Q:
+    """Persons whose identity number ends with what was typed (TAIL characters or more).
+
+    The numbers are sealed, so the database compares keyed hashes: the whole number's, or the
+    range of those starting with the hash of its last TAIL characters; the few candidates in
+    that range are then opened and compared with what was typed.
+    """
+    if len(typed) == 18:
+        return Q(id_number_hash=identity_hash(typed))
+    low, high = tail_range(typed)
+    rows = Person.objects.filter(id_number_hash__gte=low, id_number_hash__lt=high)
+    return Q(
+        pk__in=[pk for pk, number in rows.values_list("pk", "id_number") if number.endswith(typed)]
+    )

@@ -1,7 +1,9 @@
 """Writes on the registry: each validates, writes in one transaction and records history."""
 
+from collections import Counter
+
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from villagedesk.accounts import permissions
@@ -11,6 +13,7 @@ from villagedesk.audit import services as audit
 from villagedesk.audit.models import Kind
 from villagedesk.core.masking import mask_id_number, mask_phone
 from villagedesk.core.saving import validated_save
+from villagedesk.core.sealing import identity_hash, reseal_table, sealed_key_id
 from villagedesk.registry.codes import FEMALE_RELATIONS, MALE_RELATIONS, Relation, Sex
 from villagedesk.registry.identity import identity_facts
 from villagedesk.registry.models import Household, Person, RevealLog
@@ -69,7 +72,7 @@ def check_number_free(*, by: User, person: Person) -> None:
     if not person.id_number:
         return
     holder = (
-        Person.objects.filter(id_number=person.id_number)
+        Person.objects.filter(id_number_hash=identity_hash(person.id_number))
         .exclude(pk=person.pk)
         .select_related("household")
         .first()
@@ -162,3 +165,39 @@ def person_delete(*, by: User, person: Person) -> None:
     person._history_user = by
     person.delete()
     person_history_anonymise(person_ids=[person_id])
+
+
+SEALED_TABLES = [Person, Person.history.model]
+
+
+def identity_keys_rotate(*, batch_size: int = 5000, progress=None) -> dict[str, int]:
+    """Seal again under the first key of IDENTITY_KEYS every identity number, of the persons and
+    of their history, sealed under another key; returns how many per table.
+
+    Idempotent and resumable: each batch commits on its own and a number already under the
+    first key is left alone, so a second run (or one after an interruption) does only the rest.
+    The hashes do not change: they depend on IDENTITY_HASH_KEY only.
+    """
+    return {
+        model._meta.db_table: reseal_table(
+            connection,
+            table=model._meta.db_table,
+            pk=model._meta.pk.column,
+            batch_size=batch_size,
+            progress=progress,
+        )
+        for model in SEALED_TABLES
+    }
+
+
+def identity_key_counts() -> dict[str, dict[str, int]]:
+    """How many identity numbers each key id seals, per table."""
+    counts = {}
+    for model in SEALED_TABLES:
+        table = model._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id_number FROM \"{table}\" WHERE id_number IS NOT NULL AND id_number <> ''"  # noqa: S608
+            )
+            counts[table] = dict(Counter(sealed_key_id(value) for (value,) in cursor.fetchall()))
+    return counts

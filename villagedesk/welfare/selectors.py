@@ -17,6 +17,7 @@ from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, Level
 from villagedesk.core.masking import phone_shown
 from villagedesk.core.scoping import get_visible_or_404
+from villagedesk.core.sealing import identity_hash
 from villagedesk.fieldwork.codes import OPEN_STATUSES
 from villagedesk.fieldwork.models import Visit
 from villagedesk.registry.codes import HouseholdStatus
@@ -322,7 +323,7 @@ def enrolment_list(*, user: User, policy: Policy | None = None) -> QuerySet[Enro
 
 def member_by_id_number(*, household: Household, id_number: str) -> Person | None:
     """The member of the household with this identity number, or None."""
-    return household.members.filter(id_number=id_number.upper()).first()
+    return household.members.filter(id_number_hash=identity_hash(id_number.upper())).first()
 
 
 def care_list(

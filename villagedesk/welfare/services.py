@@ -13,6 +13,7 @@ from villagedesk.accounts.models import User
 from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area
 from villagedesk.core.saving import validated_save
+from villagedesk.core.sealing import identity_hash
 from villagedesk.core.spreadsheets import sheet_rows
 from villagedesk.fieldwork import services as fieldwork
 from villagedesk.fieldwork.codes import OPEN_STATUSES, ProblemCategory
@@ -195,7 +196,9 @@ def enrolment_import(*, by: User, policy: Policy, rows: list[dict]) -> tuple[int
             person = None
             if id_number:
                 person = (
-                    Person.objects.select_related("household").filter(id_number=id_number).first()
+                    Person.objects.select_related("household")
+                    .filter(id_number_hash=identity_hash(id_number))
+                    .first()
                 )
                 household = person.household if person else None
                 unknown = NUMBER_UNUSABLE

@@ -28,6 +28,7 @@ STATIC_URL_PATTERN = re.compile(r"""(?:src|href)="(/static/[^"]+)\"""")
 HASHED = re.compile(r"\.[0-9a-f]{12}\.(?:js|css|svg|png)$")
 MANIFEST = "staticfiles.json"
 # The test database and the browser fixture's async escape hatch are not production's.
+IDENTITY_KEY = "cHJvZHVjdGlvbi1rZXktb2YtMzItYnl0ZXMtLS0tLS0="
 LEFT_OUT_OF_PRODUCTION = {"DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
@@ -90,6 +91,8 @@ def production_environment(static_root: Path, var_dir: Path) -> dict[str, str]:
         **{k: v for k, v in os.environ.items() if k not in LEFT_OUT_OF_PRODUCTION},
         "DEBUG": "false",
         "SECRET_KEY": "a-key-given-by-the-environment-" + "x" * 40,
+        "IDENTITY_KEYS": f"prod:{IDENTITY_KEY}",
+        "IDENTITY_HASH_KEY": IDENTITY_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_ROOT": str(static_root),
         "VAR_DIR": str(var_dir),
@@ -154,6 +157,9 @@ def deploying(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path / "static"
     settings.STATIC_ROOT.mkdir()
     settings.SECRET_KEY = "a-key-given-by-the-environment-" + "x" * 40
+    settings.IDENTITY_KEYS = f"prod:{IDENTITY_KEY}"
+    settings.IDENTITY_HASH_KEY = IDENTITY_KEY
+    settings.IDENTITY_KEYS_DERIVED = False
     return settings
 
 

@@ -23,6 +23,7 @@ from villagedesk.areas.models import Area, Level, VillageGroup
 from villagedesk.audit import services as audit
 from villagedesk.audit.models import Kind
 from villagedesk.core.codelists import fold
+from villagedesk.core.sealing import identity_lookup
 from villagedesk.registry.imports import validating, writing
 from villagedesk.registry.imports.columns import (
     BY_NAME,
@@ -254,26 +255,31 @@ def existing_households(households: pl.DataFrame) -> pl.DataFrame:
     ).select("_hkey", "_pk")
 
 
-def existing_persons(ids: list[str]) -> pl.DataFrame:
-    """Registered persons holding any of these identity numbers, with their household.
+def existing_persons(hashes: dict[str, str]) -> pl.DataFrame:
+    """Registered persons holding any of these identity numbers (number to keyed hash), with
+    their household.
 
-    The numbers go into a temporary table joined in the database: one IN list of a county's
-    350,000 numbers would be slow to build and beyond SQLite's limit of parameters.
+    The numbers are sealed, so they are found by their hashes. The hashes go into a temporary
+    table joined in the database: one IN list of a county's 350,000 would be slow to build and
+    beyond SQLite's limit of parameters.
     """
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS import_ids (id_number varchar(18))")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE IF NOT EXISTS import_ids "
+            "(id_number varchar(18), id_hash varchar(32))"
+        )
         cursor.execute("DELETE FROM import_ids")
         if connection.vendor == "postgresql":
-            with cursor.copy("COPY import_ids (id_number) FROM STDIN") as copy:
-                copy.write("\n".join(ids) + "\n" if ids else "")
+            with cursor.copy("COPY import_ids (id_number, id_hash) FROM STDIN") as copy:
+                copy.write("".join(f"{n}\t{h}\n" for n, h in hashes.items()))
         else:
             cursor.executemany(
-                "INSERT INTO import_ids (id_number) VALUES (%s)", [(i,) for i in ids]
+                "INSERT INTO import_ids (id_number, id_hash) VALUES (%s, %s)", hashes.items()
             )
         cursor.execute(
-            "SELECT p.id_number, p.id, p.household_id, h.number, p.area_code "
+            "SELECT i.id_number, p.id, p.household_id, h.number, p.area_code "
             "FROM registry_person p "
-            "JOIN import_ids i ON i.id_number = p.id_number AND p.id_number IS NOT NULL "
+            "JOIN import_ids i ON i.id_hash = p.id_number_hash "
             "JOIN registry_household h ON h.id = p.household_id"
         )
         rows = cursor.fetchall()
@@ -355,9 +361,16 @@ def run_import(
         )
     )
     if "id_number" in persons.columns:
-        ids = persons["id_number"].drop_nulls().unique().to_list()
-        found = existing_persons(ids)
-        persons = attach(persons, found, "id_number")
+        # Each number is hashed once: for finding its holder here, and for writing it.
+        # Only a well-formed number can be registered; the others are not looked for.
+        ids = persons["id_number"].drop_nulls().unique()
+        hashes = identity_lookup(ids.filter(ids.str.contains(r"^\d{17}[\dX]$")).to_list())
+        found = existing_persons(hashes)
+        known_hashes = pl.DataFrame(
+            {"id_number": list(hashes), "id_number_hash": list(hashes.values())},
+            schema={"id_number": pl.String, "id_number_hash": pl.String},
+        )
+        persons = attach(attach(persons, found, "id_number"), known_hashes, "id_number")
         elsewhere = pl.col("_ppk").is_not_null() & (
             pl.col("_hpk").is_null() | (pl.col("_phh") != pl.col("_hpk"))
         )

@@ -21,6 +21,12 @@ from villagedesk.areas.models import Area
 from villagedesk.core.concurrency import version_field_of
 from villagedesk.core.pinyin import pinyin_keys
 from villagedesk.core.scoping import ScopeCodeField
+from villagedesk.core.sealing import (
+    SealedIdentityField,
+    identity_hashes_fill,
+    sealed_with_hashes,
+    unseal,
+)
 from villagedesk.registry.imports.frames import attach
 from villagedesk.registry.models import Household, Person
 
@@ -88,6 +94,20 @@ def scope_codes_set(model, frame: pl.DataFrame, *, key: str, codes: dict) -> pl.
         (area_code.str.slice(0, field.digits) if field.digits else area_code).alias(field.attname)
         for field in model._meta.concrete_fields
         if isinstance(field, ScopeCodeField)
+    )
+
+
+def identity_sealed(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with its identity numbers sealed and their keyed hashes beside them, as
+    `SealedIdentityField` and `IdentityHashField` would write them on `save`; the hashes the
+    engine found the holders by are taken as they are."""
+    if "id_number" not in frame.columns:
+        return frame
+    known = frame["id_number_hash"].to_list() if "id_number_hash" in frame.columns else None
+    sealed, hashes = sealed_with_hashes(frame["id_number"].to_list(), known)
+    return frame.with_columns(
+        pl.Series("id_number", sealed, dtype=pl.String),
+        pl.Series("id_number_hash", hashes, dtype=pl.String),
     )
 
 
@@ -247,9 +267,16 @@ def current_values(
         cursor.execute("DROP TABLE import_pks")
     names_out = ["pk"] + [source_column(n) for n in names]
     frame = pl.DataFrame(rows, schema=names_out, orient="row", infer_schema_length=None)
-    casts = []
+    sealed = {
+        source_column(n)
+        for n in names
+        if isinstance(model._meta.get_field(mapping(n).removesuffix("_id")), SealedIdentityField)
+    }
+    casts = [pl.col(name).map_elements(unseal, return_dtype=pl.String) for name in sealed]
     for name in names_out[1:]:
         target, current = like.schema[name], frame.schema[name]
+        if name in sealed:
+            continue
         if target == pl.Date and current == pl.String:
             casts.append(pl.col(name).str.to_date("%Y-%m-%d"))
         elif current != target:
@@ -384,11 +411,12 @@ def write(
     new = new.join(pinyin, on="name", how="left", maintain_order="left").select(
         pl.col("_household").alias("household_id"),
         *[pl.col(n) for n in person_fields],
+        *[pl.col(n) for n in ["id_number_hash"] if n in new.columns],
         pl.col("name_pinyin"),
         pl.col("name_initials"),
     )
     new = scope_codes_set(Person, new, key="household_id", codes=codes)
-    insert_frame(Person, new, by=by, step=step)
+    insert_frame(Person, identity_sealed(new), by=by, step=step)
     counts["persons_created"] = new.height
     step(known.height)
     return counts
@@ -407,6 +435,8 @@ def update_objects(
             setattr(obj, mapping(name), row[source_column(name)])
             touched.add(mapping(name))
         counts["fields_updated"] += len(row["_changed"])
+    if "id_number" in touched:
+        touched.update(identity_hashes_fill(objs.values()))
     version = version_field_of(model)
     if version is not None:
         # A form opened before the import must not save over what the import changed.

@@ -523,8 +523,9 @@ def loaded():
     """What an import put in the registry, without the keys that differ from one load to another."""
     return (
         list(Household.objects.order_by("number").values_list("number", "address", "status")),
-        list(
-            Person.objects.order_by("id_number").values_list(
+        # Sorted here: the database holds the numbers sealed, in no order of theirs.
+        sorted(
+            Person.objects.values_list(
                 "household__number",
                 "name",
                 "id_number",
@@ -537,7 +538,8 @@ def loaded():
                 "migrant_work",
                 "migrant_months",
                 "phone",
-            )
+            ),
+            key=lambda row: row[2] or "",
         ),
     )
 

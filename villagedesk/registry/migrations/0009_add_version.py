@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0005_reveal_log_outlives_person'),
+        ('registry', '0008_identity_number_hash_unique'),
     ]
 
     operations = [
