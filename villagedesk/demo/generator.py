@@ -910,8 +910,11 @@ class CountyGenerator:
         for _ in range(weighted(rng, ((1, 30), (2, 40), (3, 30)))):
             sex = Sex.MALE if rng.random() < 0.5 else Sex.FEMALE
             age = max(18, head.age_on(self.today) - rng.randint(22, 34))
-            birth_date = self.birth_date(age)
-            name = surname + self.given_name(sex, birth_date.year)
+            birth_date = years_before(self.today, age) - datetime.timedelta(
+                days=rng.randint(1, 364)
+            )
+            first, second = GIVEN_NAMES[(sex, era(birth_date.year))]
+            name = surname + rng.choice(first) + rng.choice(second)
             lives_in_area = rng.random() < 0.4
             migrant_work = (
                 ""
