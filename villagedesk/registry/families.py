@@ -149,6 +149,17 @@ def family_links(members: Iterable[Member]) -> dict[int, Links]:
     }
 
 
+def links_by_household(rows: Iterable[tuple[int, int, str, str]]) -> dict[int, Links]:
+    """The links of members given as (pk, household, relation, sex), households in any order."""
+    households: dict[int, list[Member]] = defaultdict(list)
+    for pk, household_id, relation, sex in rows:
+        households[household_id].append(Member(pk=pk, relation=relation, sex=sex))
+    found: dict[int, Links] = {}
+    for members in households.values():
+        found.update(family_links(members))
+    return found
+
+
 def derive(household_ids: Iterable[int], *, person_model=Person) -> int:
     """Recompute the couple and parent links of every member of these households and store the
     ones that changed, in a few statements whatever the number of households. Returns the number
@@ -157,18 +168,16 @@ def derive(household_ids: Iterable[int], *, person_model=Person) -> int:
     ids = sorted({int(pk) for pk in household_ids if pk is not None})
     changed: list[tuple[int, int | None, int | None, int | None]] = []
     for start in range(0, len(ids), CHUNK):
-        rows = person_model.objects.filter(household_id__in=ids[start : start + CHUNK]).values_list(
-            "pk", "household_id", "relation", "sex", "spouse_id", "father_id", "mother_id"
+        rows = list(
+            person_model.objects.filter(household_id__in=ids[start : start + CHUNK]).values_list(
+                "pk", "household_id", "relation", "sex", "spouse_id", "father_id", "mother_id"
+            )
         )
-        households: dict[int, list[Member]] = defaultdict(list)
-        stored: dict[int, Links] = {}
-        for pk, household_id, relation, sex, spouse_id, father_id, mother_id in rows:
-            households[household_id].append(Member(pk=pk, relation=relation, sex=sex))
-            stored[pk] = Links(spouse=spouse_id, father=father_id, mother=mother_id)
-        for members in households.values():
-            for pk, links in family_links(members).items():
-                if links != stored[pk]:
-                    changed.append((pk, links.spouse, links.father, links.mother))
+        found = links_by_household(row[:4] for row in rows)
+        for pk, *_, spouse_id, father_id, mother_id in rows:
+            links = found[pk]
+            if links != Links(spouse=spouse_id, father=father_id, mother=mother_id):
+                changed.append((pk, links.spouse, links.father, links.mother))
     links_store(changed, table=person_model._meta.db_table)
     return len(changed)
 
