@@ -254,3 +254,25 @@ def test_imported_households_get_their_families(tmp_path, village_a):
     assert load(tmp_path, village_a).loaded
     son = Person.objects.get(relation="son")
     assert (son.father.name, son.mother.name) == ("张三", "李梅")
+
+
+def test_a_member_imported_into_a_registered_household_joins_its_family(tmp_path, village_a):
+    from villagedesk.registry.tests.importing import person_row
+
+    rows = family()
+    assert run_import(write_xlsx(tmp_path / "a.xlsx", rows), area=village_a).loaded
+    rows.append(person_row("001", "赵敏", "之儿媳", "女", "2011-02-03", education="小学"))
+    result = run_import(write_xlsx(tmp_path / "more.xlsx", rows), area=village_a)
+    assert result.errors.height == 0, result.issues.rows()
+    son = Person.objects.get(relation="son")
+    assert son.spouse.name == "赵敏"
+
+
+def test_a_relation_changed_by_a_re_import_moves_the_links(tmp_path, village_a):
+    rows = family()
+    assert run_import(write_xlsx(tmp_path / "a.xlsx", rows), area=village_a).loaded
+    rows[2][HEADERS.index("与户主关系")] = "其他"
+    result = run_import(write_xlsx(tmp_path / "changed.xlsx", rows), area=village_a)
+    assert result.errors.height == 0, result.issues.rows()
+    other = Person.objects.get(name="张小明")
+    assert (other.relation, other.father, other.mother) == ("other", None, None)
