@@ -2,7 +2,8 @@
 
 Called inside the engine's transaction, so an exception in any batch leaves the database as it
 was. Only the fields the file maps are compared and written: a column the file lacks keeps the
-registered value.
+registered value. The couple and parent links of a new household go in with its members; those
+of a registered household that gains members or whose relations change are derived last.
 
 New rows go in by COPY (executemany on SQLite), past the ORM and so past the `ScopeCodeField`s
 that fill area codes on `save` and `bulk_create`: `scope_codes_set` is this path's one way of
@@ -27,6 +28,7 @@ from villagedesk.core.sealing import (
     sealed_with_hashes,
     unseal,
 )
+from villagedesk.registry.families import derive, links_by_household
 from villagedesk.registry.imports.frames import attach
 from villagedesk.registry.models import Household, Person
 
@@ -68,6 +70,7 @@ DTYPES = {
     "TextField": pl.String,
     "DateField": pl.Date,
     "BooleanField": pl.Boolean,
+    "DecimalField": pl.Decimal(12, 2),
     "DateTimeField": pl.String,
 }
 
@@ -220,13 +223,31 @@ def write_batch(model, batch: pl.DataFrame, *, by) -> None:
 
 
 def insert_frame(model, frame: pl.DataFrame, *, by, step) -> list[int]:
-    """Insert new rows in batches; returns their primary keys in the frame's order."""
-    ids = allocate_ids(model, frame.height)
-    frame = frame.with_columns(pl.Series("id", ids, dtype=pl.Int64))
+    """Insert new rows in batches; returns their primary keys in the frame's order (those of
+    an `id` column the frame brings, or new ones)."""
+    if "id" not in frame.columns:
+        ids = allocate_ids(model, frame.height)
+        frame = frame.with_columns(pl.Series("id", ids, dtype=pl.Int64))
     for batch in frame.iter_slices(BATCH_SIZE):
         write_batch(model, batch, by=by)
         step(batch.height)
-    return ids
+    return frame["id"].to_list()
+
+
+def with_family_links(frame: pl.DataFrame, *, households: set[int]) -> pl.DataFrame:
+    """New members with their couple and parent links, for the households that are new in this
+    import (all their members are in the frame): written with the rows, not updated after."""
+    rows = frame.filter(pl.col("household_id").is_in(list(households))).select(
+        "id", "household_id", "relation", "sex"
+    )
+    found = links_by_household(rows.iter_rows())
+    ids = frame["id"].to_list()
+    return frame.with_columns(
+        pl.Series(name, [getattr(found.get(pk), name, None) for pk in ids], dtype=pl.Int64).alias(
+            f"{name}_id"
+        )
+        for name in ("spouse", "father", "mother")
+    )
 
 
 def changed_rows(frame: pl.DataFrame, current: pl.DataFrame, *, key: str, names: list[str]):
@@ -390,12 +411,18 @@ def write(
     p_blanks = defaults(Person, person_fields)
     persons = filled(persons, person_fields, p_blanks)
     known = persons.filter(pl.col("_ppk").is_not_null())
+    # Registered households whose members change in a way that moves a family link.
+    relinked: set[int] = set()
     if known.height:
         current = current_values(Person, known["_ppk"].to_list(), person_fields, like=known)
         changed = changed_rows(known, current, key="_ppk", names=person_fields)
         update_objects(
             Person, changed, person_fields, by=by, counts=counts, prefix="persons", pk="_ppk"
         )
+        moved = changed.filter(
+            pl.col("_changed").list.set_intersection(["relation", "sex"]).list.len() > 0
+        )
+        relinked |= set(moved["_household"].to_list())
     counts["persons_unchanged"] = known.height - counts["persons_updated"]
     new = persons.filter(pl.col("_ppk").is_null())
     names = new["name"].unique()
@@ -416,9 +443,17 @@ def write(
         pl.col("name_initials"),
     )
     new = scope_codes_set(Person, new, key="household_id", codes=codes)
+    new = new.with_columns(pl.Series("id", allocate_ids(Person, new.height), dtype=pl.Int64))
+    created = set(created_pks.values())
+    if {"relation", "sex"} <= set(new.columns):
+        new = with_family_links(new, households=created)
+        relinked |= set(new["household_id"].to_list()) - created
+    else:
+        relinked |= set(new["household_id"].to_list())
     insert_frame(Person, identity_sealed(new), by=by, step=step)
     counts["persons_created"] = new.height
     step(known.height)
+    derive(relinked)
     return counts
 
 
