@@ -7,7 +7,7 @@ cited in `legal_basis`; counties adapt a rule by saving a new version on the rul
 
 from villagedesk.core.codelists import bi
 from villagedesk.registry.codes import COMPULSORY_SCHOOLING, Schooling
-from villagedesk.welfare.codes import BenefitUnit, PolicyCategory
+from villagedesk.welfare.codes import BenefitUnit, IncomeBasis, PolicyCategory
 
 # The local figures rules may name; each is set per area and year on the parameters page.
 PARAMETERS = {
@@ -21,6 +21,10 @@ PARAMETERS = {
     "measure_days": bi("开发式帮扶措施时限（天）", "Days to give a developmental measure"),
     "exit_incidence_percent": bi(
         "贫困村退出贫困发生率（%）", "Village exit: highest incidence (%)"
+    ),
+    "dibao_marginal_multiple": bi(
+        "低保边缘家庭收入倍数（低保标准的倍数）",
+        "Margin of the allowance: multiple of the subsistence standard",
     ),
 }
 
@@ -39,6 +43,51 @@ HOUSEHOLD_BELOW_DIBAO = {
     "op": "<",
     "value": {"param": "dibao_standard"},
 }
+# Still at school, for a supported minor who turns 18 (民发〔2021〕43号): compulsory
+# education, senior high school or secondary vocational school.
+STILL_AT_SCHOOL = sorted(
+    {s.value for s in COMPULSORY_SCHOOLING}
+    | {s.value for s in Schooling if s.value.startswith(("high_", "vocational_"))}
+)
+# No labour capacity (民发〔2021〕43号): age and disability decide, not the labour field.
+# Hearing and speech disability do not count. A minor already supported continues to 18, and
+# beyond while at school.
+NO_LABOUR_CAPACITY = {
+    "any": [
+        {"field": "age", "op": ">=", "value": 60},
+        {"field": "age", "op": "<", "value": 16},
+        {
+            "all": [
+                {"field": "disability_category", "op": "in", "value": ["intellectual", "mental"]},
+                {"field": "disability_grade", "op": "<=", "value": 3},
+            ]
+        },
+        {
+            "all": [
+                {"field": "disability_category", "op": "=", "value": "physical"},
+                {"field": "disability_grade", "op": "<=", "value": 2},
+            ]
+        },
+        {
+            "all": [
+                {"field": "disability_category", "op": "=", "value": "visual"},
+                {"field": "disability_grade", "op": "=", "value": 1},
+            ]
+        },
+        {
+            "all": [
+                {"field": "tekun_supported", "op": "=", "value": True},
+                {
+                    "any": [
+                        {"field": "age", "op": "<", "value": 18},
+                        {"field": "schooling", "op": "in", "value": STILL_AT_SCHOOL},
+                    ]
+                },
+            ]
+        },
+    ]
+}
+RECEIVES_DIBAO = {"field": "household.receives_dibao", "op": "=", "value": True}
 AWAY_HALF_YEAR = [
     {"field": "migrant_work", "op": "in", "value": AWAY},
     {"field": "migrant_months", "op": ">=", "value": 6},
@@ -54,7 +103,35 @@ SHIPPED = [
         "legal_basis": "《社会救助暂行办法》（国务院令第649号）第九条",
         "benefit_unit": BenefitUnit.HOUSEHOLD,
         "amount_rule": "（当地低保标准 − 家庭人均收入）× 家庭人口，按月发放",
+        "income_basis": IncomeBasis.SOCIAL_ASSISTANCE,
         "rule": BELOW_DIBAO,
+    },
+    {
+        "code": "dibao_marginal",
+        "name_zh": "低保边缘家庭",
+        "name_en": "Households on the margin of the subsistence allowance",
+        "category": PolicyCategory.SOCIAL_ASSISTANCE,
+        "issuing_body": "民政部门",
+        "legal_basis": (
+            "《最低生活保障审核确认办法》（民发〔2021〕57号）；"
+            "《关于加强低收入人口动态监测做好分层分类社会救助工作的意见》"
+        ),
+        "benefit_unit": BenefitUnit.HOUSEHOLD,
+        "amount_rule": "专项救助（医疗、住房、教育等）",
+        "income_basis": IncomeBasis.SOCIAL_ASSISTANCE,
+        "rule": {
+            "all": [
+                {"field": "per_capita_income", "op": ">=", "value": {"param": "dibao_standard"}},
+                {
+                    "field": "per_capita_income",
+                    "op": "<",
+                    "value": {
+                        "param": "dibao_standard",
+                        "times": {"param": "dibao_marginal_multiple"},
+                    },
+                },
+            ]
+        },
     },
     {
         "code": "tekun",
@@ -65,29 +142,8 @@ SHIPPED = [
         "legal_basis": "《社会救助暂行办法》第十四条；《特困人员认定办法》（民发〔2021〕43号）",
         "benefit_unit": BenefitUnit.PERSON,
         "amount_rule": "基本生活标准不低于当地低保标准的1.3倍",
-        "rule": {
-            "all": [
-                {
-                    "any": [
-                        {"field": "age", "op": ">=", "value": 60},
-                        {"field": "disability_grade", "op": "<=", "value": 2},
-                        {"field": "age", "op": "<", "value": 16},
-                    ]
-                },
-                {"field": "labour", "op": "in", "value": ["lost", "none"]},
-                HOUSEHOLD_BELOW_DIBAO,
-                {
-                    "count": {
-                        "all": [
-                            {"field": "age", "op": "between", "value": [18, 59]},
-                            {"field": "labour", "op": "in", "value": ABLE},
-                        ]
-                    },
-                    "op": "=",
-                    "value": 0,
-                },
-            ]
-        },
+        "income_basis": IncomeBasis.SOCIAL_ASSISTANCE,
+        "rule": {"all": [NO_LABOUR_CAPACITY, HOUSEHOLD_BELOW_DIBAO]},
     },
     {
         "code": "disability_living",
@@ -101,8 +157,12 @@ SHIPPED = [
         ),
         "benefit_unit": BenefitUnit.PERSON,
         "amount_rule": "按当地标准按月发放",
+        "income_basis": IncomeBasis.SOCIAL_ASSISTANCE,
         "rule": {
-            "all": [{"field": "disability_category", "op": "not_empty"}, HOUSEHOLD_BELOW_DIBAO]
+            "all": [
+                {"field": "disability_category", "op": "not_empty"},
+                {"any": [RECEIVES_DIBAO, HOUSEHOLD_BELOW_DIBAO]},
+            ]
         },
     },
     {
@@ -172,9 +232,12 @@ SHIPPED = [
         "legal_basis": "《关于健全重特大疾病医疗保险和救助制度的意见》（国办发〔2021〕42号）",
         "benefit_unit": BenefitUnit.PERSON,
         "amount_rule": "特困全额资助，低保和监测对象定额资助",
+        "income_basis": IncomeBasis.SOCIAL_ASSISTANCE,
         "rule": {
             "any": [
                 {"field": "household.status", "op": "in", "value": ["poor", "monitored"]},
+                RECEIVES_DIBAO,
+                {"field": "tekun_supported", "op": "=", "value": True},
                 HOUSEHOLD_BELOW_DIBAO,
             ]
         },
@@ -190,6 +253,7 @@ SHIPPED = [
         ),
         "benefit_unit": BenefitUnit.HOUSEHOLD,
         "amount_rule": "按改造方式定额补助",
+        "income_basis": IncomeBasis.SOCIAL_ASSISTANCE,
         "rule": {
             "all": [
                 {"field": "housing_safety", "op": "=", "value": "unsafe"},

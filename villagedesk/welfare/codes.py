@@ -22,7 +22,10 @@ class BenefitUnit(models.TextChoices):
 
 
 class IncomeKind(models.TextChoices):
-    """The income lines of the household form; net production is income minus costs."""
+    """The income lines of the household form; net production is income minus costs.
+
+    Transfers are split as finely as the 2021 social-assistance rules need to leave some out
+    (民发〔2021〕57号 art. 11): which of them count is a property of the policy and year."""
 
     WAGE = "wage", bi("工资性收入", "Wage income")
     PRODUCTION = "production", bi("生产经营性收入", "Production and business income")
@@ -30,11 +33,30 @@ class IncomeKind(models.TextChoices):
     PROPERTY = "property", bi("财产性收入", "Property income")
     TRANSFER_FAMILY_PLANNING = (
         "transfer_family_planning",
-        bi("计划生育金", "Family-planning awards"),
+        bi("计划生育奖励与扶助金", "Family-planning awards and support"),
+    )
+    TRANSFER_SPECIAL_CARE = (
+        "transfer_special_care",
+        bi("优待抚恤金", "Special-care and pension payments to entitled groups"),
+    )
+    TRANSFER_AWARD = (
+        "transfer_award",
+        bi("奖学金、见义勇为等奖励性补助", "Scholarships and rewards such as for bravery"),
     )
     TRANSFER_DIBAO = "transfer_dibao", bi("低保金", "Subsistence allowance")
     TRANSFER_TEKUN = "transfer_tekun", bi("特困供养金", "Extreme-poverty support")
-    TRANSFER_PENSION = "transfer_pension", bi("养老保险金", "Pension")
+    TRANSFER_ASSISTANCE = (
+        "transfer_assistance",
+        bi("临时救助等其他社会救助款物", "Temporary and other social-assistance payments"),
+    )
+    TRANSFER_BASE_PENSION = (
+        "transfer_base_pension",
+        bi("城乡居民基本养老保险基础养老金", "Residents' basic pension: central base part"),
+    )
+    TRANSFER_PENSION = (
+        "transfer_pension",
+        bi("其他养老金", "Other pension (personal account, employees' pension)"),
+    )
     TRANSFER_ECOLOGICAL = "transfer_ecological", bi("生态补偿金", "Ecological compensation")
     TRANSFER_OTHER = "transfer_other", bi("其他转移性收入", "Other transfers")
 
@@ -42,6 +64,16 @@ class IncomeKind(models.TextChoices):
 # Kinds that count against income rather than towards it.
 COST_KINDS = {IncomeKind.PRODUCTION_COST}
 TRANSFER_KINDS = {k for k in IncomeKind if k.value.startswith("transfer_")}
+
+
+class IncomeBasis(models.TextChoices):
+    """Which income a policy counts (see `welfare.income`)."""
+
+    FULL = "full", bi("家庭全部纯收入", "All net income")
+    SOCIAL_ASSISTANCE = (
+        "social_assistance",
+        bi("社会救助家庭收入（民发〔2021〕57号）", "Social-assistance income (2021 rules)"),
+    )
 
 
 class GapKind(models.TextChoices):

@@ -39,6 +39,7 @@ COUNTY_PARAMETERS = {
     "decision_days": 15,
     "measure_days": 180,
     "exit_incidence_percent": 3,
+    "dibao_marginal_multiple": 1.5,
 }
 TOWNSHIP_DIBAO = 6300
 HELPER_UNITS = ["县农业农村局", "县教育体育局", "县卫生健康局", "县人社局", "乡人民政府"]
@@ -90,7 +91,7 @@ def income_lines_create(*, county: Area, year: int, rng: random.Random) -> int:
             IncomeKind.PRODUCTION: production,
             IncomeKind.PRODUCTION_COST: cost,
             IncomeKind.PROPERTY: rng.choice([0, 0, 0, 300, 1_200]),
-            IncomeKind.TRANSFER_PENSION: rng.choice([0, 0, 1_800, 2_400]),
+            IncomeKind.TRANSFER_BASE_PENSION: rng.choice([0, 0, 1_800, 2_400]),
             IncomeKind.TRANSFER_ECOLOGICAL: rng.choice([0, 200, 600]),
         }
         for kind, amount in amounts.items():

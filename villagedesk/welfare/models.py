@@ -21,6 +21,7 @@ from villagedesk.welfare.codes import (
     BenefitUnit,
     FoundBy,
     GapKind,
+    IncomeBasis,
     IncomeKind,
     MeasureKind,
     MonitoringCategory,
@@ -83,6 +84,13 @@ class Policy(models.Model):
     amount_rule = models.CharField(_("amount"), max_length=300, blank=True)
     effective_from = models.DateField(_("effective from"), default=datetime.date(2021, 1, 1))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    income_basis = models.CharField(
+        _("income counted"),
+        max_length=20,
+        choices=IncomeBasis.choices,
+        default=IncomeBasis.FULL,
+        help_text=_("Which income lines the policy's income conditions count."),
+    )
 
     class Meta:
         verbose_name = _("policy")
@@ -157,8 +165,9 @@ class IncomeLine(models.Model):
 
 
 class HouseholdIncome(models.Model):
-    """A household's net income for a year (its income lines, costs subtracted) and its number of
-    members: a database view (`welfare.income_sql`), read-only.
+    """A household's net income for a year (its income lines, costs subtracted), the part of it
+    social assistance counts (`welfare.income`), and its number of members: a database view
+    (`welfare.income_sql`), read-only.
 
     Rules join it once per year they read, so a county's per-capita incomes come from one
     grouped pass over the income lines rather than a subquery per household."""
@@ -172,6 +181,7 @@ class HouseholdIncome(models.Model):
     )
     year = models.PositiveSmallIntegerField()
     net_income = models.DecimalField(max_digits=14, decimal_places=2)
+    assistance_income = models.DecimalField(max_digits=14, decimal_places=2)
     size = models.IntegerField()
 
     class Meta:

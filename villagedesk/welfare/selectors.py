@@ -23,6 +23,7 @@ from villagedesk.registry.codes import HouseholdStatus
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare import texts
 from villagedesk.welfare.codes import BenefitUnit, GapKind, PolicyCategory
+from villagedesk.welfare.income import IncomeBreakdown, income_breakdown
 from villagedesk.welfare.models import (
     Enrolment,
     GapCheck,
@@ -110,7 +111,7 @@ def policy_compiled(*, policy: Policy, area: Area, day: datetime.date) -> Compil
         rule.definition,
         name=f"{policy.code} v{rule.version}",
         subject=subject_of(policy),
-        context=Context(area=area, day=day),
+        context=Context(area=area, day=day, income_basis=policy.income_basis),
     )
 
 
@@ -247,6 +248,8 @@ class PolicyExplanation:
     explanation: Explanation | None
     error: str
     enrolled: bool
+    # The income lines that counted and those left out, for a rule that reads counted income.
+    income: IncomeBreakdown | None = None
 
 
 def household_explanations(
@@ -262,12 +265,19 @@ def household_explanations(
     )
     results = []
     policies = list(policy_list()) + list(policy_list(care=True))
+    lines = income_amounts(household=household, year=day.year)
+    size = household.members.count()
     for policy in policies:
         try:
             compiled = policy_compiled(policy=policy, area=area, day=day)
         except RuleError as error:
             results.append(PolicyExplanation(policy, household, None, str(error), False))
             continue
+        income = (
+            income_breakdown(lines=lines, size=size, basis=policy.income_basis, year=day.year)
+            if compiled.reads_income
+            else None
+        )
         if compiled.subject == "person":
             members = Person.objects.filter(household=household)
             explanations = explain_rows(compiled, members)
@@ -279,6 +289,7 @@ def household_explanations(
                         explanations[member.pk],
                         "",
                         (policy.pk, member.pk) in household_enrolled,
+                        income,
                     )
                 )
         else:
@@ -290,6 +301,7 @@ def household_explanations(
                     explanations[household.pk],
                     "",
                     (policy.pk, None) in household_enrolled,
+                    income,
                 )
             )
     return results
@@ -406,7 +418,7 @@ def rule_match_count(*, user: User, policy: Policy, definition, day: datetime.da
         definition,
         name=policy.code,
         subject=subject_of(policy),
-        context=Context(area=report_area(user=user), day=day),
+        context=Context(area=report_area(user=user), day=day, income_basis=policy.income_basis),
     )
     return compiled.queryset().visible_to(user).count()
 

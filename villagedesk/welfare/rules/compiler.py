@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from villagedesk.registry.models import Household, Person
+from villagedesk.welfare.codes import IncomeBasis
 from villagedesk.welfare.parameters import parameter_known, parameter_values
 from villagedesk.welfare.rules.describe import Described
 from villagedesk.welfare.rules.language import (
@@ -330,11 +331,26 @@ class Compiler:
     def year(self) -> int:
         return self.day().year
 
+    @property
+    def income_basis(self) -> str:
+        return self.context.income_basis if self.context else IncomeBasis.FULL
+
     def literal(self, raw, type_, definition, part, *, allow_param=True) -> Expression:
         if isinstance(raw, dict):
-            if not allow_param or set(raw) != {"param"}:
+            if not allow_param or set(raw) not in ({"param"}, {"param", "times"}):
                 self.fail(_('a value is a literal or {"param": name}'), part)
-            return self.parameter(raw["param"], type_, part)
+            value = self.parameter(raw["param"], type_, part)
+            if "times" not in raw:
+                return value
+            # A multiple of a local figure (the 低保边缘 line: a multiple of the 低保 standard).
+            factor = raw["times"]
+            if isinstance(factor, dict) and set(factor) == {"param"}:
+                factor = self.parameter(factor["param"], NUMBER, f"{part}.times")
+            elif isinstance(factor, int | float) and not isinstance(factor, bool):
+                factor = Value(float(factor), output_field=FloatField())
+            else:
+                self.fail(_('“times” takes a number or {"param": name}'), f"{part}.times")
+            return ExpressionWrapper(value * factor, output_field=FloatField())
         if type_ == NUMBER:
             if isinstance(raw, bool) or not isinstance(raw, int | float):
                 self.fail(
@@ -584,6 +600,11 @@ class CompiledRule:
     @property
     def condition(self) -> Q:
         return selection(self.tree, positive=True)
+
+    @property
+    def reads_income(self) -> bool:
+        """Whether some condition reads the household's counted income (the joined view)."""
+        return bool(self.relations)
 
     def reading(self, rows: QuerySet) -> QuerySet:
         """The rows with the joined relations the rule's expressions name."""

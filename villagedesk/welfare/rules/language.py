@@ -33,8 +33,8 @@ from villagedesk.areas.models import Area
 from villagedesk.core.codelists import Label
 from villagedesk.registry import codes as registry_codes
 from villagedesk.registry.models import Person
-from villagedesk.welfare.codes import COST_KINDS, TRANSFER_KINDS, IncomeKind, RiskType
-from villagedesk.welfare.models import IncomeLine, MonitoredHousehold
+from villagedesk.welfare.codes import COST_KINDS, TRANSFER_KINDS, IncomeBasis, IncomeKind, RiskType
+from villagedesk.welfare.models import Enrolment, IncomeLine, MonitoredHousehold
 
 if TYPE_CHECKING:
     from villagedesk.welfare.rules.compiler import Compiler
@@ -66,12 +66,14 @@ class RuleError(Exception):
 
 @dataclass(frozen=True)
 class Context:
-    """Where and when a rule is evaluated: the area (all households below it) and the day.
+    """Where and when a rule is evaluated: the area (all households below it), the day, and
+    which income the policy counts (`welfare.income`).
 
     The year of parameters and income lines is the day's year; ages are taken on the day."""
 
     area: Area
     day: datetime.date
+    income_basis: str = IncomeBasis.FULL
 
     @property
     def year(self) -> int:
@@ -111,14 +113,17 @@ class Membership:
 
     column: str
     source: tuple  # which rows: memberships with the same column and source merge
-    rows: QuerySet  # rows with a household_id
+    rows: QuerySet  # rows with a `key` column
     condition: Q
+    key: str = "household_id"
 
     def q(self) -> Q:
-        return Q(**{f"{self.column}__in": self.rows.filter(self.condition).values("household_id")})
+        return Q(**{f"{self.column}__in": self.rows.filter(self.condition).values(self.key)})
 
     def merged(self, other: "Membership") -> "Membership":
-        return Membership(self.column, self.source, self.rows, self.condition | other.condition)
+        return Membership(
+            self.column, self.source, self.rows, self.condition | other.condition, self.key
+        )
 
 
 def household_income(kinds, *, year: int, ref: HouseholdRef) -> Expression:
@@ -149,6 +154,16 @@ def income_total(compiler: "Compiler", ref: HouseholdRef, column: str) -> Expres
     """The household's net income or size in the rule's year, from the joined `HouseholdIncome`
     view: NULL when the household has no income lines that year."""
     return Cast(F(f"{compiler.income_relation(ref)}__{column}"), FloatField())
+
+
+def counted_income(compiler: "Compiler", ref: HouseholdRef) -> Expression:
+    """The net income the policy counts: all of it, or what social assistance counts."""
+    column = (
+        "assistance_income"
+        if compiler.income_basis == IncomeBasis.SOCIAL_ASSISTANCE
+        else "net_income"
+    )
+    return income_total(compiler, ref, column)
 
 
 def household_size(ref: HouseholdRef) -> Expression:
@@ -183,6 +198,43 @@ def monitored_for(risk: RiskType, *, year: int, ref: HouseholdRef) -> Expression
         When(monitored_for_membership(risk, year=year, ref=ref).q(), then=Value(True)),
         default=Value(False),
         output_field=BooleanField(),
+    )
+
+
+def enrolled_membership(policy: str, *, day: datetime.date, column: str, key: str) -> Membership:
+    """Rows (households or persons) with an enrolment in the policy running on the day."""
+    return Membership(
+        column,
+        ("enrolments", day, key),
+        Enrolment.objects.filter(starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .order_by(),
+        Q(policy__code=policy),
+        key,
+    )
+
+
+def flag_of(membership: Membership) -> Expression:
+    """A membership as a flag that is true or false, never unknown."""
+    return Case(
+        When(membership.q(), then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
+def enrolled_field(name: str, label: str, policy: str, *, person: bool) -> FieldDef:
+    """Whether the household (or the person) receives the policy on the rule's day."""
+
+    def membership(c, ref):
+        if person:
+            return enrolled_membership(policy, day=c.day(), column="pk", key="person_id")
+        return enrolled_membership(policy, day=c.day(), column=ref.pk, key="household_id")
+
+    return FieldDef(
+        name,
+        BOOL,
+        label,
+        lambda c, ref: flag_of(membership(c, ref)),
+        selects=membership,
     )
 
 
@@ -246,6 +298,12 @@ def _household_fields() -> dict[str, FieldDef]:
                     RiskType.ACCIDENT, year=c.year, ref=ref
                 ),
             ),
+            enrolled_field(
+                "receives_dibao",
+                gettext_noop("receives the subsistence allowance (低保)"),
+                "dibao",
+                person=False,
+            ),
             FieldDef("wage_income", NUMBER, gettext_noop("wage income"), income([IncomeKind.WAGE])),
             FieldDef(
                 "production_net_income",
@@ -265,16 +323,15 @@ def _household_fields() -> dict[str, FieldDef]:
             FieldDef(
                 "net_income",
                 NUMBER,
-                gettext_noop("net income"),
-                lambda c, ref: income_total(c, ref, "net_income"),
+                gettext_noop("net income counted"),
+                lambda c, ref: counted_income(c, ref),
             ),
             FieldDef(
                 "per_capita_income",
                 NUMBER,
-                gettext_noop("per-capita net income"),
+                gettext_noop("per-capita net income counted"),
                 lambda c, ref: (
-                    income_total(c, ref, "net_income")
-                    / NullIf(income_total(c, ref, "size"), Value(0.0))
+                    counted_income(c, ref) / NullIf(income_total(c, ref, "size"), Value(0.0))
                 ),
             ),
         ]
@@ -319,6 +376,12 @@ def _person_fields() -> dict[str, FieldDef]:
             flag("medical_insurance", "basic medical insurance"),
             flag("serious_illness_insurance", "serious-illness insurance"),
             flag("pension_insurance", "basic pension insurance"),
+            enrolled_field(
+                "tekun_supported",
+                gettext_noop("supported as an extreme-poor person (特困)"),
+                "tekun",
+                person=True,
+            ),
             FieldDef("birth_date", DATE, gettext_noop("date of birth"), column("birth_date")),
             FieldDef("age", AGE, gettext_noop("age"), column("birth_date")),
         ]

@@ -5,11 +5,13 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Q
+
 from villagedesk.registry.codes import COMPULSORY_SCHOOLING
 from villagedesk.registry.models import Household, Person
-from villagedesk.welfare.catalogue import VOCATIONAL
+from villagedesk.welfare.catalogue import STILL_AT_SCHOOL, VOCATIONAL
 from villagedesk.welfare.codes import COST_KINDS
-from villagedesk.welfare.models import IncomeLine, MonitoredHousehold, Parameter
+from villagedesk.welfare.models import Enrolment, IncomeLine, MonitoredHousehold, Parameter
 
 ABLE = {"ordinary", "skilled"}
 WORKING = {"ordinary", "skilled", "weak"}
@@ -26,19 +28,38 @@ class World:
         self.members = defaultdict(list)
         for person in Person.objects.filter(area_code__startswith=prefix):
             self.members[person.household_id].append(person)
-        self.income = {}
+        # Net income, and the part the 2021 social-assistance rules count (民发〔2021〕57号).
+        self.income, self.assistance_income = {}, {}
+        left_out = {
+            "transfer_special_care",
+            "transfer_family_planning",
+            "transfer_award",
+            "transfer_dibao",
+            "transfer_tekun",
+            "transfer_assistance",
+        }
+        if 2021 <= day.year <= 2025:
+            left_out.add("transfer_base_pension")
         for line in IncomeLine.objects.filter(
             year=day.year, household__area_code__startswith=prefix
         ):
             sign = -1 if line.kind in COST_KINDS else 1
-            self.income[line.household_id] = (
-                self.income.get(line.household_id, Decimal(0)) + sign * line.amount
-            )
+            pk = line.household_id
+            self.income[pk] = self.income.get(pk, Decimal(0)) + sign * line.amount
+            counted = 0 if line.kind in left_out else sign * line.amount
+            self.assistance_income[pk] = self.assistance_income.get(pk, Decimal(0)) + counted
         self.risks = defaultdict(set)
         for case in MonitoredHousehold.objects.filter(
             year=day.year, household__area_code__startswith=prefix
         ):
             self.risks[case.household_id] |= set(case.risk_types)
+        running = (
+            Enrolment.objects.filter(starts_on__lte=day)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+            .values_list("policy__code", "household_id", "person_id")
+        )
+        self.dibao_households = {h for code, h, _p in running if code == "dibao"}
+        self.tekun_persons = {p for code, _h, p in running if code == "tekun"}
         self.parameters = defaultdict(list)
         for p in Parameter.objects.filter(year=day.year):
             self.parameters[p.name].append((p.area_prefix, p.value))
@@ -50,14 +71,15 @@ class World:
     def age(self, person):
         return person.age_on(self.day)
 
-    def per_capita(self, household):
+    def per_capita(self, household, *, assistance=False):
         members = self.members[household.pk]
         if household.pk not in self.income or not members:
             return None
-        return float(self.income[household.pk]) / len(members)
+        income = self.assistance_income if assistance else self.income
+        return float(income[household.pk]) / len(members)
 
-    def below(self, household, name):
-        pc = self.per_capita(household)
+    def below(self, household, name, *, assistance=False):
+        pc = self.per_capita(household, assistance=assistance)
         return pc is not None and pc < self.param(name, household.area_code)
 
     def count(self, household, test):
@@ -80,11 +102,18 @@ def away_half_year(person):
 
 def household_policies(world: World):
     def dibao(h):
-        return world.below(h, "dibao_standard")
+        return world.below(h, "dibao_standard", assistance=True)
+
+    def dibao_marginal(h):
+        pc = world.per_capita(h, assistance=True)
+        standard = world.param("dibao_standard", h.area_code)
+        multiple = world.param("dibao_marginal_multiple", h.area_code)
+        return pc is not None and standard <= pc < standard * multiple
 
     def housing_renovation(h):
         return h.housing_safety == "unsafe" and (
-            h.status in {"poor", "exited", "monitored"} or world.below(h, "dibao_standard")
+            h.status in {"poor", "exited", "monitored"}
+            or world.below(h, "dibao_standard", assistance=True)
         )
 
     def welfare_job(h):
@@ -105,6 +134,7 @@ def household_policies(world: World):
 
     return {
         "dibao": dibao,
+        "dibao_marginal": dibao_marginal,
         "housing_renovation": housing_renovation,
         "welfare_job": welfare_job,
         "micro_credit": micro_credit,
@@ -115,21 +145,28 @@ def person_policies(world: World):
     def household(p):
         return world.households[p.household_id]
 
+    def no_labour_capacity(p):
+        """民发〔2021〕43号."""
+        age, grade, category = world.age(p), p.disability_grade, p.disability_category
+        return (
+            age >= 60
+            or age < 16
+            or (grade is not None and category in {"intellectual", "mental"} and grade <= 3)
+            or (grade is not None and category == "physical" and grade <= 2)
+            or (grade is not None and category == "visual" and grade == 1)
+            or (p.pk in world.tekun_persons and (age < 18 or p.schooling in STILL_AT_SCHOOL))
+        )
+
     def tekun(p):
-        h = household(p)
-        age = world.age(p)
-        grade_low = None if p.disability_grade is None else p.disability_grade <= 2
-        category = age >= 60 or age < 16 or grade_low is True
-        count = world.count(h, lambda m: kleene_all(18 <= world.age(m) <= 59, labour_in(m, ABLE)))
-        return bool(
-            category
-            and labour_in(p, {"lost", "none"}) is True
-            and world.below(h, "dibao_standard")
-            and count == 0
+        return no_labour_capacity(p) and world.below(
+            household(p), "dibao_standard", assistance=True
         )
 
     def disability_living(p):
-        return p.disability_category != "" and world.below(household(p), "dibao_standard")
+        h = household(p)
+        return p.disability_category != "" and (
+            h.pk in world.dibao_households or world.below(h, "dibao_standard", assistance=True)
+        )
 
     def disability_nursing(p):
         grade = p.disability_grade
@@ -145,7 +182,12 @@ def person_policies(world: World):
 
     def medical_premium_aid(p):
         h = household(p)
-        return h.status in {"poor", "monitored"} or world.below(h, "dibao_standard")
+        return (
+            h.status in {"poor", "monitored"}
+            or h.pk in world.dibao_households
+            or p.pk in world.tekun_persons
+            or world.below(h, "dibao_standard", assistance=True)
+        )
 
     def left_behind_children(p):
         h = household(p)
