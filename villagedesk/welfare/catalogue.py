@@ -22,6 +22,15 @@ PARAMETERS = {
     "exit_incidence_percent": bi(
         "贫困村退出贫困发生率（%）", "Village exit: highest incidence (%)"
     ),
+    "disposable_income_last_year": bi(
+        "上年农村居民人均可支配收入（元）",
+        "Rural per-capita disposable income of last year (yuan)",
+    ),
+    "heavy_spending_threshold": bi(
+        "刚性支出（医疗自付）监测线（元/户·年）",
+        "Heavy necessary spending: out-of-pocket medical costs (yuan a household a year)",
+    ),
+    "income_drop_percent": bi("收入骤减幅度（%）", "Sharp income drop (% below last year)"),
     "dibao_marginal_multiple": bi(
         "低保边缘家庭收入倍数（低保标准的倍数）",
         "Margin of the allowance: multiple of the subsistence standard",
