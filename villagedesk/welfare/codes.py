@@ -105,6 +105,27 @@ class RiskType(models.TextChoices):
     OTHER = "other", bi("其他", "Other")
 
 
+class EliminationWay(models.TextChoices):
+    """How a monitored household's risk was eliminated (风险消除方式)."""
+
+    ASSISTED = "assisted", bi("帮扶消除", "Eliminated by assistance")
+    NATURAL = "natural", bi("自然消除", "Eliminated naturally")
+    SAFETY_NET = "safety_net", bi("兜底保障消除", "Covered by a stable safety net (低保 or 特困)")
+    # Cases that were open in several years before one case ran across years: the later case
+    # carries the household on.
+    SUPERSEDED = "superseded", bi("由后续监测接续", "Carried on by a later case")
+    # Risks eliminated before the way was recorded.
+    UNRECORDED = "unrecorded", bi("未记录消除方式", "Way not recorded")
+
+
+# The ways a user may choose when declaring a risk eliminated.
+CHOSEN_ELIMINATION_WAYS = [
+    EliminationWay.ASSISTED,
+    EliminationWay.NATURAL,
+    EliminationWay.SAFETY_NET,
+]
+
+
 class FoundBy(models.TextChoices):
     APPLICATION = "application", bi("农户自主申报", "Own application")
     HOTLINE = "hotline", bi("12317热线", "12317 hotline")

@@ -19,6 +19,7 @@ from villagedesk.fieldwork.models import Problem
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.codes import (
     BenefitUnit,
+    EliminationWay,
     FoundBy,
     GapKind,
     IncomeBasis,
@@ -330,18 +331,22 @@ class GapReferral(HouseholdScoped):
 
 
 class MonitoredHousehold(HouseholdScoped):
-    """A household under monitoring for a year, in any category (relapse or low income)."""
+    """A household under monitoring, in any category (relapse or low income): one case per
+    household, open across years until its risk is eliminated. `year` is the year it opened."""
 
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="monitoring"
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year opened"))
     category = models.CharField(_("category"), max_length=30, choices=MonitoringCategory.choices)
     risk_types = models.JSONField(_("risk types"), default=list)
     found_by = models.CharField(_("how found"), max_length=20, choices=FoundBy.choices)
     first_lead_on = models.DateField(_("first lead"))
     consent_signed_on = models.DateField(_("consent signed"), null=True, blank=True)
     risk_eliminated_on = models.DateField(_("risk eliminated"), null=True, blank=True)
+    elimination = models.CharField(
+        _("how the risk was eliminated"), max_length=20, choices=EliminationWay.choices, blank=True
+    )
 
     history = HistoricalRecords(excluded_fields=["area_code"])
 
@@ -351,14 +356,58 @@ class MonitoredHousehold(HouseholdScoped):
         ordering = ["area_code", "household_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["household", "year"],
-                name="monitored_household_year_unique",
-                violation_error_message=_("This household is already monitored this year."),
-            )
+                fields=["household"],
+                condition=Q(risk_eliminated_on__isnull=True),
+                name="monitored_household_one_open",
+                violation_error_message=_("This household already has an open monitoring case."),
+            ),
+            models.CheckConstraint(
+                condition=Q(risk_eliminated_on__isnull=True, elimination="")
+                | (Q(risk_eliminated_on__isnull=False) & ~Q(elimination="")),
+                name="monitored_household_elimination_recorded",
+                violation_error_message=_("Say how the risk was eliminated."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.household} {self.year}"
+
+
+def open_in_year(year: int, prefix: str = "") -> Q:
+    """Cases that ran during the year: opened by then and not eliminated before it began."""
+    return Q(**{f"{prefix}year__lte": year}) & (
+        Q(**{f"{prefix}risk_eliminated_on__isnull": True})
+        | Q(**{f"{prefix}risk_eliminated_on__gte": datetime.date(year, 1, 1)})
+    )
+
+
+class HouseholdSpending(models.Model):
+    """A household's heavy necessary spending for a year: compliant out-of-pocket medical costs
+    (合规自付医疗费用), screened against a local threshold."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="spending")
+    year = models.PositiveSmallIntegerField(_("year"))
+    medical_out_of_pocket = models.DecimalField(
+        _("out-of-pocket medical costs (yuan)"), max_digits=12, decimal_places=2
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("necessary spending")
+        verbose_name_plural = _("necessary spending")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "year"],
+                name="household_spending_unique",
+                violation_error_message=_("This household's spending is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(medical_out_of_pocket__gte=0), name="household_spending_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household} {self.year}: {self.medical_out_of_pocket}"
 
 
 class ProcedureStep(models.Model):

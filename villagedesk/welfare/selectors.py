@@ -35,6 +35,7 @@ from villagedesk.welfare.models import (
     Policy,
     PolicyRule,
     ProcedureStep,
+    open_in_year,
 )
 from villagedesk.welfare.parameters import parameter_names, parameter_value
 from villagedesk.welfare.rules import (
@@ -467,9 +468,10 @@ def parameter_history(*, user: User, limit: int = 30):
 def monitored_list(
     *, user: User, year: int, area: Area | None = None
 ) -> QuerySet[MonitoredHousehold]:
-    """Monitoring cases of the year in the user's areas (and within the area, when given),
-    with steps and measures."""
-    cases = MonitoredHousehold.objects.visible_to(user).filter(year=year)
+    """Monitoring cases open during the year (those opened in earlier years and still open are
+    carried over) in the user's areas (and within the area, when given), with steps and
+    measures."""
+    cases = MonitoredHousehold.objects.visible_to(user).filter(open_in_year(year))
     if area is not None:
         cases = cases.within([area.prefix])
     return cases.select_related(

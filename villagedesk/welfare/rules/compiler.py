@@ -217,12 +217,14 @@ class Compiler:
         failing = households.filter(~condition, pk=OuterRef("household_id"))
         leaf.when_negative = ~Q(Exists(failing))
 
-    def income_relation(self, ref: HouseholdRef) -> str:
-        """The household's row of `HouseholdIncome` for the rule's year, joined (LEFT JOIN)."""
-        name = f"{ref.prefix.replace('__', '_')}income_{self.year}"
+    def income_relation(self, ref: HouseholdRef, *, year: int | None = None) -> str:
+        """The household's row of `HouseholdIncome` for the rule's year (or another), joined
+        (LEFT JOIN)."""
+        year = self.year if year is None else year
+        name = f"{ref.prefix.replace('__', '_')}income_{year}"
         self.relations[name] = FilteredRelation(
             f"{ref.prefix}income_totals",
-            condition=Q(**{f"{ref.prefix}income_totals__year": self.year}),
+            condition=Q(**{f"{ref.prefix}income_totals__year": year}),
         )
         return name
 

@@ -26,6 +26,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, NullIf
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -34,7 +35,13 @@ from villagedesk.core.codelists import Label
 from villagedesk.registry import codes as registry_codes
 from villagedesk.registry.models import Person
 from villagedesk.welfare.codes import COST_KINDS, TRANSFER_KINDS, IncomeBasis, IncomeKind, RiskType
-from villagedesk.welfare.models import Enrolment, IncomeLine, MonitoredHousehold
+from villagedesk.welfare.models import (
+    Enrolment,
+    HouseholdSpending,
+    IncomeLine,
+    MonitoredHousehold,
+    open_in_year,
+)
 
 if TYPE_CHECKING:
     from villagedesk.welfare.rules.compiler import Compiler
@@ -156,6 +163,32 @@ def income_total(compiler: "Compiler", ref: HouseholdRef, column: str) -> Expres
     return Cast(F(f"{compiler.income_relation(ref)}__{column}"), FloatField())
 
 
+def medical_spending(*, year: int, ref: HouseholdRef) -> Expression:
+    """The household's out-of-pocket medical costs recorded for the year; NULL when none."""
+    rows = HouseholdSpending.objects.filter(household_id=OuterRef(ref.pk), year=year).values(
+        "medical_out_of_pocket"
+    )
+    return Cast(Subquery(rows), FloatField())
+
+
+def income_drop_percent(compiler: "Compiler", ref: HouseholdRef) -> Expression:
+    """How far the per-capita net income fell from last year, in percent of last year's (a rise
+    is negative); NULL when either year has no income lines or last year's was not positive."""
+    this_year = income_total(compiler, ref, "net_income") / NullIf(
+        income_total(compiler, ref, "size"), Value(0.0)
+    )
+    last = compiler.income_relation(ref, year=compiler.year - 1)
+    last_year = Cast(F(f"{last}__net_income"), FloatField()) / NullIf(
+        Cast(F(f"{last}__size"), FloatField()), Value(0.0)
+    )
+    positive = Case(
+        When(GreaterThan(last_year, Value(0.0)), then=last_year),
+        default=None,
+        output_field=FloatField(),
+    )
+    return (positive - this_year) * Value(100.0) / positive
+
+
 def counted_income(compiler: "Compiler", ref: HouseholdRef) -> Expression:
     """The net income the policy counts: all of it, or what social assistance counts."""
     column = (
@@ -178,14 +211,14 @@ def household_size(ref: HouseholdRef) -> Expression:
 
 
 def monitored_for_membership(risk: RiskType, *, year: int, ref: HouseholdRef) -> Membership:
-    """Households with a monitoring case in the year naming this risk type.
+    """Households with a monitoring case open in the year naming this risk type.
 
     Risk types are a JSON list of codes; its text holds each code in quotes on SQLite and
     PostgreSQL alike, so matching the quoted code needs no JSON operator either lacks."""
     return Membership(
         ref.pk,
         ("monitoring cases", year),
-        MonitoredHousehold.objects.filter(year=year)
+        MonitoredHousehold.objects.filter(open_in_year(year))
         .order_by()
         .annotate(risk_text=Cast("risk_types", TextField())),
         Q(risk_text__contains=f'"{risk.value}"'),
@@ -319,6 +352,20 @@ def _household_fields() -> dict[str, FieldDef]:
             ),
             FieldDef(
                 "transfer_income", NUMBER, gettext_noop("transfer income"), income(TRANSFER_KINDS)
+            ),
+            FieldDef(
+                "medical_out_of_pocket",
+                NUMBER,
+                gettext_noop("out-of-pocket medical costs"),
+                lambda c, ref: medical_spending(year=c.year, ref=ref),
+                nullable=True,
+            ),
+            FieldDef(
+                "income_drop_percent",
+                NUMBER,
+                gettext_noop("fall of per-capita net income from last year (%)"),
+                lambda c, ref: income_drop_percent(c, ref),
+                nullable=True,
             ),
             FieldDef(
                 "net_income",
