@@ -22,6 +22,7 @@ from villagedesk.demo.generator import CountyGenerator, VillagePlan, apportion, 
 from villagedesk.development.demo import help_demo_create, request_problems_demo_link
 from villagedesk.directory.demo import directory_demo_create
 from villagedesk.fieldwork.demo import fieldwork_demo_create
+from villagedesk.registry.families import derive
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.demo import welfare_demo_create
 
@@ -154,6 +155,7 @@ def demo_county_create(
             for chunk_households, chunk_persons in generator.households(plan):
                 Household.objects.bulk_create(chunk_households, batch_size=BATCH_SIZE)
                 Person.objects.bulk_create(chunk_persons, batch_size=BATCH_SIZE)
+                derive([household.pk for household in chunk_households])
                 village_persons += len(chunk_persons)
             persons += village_persons
             report(

@@ -1,7 +1,7 @@
 """Code lists of the household registry (the national household information collection form).
 
-Stable codes are ours; where the national system numbers a list (sex, ethnicity, household
-status), `national()` gives its code so that exports and imports can speak it.
+Stable codes are ours; where the national system numbers a list (sex, ethnicity, poverty
+attribute, poverty status), `national()` gives its code so that exports and imports can speak it.
 """
 
 from django.db import models
@@ -19,10 +19,47 @@ class Sex(models.TextChoices):
 
 
 class HouseholdStatus(models.TextChoices):
+    """户类型, the household type. Stored policy rules name these codes, so they never change."""
+
     NOT_POOR = "not_poor", bi("一般农户", "Not poor")
     POOR = "poor", bi("建档立卡贫困户", "Registered poor")
     EXITED = "exited", bi("脱贫户", "Exited poverty")
     MONITORED = "monitored", bi("监测户", "Monitored for relapse")
+
+
+class PovertyStatus(models.TextChoices):
+    """贫困户状态, national code aar010 (0, 1, 3, 4); blank when never registered poor."""
+
+    NOT_OUT = "not_out", bi("未脱贫", "Not yet out of poverty")
+    OUT_ENJOYING = "out_enjoying", bi("已脱贫享受政策", "Out of poverty, still enjoying policies")
+    RETURNED = "returned", bi("返贫", "Returned to poverty")
+    OUT_NOT_ENJOYING = (
+        "out_not_enjoying",
+        bi("已脱贫不享受政策", "Out of poverty, no longer enjoying policies"),
+    )
+
+    @classmethod
+    def national(cls, value):
+        return {"not_out": "0", "out_enjoying": "1", "returned": "3", "out_not_enjoying": "4"}.get(
+            value
+        )
+
+
+class PovertyCause(models.TextChoices):
+    """致贫原因: one main cause and at most two others, from the same list."""
+
+    ILLNESS = "illness", bi("因病", "Illness")
+    DISABILITY = "disability", bi("因残", "Disability")
+    SCHOOLING = "schooling", bi("因学", "Schooling costs")
+    DISASTER = "disaster", bi("因灾", "Disaster")
+    LACK_OF_LAND = "lack_of_land", bi("缺土地", "Lack of land")
+    LACK_OF_WATER = "lack_of_water", bi("缺水", "Lack of water")
+    LACK_OF_SKILLS = "lack_of_skills", bi("缺技术", "Lack of skills")
+    LACK_OF_LABOUR = "lack_of_labour", bi("缺劳力", "Lack of labour")
+    LACK_OF_CAPITAL = "lack_of_capital", bi("缺资金", "Lack of capital")
+    POOR_TRANSPORT = "poor_transport", bi("交通条件落后", "Poor transport")
+    LACK_OF_DRIVE = "lack_of_drive", bi("自身发展动力不足", "Lack of own drive")
+    OTHER = "other", bi("其它", "Other")
 
 
 class PovertyAttribute(models.TextChoices):
@@ -111,6 +148,24 @@ FEMALE_RELATIONS = {
     Relation.NIECE,
     Relation.SIBLING_IN_LAW,
 }
+
+
+class DocumentType(models.TextChoices):
+    """The identity document whose number is recorded (证件类型)."""
+
+    RESIDENT_ID = "resident_id", bi("居民身份证", "Resident identity card")
+    FOREIGN_PERMANENT = (
+        "foreign_permanent",
+        bi("外国人永久居留身份证", "Foreign permanent resident ID card"),
+    )
+    HK_MACAO_RESIDENCE = (
+        "hk_macao_residence",
+        bi("港澳居民居住证", "Residence permit for Hong Kong and Macao residents"),
+    )
+    TAIWAN_RESIDENCE = (
+        "taiwan_residence",
+        bi("台湾居民居住证", "Residence permit for Taiwan residents"),
+    )
 
 
 class Ethnicity(models.TextChoices):
@@ -265,6 +320,26 @@ class MigrantWork(models.TextChoices):
     IN_COUNTY = "in_county", bi("乡镇外县内务工", "Outside the township, in the county")
     IN_PROVINCE = "in_province", bi("县外省内务工", "Outside the county, in the province")
     OUT_OF_PROVINCE = "out_of_province", bi("省外务工", "Outside the province")
+
+
+class EducationExemption(models.TextChoices):
+    """A documented reason why a child of school age is not at school (送教上门 or 免修/缓学)."""
+
+    HOME_TEACHING = "home_teaching", bi("送教上门", "Taught at home")
+    HEALTH_EXEMPT = "health_exempt", bi("因病免修/缓学", "Exempted or deferred for illness")
+    DISABILITY_EXEMPT = (
+        "disability_exempt",
+        bi("因残免修/缓学", "Exempted or deferred for disability"),
+    )
+
+
+class SupporterRelation(models.TextChoices):
+    """Who a legal supporter (法定赡养、抚养、扶养义务人) is to the member they must support."""
+
+    CHILD = "child", bi("子女", "Child")
+    SPOUSE = "spouse", bi("配偶", "Spouse")
+    PARENT = "parent", bi("父母", "Parent")
+    OTHER_LEGAL = "other_legal", bi("其他法定义务人", "Other legal supporter")
 
 
 class Safety(models.TextChoices):

@@ -4,6 +4,12 @@ An 18-character number is a 6-digit area code of registration, an 8-digit birth 
 sequence (odd for men, even for women) and an ISO 7064 MOD 11-2 check character. The area code is
 the one in force when the number was issued and may have been abolished since, so it is never
 checked against the current list of codes.
+
+Other documents follow their own forms. The residence permits of Hong Kong, Macao and Taiwan
+residents are built like a resident identity number, with the area codes 810000, 820000 and
+830000. The 2023 foreign permanent-resident card is 18 characters starting with 9 (province,
+country, birth date, sequence, check character, as GB 11643); the older card is 15 characters,
+three letters of the country and twelve digits, with no check character.
 """
 
 import datetime
@@ -14,7 +20,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from villagedesk.registry.codes import Sex
+from villagedesk.registry.codes import DocumentType, Sex
 
 EARLIEST_BIRTH_YEAR = 1890
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
@@ -24,8 +30,17 @@ LANDLINE_RE = re.compile(r"^0\d{2,3}\d{7,8}$")
 @dataclass(frozen=True)
 class IdentityFacts:
     number: str
-    birth_date: datetime.date
-    sex: str
+    birth_date: datetime.date | None  # None where the document does not encode it
+    sex: str | None
+
+
+# The fixed start of the 18-character documents other than the resident identity card.
+DOCUMENT_PREFIXES = {
+    DocumentType.HK_MACAO_RESIDENCE: ("810000", "820000"),
+    DocumentType.TAIWAN_RESIDENCE: ("830000",),
+    DocumentType.FOREIGN_PERMANENT: ("9",),
+}
+OLD_FOREIGN_RE = re.compile(r"[A-Z]{3}\d{12}")
 
 
 def normalise_id_number(raw: str) -> str:
@@ -49,13 +64,29 @@ def upgrade_15(number: str) -> str:
     return first17 + check_character(first17)
 
 
-def identity_facts(raw: str, *, today: datetime.date | None = None) -> IdentityFacts:
-    """Check a number and return it normalised, with the birth date and sex it encodes.
+def identity_facts(
+    raw: str,
+    *,
+    document_type: str = DocumentType.RESIDENT_ID,
+    today: datetime.date | None = None,
+) -> IdentityFacts:
+    """Check a number of the given document type and return it normalised, with the birth date
+    and sex it encodes (None for the older foreign card, which encodes neither reliably).
 
     Raises ValidationError with a message saying what is wrong.
     """
     number = normalise_id_number(raw)
-    if re.fullmatch(r"\d{15}", number):
+    if document_type == DocumentType.FOREIGN_PERMANENT and len(number) == 15:
+        if not OLD_FOREIGN_RE.fullmatch(number):
+            raise ValidationError(
+                _(
+                    "A foreign permanent-resident card of the older form is three letters "
+                    "followed by twelve digits."
+                ),
+                code="id_format",
+            )
+        return IdentityFacts(number=number, birth_date=None, sex=None)
+    if document_type == DocumentType.RESIDENT_ID and re.fullmatch(r"\d{15}", number):
         number = upgrade_15(number)
     if len(number) != 18:
         raise ValidationError(
@@ -66,6 +97,16 @@ def identity_facts(raw: str, *, today: datetime.date | None = None) -> IdentityF
     if not re.fullmatch(r"\d{17}[\dX]", number):
         raise ValidationError(
             _("An identity number is 17 digits followed by a digit or X."), code="id_format"
+        )
+    prefixes = DOCUMENT_PREFIXES.get(document_type)
+    if prefixes and not number.startswith(prefixes):
+        raise ValidationError(
+            _("A %(document)s number starts with %(prefixes)s."),
+            code="id_document",
+            params={
+                "document": DocumentType(document_type).label,
+                "prefixes": " / ".join(prefixes),
+            },
         )
     try:
         birth_date = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

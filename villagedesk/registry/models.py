@@ -8,9 +8,9 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -23,17 +23,22 @@ from villagedesk.core.scoping import HouseholdScoped, ScopeCodeField, VillageSco
 from villagedesk.registry.codes import (
     DisabilityCategory,
     DisabilityGrade,
+    DocumentType,
     Education,
+    EducationExemption,
     Ethnicity,
     HouseholdStatus,
     Labour,
     MigrantWork,
     PoliticalStatus,
     PovertyAttribute,
+    PovertyCause,
+    PovertyStatus,
     Relation,
     Safety,
     Schooling,
     Sex,
+    SupporterRelation,
 )
 
 
@@ -57,14 +62,34 @@ class Household(VillageScoped):
     number = models.CharField(_("household number"), max_length=30)
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The household type (户类型); the field keeps its name because stored policy rules use it.
     status = models.CharField(
-        _("household status"),
+        _("household type"),
         max_length=20,
         choices=HouseholdStatus.choices,
         default=HouseholdStatus.NOT_POOR,
     )
+    poverty_status = models.CharField(
+        _("poverty status"),
+        max_length=20,
+        choices=PovertyStatus.choices,
+        blank=True,
+        help_text=_("Left empty for a household never registered as poor."),
+    )
     poverty_attribute = models.CharField(
         _("poverty attribute"), max_length=20, choices=PovertyAttribute.choices, blank=True
+    )
+    main_cause = models.CharField(
+        _("main cause of poverty"), max_length=20, choices=PovertyCause.choices, blank=True
+    )
+    other_cause_1 = models.CharField(
+        _("other cause of poverty"), max_length=20, choices=PovertyCause.choices, blank=True
+    )
+    other_cause_2 = models.CharField(
+        _("second other cause of poverty"),
+        max_length=20,
+        choices=PovertyCause.choices,
+        blank=True,
     )
     identified_on = models.DateField(_("date identified"), null=True, blank=True)
     housing_safety = models.CharField(
@@ -72,6 +97,24 @@ class Household(VillageScoped):
     )
     water_safety = models.CharField(
         _("drinking-water safety"), max_length=10, choices=Safety.choices, default=Safety.UNKNOWN
+    )
+    # Property and exclusion facts that social-assistance rules test (民发〔2021〕57号).
+    owns_vehicle = models.BooleanField(
+        _("owns a motor vehicle"),
+        default=False,
+        help_text=_("Other than a scooter for a person with a disability."),
+    )
+    owns_business = models.BooleanField(_("has a registered company or business"), default=False)
+    public_payroll = models.BooleanField(_("a member is on a public payroll"), default=False)
+    town_housing = models.BooleanField(_("owns commercial housing in town"), default=False)
+    deposits = models.DecimalField(
+        _("deposits and securities (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Left empty when not recorded."),
     )
     # `area_code` comes from VillageScoped; the county's code serves county-wide figures.
     county_code = ScopeCodeField(digits=6)
@@ -87,6 +130,24 @@ class Household(VillageScoped):
                 fields=["village", "number"],
                 name="household_number_unique",
                 violation_error_message=_("This household number is already used in this village."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(other_cause_1="") | ~Q(main_cause=""))
+                & (Q(other_cause_2="") | ~Q(other_cause_1=""))
+                & (Q(other_cause_1="") | ~Q(other_cause_1=F("main_cause")))
+                & (
+                    Q(other_cause_2="")
+                    | ~(Q(other_cause_2=F("main_cause")) | Q(other_cause_2=F("other_cause_1")))
+                ),
+                name="household_causes_distinct",
+                violation_error_message=_(
+                    "The other causes of poverty follow a main cause and differ from it and from "
+                    "each other."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(deposits__isnull=True) | Q(deposits__gte=0),
+                name="household_deposits_not_negative",
             ),
         ]
         indexes = [models.Index(fields=["area_code", "number"], name="household_area_number")]
@@ -104,12 +165,25 @@ class Household(VillageScoped):
             errors["village"] = _("A household belongs to a village.")
         if self.group_id and self.village_id and self.group.village_id != self.village_id:
             errors["group"] = _("This group belongs to another village.")
+        if (self.other_cause_1 or self.other_cause_2) and not self.main_cause:
+            errors["main_cause"] = _("Give the main cause before the other causes.")
+        elif self.other_cause_2 and not self.other_cause_1:
+            errors["other_cause_1"] = _("Give the first other cause before the second.")
+        elif self.other_cause_1 and self.other_cause_1 == self.main_cause:
+            errors["other_cause_1"] = _("An other cause differs from the main cause.")
+        elif self.other_cause_2 and self.other_cause_2 in {self.main_cause, self.other_cause_1}:
+            errors["other_cause_2"] = _("Each cause of poverty is given once.")
         if errors:
             raise ValidationError(errors)
 
     def head(self):
         """The head among the (prefetched) members, or None."""
         return next((m for m in self.members.all() if m.relation == Relation.HEAD), None)
+
+    @property
+    def other_causes(self) -> list[str]:
+        """The other causes of poverty given (at most two), in order."""
+        return [cause for cause in (self.other_cause_1, self.other_cause_2) if cause]
 
 
 class Person(HouseholdScoped):
@@ -121,6 +195,12 @@ class Person(HouseholdScoped):
     name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
     name_initials = models.CharField(max_length=50, editable=False, db_index=True)
     # NULL, not "", when unknown: the number is unique across the installation.
+    document_type = models.CharField(
+        _("document type"),
+        max_length=20,
+        choices=DocumentType.choices,
+        default=DocumentType.RESIDENT_ID,
+    )
     id_number = models.CharField(  # noqa: DJ001
         _("identity number"), max_length=18, null=True, blank=True
     )
@@ -130,6 +210,35 @@ class Person(HouseholdScoped):
         _("ethnicity"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN
     )
     relation = models.CharField(_("relation to head"), max_length=30, choices=Relation.choices)
+    # Couples and parents within the household, derived from the relations to the head by
+    # `registry.families.derive` after every write of members, never typed.
+    spouse = models.ForeignKey(
+        "self",
+        verbose_name=_("spouse"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    father = models.ForeignKey(
+        "self",
+        verbose_name=_("father"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="children_as_father",
+    )
+    mother = models.ForeignKey(
+        "self",
+        verbose_name=_("mother"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="children_as_mother",
+    )
     political_status = models.CharField(
         _("political status"), max_length=20, choices=PoliticalStatus.choices, blank=True
     )
@@ -138,6 +247,13 @@ class Person(HouseholdScoped):
     )
     schooling = models.CharField(
         _("schooling status"), max_length=30, choices=Schooling.choices, blank=True
+    )
+    education_exemption = models.CharField(
+        _("schooling exemption"),
+        max_length=20,
+        choices=EducationExemption.choices,
+        blank=True,
+        help_text=_("The documented reason a child of school age is not at school."),
     )
     chronic_illness = models.BooleanField(_("long-term chronic illness"), default=False)
     serious_illness = models.BooleanField(_("serious illness"), default=False)
@@ -159,12 +275,25 @@ class Person(HouseholdScoped):
     migrant_months = models.PositiveSmallIntegerField(
         _("months of migrant work"), default=0, validators=[MaxValueValidator(12)]
     )
+    migrant_place = models.CharField(_("place of migrant work"), max_length=100, blank=True)
     medical_insurance = models.BooleanField(_("basic medical insurance"), default=False)
+    employee_medical_insurance = models.BooleanField(
+        _("employee basic medical insurance"), default=False
+    )
     serious_illness_insurance = models.BooleanField(_("serious-illness insurance"), default=False)
     pension_insurance = models.BooleanField(_("basic pension insurance"), default=False)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "area_code"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "name_pinyin",
+            "name_initials",
+            "area_code",
+            "spouse",
+            "father",
+            "mother",
+        ]
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -193,6 +322,11 @@ class Person(HouseholdScoped):
             ),
             models.CheckConstraint(
                 condition=Q(migrant_months__lte=12), name="person_migrant_months_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(migrant_place="") | ~Q(migrant_work=""),
+                name="person_migrant_place_with_work",
+                violation_error_message=_("A place of migrant work goes with the migrant work."),
             ),
             models.CheckConstraint(
                 condition=~(~Q(education="") & ~Q(schooling="")),
@@ -231,6 +365,10 @@ class Person(HouseholdScoped):
             errors["migrant_work"] = _("Say where the person works away, since months are given.")
         if self.migrant_work and not self.migrant_months:
             errors["migrant_months"] = _("Give the months of migrant work, since a place is given.")
+        if self.migrant_place and not self.migrant_work:
+            errors["migrant_place"] = _(
+                "Say how far away the person works before naming the place of migrant work."
+            )
         if self.disability_category and not self.disability_grade:
             errors["disability_grade"] = _("Give the grade of the disability.")
         if self.disability_grade and not self.disability_category:
@@ -248,6 +386,11 @@ class Person(HouseholdScoped):
     def age(self) -> int:
         return self.age_on(timezone.localdate())
 
+    @property
+    def healthy(self) -> bool:
+        """健康: none of long-term chronic illness, serious illness and disability."""
+        return not (self.chronic_illness or self.serious_illness or self.disability_category)
+
     def health_labels(self) -> list[str]:
         labels = []
         if self.chronic_illness:
@@ -257,6 +400,97 @@ class Person(HouseholdScoped):
         if self.disability_category:
             labels.append(str(self.get_disability_category_display()))
         return labels or [capfirst(_("healthy"))]
+
+
+class Supporter(HouseholdScoped):
+    """A legal supporter of a member who is not a member: a child, spouse or parent registered
+    elsewhere, named so that the rules for extreme-poverty support (特困人员认定办法
+    民发〔2021〕43号) can test whether someone is able to support the member. No identity number
+    is kept."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="supporters"
+    )
+    supported = models.ForeignKey(
+        Person,
+        verbose_name=_("member supported"),
+        on_delete=models.CASCADE,
+        related_name="supporters",
+    )
+    name = models.CharField(_("name"), max_length=50)
+    relation = models.CharField(
+        _("relation to the member"), max_length=20, choices=SupporterRelation.choices
+    )
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    lives_in_area = models.BooleanField(
+        _("lives in the local area"),
+        default=False,
+        help_text=_("In the county of the member supported."),
+    )
+    migrant_work = models.CharField(
+        _("migrant work"), max_length=20, choices=MigrantWork.choices, blank=True
+    )
+    is_tekun = models.BooleanField(_("receives extreme-poverty support"), default=False)
+    is_dibao = models.BooleanField(_("receives the subsistence allowance"), default=False)
+    disability_category = models.CharField(
+        _("disability"), max_length=20, choices=DisabilityCategory.choices, blank=True
+    )
+    disability_grade = models.PositiveSmallIntegerField(
+        _("disability grade"), choices=DisabilityGrade.choices, null=True, blank=True
+    )
+    annual_income = models.DecimalField(
+        _("annual income (yuan)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text=_("Left empty when not known."),
+    )
+
+    history = HistoricalRecords(excluded_fields=["area_code"])
+
+    class Meta:
+        verbose_name = _("supporter outside the household")
+        verbose_name_plural = _("supporters outside the household")
+        ordering = ["household_id", "supported_id", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(disability_category="", disability_grade__isnull=True)
+                | (~Q(disability_category="") & Q(disability_grade__isnull=False)),
+                name="supporter_disability_grade_with_category",
+            ),
+            models.CheckConstraint(
+                condition=Q(annual_income__isnull=True) | Q(annual_income__gte=0),
+                name="supporter_income_not_negative",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("registry:household-detail", args=[self.household_id]) + f"#s{self.pk}"
+
+    def clean(self):
+        errors = {}
+        if self.supported_id and self.household_id:
+            if self.supported.household_id != self.household_id:
+                errors["supported"] = _("Choose a member of this household.")
+        if self.disability_category and not self.disability_grade:
+            errors["disability_grade"] = _("Give the grade of the disability.")
+        if self.disability_grade and not self.disability_category:
+            errors["disability_category"] = _("Give the kind of disability for this grade.")
+        if self.birth_date and self.birth_date > timezone.localdate():
+            errors["birth_date"] = _("A date of birth cannot be in the future.")
+        if errors:
+            raise ValidationError(errors)
+
+    def age_on(self, day: datetime.date) -> int | None:
+        born = self.birth_date
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 class RevealLog(models.Model):

@@ -12,8 +12,9 @@ from villagedesk.audit.models import Kind
 from villagedesk.core.masking import mask_id_number, mask_phone
 from villagedesk.core.saving import validated_save
 from villagedesk.registry.codes import FEMALE_RELATIONS, MALE_RELATIONS, Relation, Sex
+from villagedesk.registry.families import derive
 from villagedesk.registry.identity import identity_facts
-from villagedesk.registry.models import Household, Person, RevealLog
+from villagedesk.registry.models import Household, Person, RevealLog, Supporter
 
 
 @transaction.atomic
@@ -36,26 +37,27 @@ def household_update(*, by: User, household: Household) -> Household:
 
 
 def check_identity(person: Person) -> None:
-    """Fill sex and birth date from the identity number, and refuse a contradiction."""
+    """Check the number as its document type requires, fill sex and birth date from it where
+    the document encodes them, and refuse a contradiction."""
     if not person.id_number:
         person.id_number = None
         return
     try:
-        facts = identity_facts(person.id_number)
+        facts = identity_facts(person.id_number, document_type=person.document_type)
     except ValidationError as error:
         raise ValidationError({"id_number": error.error_list}) from None
     person.id_number = facts.number
     errors = {}
-    if person.sex and person.sex != facts.sex:
+    if facts.sex and person.sex and person.sex != facts.sex:
         errors["sex"] = _("The identity number is of a %(sex)s.") % {"sex": facts.sex.label}
-    if person.birth_date and person.birth_date != facts.birth_date:
+    if facts.birth_date and person.birth_date and person.birth_date != facts.birth_date:
         errors["birth_date"] = _("The identity number gives the birth date %(date)s.") % {
             "date": facts.birth_date.isoformat()
         }
     if errors:
         raise ValidationError(errors)
-    person.sex = facts.sex
-    person.birth_date = facts.birth_date
+    person.sex = facts.sex or person.sex
+    person.birth_date = facts.birth_date or person.birth_date
 
 
 # The one answer for a number held outside the user's areas (or, in the enrolment import, held
@@ -116,6 +118,8 @@ def person_save(*, by: User, person: Person) -> Person:
     check_number_free(by=by, person=person)
     check_family(person)
     validated_save(person, by=by)
+    derive([person.household_id])
+    person.refresh_from_db(fields=["spouse", "father", "mother"])
     return person
 
 
@@ -158,7 +162,25 @@ def person_delete(*, by: User, person: Person) -> None:
     """Remove a member of a household the user keeps. The history names the author and keeps
     no full number; reveal-log rows stay, naming the person by the masked number."""
     permissions.require(by, Capability.KEEP_REGISTRY, person.area_code)
-    person_id = person.pk
+    person_id, household_id = person.pk, person.household_id
     person._history_user = by
     person.delete()
     person_history_anonymise(person_ids=[person_id])
+    derive([household_id])
+
+
+@transaction.atomic
+def supporter_save(*, by: User, supporter: Supporter) -> Supporter:
+    """Add or change a legal supporter, outside the household, of a member of a household the
+    user keeps."""
+    permissions.require(by, Capability.KEEP_REGISTRY, supporter.household.area_code)
+    validated_save(supporter, by=by)
+    return supporter
+
+
+@transaction.atomic
+def supporter_delete(*, by: User, supporter: Supporter) -> None:
+    """Remove a legal supporter from a household the user keeps."""
+    permissions.require(by, Capability.KEEP_REGISTRY, supporter.area_code)
+    supporter._history_user = by
+    supporter.delete()

@@ -2,7 +2,8 @@
 
 Called inside the engine's transaction, so an exception in any batch leaves the database as it
 was. Only the fields the file maps are compared and written: a column the file lacks keeps the
-registered value.
+registered value. The couple and parent links of every household the file touches are derived
+last.
 
 New rows go in by COPY (executemany on SQLite), past the ORM and so past the `ScopeCodeField`s
 that fill area codes on `save` and `bulk_create`: `scope_codes_set` is this path's one way of
@@ -20,6 +21,7 @@ from simple_history.utils import bulk_update_with_history
 from villagedesk.areas.models import Area
 from villagedesk.core.pinyin import pinyin_keys
 from villagedesk.core.scoping import ScopeCodeField
+from villagedesk.registry.families import derive
 from villagedesk.registry.imports.frames import attach
 from villagedesk.registry.models import Household, Person
 
@@ -390,6 +392,7 @@ def write(
     insert_frame(Person, new, by=by, step=step)
     counts["persons_created"] = new.height
     step(known.height)
+    derive(persons["_household"].unique().to_list())
     return counts
 
 

@@ -3,9 +3,9 @@ import itertools
 
 import factory
 
-from villagedesk.registry.codes import Education, Relation, Sex
+from villagedesk.registry.codes import Education, Relation, Sex, SupporterRelation
 from villagedesk.registry.identity import check_character
-from villagedesk.registry.models import Household, Person
+from villagedesk.registry.models import Household, Person, Supporter
 
 _sequence = itertools.count(1)
 
@@ -35,3 +35,14 @@ class PersonFactory(factory.django.DjangoModelFactory):
     relation = Relation.HEAD
     education = Education.JUNIOR
     id_number = factory.LazyAttribute(lambda p: make_id_number(p.birth_date, p.sex))
+
+
+class SupporterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Supporter
+
+    supported = factory.SubFactory(PersonFactory)
+    household = factory.SelfAttribute("supported.household")
+    name = "张大山"
+    relation = SupporterRelation.CHILD
+    birth_date = datetime.date(1975, 6, 1)

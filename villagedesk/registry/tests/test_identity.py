@@ -83,3 +83,62 @@ def test_mobile_and_landline_numbers_are_accepted(phone):
 def test_bad_phone_numbers_are_refused(phone):
     with pytest.raises(ValidationError):
         check_phone(phone)
+
+
+def with_check(first17: str) -> str:
+    return first17 + check_character(first17)
+
+
+@pytest.mark.parametrize(
+    ("document_type", "first17"),
+    [
+        ("hk_macao_residence", "81000019900101001"),
+        ("hk_macao_residence", "82000019900101001"),
+        ("taiwan_residence", "83000019900101001"),
+        ("foreign_permanent", "93115619900101001"),
+    ],
+)
+def test_eighteen_character_documents_give_birth_date_and_sex(document_type, first17):
+    facts = identity_facts(with_check(first17), document_type=document_type)
+    assert (facts.birth_date, facts.sex) == (datetime.date(1990, 1, 1), "male")
+
+
+@pytest.mark.parametrize(
+    ("document_type", "first17"),
+    [
+        ("hk_macao_residence", "83000019900101001"),
+        ("taiwan_residence", "81000019900101001"),
+        ("foreign_permanent", "53012819900101001"),
+    ],
+)
+def test_a_document_number_with_another_documents_start_is_refused(document_type, first17):
+    with pytest.raises(ValidationError) as error:
+        identity_facts(with_check(first17), document_type=document_type)
+    assert error.value.code == "id_document"
+
+
+@pytest.mark.parametrize("document_type", ["hk_macao_residence", "foreign_permanent"])
+def test_other_documents_have_a_check_character_too(document_type):
+    first17 = "81000019900101001" if document_type == "hk_macao_residence" else "93115619900101001"
+    wrong = "0" if check_character(first17) != "0" else "1"
+    with pytest.raises(ValidationError) as error:
+        identity_facts(first17 + wrong, document_type=document_type)
+    assert error.value.code == "id_checksum"
+
+
+def test_the_older_foreign_card_is_three_letters_and_twelve_digits():
+    facts = identity_facts("usa310090101001", document_type="foreign_permanent")
+    assert (facts.number, facts.birth_date, facts.sex) == ("USA310090101001", None, None)
+
+
+@pytest.mark.parametrize("number", ["US3310090101001", "USA31009010100X"])
+def test_an_older_foreign_card_of_another_form_is_refused(number):
+    with pytest.raises(ValidationError) as error:
+        identity_facts(number, document_type="foreign_permanent")
+    assert error.value.code == "id_format"
+
+
+def test_a_fifteen_digit_number_is_upgraded_only_for_a_resident_card():
+    with pytest.raises(ValidationError) as error:
+        identity_facts("110105491231002", document_type="taiwan_residence")
+    assert error.value.code == "id_length"
