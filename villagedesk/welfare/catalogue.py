@@ -7,7 +7,12 @@ cited in `legal_basis`; counties adapt a rule by saving a new version on the rul
 
 from villagedesk.core.codelists import bi
 from villagedesk.registry.codes import COMPULSORY_SCHOOLING, Schooling
-from villagedesk.welfare.codes import BenefitUnit, IncomeBasis, PolicyCategory
+from villagedesk.welfare.codes import (
+    AWAY_FROM_TOWNSHIP,
+    BenefitUnit,
+    IncomeBasis,
+    PolicyCategory,
+)
 
 # The local figures rules may name; each is set per area and year on the parameters page.
 PARAMETERS = {
@@ -37,9 +42,6 @@ PARAMETERS = {
     ),
 }
 
-CHILDREN = ["son", "daughter", "grandson", "granddaughter", "daughters_son", "daughters_daughter"]
-PARENTS = ["head", "spouse"]
-AWAY = ["in_province", "out_of_province"]
 ABLE = ["ordinary", "skilled"]
 VOCATIONAL = [
     s.value
@@ -97,9 +99,18 @@ NO_LABOUR_CAPACITY = {
     ]
 }
 RECEIVES_DIBAO = {"field": "household.receives_dibao", "op": "=", "value": True}
-AWAY_HALF_YEAR = [
-    {"field": "migrant_work", "op": "in", "value": AWAY},
-    {"field": "migrant_months", "op": ">=", "value": 6},
+# At home: not working away from the township (in the township counts as at home).
+AT_HOME = {"not": {"field": "migrant_work", "op": "in", "value": AWAY_FROM_TOWNSHIP}}
+# Property within limits (the facts local rules on 低保 and 特困 test; README §4, §9).
+PROPERTY_WITHIN_LIMITS = [
+    {"field": "owns_vehicle", "op": "=", "value": False},
+    {"field": "owns_business", "op": "=", "value": False},
+    {"field": "public_payroll", "op": "=", "value": False},
+    {"field": "town_housing", "op": "=", "value": False},
+]
+HOUSEHOLD_PROPERTY_WITHIN_LIMITS = [
+    {**condition, "field": f"household.{condition['field']}"}
+    for condition in PROPERTY_WITHIN_LIMITS
 ]
 
 SHIPPED = [
@@ -113,7 +124,7 @@ SHIPPED = [
         "benefit_unit": BenefitUnit.HOUSEHOLD,
         "amount_rule": "（当地低保标准 − 家庭人均收入）× 家庭人口，按月发放",
         "income_basis": IncomeBasis.SOCIAL_ASSISTANCE,
-        "rule": BELOW_DIBAO,
+        "rule": {"all": [BELOW_DIBAO, *PROPERTY_WITHIN_LIMITS]},
     },
     {
         "code": "dibao_marginal",
@@ -139,6 +150,7 @@ SHIPPED = [
                         "times": {"param": "dibao_marginal_multiple"},
                     },
                 },
+                *PROPERTY_WITHIN_LIMITS,
             ]
         },
     },
@@ -152,7 +164,16 @@ SHIPPED = [
         "benefit_unit": BenefitUnit.PERSON,
         "amount_rule": "基本生活标准不低于当地低保标准的1.3倍",
         "income_basis": IncomeBasis.SOCIAL_ASSISTANCE,
-        "rule": {"all": [NO_LABOUR_CAPACITY, HOUSEHOLD_BELOW_DIBAO]},
+        # No labour capacity, no source of living (income and property), and no legal
+        # supporter able to fulfil the duty (民发〔2021〕43号).
+        "rule": {
+            "all": [
+                NO_LABOUR_CAPACITY,
+                HOUSEHOLD_BELOW_DIBAO,
+                *HOUSEHOLD_PROPERTY_WITHIN_LIMITS,
+                {"field": "able_supporters", "op": "=", "value": 0},
+            ]
+        },
     },
     {
         "code": "disability_living",
@@ -344,35 +365,11 @@ SHIPPED = [
         "issuing_body": "民政部门",
         "legal_basis": "《国务院关于加强农村留守儿童关爱保护工作的意见》（国发〔2016〕13号）",
         "benefit_unit": BenefitUnit.PERSON,
+        # The child's own parents, from the derived family links, whoever the head is.
         "rule": {
             "all": [
                 {"field": "age", "op": "<", "value": 16},
-                {"field": "relation", "op": "in", "value": CHILDREN},
-                {
-                    "count": {
-                        "all": [
-                            {"field": "relation", "op": "in", "value": PARENTS},
-                            *AWAY_HALF_YEAR,
-                        ]
-                    },
-                    "op": ">=",
-                    "value": 1,
-                },
-                {
-                    "count": {
-                        "all": [
-                            {"field": "relation", "op": "in", "value": PARENTS},
-                            {"field": "migrant_work", "op": "empty"},
-                            {
-                                "field": "labour",
-                                "op": "in",
-                                "value": ["ordinary", "skilled", "weak"],
-                            },
-                        ]
-                    },
-                    "op": "=",
-                    "value": 0,
-                },
+                {"field": "parents_away", "op": "=", "value": True},
             ]
         },
     },
@@ -387,17 +384,9 @@ SHIPPED = [
         "rule": {
             "all": [
                 {"field": "age", "op": ">=", "value": 60},
-                {"count": {"all": AWAY_HALF_YEAR}, "op": ">=", "value": 1},
-                {
-                    "count": {
-                        "all": [
-                            {"field": "age", "op": "between", "value": [16, 59]},
-                            {"field": "migrant_work", "op": "empty"},
-                        ]
-                    },
-                    "op": "=",
-                    "value": 0,
-                },
+                AT_HOME,
+                {"field": "supporters_away", "op": ">=", "value": 1},
+                {"field": "supporters_at_home", "op": "=", "value": 0},
             ]
         },
     },
@@ -412,19 +401,8 @@ SHIPPED = [
         "rule": {
             "all": [
                 {"field": "sex", "op": "=", "value": "female"},
-                {"field": "relation", "op": "in", "value": PARENTS},
-                {"field": "migrant_work", "op": "empty"},
-                {
-                    "count": {
-                        "all": [
-                            {"field": "sex", "op": "=", "value": "male"},
-                            {"field": "relation", "op": "in", "value": PARENTS},
-                            *AWAY_HALF_YEAR,
-                        ]
-                    },
-                    "op": ">=",
-                    "value": 1,
-                },
+                AT_HOME,
+                {"field": "spouse_away", "op": "=", "value": True},
             ]
         },
     },

@@ -162,3 +162,9 @@ DEVELOPMENTAL_MEASURES = {
     MeasureKind.CREDIT,
     MeasureKind.WELFARE_JOB,
 }
+
+
+# Working away from the township (in the county, the province or beyond): how the care-list
+# texts read "外出务工" (国发〔2016〕13号, 民发〔2017〕193号); half a year or more of it leaves a
+# family behind.
+AWAY_FROM_TOWNSHIP = ["in_county", "in_province", "out_of_province"]

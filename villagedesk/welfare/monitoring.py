@@ -22,7 +22,7 @@ from villagedesk.accounts.models import User
 from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area
 from villagedesk.core.saving import validated_save
-from villagedesk.registry.codes import HouseholdStatus
+from villagedesk.registry.codes import HouseholdStatus, PovertyStatus
 from villagedesk.registry.models import Household
 from villagedesk.registry.services import household_update
 from villagedesk.welfare.codes import (
@@ -110,16 +110,16 @@ def check_category(monitored: MonitoredHousehold) -> None:
 
 
 def out_of_poverty(household: Household) -> bool:
-    """Registered poor once and now out of poverty."""
-    return household.status in {HouseholdStatus.EXITED, HouseholdStatus.MONITORED} and bool(
-        household.poverty_attribute
-    )
+    """Registered poor once and now out of poverty (national status 1 or 4)."""
+    return household.poverty_status in {
+        PovertyStatus.OUT_ENJOYING,
+        PovertyStatus.OUT_NOT_ENJOYING,
+    }
 
 
 def ever_registered(household: Household) -> bool:
-    return household.status in {HouseholdStatus.POOR, HouseholdStatus.EXITED} or bool(
-        household.poverty_attribute
-    )
+    """Registered poor at some time: any poverty status (blank = never registered)."""
+    return bool(household.poverty_status)
 
 
 @transaction.atomic

@@ -30,12 +30,21 @@ COMPLETED_JUNIOR = [
     Education.BACHELOR.value,
 ]
 # A child of 6–15 is in school or has completed junior school; one who is neither (recorded as
-# pre-school, or with no schooling) fails compulsory education.
+# pre-school, or with no schooling) fails compulsory education unless exempted for health or
+# disability (送教上门 or a documented exemption, recorded per child).
 OUT_OF_SCHOOL = {
     "all": [
         {"field": "age", "op": "between", "value": [6, 15]},
         {"not": {"field": "schooling", "op": "in", "value": IN_SCHOOL}},
         {"not": {"field": "education", "op": "in", "value": COMPLETED_JUNIOR}},
+        {"field": "education_exemption", "op": "empty"},
+    ]
+}
+# Either basic medical insurance: residents' or employees'.
+UNINSURED = {
+    "all": [
+        {"field": "medical_insurance", "op": "=", "value": False},
+        {"field": "employee_medical_insurance", "op": "=", "value": False},
     ]
 }
 EXIT_CHECKS = {
@@ -45,8 +54,8 @@ EXIT_CHECKS = {
         {"count": OUT_OF_SCHOOL, "op": "=", "value": 0},
     ),
     "medical": (
-        _("Basic medical insurance for every member"),
-        {"count": {"field": "medical_insurance", "op": "=", "value": False}, "op": "=", "value": 0},
+        _("Basic medical insurance (residents' or employees') for every member"),
+        {"count": UNINSURED, "op": "=", "value": 0},
     ),
     "housing": (
         _("Safe housing"),

@@ -39,6 +39,7 @@ from django.utils.translation import gettext_noop
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.codes import IncomeBasis
 from villagedesk.welfare.parameters import parameter_known, parameter_values
+from villagedesk.welfare.rules.dates import years_before
 from villagedesk.welfare.rules.describe import Described
 from villagedesk.welfare.rules.language import (
     AGE,
@@ -57,7 +58,6 @@ from villagedesk.welfare.rules.language import (
     RuleError,
     field_catalogue,
     json_text,
-    years_before,
 )
 
 
@@ -423,6 +423,16 @@ class Compiler:
         )
         self.parameters_used[name] = expression
         return expression
+
+    def optional_parameter(self, name: str) -> Expression | None:
+        """A parameter the rule reads only where the area sets it: None when it has no value
+        at or above the evaluated area."""
+        if self.context is None:
+            return None
+        values = parameter_values(name=name, year=self.context.year)
+        if values.at(self.context.area.prefix) is None:
+            return None
+        return self.parameter(name, NUMBER, "")
 
     # -- counts and sums over members ----------------------------------------------------------
 

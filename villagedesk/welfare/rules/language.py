@@ -42,6 +42,7 @@ from villagedesk.welfare.models import (
     MonitoredHousehold,
     open_in_year,
 )
+from villagedesk.welfare.rules import families
 
 if TYPE_CHECKING:
     from villagedesk.welfare.rules.compiler import Compiler
@@ -275,6 +276,9 @@ def _household_fields() -> dict[str, FieldDef]:
     def column(name):
         return lambda c, ref: ref.field(name)
 
+    def flag_column(name, label):
+        return FieldDef(name, BOOL, gettext_noop(label), column(name))
+
     def income(kinds):
         return lambda c, ref: household_income(kinds, year=c.year, ref=ref)
 
@@ -294,6 +298,24 @@ def _household_fields() -> dict[str, FieldDef]:
                 gettext_noop("poverty attribute"),
                 column("poverty_attribute"),
                 registry_codes.PovertyAttribute,
+            ),
+            FieldDef(
+                "poverty_status",
+                CODE,
+                gettext_noop("poverty status"),
+                column("poverty_status"),
+                registry_codes.PovertyStatus,
+            ),
+            flag_column("owns_vehicle", "owns a motor vehicle (not a disability scooter)"),
+            flag_column("owns_business", "runs a registered company or business"),
+            flag_column("public_payroll", "a member on public payroll"),
+            flag_column("town_housing", "owns commercial housing in town"),
+            FieldDef(
+                "deposits",
+                NUMBER,
+                gettext_noop("deposits and securities"),
+                lambda c, ref: Cast(ref.field("deposits"), FloatField()),
+                nullable=True,
             ),
             FieldDef(
                 "housing_safety",
@@ -418,6 +440,44 @@ def _person_fields() -> dict[str, FieldDef]:
                 gettext_noop("months of migrant work"),
                 column("migrant_months"),
             ),
+            code(
+                "education_exemption",
+                "documented exemption from school",
+                registry_codes.EducationExemption,
+            ),
+            flag("employee_medical_insurance", "employees' basic medical insurance"),
+            FieldDef(
+                "parents_away",
+                BOOL,
+                gettext_noop(
+                    "both parents work away, or one does and the other cannot guard the child"
+                ),
+                lambda c, ref: families.parents_away(),
+            ),
+            FieldDef(
+                "spouse_away",
+                BOOL,
+                gettext_noop("spouse works away half a year or more"),
+                lambda c, ref: families.spouse_away(),
+            ),
+            FieldDef(
+                "supporters_at_home",
+                NUMBER,
+                gettext_noop("children or other supporters able to support, at home"),
+                lambda c, ref: families.elderly_supporters_at_home(c),
+            ),
+            FieldDef(
+                "supporters_away",
+                NUMBER,
+                gettext_noop("children or other supporters working away"),
+                lambda c, ref: families.elderly_supporters_away(c),
+            ),
+            FieldDef(
+                "able_supporters",
+                NUMBER,
+                gettext_noop("legal supporters able to fulfil the duty"),
+                lambda c, ref: families.able_supporters(c),
+            ),
             flag("chronic_illness", "long-term chronic illness"),
             flag("serious_illness", "serious illness"),
             flag("medical_insurance", "basic medical insurance"),
@@ -446,14 +506,6 @@ def field_catalogue(subject: str) -> dict[str, FieldDef]:
         fields.update({f"household.{k}": v for k, v in HOUSEHOLD_FIELDS.items()})
         return fields
     return dict(HOUSEHOLD_FIELDS)
-
-
-def years_before(day: datetime.date, years: int) -> datetime.date:
-    """The same day `years` earlier; 29 February becomes the 28th."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 def json_text(value) -> str:

@@ -8,15 +8,14 @@ from decimal import Decimal
 from django.db.models import Q
 
 from villagedesk.registry.codes import COMPULSORY_SCHOOLING
-from villagedesk.registry.models import Household, Person
+from villagedesk.registry.models import Household, Person, Supporter
 from villagedesk.welfare.catalogue import STILL_AT_SCHOOL, VOCATIONAL
 from villagedesk.welfare.codes import COST_KINDS
 from villagedesk.welfare.models import Enrolment, IncomeLine, MonitoredHousehold, Parameter
 
 ABLE = {"ordinary", "skilled"}
 WORKING = {"ordinary", "skilled", "weak"}
-PARENTS = {"head", "spouse"}
-CHILDREN = {"son", "daughter", "grandson", "granddaughter", "daughters_son", "daughters_daughter"}
+AWAY = {"in_county", "in_province", "out_of_province"}
 
 
 class World:
@@ -26,8 +25,17 @@ class World:
         self.day = day
         self.households = {h.pk: h for h in Household.objects.filter(area_code__startswith=prefix)}
         self.members = defaultdict(list)
+        self.persons = {}
         for person in Person.objects.filter(area_code__startswith=prefix):
             self.members[person.household_id].append(person)
+            self.persons[person.pk] = person
+        self.children = defaultdict(list)
+        for person in self.persons.values():
+            for parent in {person.father_id, person.mother_id} - {None}:
+                self.children[parent].append(person)
+        self.supporters = defaultdict(list)
+        for supporter in Supporter.objects.filter(area_code__startswith=prefix):
+            self.supporters[supporter.supported_id].append(supporter)
         # Net income, and the part the 2021 social-assistance rules count (民发〔2021〕57号).
         self.income, self.assistance_income = {}, {}
         left_out = {
@@ -64,6 +72,10 @@ class World:
         for p in Parameter.objects.filter(year=day.year):
             self.parameters[p.name].append((p.area_prefix, p.value))
 
+    def optional_param(self, name, area_code):
+        matching = [(len(p), v) for p, v in self.parameters[name] if area_code.startswith(p)]
+        return max(matching)[1] if matching else None
+
     def param(self, name, area_code):
         matching = [(len(p), v) for p, v in self.parameters[name] if area_code.startswith(p)]
         return float(max(matching)[1])
@@ -97,18 +109,29 @@ def kleene_all(*values):
 
 
 def away_half_year(person):
-    return person.migrant_work in {"in_province", "out_of_province"} and person.migrant_months >= 6
+    return person.migrant_work in AWAY and (person.migrant_months or 0) >= 6
+
+
+def severe(person):
+    grade = person.disability_grade
+    return grade is not None and (
+        grade <= 2 or (grade == 3 and person.disability_category in {"intellectual", "mental"})
+    )
+
+
+def property_within_limits(h):
+    return not (h.owns_vehicle or h.owns_business or h.public_payroll or h.town_housing)
 
 
 def household_policies(world: World):
     def dibao(h):
-        return world.below(h, "dibao_standard", assistance=True)
+        return world.below(h, "dibao_standard", assistance=True) and property_within_limits(h)
 
     def dibao_marginal(h):
         pc = world.per_capita(h, assistance=True)
         standard = world.param("dibao_standard", h.area_code)
         multiple = world.param("dibao_marginal_multiple", h.area_code)
-        return pc is not None and standard <= pc < standard * multiple
+        return pc is not None and standard <= pc < standard * multiple and property_within_limits(h)
 
     def housing_renovation(h):
         return h.housing_safety == "unsafe" and (
@@ -157,9 +180,59 @@ def person_policies(world: World):
             or (p.pk in world.tekun_persons and (age < 18 or p.schooling in STILL_AT_SCHOOL))
         )
 
+    def able_supporters(p):
+        """民发〔2021〕43号: legal supporters, less those unable to fulfil the duty."""
+        h = household(p)
+        day = world.day
+        here = [
+            m
+            for m in (
+                world.persons.get(p.spouse_id),
+                world.persons.get(p.father_id),
+                world.persons.get(p.mother_id),
+            )
+            if m is not None
+        ]
+        here += [c for c in world.children[p.pk] if c.birth_date and world.age(c) >= 18]
+
+        def unable_here(m):
+            age = world.age(m)
+            return (
+                m.pk in world.tekun_persons
+                or (h.pk in world.dibao_households and age >= 60)
+                or age >= 70
+                or severe(m)
+            )
+
+        line = world.optional_param("disposable_income_last_year", h.area_code)
+
+        def unable_outside(s):
+            age = s.age_on(day)
+            return (
+                s.is_tekun
+                or (s.is_dibao and age is not None and age >= 60)
+                or severe(s)
+                or (s.relation == "child" and age is not None and age < 18)
+                or (
+                    line is not None
+                    and age is not None
+                    and age >= 70
+                    and s.annual_income is not None
+                    and s.annual_income < line
+                )
+            )
+
+        return sum(not unable_here(m) for m in here) + sum(
+            not unable_outside(s) for s in world.supporters[p.pk]
+        )
+
     def tekun(p):
-        return no_labour_capacity(p) and world.below(
-            household(p), "dibao_standard", assistance=True
+        h = household(p)
+        return (
+            no_labour_capacity(p)
+            and world.below(h, "dibao_standard", assistance=True)
+            and property_within_limits(h)
+            and able_supporters(p) == 0
         )
 
     def disability_living(p):
@@ -189,36 +262,44 @@ def person_policies(world: World):
             or world.below(h, "dibao_standard", assistance=True)
         )
 
+    def cannot_guard(parent):
+        return parent is None or away_half_year(parent) or severe(parent) or parent.serious_illness
+
     def left_behind_children(p):
-        h = household(p)
-        away = world.count(h, lambda m: m.relation in PARENTS and away_half_year(m))
-        guard = world.count(
-            h,
-            lambda m: kleene_all(
-                m.relation in PARENTS, m.migrant_work == "", labour_in(m, WORKING)
-            ),
-        )
-        return bool(
-            world.age(p) < 16
-            and p.relation in CHILDREN
-            and away is not None
-            and away >= 1
-            and guard == 0
+        father, mother = world.persons.get(p.father_id), world.persons.get(p.mother_id)
+        return world.age(p) < 16 and (
+            (father is not None and away_half_year(father) and cannot_guard(mother))
+            or (mother is not None and away_half_year(mother) and cannot_guard(father))
         )
 
     def left_behind_elderly(p):
-        h = household(p)
-        away = world.count(h, away_half_year)
-        home = world.count(h, lambda m: 16 <= world.age(m) <= 59 and m.migrant_work == "")
-        return world.age(p) >= 60 and away >= 1 and home == 0
+        day = world.day
+        children = world.children[p.pk]
+        outside = [s for s in world.supporters[p.pk] if s.relation in {"child", "other_legal"}]
+        at_home = [
+            c
+            for c in children
+            if world.age(c) >= 16 and c.schooling == "" and not severe(c) and not away_half_year(c)
+        ] + [
+            s
+            for s in outside
+            if (s.birth_date is None or s.age_on(day) >= 16)
+            and s.lives_in_area
+            and s.migrant_work not in AWAY
+            and not severe(s)
+        ]
+        away = [c for c in children if away_half_year(c)] + [
+            s for s in outside if not s.lives_in_area or s.migrant_work in AWAY
+        ]
+        return world.age(p) >= 60 and p.migrant_work not in AWAY and away and not at_home
 
     def left_behind_women(p):
-        h = household(p)
-        husbands = world.count(
-            h, lambda m: m.sex == "male" and m.relation in PARENTS and away_half_year(m)
-        )
+        spouse = world.persons.get(p.spouse_id)
         return (
-            p.sex == "female" and p.relation in PARENTS and p.migrant_work == "" and husbands >= 1
+            p.sex == "female"
+            and p.migrant_work not in AWAY
+            and spouse is not None
+            and away_half_year(spouse)
         )
 
     def disabled_persons(p):

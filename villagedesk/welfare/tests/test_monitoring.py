@@ -229,6 +229,7 @@ def test_an_open_case_is_edited_with_history_and_a_closed_one_is_not(
     client.force_login(cadre_b)
     assert client.post(url, data).status_code == 404
     case.risk_eliminated_on = datetime.date(2025, 12, 1)
+    case.elimination = "assisted"
     case.save()
     with pytest.raises(ValidationError, match="closed"):
         monitoring.monitored_update(by=cadre_a, monitored=case)
