@@ -76,6 +76,17 @@ class IncomeBasis(models.TextChoices):
     )
 
 
+class SupportMode(models.TextChoices):
+    """How an extreme-poor person is supported (特困人员供养方式)."""
+
+    DISPERSED = "dispersed", bi("分散供养", "Supported at home (dispersed)")
+    CENTRALISED = "centralised", bi("集中供养", "Supported in a care home (centralised)")
+
+
+# The policy whose enrolments record the way of support.
+SUPPORT_MODE_POLICY = "tekun"
+
+
 class GapKind(models.TextChoices):
     ELIGIBLE_NOT_ENROLLED = "eligible_not_enrolled", bi("应享未享", "Eligible, not enrolled")
     ENROLLED_NOT_ELIGIBLE = "enrolled_not_eligible", bi("享受不符", "Enrolled, not eligible")

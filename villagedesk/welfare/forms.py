@@ -21,7 +21,7 @@ class EnrolmentForm(forms.ModelForm):
 
     class Meta:
         model = Enrolment
-        fields = ["policy", "starts_on", "ends_on", "amount"]
+        fields = ["policy", "starts_on", "ends_on", "amount", "support_mode"]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),

@@ -18,6 +18,7 @@ from villagedesk.core.scoping import HouseholdScoped, ScopeCodeField
 from villagedesk.fieldwork.models import Problem
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.codes import (
+    SUPPORT_MODE_POLICY,
     BenefitUnit,
     EliminationWay,
     FoundBy,
@@ -28,6 +29,7 @@ from villagedesk.welfare.codes import (
     MonitoringCategory,
     PolicyCategory,
     Step,
+    SupportMode,
 )
 
 name_validator = RegexValidator(
@@ -215,6 +217,13 @@ class Enrolment(HouseholdScoped):
     amount = models.DecimalField(
         _("amount (yuan a month)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
+    support_mode = models.CharField(
+        _("way of support"),
+        max_length=20,
+        choices=SupportMode.choices,
+        blank=True,
+        help_text=_("For extreme-poverty support: at home (分散) or in a care home (集中)."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -241,6 +250,8 @@ class Enrolment(HouseholdScoped):
                 errors["person"] = _("This benefit goes to the household, not to one member.")
             if self.person_id and self.person.household_id != self.household_id:
                 errors["person"] = _("This person is not a member of the household.")
+            if self.support_mode and self.policy.code != SUPPORT_MODE_POLICY:
+                errors["support_mode"] = _("Only extreme-poverty support records a way of support.")
         if errors:
             raise ValidationError(errors)
 

@@ -50,6 +50,8 @@ def household_with(village, *, income=None, year: int = DAY.year, **fields) -> H
 def member(household, **fields) -> Person:
     fields.setdefault("relation", "other")
     fields.setdefault("id_number", None)
+    if fields.get("schooling"):
+        fields.setdefault("education", "")  # exactly one of the two is filled
     return PersonFactory(household=household, **fields)
 
 
