@@ -338,11 +338,16 @@ def elimination_checks(*, area: Area, day: datetime.date) -> dict[str, tuple[str
             {"any": [HAS_LABOUR, SAFETY_NET]},
         ),
     }
-    new_risks = [s for s in signals_used(area=area, day=day) if s is not IN_RANGE]
-    if new_risks:
+    # A signal not recorded (no spending figure, no income last year) is no new risk.
+    no_new_risk = [
+        {"any": [{"field": s["field"], "op": "empty"}, {"not": s}]}
+        for s in signals_used(area=area, day=day)
+        if s is not IN_RANGE
+    ]
+    if no_new_risk:
         checks["no_new_risk"] = (
             _("No new risk: no heavy spending and no sharp drop of income"),
-            {"not": {"any": new_risks}},
+            {"all": no_new_risk},
         )
     return checks
 
