@@ -135,6 +135,7 @@ def household_evaluation(
                 "person": r.subject.pk if isinstance(r.subject, Person) else None,
                 "enrolled": r.enrolled,
                 "error": r.error or None,
+                "rule": r.explanation.rule if r.explanation else None,
                 **(explanation_data(r.explanation) if r.explanation else {}),
                 **({"income": income_data(r.income)} if r.income else {}),
             }

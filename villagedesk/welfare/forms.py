@@ -71,6 +71,18 @@ class RuleForm(forms.Form):
     effective_from = forms.DateField(
         label=_("effective from"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    area = forms.ChoiceField(
+        label=_("for"),
+        required=False,
+        help_text=_("A county's own version applies in its areas only."),
+    )
+
+    def __init__(self, *args, areas=(), keeps_default=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("the default, for every area without its own version"))]
+        self.fields["area"].choices = (choices if keeps_default else []) + [
+            (area.code, area.display_name) for area in areas
+        ]
 
     def clean(self):
         data = super().clean()

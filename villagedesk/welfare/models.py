@@ -107,13 +107,26 @@ class Policy(models.Model):
     def name(self) -> str:
         return self.name_en if (get_language() or "").startswith("en") else self.name_zh
 
-    def rule_on(self, day: datetime.date) -> "PolicyRule | None":
-        """The rule version in force on the day (the latest that started by then)."""
-        return (
+    def rules_in_force(self, day: datetime.date) -> list["PolicyRule"]:
+        """Every version in force on the day: the default's and the areas' own."""
+        return list(
             self.rules.filter(effective_from__lte=day)
             .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
-            .order_by("-effective_from", "-version")
-            .first()
+            .select_related("area")
+        )
+
+    def rule_on(self, day: datetime.date, area: Area | None = None) -> "PolicyRule | None":
+        """The rule version in force on the day for the area: the version of the most specific
+        area at or above it that has one, else the default (the latest that started by then)."""
+        applicable = [
+            rule
+            for rule in self.rules_in_force(day)
+            if rule.area is None or (area is not None and area.code.startswith(rule.area.prefix))
+        ]
+        return max(
+            applicable,
+            key=lambda r: (len(r.area.prefix) if r.area else -1, r.effective_from, r.version),
+            default=None,
         )
 
 
@@ -122,6 +135,16 @@ class PolicyRule(models.Model):
 
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="rules")
     version = models.PositiveSmallIntegerField(_("version"))
+    # A county's own version applies in its areas only; without an area, the default.
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the default, for every area without its own version."),
+    )
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
     definition = models.JSONField(_("rule"))
@@ -139,7 +162,13 @@ class PolicyRule(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.policy.code} v{self.version}"
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The version as evaluations record it: policy, version and the area it is for."""
+        where = f" · {self.area.code}" if self.area_id else ""
+        return f"{self.policy.code} v{self.version}{where}"
 
 
 class IncomeLine(models.Model):
@@ -266,6 +295,14 @@ class GapCheck(HouseholdScoped):
     )
     kind = models.CharField(_("gap"), max_length=30, choices=GapKind.choices)
     reason = models.CharField(_("reason"), max_length=300)
+    rule = models.ForeignKey(
+        "PolicyRule",
+        verbose_name=_("rule version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # What the line looked like when checked: the explanation's values and the enrolment.
     fingerprint = models.CharField(max_length=64)
     checked_by = models.ForeignKey(

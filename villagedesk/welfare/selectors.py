@@ -100,20 +100,35 @@ def villages_under(*, user: User, area: Area) -> QuerySet[Area]:
 
 
 def policy_compiled(*, policy: Policy, area: Area, day: datetime.date) -> CompiledRule:
-    """The policy's rule in force on the day, compiled for the area; RuleError if it cannot be."""
-    rule = policy.rule_on(day)
+    """The policy's rule in force on the day for the area (its own version, or the one of the
+    nearest area above it, or the default), compiled for the area; RuleError if it cannot be.
+
+    Areas below with a version of their own are left out: their households follow their own
+    version, never this one."""
+    rule = policy.rule_on(day, area)
     if rule is None:
         raise RuleError(
             _("no rule version is in force on %(day)s") % {"day": day.isoformat()},
             rule=policy.code,
             part="",
         )
-    return compile_rule(
+    compiled = compile_rule(
         rule.definition,
-        name=f"{policy.code} v{rule.version}",
+        name=rule.label,
         subject=subject_of(policy),
         context=Context(area=area, day=day, income_basis=policy.income_basis),
     )
+    compiled.version = rule
+    compiled.excluded = sorted(
+        {
+            other.area.prefix
+            for other in policy.rules_in_force(day)
+            if other.area is not None
+            and other.area.prefix.startswith(area.prefix)
+            and other.area.prefix != area.prefix
+        }
+    )
+    return compiled
 
 
 def active_enrolments(*, policy: Policy, day: datetime.date) -> QuerySet[Enrolment]:
@@ -426,13 +441,20 @@ def rule_match_count(*, user: User, policy: Policy, definition, day: datetime.da
 
 def rule_versions(*, policy: Policy) -> QuerySet[PolicyRule]:
     """Every version of the policy's rule, newest first."""
-    return policy.rules.order_by("-version")
+    return policy.rules.select_related("area").order_by("-version")
 
 
 def parameter_area_list(*, user: User) -> QuerySet[Area]:
     """The areas whose parameters the user sets: where they keep rules, down to townships."""
     prefixes = permissions.prefixes(user, Capability.KEEP_RULES)
     return Area.objects.within(prefixes).filter(level__lte=Level.TOWNSHIP)
+
+
+def rule_area_list(*, user: User) -> QuerySet[Area]:
+    """The counties (and areas above them) where the user keeps rules: where a version of
+    their own may be saved."""
+    prefixes = permissions.prefixes(user, Capability.KEEP_RULES)
+    return Area.objects.within(prefixes).filter(level__lte=Level.COUNTY).exclude(code="")
 
 
 def _areas_and_above(areas: QuerySet[Area]) -> set[str]:

@@ -608,6 +608,10 @@ class CompiledRule:
     leaves: list[Leaf]
     context: Context | None
     relations: dict[str, FilteredRelation] = field(default_factory=dict)
+    # The stored version compiled (a `PolicyRule`), when it came from a policy.
+    version: object = None
+    # Prefixes of areas below the context's that keep a version of their own: left out.
+    excluded: list[str] = field(default_factory=list)
 
     @property
     def condition(self) -> Q:
@@ -626,7 +630,13 @@ class CompiledRule:
         model = Person if self.subject == "person" else Household
         if self.context is None:
             return self.reading(model.objects.all())
-        return self.reading(model.objects.within([self.context.area.prefix]))
+        rows = model.objects.within([self.context.area.prefix])
+        if self.excluded:
+            elsewhere = Q()
+            for prefix in self.excluded:
+                elsewhere |= Q(area_code__startswith=prefix)
+            rows = rows.exclude(elsewhere)
+        return self.reading(rows)
 
     def queryset(self) -> QuerySet:
         """The matching households (or persons) of the context's area: one query."""
