@@ -57,10 +57,10 @@ class World:
             counted = 0 if line.kind in left_out else sign * line.amount
             self.assistance_income[pk] = self.assistance_income.get(pk, Decimal(0)) + counted
         self.risks = defaultdict(set)
-        for case in MonitoredHousehold.objects.filter(
-            year=day.year, household__area_code__startswith=prefix
-        ):
-            self.risks[case.household_id] |= set(case.risk_types)
+        for case in MonitoredHousehold.objects.filter(household__area_code__startswith=prefix):
+            eliminated = case.risk_eliminated_on
+            if case.year <= day.year and (eliminated is None or eliminated.year >= day.year):
+                self.risks[case.household_id] |= set(case.risk_types)
         running = (
             Enrolment.objects.filter(starts_on__lte=day)
             .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
