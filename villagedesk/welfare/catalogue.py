@@ -171,7 +171,7 @@ SHIPPED = [
                 NO_LABOUR_CAPACITY,
                 HOUSEHOLD_BELOW_DIBAO,
                 *HOUSEHOLD_PROPERTY_WITHIN_LIMITS,
-                {"field": "able_supporters", "op": "=", "value": 0},
+                {"field": "able_supporters", "op": "=", "value": False},
             ]
         },
     },
@@ -385,8 +385,8 @@ SHIPPED = [
             "all": [
                 {"field": "age", "op": ">=", "value": 60},
                 AT_HOME,
-                {"field": "supporters_away", "op": ">=", "value": 1},
-                {"field": "supporters_at_home", "op": "=", "value": 0},
+                {"field": "supporters_away", "op": "=", "value": True},
+                {"field": "supporters_at_home", "op": "=", "value": False},
             ]
         },
     },

@@ -50,6 +50,9 @@ COUNTY_PARAMETERS = {
     "measure_days": 180,
     "exit_incidence_percent": 3,
     "dibao_marginal_multiple": 1.5,
+    "disposable_income_last_year": 15_000,
+    "heavy_spending_threshold": 20_000,
+    "income_drop_percent": 30,
 }
 TOWNSHIP_DIBAO = 6300
 HELPER_UNITS = ["县农业农村局", "县教育体育局", "县卫生健康局", "县人社局", "乡人民政府"]

@@ -22,17 +22,13 @@ from typing import TYPE_CHECKING
 from django.db.models import (
     BooleanField,
     Case,
+    Exists,
     Expression,
-    F,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
-    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 
 from villagedesk.registry.models import Person, Supporter
 from villagedesk.welfare.codes import AWAY_FROM_TOWNSHIP
@@ -95,9 +91,12 @@ def spouse_away() -> Expression:
     return flag(away("spouse__"))
 
 
-def _count(rows) -> Expression:
-    counted = rows.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+def _some(*rows) -> Expression:
+    """Whether any of the querysets has a row: EXISTS, which stops at the first."""
+    condition = Q()
+    for r in rows:
+        condition |= Q(Exists(r.order_by()))
+    return flag(condition)
 
 
 def _children():
@@ -112,9 +111,9 @@ def _outside_children():
 
 
 def elderly_supporters_at_home(compiler: "Compiler") -> Expression:
-    """Children (or other supporters) able to support who are at home: aged 16 or over, not in
-    school, not severely disabled and not away; outside the household, one who lives in the
-    area and does not work away. A pupil at home is not a supporter."""
+    """Whether a child (or other supporter) able to support is at home: aged 16 or over, not in
+    school, not severely disabled and not away; outside the household, one who lives in the area
+    and does not work away. A pupil at home is not a supporter."""
     day = compiler.day()
     able_here = (
         _children()
@@ -134,13 +133,13 @@ def elderly_supporters_at_home(compiler: "Compiler") -> Expression:
         )
         .filter(unable=False)
     )
-    return _count(able_here) + _count(outside)
+    return _some(able_here, outside)
 
 
 def elderly_supporters_away(compiler: "Compiler") -> Expression:
-    """Children (or other supporters) working away, or living outside the area."""
+    """Whether a child (or other supporter) works away, or lives outside the area."""
     outside = Q(lives_in_area=False) | Q(migrant_work__in=AWAY_FROM_TOWNSHIP)
-    return _count(_children().filter(away())) + _count(_outside_children().filter(outside))
+    return _some(_children().filter(away()), _outside_children().filter(outside))
 
 
 def _running(policy: str, day: datetime.date):
@@ -152,8 +151,9 @@ def _running(policy: str, day: datetime.date):
 
 
 def able_supporters(compiler: "Compiler") -> Expression:
-    """Legal supporters able to fulfil the duty (民发〔2021〕43号): the spouse, parents and adult
-    children in the household, and those recorded outside it, less those unable."""
+    """Whether a legal supporter is able to fulfil the duty (民发〔2021〕43号): the spouse,
+    parents and adult children in the household, and those recorded outside it, less those
+    unable."""
     day = compiler.day()
     cut = {n: years_before(day, n) for n in (18, 60, 70)}
     legal_here = (
@@ -191,4 +191,4 @@ def able_supporters(compiler: "Compiler") -> Expression:
         .annotate(unable=flag(unable_outside))
         .filter(unable=False)
     )
-    return _count(here) + _count(outside)
+    return _some(here, outside)
