@@ -635,6 +635,16 @@ def test_193hao_a_16_year_old_pupil_at_home_is_not_a_supporter(desk):
     assert not eligible("left_behind_children", people["child"])
 
 
+def test_193hao_the_elders_own_child_at_school_at_home_is_not_a_supporter(desk):
+    """A son away and a daughter of 17 at senior high school at home: the father of 62 is left
+    behind."""
+    household = desk.household(income={"wage": 40000})
+    old = desk.person(household, "head", "male", 62)
+    desk.person(household, "son", "male", 40, **AWAY)
+    desk.person(household, "daughter", "female", 17, schooling="high_2")
+    assert eligible("left_behind_elderly", old)
+
+
 def test_193hao_a_daughter_at_home_able_to_support(desk):
     household = desk.household(income={"wage": 40000})
     old = desk.person(household, "head", "male", 70)
