@@ -32,6 +32,8 @@ SAMPLE = 20_000
 PYTHON = sys.executable
 SOURCE = WORK / f"source-{HOUSEHOLDS}"
 REGISTRY_TABLES = [
+    "registry_historicalsupporter",
+    "registry_supporter",
     "registry_historicalperson",
     "registry_historicalhousehold",
     "registry_reveallog",

@@ -6,10 +6,15 @@ education by birth cohort, illness, disability, labour, migrant work, household 
 shape of the national household information form in a poor rural county of the south-west, so that
 lists, searches, checks and reports have something plausible to work on.
 
+The facts the assistance rules test (poverty status, causes of poverty, property, places of
+migrant work, schooling exemptions, supporters outside the household) draw from a random source
+of their own, so that the households and members drawn for a seed stay the same beside them.
+
 The generator only draws: `services.demo_county_create` writes what it draws.
 """
 
 import datetime
+import decimal
 import itertools
 import math
 import random
@@ -22,21 +27,26 @@ from faker.providers.person.zh_CN import Provider as ChineseNames
 from villagedesk.areas.models import Area, Level, VillageGroup
 from villagedesk.core.pinyin import pinyin_keys
 from villagedesk.registry.codes import (
+    COMPULSORY_SCHOOLING,
     DisabilityCategory,
     Education,
+    EducationExemption,
     Ethnicity,
     HouseholdStatus,
     Labour,
     MigrantWork,
     PoliticalStatus,
     PovertyAttribute,
+    PovertyCause,
+    PovertyStatus,
     Relation,
     Safety,
     Schooling,
     Sex,
+    SupporterRelation,
 )
 from villagedesk.registry.identity import check_character
-from villagedesk.registry.models import Household, Person
+from villagedesk.registry.models import Household, Person, Supporter
 
 # Households drawn and written together: bounds memory whatever the size of a village.
 CHUNK_HOUSEHOLDS = 1_000
@@ -151,6 +161,38 @@ POOR_ATTRIBUTES = (
     (PovertyAttribute.ORDINARY_POOR, 50), (PovertyAttribute.DIBAO_POOR, 35),
     (PovertyAttribute.TEKUN_POOR, 10), (PovertyAttribute.DIBAO_TEKUN_POOR, 5),
 )  # fmt: skip
+# Where migrant workers of a south-western county go, by how far.
+WORKPLACES = {
+    MigrantWork.IN_COUNTY: ("县城", "县工业园区", "县城建筑工地"),
+    MigrantWork.IN_PROVINCE: ("昆明市", "曲靖市", "玉溪市", "大理市", "蒙自市"),
+    MigrantWork.OUT_OF_PROVINCE: (
+        "广东省东莞市", "广东省深圳市", "广东省佛山市", "浙江省义乌市", "浙江省宁波市",
+        "福建省晋江市", "江苏省苏州市", "上海市",
+    ),
+}  # fmt: skip
+# Causes of poverty other than the household's own hardships, as registered in such a county.
+COMMON_CAUSES = (
+    (PovertyCause.LACK_OF_CAPITAL, 20), (PovertyCause.LACK_OF_SKILLS, 18),
+    (PovertyCause.POOR_TRANSPORT, 8), (PovertyCause.LACK_OF_LAND, 6),
+    (PovertyCause.LACK_OF_WATER, 4), (PovertyCause.DISASTER, 4),
+    (PovertyCause.LACK_OF_DRIVE, 6), (PovertyCause.LACK_OF_LABOUR, 6), (PovertyCause.OTHER, 2),
+)  # fmt: skip
+# Schooling beyond the compulsory years, whose costs make a cause of poverty (因学).
+UPPER_SCHOOLING = (
+    set(Schooling)
+    - COMPULSORY_SCHOOLING
+    - {
+        Schooling.PRESCHOOL_CHILD,
+        Schooling.PRESCHOOL,
+    }
+)
+# (share of households registered poor once, share of the others) with each property fact.
+PROPERTY_RATES = {
+    "owns_vehicle": (0.03, 0.15),
+    "owns_business": (0.005, 0.04),
+    "public_payroll": (0.005, 0.03),
+    "town_housing": (0.005, 0.05),
+}
 WORKING = {Labour.ORDINARY, Labour.SKILLED, Labour.WEAK}
 MARRIED_IN = {Relation.SPOUSE, Relation.DAUGHTER_IN_LAW, Relation.SON_IN_LAW}
 
@@ -232,6 +274,7 @@ class CountyGenerator:
         self.county_code = county_code
         # The next free sequence number per birth date and sex: odd for men, even for women.
         self.sequences: dict[tuple[datetime.date, str], int] = {}
+        self.facts_rng = random.Random(f"facts-{seed}")
 
     # Areas ---------------------------------------------------------------------------------
 
@@ -323,8 +366,11 @@ class CountyGenerator:
 
     # Households ----------------------------------------------------------------------------
 
-    def households(self, plan: VillagePlan) -> Iterator[tuple[list[Household], list[Person]]]:
-        """The village's households and members, in chunks ready for bulk_create."""
+    def households(
+        self, plan: VillagePlan
+    ) -> Iterator[tuple[list[Household], list[Person], list[Supporter]]]:
+        """The village's households, members and supporters outside the households, in chunks
+        ready for bulk_create (in that order: a supporter names its household and member)."""
         village = plan.area
         weights = [self.rng.uniform(0.5, 1.5) for _ in plan.groups]
         group_sizes = apportion(plan.households, weights, minimum=0)
@@ -332,7 +378,7 @@ class CountyGenerator:
             g for g, n in zip(plan.groups, group_sizes, strict=True) for _ in range(n)
         ]
         width = max(4, len(str(plan.households)))
-        chunk: tuple[list[Household], list[Person]] = ([], [])
+        chunk: tuple[list[Household], list[Person], list[Supporter]] = ([], [], [])
         doors: dict[int, int] = {}
         for serial, group in enumerate(group_of_serial, start=1):
             doors[group.number] = doors.get(group.number, 0) + self.rng.randint(1, 3)
@@ -344,11 +390,13 @@ class CountyGenerator:
             )
             members = self.members(plan, household)
             self.household_status(household, members)
+            supporters = self.household_facts(plan, household, members)
             chunk[0].append(household)
             chunk[1].extend(members)
+            chunk[2].extend(supporters)
             if len(chunk[0]) == CHUNK_HOUSEHOLDS:
                 yield chunk
-                chunk = ([], [])
+                chunk = ([], [], [])
         if chunk[0]:
             yield chunk
 
@@ -743,3 +791,159 @@ class CountyGenerator:
             for member in members:
                 member.medical_insurance = rng.random() < 0.998
                 member.serious_illness_insurance = member.medical_insurance
+
+    # Facts the assistance rules test -------------------------------------------------------
+
+    def household_facts(
+        self, plan: VillagePlan, household: Household, members: list[Person]
+    ) -> list[Supporter]:
+        """Poverty status, causes, property, places of migrant work, schooling exemptions and
+        the supporters outside the household, drawn from the facts' own random source."""
+        rng = self.facts_rng
+        household.poverty_status = self.poverty_status(household)
+        if household.poverty_status:
+            causes = self.causes(members)
+            household.main_cause = causes[0]
+            household.other_cause_1, household.other_cause_2 = (causes[1:] + ["", ""])[:2]
+        registered = bool(household.poverty_status)
+        for name, rates in PROPERTY_RATES.items():
+            setattr(household, name, rng.random() < rates[0 if registered else 1])
+        if rng.random() < (0.35 if registered else 0.1):
+            amount = rng.lognormvariate(8.5 if registered else 10.0, 1.0)
+            household.deposits = decimal.Decimal(round(amount, -2)).quantize(decimal.Decimal("1"))
+        self.migrant_parents(members)
+        for member in members:
+            self.member_facts(plan, household, member)
+        return self.supporters(household, members)
+
+    def poverty_status(self, household: Household) -> str:
+        """Most poor households are not yet out, some returned; most exited ones still enjoy
+        the policies; a monitored household was registered poor once in about half the cases."""
+        rng = self.facts_rng
+        if household.status == HouseholdStatus.POOR:
+            return PovertyStatus.RETURNED if rng.random() < 0.15 else PovertyStatus.NOT_OUT
+        if household.status == HouseholdStatus.EXITED:
+            return (
+                PovertyStatus.OUT_NOT_ENJOYING
+                if rng.random() < 0.08
+                else PovertyStatus.OUT_ENJOYING
+            )
+        if household.status == HouseholdStatus.MONITORED and rng.random() < 0.45:
+            return PovertyStatus.OUT_ENJOYING
+        return ""
+
+    def causes(self, members: list[Person]) -> list[str]:
+        """A main cause and up to two others, the household's own hardships weighing most."""
+        rng = self.facts_rng
+        weights = dict(COMMON_CAUSES)
+        if any(m.serious_illness or m.chronic_illness for m in members):
+            weights[PovertyCause.ILLNESS] = 40
+        if any(m.disability_category for m in members):
+            weights[PovertyCause.DISABILITY] = 40
+        if any(m.schooling in UPPER_SCHOOLING for m in members):
+            weights[PovertyCause.SCHOOLING] = 25
+        if not any(m.labour in WORKING for m in members):
+            weights[PovertyCause.LACK_OF_LABOUR] = 35
+        count = weighted(rng, ((1, 35), (2, 40), (3, 25)))
+        causes: list[str] = []
+        while len(causes) < count:
+            cause = weighted(rng, [(c, w) for c, w in weights.items() if c not in causes])
+            causes.append(cause)
+        return causes
+
+    def migrant_parents(self, members: list[Person]) -> None:
+        """In a third of the households of three generations with a child under 16, both
+        parents of the grandchildren work away: the children and grandparents stay behind."""
+        rng = self.facts_rng
+        son = [m for m in members if m.relation == Relation.SON]
+        wife = [m for m in members if m.relation == Relation.DAUGHTER_IN_LAW]
+        young = [
+            m
+            for m in members
+            if m.relation in (Relation.GRANDSON, Relation.GRANDDAUGHTER)
+            and m.birth_date > years_before(self.today, 16)
+        ]
+        if len(son) != 1 or len(wife) != 1 or not young or rng.random() >= 0.35:
+            return
+        for parent in (son[0], wife[0]):
+            if parent.labour in (Labour.ORDINARY, Labour.SKILLED):
+                parent.migrant_work = weighted(
+                    rng, ((MigrantWork.OUT_OF_PROVINCE, 65), (MigrantWork.IN_PROVINCE, 35))
+                )
+                parent.migrant_months = rng.randint(8, 12)
+
+    def member_facts(self, plan: VillagePlan, household: Household, member: Person) -> None:
+        rng = self.facts_rng
+        if member.migrant_work:
+            places = WORKPLACES.get(member.migrant_work, (plan.township.name,))
+            member.migrant_place = rng.choice(places)
+            # A few long-term workers away from the province are insured as employees there.
+            if (
+                member.migrant_work == MigrantWork.OUT_OF_PROVINCE
+                and member.migrant_months >= 10
+                and not household.poverty_status
+                and rng.random() < 0.15
+            ):
+                member.employee_medical_insurance = True
+                member.medical_insurance = False
+        age = member.age_on(self.today)
+        if 6 <= age <= 15:
+            if member.disability_grade is not None and member.disability_grade <= 2:
+                member.education_exemption = (
+                    EducationExemption.HOME_TEACHING
+                    if rng.random() < 0.6
+                    else EducationExemption.DISABILITY_EXEMPT
+                )
+            elif member.serious_illness and rng.random() < 0.5:
+                member.education_exemption = EducationExemption.HEALTH_EXEMPT
+
+    def supporters(self, household: Household, members: list[Person]) -> list[Supporter]:
+        """Children living elsewhere of households of old people only: each named as the
+        supporter of the head and of the spouse."""
+        rng = self.facts_rng
+        if any(m.age_on(self.today) < 60 for m in members) or rng.random() >= 0.7:
+            return []
+        head = members[0]
+        surname = head.name[0]
+        supported = [m for m in members if m.relation in (Relation.HEAD, Relation.SPOUSE)]
+        result = []
+        for _ in range(weighted(rng, ((1, 30), (2, 40), (3, 30)))):
+            sex = Sex.MALE if rng.random() < 0.5 else Sex.FEMALE
+            age = max(18, head.age_on(self.today) - rng.randint(22, 34))
+            birth_date = self.birth_date(age)
+            name = surname + self.given_name(sex, birth_date.year)
+            lives_in_area = rng.random() < 0.4
+            migrant_work = (
+                ""
+                if lives_in_area
+                else weighted(
+                    rng, ((MigrantWork.OUT_OF_PROVINCE, 55), (MigrantWork.IN_PROVINCE, 45))
+                )
+            )
+            category, grade = "", None
+            if rng.random() < 0.03:
+                category = weighted(rng, DISABILITY_CATEGORIES)
+                grade = weighted(rng, DISABILITY_GRADES)
+            income = None
+            if rng.random() < 0.6:
+                income = decimal.Decimal(round(rng.lognormvariate(10.2, 0.5), -2)).quantize(
+                    decimal.Decimal("1")
+                )
+            is_dibao = rng.random() < 0.05
+            for member in supported:
+                result.append(
+                    Supporter(
+                        household=household,
+                        supported=member,
+                        name=name,
+                        relation=SupporterRelation.CHILD,
+                        birth_date=birth_date,
+                        lives_in_area=lives_in_area,
+                        migrant_work=migrant_work,
+                        is_dibao=is_dibao,
+                        disability_category=category,
+                        disability_grade=grade,
+                        annual_income=income,
+                    )
+                )
+        return result

@@ -23,7 +23,7 @@ from villagedesk.development.demo import help_demo_create, request_problems_demo
 from villagedesk.directory.demo import directory_demo_create
 from villagedesk.fieldwork.demo import fieldwork_demo_create
 from villagedesk.registry.families import derive
-from villagedesk.registry.models import Household, Person
+from villagedesk.registry.models import Household, Person, Supporter
 from villagedesk.welfare.demo import welfare_demo_create
 
 DEMO_PASSWORD = "demo12345"
@@ -152,9 +152,10 @@ def demo_county_create(
         persons = 0
         for number, plan in enumerate(plans, start=1):
             village_persons = 0
-            for chunk_households, chunk_persons in generator.households(plan):
+            for chunk_households, chunk_persons, chunk_supporters in generator.households(plan):
                 Household.objects.bulk_create(chunk_households, batch_size=BATCH_SIZE)
                 Person.objects.bulk_create(chunk_persons, batch_size=BATCH_SIZE)
+                Supporter.objects.bulk_create(chunk_supporters, batch_size=BATCH_SIZE)
                 derive([household.pk for household in chunk_households])
                 village_persons += len(chunk_persons)
             persons += village_persons

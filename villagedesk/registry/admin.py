@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from villagedesk.core.admin import EvidenceAdmin
+from villagedesk.registry.families import derive
 from villagedesk.registry.models import Household, Person, RevealLog
 from villagedesk.registry.services import person_history_anonymise
 
@@ -26,8 +27,8 @@ class AnonymisingDeleteMixin:
 
 @admin.register(Household)
 class HouseholdAdmin(AnonymisingDeleteMixin, SimpleHistoryAdmin):
-    list_display = ["number", "village", "group", "status"]
-    list_filter = ["status"]
+    list_display = ["number", "village", "group", "status", "poverty_status"]
+    list_filter = ["status", "poverty_status"]
     search_fields = ["number", "area_code"]
     raw_id_fields = ["village", "group"]
 
@@ -44,6 +45,21 @@ class PersonAdmin(AnonymisingDeleteMixin, SimpleHistoryAdmin):
 
     def person_ids(self, queryset) -> list[int]:
         return list(queryset.values_list("pk", flat=True))
+
+    # Couples and parents follow the relations, as after the registry's own writes.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        derive([obj.household_id])
+
+    def delete_model(self, request, obj):
+        household_id = obj.household_id
+        super().delete_model(request, obj)
+        derive([household_id])
+
+    def delete_queryset(self, request, queryset):
+        household_ids = set(queryset.values_list("household_id", flat=True))
+        super().delete_queryset(request, queryset)
+        derive(household_ids)
 
 
 @admin.register(RevealLog)

@@ -285,6 +285,16 @@ COMPULSORY_SCHOOLING = {
 }
 
 
+class Health(models.TextChoices):
+    """健康状况 as the national form writes it, several at once; stored as the booleans
+    `chronic_illness` and `serious_illness` and the disability category of a person."""
+
+    HEALTHY = "healthy", bi("健康", "Healthy")
+    CHRONIC_ILLNESS = "chronic_illness", bi("长期慢性病", "Long-term chronic illness")
+    SERIOUS_ILLNESS = "serious_illness", bi("患有大病", "Serious illness")
+    DISABILITY = "disability", bi("残疾", "Disability")
+
+
 class DisabilityCategory(models.TextChoices):
     VISUAL = "visual", bi("视力残疾", "Visual")
     HEARING = "hearing", bi("听力残疾", "Hearing")

@@ -34,8 +34,16 @@ from villagedesk.core.spreadsheets import (
     sheet_with_header,
     workbook_new,
 )
-from villagedesk.registry.codes import HouseholdStatus, Relation
-from villagedesk.registry.imports.columns import BY_NAME, HOUSEHOLD_DATA, PERSON_DATA
+from villagedesk.registry.codes import Health, HouseholdStatus, Relation
+from villagedesk.registry.imports.columns import (
+    BY_NAME,
+    COLUMNS,
+    HOUSEHOLD,
+    HOUSEHOLD_DATA,
+    PERSON,
+    PERSON_DATA,
+    SPREAD_FROM,
+)
 from villagedesk.registry.models import Household, Person
 
 
@@ -67,8 +75,14 @@ LEDGERS = {
         ),
     ]
 }
-HOUSEHOLD_COLUMNS = ["village", "group", "number", *HOUSEHOLD_DATA]
-PERSON_COLUMNS = ["village", "group", "number", *HOUSEHOLD_DATA, *PERSON_DATA]
+# The columns written are the importer's: a cell of several values (health, other causes)
+# stands for the fields it spreads over, so that an export re-imports as it is.
+HOUSEHOLD_EXPORT = [
+    c.name for c in COLUMNS if c.table == HOUSEHOLD and c.name not in {"village", "group", "number"}
+]
+PERSON_EXPORT = [c.name for c in COLUMNS if c.table == PERSON and c.name not in SPREAD_FROM]
+HOUSEHOLD_COLUMNS = ["village", "group", "number", *HOUSEHOLD_EXPORT]
+PERSON_COLUMNS = ["village", "group", "number", *HOUSEHOLD_EXPORT, *PERSON_EXPORT]
 
 
 def header(name: str) -> str:
@@ -83,6 +97,34 @@ def label_map(name: str) -> dict | None:
     if column.kind == "bool":
         return {"true": _("yes"), "false": _("no")}
     return None
+
+
+def value_separator() -> str:
+    return "、" if (get_language() or "zh").startswith("zh") else ", "
+
+
+def other_causes_expr() -> pl.Expr:
+    """The other causes of poverty as labels in one cell."""
+    labels = label_map("main_cause")
+    parts = [
+        pl.col(field).replace_strict(labels, default=None, return_dtype=pl.String)
+        for field in ("other_cause_1", "other_cause_2")
+    ]
+    return pl.concat_str(parts, separator=value_separator(), ignore_nulls=True)
+
+
+def health_expr() -> pl.Expr:
+    """健康状况 in one cell: each of chronic illness, serious illness and disability that holds,
+    or healthy (健康) when none does."""
+    parts = [
+        pl.when(pl.col("chronic_illness")).then(pl.lit(str(Health.CHRONIC_ILLNESS.label))),
+        pl.when(pl.col("serious_illness")).then(pl.lit(str(Health.SERIOUS_ILLNESS.label))),
+        pl.when(pl.col("disability_category").fill_null("") != "").then(
+            pl.lit(str(Health.DISABILITY.label))
+        ),
+    ]
+    listed = pl.concat_str(parts, separator=value_separator(), ignore_nulls=True)
+    return pl.when(listed == "").then(pl.lit(str(Health.HEALTHY.label))).otherwise(listed)
 
 
 def ledger_frame(*, ledger: Ledger, area: Area, status: str | None, reveal: bool) -> pl.DataFrame:
@@ -110,6 +152,7 @@ def ledger_frame(*, ledger: Ledger, area: Area, status: str | None, reveal: bool
         *HOUSEHOLD_DATA[2:],
     ]
     frame = pl.DataFrame(h_rows, schema=names, orient="row", infer_schema_length=None)
+    frame = frame.with_columns(other_causes_expr().alias("other_causes"))
     columns = HOUSEHOLD_COLUMNS
     if ledger.persons:
         persons = Person.objects.within([area.prefix]).filter(
@@ -123,11 +166,12 @@ def ledger_frame(*, ledger: Ledger, area: Area, status: str | None, reveal: bool
         people = pl.DataFrame(
             p_rows, schema=["_hpk", *PERSON_DATA], orient="row", infer_schema_length=None
         )
+        people = people.with_columns(health_expr().alias("health"))
         frame = people.join(frame, on="_hpk", how="left", maintain_order="left")
         # Household fields stand on the head's row only (the single-sheet layout).
         is_head = pl.col("relation") == Relation.HEAD.value
         frame = frame.with_columns(
-            [pl.when(is_head).then(pl.col(c)).otherwise(None).alias(c) for c in HOUSEHOLD_DATA]
+            [pl.when(is_head).then(pl.col(c)).otherwise(None).alias(c) for c in HOUSEHOLD_EXPORT]
         )
         columns = PERSON_COLUMNS
     elif ledger.name == "households_by_status":

@@ -3,9 +3,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from villagedesk.core.masking import mask_id_number, mask_phone
-from villagedesk.registry.codes import HouseholdStatus
+from villagedesk.registry.codes import DocumentType, HouseholdStatus
 from villagedesk.registry.identity import check_phone, identity_facts
-from villagedesk.registry.models import Household, Person
+from villagedesk.registry.models import Household, Person, Supporter
 
 
 class HouseholdFilterForm(forms.Form):
@@ -24,9 +24,9 @@ class HouseholdFilterForm(forms.Form):
     village = forms.ChoiceField(label=_("Village"), required=False)
     group = forms.TypedChoiceField(label=_("Group"), required=False, coerce=int, empty_value=None)
     status = forms.ChoiceField(
-        label=_("Household status"),
+        label=_("Household type"),
         required=False,
-        choices=[("", _("All household statuses")), *HouseholdStatus.choices],
+        choices=[("", _("All household types")), *HouseholdStatus.choices],
     )
     size = forms.TypedChoiceField(
         label=_("Per page"),
@@ -80,10 +80,19 @@ class HouseholdForm(KeepsMaskedNumbers, forms.ModelForm):
             "address",
             "phone",
             "status",
+            "poverty_status",
             "poverty_attribute",
+            "main_cause",
+            "other_cause_1",
+            "other_cause_2",
             "identified_on",
             "housing_safety",
             "water_safety",
+            "owns_vehicle",
+            "owns_business",
+            "public_payroll",
+            "town_housing",
+            "deposits",
         ]
         widgets = {"identified_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
@@ -94,6 +103,7 @@ class HouseholdForm(KeepsMaskedNumbers, forms.ModelForm):
         self.fields["group"].queryset = groups
         self.fields["group"].label_from_instance = lambda g: f"{g.village.display_name} · {g.name}"
         self.fields["phone"].widget.attrs.update({"inputmode": "tel"})
+        self.fields["deposits"].widget.attrs.update({"inputmode": "decimal", "min": 0})
         self.hide_recorded_numbers()
 
     def clean_number(self):
@@ -108,6 +118,7 @@ class PersonForm(KeepsMaskedNumbers, forms.ModelForm):
         model = Person
         fields = [
             "name",
+            "document_type",
             "id_number",
             "sex",
             "birth_date",
@@ -116,6 +127,7 @@ class PersonForm(KeepsMaskedNumbers, forms.ModelForm):
             "political_status",
             "education",
             "schooling",
+            "education_exemption",
             "chronic_illness",
             "serious_illness",
             "disability_category",
@@ -124,7 +136,9 @@ class PersonForm(KeepsMaskedNumbers, forms.ModelForm):
             "labour",
             "migrant_work",
             "migrant_months",
+            "migrant_place",
             "medical_insurance",
+            "employee_medical_insurance",
             "serious_illness_insurance",
             "pension_insurance",
             "phone",
@@ -139,6 +153,8 @@ class PersonForm(KeepsMaskedNumbers, forms.ModelForm):
         # Sex and birth date come from the identity number when one is given.
         self.fields["sex"].required = False
         self.fields["birth_date"].required = False
+        # Most members hold a resident identity card: a form without the choice means that.
+        self.fields["document_type"].required = False
         self.fields["id_number"].widget.attrs.update(
             {"autocomplete": "off", "spellcheck": "false", "autocapitalize": "characters"}
         )
@@ -154,19 +170,56 @@ class PersonForm(KeepsMaskedNumbers, forms.ModelForm):
     def clean_name(self):
         return "".join(self.cleaned_data["name"].split())
 
+    def clean_document_type(self):
+        return self.cleaned_data["document_type"] or DocumentType.RESIDENT_ID
+
     def clean_id_number(self):
         typed = self.cleaned_data["id_number"]
         if not typed:
             return self.recorded_or("id_number", "") or None
-        return identity_facts(typed).number
+        document_type = self.cleaned_data.get("document_type", DocumentType.RESIDENT_ID)
+        self.identity = identity_facts(typed, document_type=document_type)
+        return self.identity.number
 
     def clean_phone(self):
         return self.recorded_or("phone", check_phone(self.cleaned_data["phone"]))
 
     def clean(self):
         cleaned = super().clean()
+        identity = getattr(self, "identity", None)
         if not cleaned.get("id_number"):
             for field in ("sex", "birth_date"):
                 if not cleaned.get(field) and field not in self.errors:
                     self.add_error(field, _("Needed when there is no identity number."))
+        elif identity and identity.birth_date is None:
+            for field in ("sex", "birth_date"):
+                if not cleaned.get(field) and field not in self.errors:
+                    self.add_error(field, _("Needed: this document's number does not give it."))
         return cleaned
+
+
+class SupporterForm(forms.ModelForm):
+    class Meta:
+        model = Supporter
+        fields = [
+            "supported",
+            "name",
+            "relation",
+            "birth_date",
+            "lives_in_area",
+            "migrant_work",
+            "is_tekun",
+            "is_dibao",
+            "disability_category",
+            "disability_grade",
+            "annual_income",
+        ]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, household: Household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supported"].queryset = household.members.order_by("id")
+        self.fields["annual_income"].widget.attrs.update({"inputmode": "decimal", "min": 0})
+
+    def clean_name(self):
+        return "".join(self.cleaned_data["name"].split())

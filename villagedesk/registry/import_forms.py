@@ -83,7 +83,7 @@ class LoadForm(forms.Form):
 class LedgerExportForm(forms.Form):
     ledger = forms.ChoiceField(label=_("Ledger"))
     area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
-    status = forms.ChoiceField(label=_("Household status"), required=False)
+    status = forms.ChoiceField(label=_("Household type"), required=False)
     file_format = forms.ChoiceField(
         label=_("Format"), choices=[("xlsx", ".xlsx"), ("csv", ".csv")], initial="xlsx"
     )
@@ -110,7 +110,7 @@ class LedgerExportForm(forms.Form):
         )
         self.fields["area"].label_from_instance = lambda area: area.display_name
         self.fields["status"].choices = [
-            ("", _("All household statuses")),
+            ("", _("All household types")),
             *HouseholdStatus.choices,
         ]
 

@@ -180,6 +180,15 @@ class Household(VillageScoped):
         """The head among the (prefetched) members, or None."""
         return next((m for m in self.members.all() if m.relation == Relation.HEAD), None)
 
+    def property_labels(self) -> list[str]:
+        """The property and exclusion facts recorded as true, labelled."""
+        names = ["owns_vehicle", "owns_business", "public_payroll", "town_housing"]
+        return [
+            capfirst(self._meta.get_field(name).verbose_name)
+            for name in names
+            if getattr(self, name)
+        ]
+
     @property
     def other_causes(self) -> list[str]:
         """The other causes of poverty given (at most two), in order."""
@@ -491,6 +500,10 @@ class Supporter(HouseholdScoped):
         if born is None:
             return None
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+    @property
+    def age(self) -> int | None:
+        return self.age_on(timezone.localdate())
 
 
 class RevealLog(models.Model):

@@ -11,7 +11,7 @@ from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, VillageGroup
 from villagedesk.core.masking import mask_id_number, mask_phone
 from villagedesk.core.scoping import get_visible_or_404
-from villagedesk.registry.models import Household, Person
+from villagedesk.registry.models import Household, Person, Supporter
 from villagedesk.registry.search import person_match
 
 
@@ -44,11 +44,20 @@ def household_list(*, user: User, filters: HouseholdFilters | None = None) -> Qu
 
 
 def household_get(*, user: User, pk: int) -> Household:
-    """One household in the user's areas, with its members; 404 outside them."""
+    """One household in the user's areas, with its members (and their spouses and parents) and
+    its supporters outside the household; 404 outside them."""
+    members = Person.objects.select_related("spouse", "father", "mother").order_by("id")
+    supporters = Supporter.objects.select_related("supported").order_by("supported_id", "id")
     households = Household.objects.select_related("village", "group").prefetch_related(
-        Prefetch("members", queryset=Person.objects.order_by("id"))
+        Prefetch("members", queryset=members), Prefetch("supporters", queryset=supporters)
     )
     return get_visible_or_404(households, user=user, pk=pk)
+
+
+def supporter_get(*, user: User, pk: int) -> Supporter:
+    """One supporter of a household in the user's areas; 404 outside them."""
+    supporters = Supporter.objects.select_related("household", "household__village", "supported")
+    return get_visible_or_404(supporters, user=user, pk=pk)
 
 
 def household_by_number(*, user: User, village_code: str, number: str) -> Household | None:

@@ -10,6 +10,13 @@ urlpatterns = [
     path("households/<id:pk>/edit/", views.household_edit, name="household-edit"),
     path("households/<id:household_pk>/members/new/", views.person_create, name="person-create"),
     path("persons/<id:pk>/edit/", views.person_edit, name="person-edit"),
+    path(
+        "households/<id:household_pk>/supporters/new/",
+        views.supporter_create,
+        name="supporter-create",
+    ),
+    path("supporters/<id:pk>/edit/", views.supporter_edit, name="supporter-edit"),
+    path("supporters/<id:pk>/delete/", views.supporter_delete, name="supporter-delete"),
     re_path(
         # Up to 18 digits: any such id fits the 64-bit ids of every database.
         r"^persons/(?P<pk>[0-9]{1,18})/reveal/(?P<field>id_number|phone)/$",

@@ -12,8 +12,13 @@ from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
 from villagedesk.core.forms import form_with_service_errors
 from villagedesk.registry import selectors, services
-from villagedesk.registry.forms import HouseholdFilterForm, HouseholdForm, PersonForm
-from villagedesk.registry.models import Household, Person
+from villagedesk.registry.forms import (
+    HouseholdFilterForm,
+    HouseholdForm,
+    PersonForm,
+    SupporterForm,
+)
+from villagedesk.registry.models import Household, Person, Supporter
 
 
 @login_required
@@ -60,6 +65,7 @@ def household_detail(request, pk):
     context = {
         "household": household,
         "members": members,
+        "supporters": list(household.supporters.all()),
         "history": selectors.household_history(household=household),
         "may_edit": permissions.holds(request.user, Capability.KEEP_REGISTRY, household.area_code),
         "may_reveal": permissions.holds(request.user, Capability.REVEAL, household.area_code),
@@ -144,3 +150,45 @@ def person_reveal(request, pk, field):
     person = selectors.person_get(user=request.user, pk=pk)
     value = services.person_reveal(by=request.user, person=person, field=field, request=request)
     return HttpResponse(format_html('<span class="revealed">{}</span>', value))
+
+
+def supporter_form(request, supporter: Supporter, *, create: bool):
+    household = supporter.household
+    form = SupporterForm(request.POST or None, instance=supporter, household=household)
+    if request.method == "POST" and form.is_valid():
+        try:
+            supporter = services.supporter_save(by=request.user, supporter=form.instance)
+        except ValidationError as error:
+            form_with_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s saved.") % {"name": supporter.name})
+            return redirect(household.get_absolute_url() + "#supporters")
+    return render(
+        request,
+        "registry/supporter_form.html",
+        {"form": form, "supporter": supporter, "household": household, "create": create},
+    )
+
+
+@login_required
+def supporter_create(request, household_pk):
+    household = selectors.household_get(user=request.user, pk=household_pk)
+    permissions.require(request.user, Capability.KEEP_REGISTRY, household.area_code)
+    return supporter_form(request, Supporter(household=household), create=True)
+
+
+@login_required
+def supporter_edit(request, pk):
+    supporter = selectors.supporter_get(user=request.user, pk=pk)
+    permissions.require(request.user, Capability.KEEP_REGISTRY, supporter.area_code)
+    return supporter_form(request, supporter, create=False)
+
+
+@login_required
+@require_POST
+def supporter_delete(request, pk):
+    supporter = selectors.supporter_get(user=request.user, pk=pk)
+    household = supporter.household
+    services.supporter_delete(by=request.user, supporter=supporter)
+    messages.success(request, _("%(name)s removed.") % {"name": supporter.name})
+    return redirect(household.get_absolute_url() + "#supporters")

@@ -35,6 +35,9 @@ PARAMETERS = {
         "刚性支出（医疗自付）监测线（元/户·年）",
         "Heavy necessary spending: out-of-pocket medical costs (yuan a household a year)",
     ),
+    "min_monitoring_months": bi(
+        "风险消除前最短监测时间（月）", "Months of monitoring before a risk may be eliminated"
+    ),
     "income_drop_percent": bi("收入骤减幅度（%）", "Sharp income drop (% below last year)"),
     "dibao_marginal_multiple": bi(
         "低保边缘家庭收入倍数（低保标准的倍数）",

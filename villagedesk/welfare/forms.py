@@ -166,6 +166,9 @@ class HelperForm(forms.Form):
     )
 
 
+SPENDING_FIELD = "medical_out_of_pocket"
+
+
 class IncomeForm(forms.Form):
     """One amount per income kind; blank means not recorded."""
 
@@ -175,3 +178,11 @@ class IncomeForm(forms.Form):
             self.fields[kind.value] = forms.DecimalField(
                 label=str(kind.label), required=False, min_value=0, max_digits=12, decimal_places=2
             )
+        self.fields[SPENDING_FIELD] = forms.DecimalField(
+            label=_("Out-of-pocket medical costs (compliant, yuan)"),
+            help_text=_("Heavy necessary spending, screened for monitoring; not income."),
+            required=False,
+            min_value=0,
+            max_digits=12,
+            decimal_places=2,
+        )

@@ -404,6 +404,12 @@ def income_amounts(*, household: Household, year: int) -> dict[str, Decimal]:
     return dict(household.income_lines.filter(year=year).values_list("kind", "amount"))
 
 
+def medical_spending(*, household: Household, year: int) -> Decimal | None:
+    """The household's out-of-pocket medical costs recorded for the year, or None."""
+    row = household.spending.filter(year=year).first()
+    return row.medical_out_of_pocket if row else None
+
+
 def poverty_households(*, user: User, area: Area) -> QuerySet[Household]:
     """The households of a village the user sees that are (or were) poor or are monitored:
     every status but not poor."""

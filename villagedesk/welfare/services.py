@@ -28,6 +28,7 @@ from villagedesk.welfare.models import (
     GapCheck,
     GapReferral,
     HouseholdHelper,
+    HouseholdSpending,
     IncomeLine,
     Parameter,
     Policy,
@@ -402,3 +403,19 @@ def income_set(
         ).first() or IncomeLine(household=household, year=year, kind=kind)
         line.amount = amount
         validated_save(line, by=by)
+
+
+@transaction.atomic
+def spending_set(
+    *, by: User, household: Household, year: int, medical_out_of_pocket: Decimal | None
+) -> None:
+    """Record the household's out-of-pocket medical costs for the year; none removes them, so
+    that "not recorded" stays distinguishable from zero."""
+    permissions.require(by, Capability.KEEP_REGISTRY, household.area_code)
+    if medical_out_of_pocket is None:
+        HouseholdSpending.objects.filter(household=household, year=year).delete()
+        return
+    row = HouseholdSpending.objects.filter(household=household, year=year).first()
+    row = row or HouseholdSpending(household=household, year=year)
+    row.medical_out_of_pocket = medical_out_of_pocket
+    validated_save(row, by=by)

@@ -22,7 +22,7 @@ from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
 from villagedesk.development.models import Consultation, SupportRequest
 from villagedesk.directory.models import Contact, Link, Organisation
 from villagedesk.fieldwork.models import DiaryDay, DiaryPhoto, PersonNote, Problem, Visit
-from villagedesk.registry.models import Household, ImportJob, Person
+from villagedesk.registry.models import Household, ImportJob, Person, Supporter
 from villagedesk.welfare.models import MonitoredHousehold
 
 MARK = "乙村标记"
@@ -37,6 +37,9 @@ KEYS = {
     "registry:person-create": Household,
     "registry:person-edit": Person,
     "registry:person-reveal": Person,
+    "registry:supporter-create": Household,
+    "registry:supporter-edit": Supporter,
+    "registry:supporter-delete": Supporter,
     "registry:import-detail": ImportJob,
     "registry:import-remap": ImportJob,
     "registry:import-load": ImportJob,
@@ -130,6 +133,9 @@ def mark_village(village: Area) -> dict:
     Consultation.objects.filter(area_code=code).update(asked=MARK, promised=MARK)
     household = Household.objects.filter(area_code=code).order_by("pk").first()
     person = Person.objects.filter(area_code=code).order_by("pk").first()
+    supporter = Supporter.objects.create(
+        household=person.household, supported=person, name=f"{MARK}赡养人", relation="child"
+    )
     contact = Contact.objects.create(
         area=village, name=f"{MARK}联系人", private=True, notes=MARK, phone="13912345678"
     )
@@ -158,6 +164,7 @@ def mark_village(village: Area) -> dict:
     return {
         Household: household,
         Person: person,
+        Supporter: supporter,
         ImportJob: job,
         MonitoredHousehold: monitored,
         Visit: Visit.objects.filter(area_code=code).first(),
@@ -189,6 +196,7 @@ def fingerprint(village: Area) -> str:
     for model in (
         Household,
         Person,
+        Supporter,
         Visit,
         Problem,
         DiaryDay,

@@ -282,7 +282,7 @@ def test_proportions_are_plausible_over_a_large_village():
     )
     generator.plan_village(plan)
     households, persons = [], []
-    for chunk_households, chunk_persons in generator.households(plan):
+    for chunk_households, chunk_persons, _ in generator.households(plan):
         households += chunk_households
         persons += chunk_persons
     assert 3.2 <= len(persons) / len(households) <= 3.8
@@ -319,3 +319,64 @@ def test_registry_only_demo_holds_no_step_records():
     seed(*SMALL, "--registry-only")
     assert Household.objects.count() == 60
     assert not Contact.objects.exists() and not Visit.objects.exists()
+
+
+def test_the_demo_fills_the_facts_the_assistance_rules_test():
+    """Drawn without the database over 3,000 homes: poverty status, causes, property, places
+    of migrant work, three generations with migrant parents, supporters outside."""
+    today = datetime.date(2025, 6, 1)
+    generator = CountyGenerator(seed=9, today=today, county_code="534021", taken=set())
+    village = Area(code="534021101201", level=Level.VILLAGE, name="石桥村")
+    plan = VillagePlan(
+        area=village,
+        township=Area(code="534021101000", level=Level.TOWNSHIP, name="龙潭镇"),
+        households=3000,
+        groups=[VillageGroup(village=village, number=n, name=f"{n}组") for n in (1, 2, 3)],
+    )
+    generator.plan_village(plan)
+    households, persons, supporters = [], [], []
+    for chunk in generator.households(plan):
+        households += chunk[0]
+        persons += chunk[1]
+        supporters += chunk[2]
+    for household in households:
+        household.clean_fields(exclude=["village", "group"])
+        household.clean()
+        registered = household.status in (HouseholdStatus.POOR, HouseholdStatus.EXITED)
+        assert not registered or household.poverty_status
+        assert bool(household.main_cause) == bool(household.poverty_status)
+    assert any(h.other_cause_2 for h in households)
+    assert 0.05 <= sum(h.owns_vehicle for h in households) / len(households) <= 0.2
+    assert any(h.owns_business for h in households) and any(h.deposits for h in households)
+    assert all(bool(p.migrant_place) == bool(p.migrant_work) for p in persons)
+    assert any(p.employee_medical_insurance for p in persons)
+    by_household = {}
+    for person in persons:
+        by_household.setdefault(id(person.household), []).append(person)
+    migrant_parents = [
+        members
+        for members in by_household.values()
+        if sum(
+            m.relation in (Relation.SON, Relation.DAUGHTER_IN_LAW) and bool(m.migrant_work)
+            for m in members
+        )
+        == 2
+        and any(m.relation in (Relation.GRANDSON, Relation.GRANDDAUGHTER) for m in members)
+    ]
+    assert len(migrant_parents) >= 20
+    assert len(supporters) >= 50
+    assert all(s.supported.household is s.household for s in supporters)
+    for supporter in supporters:
+        supporter.clean_fields(exclude=["household", "supported"])
+
+
+def test_the_seeded_demo_derives_families_and_holds_supporters(demo):
+    from villagedesk.registry.models import Supporter
+
+    sons = Person.objects.filter(relation=Relation.SON)
+    assert sons.exists()
+    assert not sons.filter(father__isnull=True, mother__isnull=True).exists()
+    assert Person.objects.filter(spouse__isnull=False).exists()
+    assert all(
+        s.area_code == s.household.area_code for s in Supporter.objects.select_related("household")
+    )

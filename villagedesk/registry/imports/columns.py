@@ -16,7 +16,7 @@ from villagedesk.registry import codes
 class Column:
     name: str
     label: object
-    kind: str  # text, code, date, bool, int, id_number, phone
+    kind: str  # text, code, codes (several in one cell), date, bool, int, decimal, id_number, phone
     table: str  # household or person
     synonyms: tuple[str, ...] = ()
     choices: type | None = None
@@ -69,11 +69,19 @@ COLUMNS = [
     ),
     Column(
         "status",
-        _("status"),
+        _("household type"),
         "code",
         HOUSEHOLD,
-        ("户类型", "农户类型", "户状态", "status", "household status"),
+        ("户类型", "农户类型", "household type", "status", "household status"),
         codes.HouseholdStatus,
+    ),
+    Column(
+        "poverty_status",
+        _("poverty status"),
+        "code",
+        HOUSEHOLD,
+        ("贫困户状态", "脱贫状态", "贫困状态", "户状态", "poverty status"),
+        codes.PovertyStatus,
     ),
     Column(
         "poverty_attribute",
@@ -82,6 +90,23 @@ COLUMNS = [
         HOUSEHOLD,
         ("贫困户属性", "脱贫户属性", "户属性", "poverty attribute"),
         codes.PovertyAttribute,
+    ),
+    Column(
+        "main_cause",
+        _("main cause of poverty"),
+        "code",
+        HOUSEHOLD,
+        ("主要致贫原因", "致贫原因", "致贫原因1", "main cause of poverty", "main cause"),
+        codes.PovertyCause,
+    ),
+    Column(
+        "other_causes",
+        _("other causes of poverty"),
+        "codes",
+        HOUSEHOLD,
+        ("其他致贫原因", "次要致贫原因", "other causes of poverty", "other causes"),
+        codes.PovertyCause,
+        extra={"fields": ("other_cause_1", "other_cause_2"), "max": 2},
     ),
     Column(
         "identified_on",
@@ -107,7 +132,75 @@ COLUMNS = [
         codes.Safety,
     ),
     Column(
+        "owns_vehicle",
+        _("owns a motor vehicle"),
+        "bool",
+        HOUSEHOLD,
+        ("是否有机动车", "拥有机动车", "有无机动车", "机动车", "owns a motor vehicle", "vehicle"),
+    ),
+    Column(
+        "owns_business",
+        _("has a registered company or business"),
+        "bool",
+        HOUSEHOLD,
+        (
+            "是否注册公司或经营实体",
+            "注册公司或个体工商户",
+            "工商注册",
+            "has a registered company or business",
+            "business",
+        ),
+    ),
+    Column(
+        "public_payroll",
+        _("a member is on a public payroll"),
+        "bool",
+        HOUSEHOLD,
+        (
+            "是否有财政供养人员",
+            "财政供养人员",
+            "财政供养",
+            "a member is on a public payroll",
+            "public payroll",
+        ),
+    ),
+    Column(
+        "town_housing",
+        _("owns commercial housing in town"),
+        "bool",
+        HOUSEHOLD,
+        (
+            "是否在城镇购买商品房",
+            "城镇商品房",
+            "商品房",
+            "owns commercial housing in town",
+            "town housing",
+        ),
+    ),
+    Column(
+        "deposits",
+        _("deposits and securities (yuan)"),
+        "decimal",
+        HOUSEHOLD,
+        (
+            "存款及有价证券(元)",
+            "存款及有价证券",
+            "存款",
+            "deposits and securities (yuan)",
+            "deposits and securities",
+            "deposits",
+        ),
+    ),
+    Column(
         "name", _("name"), "text", PERSON, ("姓名", "成员姓名", "户主姓名", "name"), max_length=50
+    ),
+    Column(
+        "document_type",
+        _("document type"),
+        "code",
+        PERSON,
+        ("证件类型", "document type"),
+        codes.DocumentType,
     ),
     Column(
         "id_number",
@@ -172,6 +265,29 @@ COLUMNS = [
         PERSON,
         ("在校生状况", "在校生情况", "在校情况", "schooling status", "schooling"),
         codes.Schooling,
+    ),
+    Column(
+        "education_exemption",
+        _("schooling exemption"),
+        "code",
+        PERSON,
+        (
+            "送教上门或免修缓学",
+            "免修缓学",
+            "送教上门",
+            "schooling exemption",
+            "education exemption",
+        ),
+        codes.EducationExemption,
+    ),
+    Column(
+        "health",
+        _("health"),
+        "codes",
+        PERSON,
+        ("健康状况", "健康情况", "health"),
+        codes.Health,
+        extra={"fields": ("chronic_illness", "serious_illness", "_healthy", "_disabled")},
     ),
     Column(
         "chronic_illness",
@@ -243,6 +359,14 @@ COLUMNS = [
         extra={"max": 12},
     ),
     Column(
+        "migrant_place",
+        _("place of migrant work"),
+        "text",
+        PERSON,
+        ("务工所在地", "务工所在地点", "务工地址", "place of migrant work", "migrant place"),
+        max_length=100,
+    ),
+    Column(
         "medical_insurance",
         _("basic medical insurance"),
         "bool",
@@ -253,6 +377,19 @@ COLUMNS = [
             "城乡居民基本医疗保险",
             "basic medical insurance",
             "medical insurance",
+        ),
+    ),
+    Column(
+        "employee_medical_insurance",
+        _("employee basic medical insurance"),
+        "bool",
+        PERSON,
+        (
+            "是否参加城镇职工基本医疗保险",
+            "城镇职工基本医疗保险",
+            "职工医保",
+            "employee basic medical insurance",
+            "employee medical insurance",
         ),
     ),
     Column(
@@ -285,19 +422,42 @@ COLUMNS = [
 ]
 
 BY_NAME = {column.name: column for column in COLUMNS}
-HOUSEHOLD_FIELDS = [c.name for c in COLUMNS if c.table == HOUSEHOLD]
-PERSON_FIELDS = [c.name for c in COLUMNS if c.table == PERSON]
+
+
+def stored_fields(column: Column) -> list[str]:
+    """The fields a column's cells become: itself, or for several values in one cell the fields
+    it is spread over (those starting with _ serve the checks and are not stored)."""
+    return list(column.extra.get("fields", (column.name,)))
+
+
+# A field spread from a cell of several values, and the column it comes from.
+SPREAD_FROM = {f: c.name for c in COLUMNS if c.kind == "codes" for f in stored_fields(c)}
+HOUSEHOLD_FIELDS = list(
+    dict.fromkeys(f for c in COLUMNS if c.table == HOUSEHOLD for f in stored_fields(c))
+)
+PERSON_FIELDS = list(
+    dict.fromkeys(f for c in COLUMNS if c.table == PERSON for f in stored_fields(c))
+)
 # The household's own fields, without the keys that place it.
 HOUSEHOLD_DATA = [
     "address",
     "household_phone",
     "status",
+    "poverty_status",
     "poverty_attribute",
+    "main_cause",
+    "other_cause_1",
+    "other_cause_2",
     "identified_on",
     "housing_safety",
     "water_safety",
+    "owns_vehicle",
+    "owns_business",
+    "public_payroll",
+    "town_housing",
+    "deposits",
 ]
-PERSON_DATA = [name for name in PERSON_FIELDS]
+PERSON_DATA = [name for name in PERSON_FIELDS if not name.startswith("_")]
 
 _HEADERS: dict[str, str] = {}
 for _column in COLUMNS:

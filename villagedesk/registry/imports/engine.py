@@ -226,6 +226,7 @@ def prepare(sheets: list[Sheet], *, area: Area, today: datetime.date):
         )
     )
     out += validating.text_checks(households, ["number", "address"])
+    out += validating.household_checks(households)
     out += validating.phone_check(households, "household_phone")
     persons = resolve_villages(persons, area=area, out=[])
     persons = persons.with_columns(

@@ -6,10 +6,15 @@ user and in English to another; the identity and family messages are the ones th
 
 from django.utils.translation import gettext as _
 
-from villagedesk.registry.codes import Relation, Sex
+from villagedesk.registry.codes import DocumentType, Relation, Sex
 from villagedesk.registry.imports.columns import BY_NAME
 
-LABELLED = {"id_sex": Sex, "relation_sex": Relation, "age_relation": Relation}
+LABELLED = {
+    "id_sex": Sex,
+    "relation_sex": Relation,
+    "age_relation": Relation,
+    "id_document": DocumentType,
+}
 
 
 def messages() -> dict[str, str]:
@@ -18,6 +23,26 @@ def messages() -> dict[str, str]:
         "unreadable_date": _("“%(value)s” is not a date; write it as 2000-01-02."),
         "unreadable_bool": _("“%(value)s” is neither yes (是) nor no (否)."),
         "unreadable_int": _("“%(value)s” is not a whole number."),
+        "unreadable_codes": _(
+            "“%(value)s” is not a list of values of “%(column)s” separated by commas or 、."
+        ),
+        "unreadable_decimal": _("“%(value)s” is not an amount in yuan."),
+        "too_many_values": _("“%(column)s” takes at most %(param)s values."),
+        "negative": _("“%(column)s” cannot be negative."),
+        "causes_without_main": _("Give the main cause before the other causes."),
+        "cause_twice": _("An other cause differs from the main cause."),
+        "place_without_work": _(
+            "Say how far away the person works before naming the place of migrant work."
+        ),
+        "healthy_and_ill": _("A person recorded as healthy has no illness or disability."),
+        "disability_without_category": _(
+            "Health says 残疾 but no kind of disability is given: the disability is not recorded."
+        ),
+        "id_document": _("This number does not start as a number of a %(param)s does."),
+        "id_old_foreign": _(
+            "A foreign permanent-resident card of the older form is three letters "
+            "followed by twelve digits."
+        ),
         "required": _("“%(column)s” is required."),
         "too_long": _("“%(column)s” is longer than %(param)s characters."),
         "out_of_range": _("“%(value)s” is more than %(param)s."),

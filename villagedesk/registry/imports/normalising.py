@@ -4,12 +4,15 @@ Cadres type full-width digits, blanks inside numbers, 男/女 or 1/2, dates as E
 2000/1/2, 2000.1.2 or 2000年1月2日, and code-list labels in Chinese or English. Each kind of column
 has one expression turning such text into a typed value; a cell that cannot be understood becomes
 null and an issue naming its row, column and value.
+
+A cell of several values ("长期慢性病,残疾", "因学、缺技术") is split on commas, 、 and semicolons
+and spread over the fields that store it (`SPREADS`).
 """
 
 import polars as pl
 
 from villagedesk.core.codelists import code_lookup
-from villagedesk.registry.codes import DisabilityGrade, Sex
+from villagedesk.registry.codes import DisabilityGrade, Health, PovertyStatus, Sex
 from villagedesk.registry.identity import CHECK_WEIGHTS
 from villagedesk.registry.imports.columns import BY_NAME, Column
 
@@ -21,7 +24,41 @@ EXCEL_EPOCH = pl.date(1899, 12, 30)
 EXTRA_CODES = {
     "sex": {"m": Sex.MALE, "f": Sex.FEMALE, "男性": Sex.MALE, "女性": Sex.FEMALE},
     "disability_grade": {"一": "1", "二": "2", "三": "3", "四": "4"},
+    # The national export writes the two "out" statuses with brackets.
+    "poverty_status": {
+        "已脱贫(享受政策)": PovertyStatus.OUT_ENJOYING,
+        "已脱贫(不再享受政策)": PovertyStatus.OUT_NOT_ENJOYING,
+        "已脱贫不再享受政策": PovertyStatus.OUT_NOT_ENJOYING,
+        "脱贫享受政策": PovertyStatus.OUT_ENJOYING,
+        "脱贫不享受政策": PovertyStatus.OUT_NOT_ENJOYING,
+    },
+    "status": {"贫困户": "poor", "一般户": "not_poor"},
+    "main_cause": {"其他": "other", "因大病": "illness", "交通落后": "poor_transport"},
+    "health": {"大病": Health.SERIOUS_ILLNESS, "慢性病": Health.CHRONIC_ILLNESS},
 }
+EXTRA_CODES["other_causes"] = EXTRA_CODES["main_cause"]
+SEPARATORS = r"[,，、;；/]+"
+
+
+def spread_causes(values: pl.Expr) -> dict[str, pl.Expr]:
+    return {
+        "other_cause_1": values.list.get(0, null_on_oob=True),
+        "other_cause_2": values.list.get(1, null_on_oob=True),
+    }
+
+
+def spread_health(values: pl.Expr) -> dict[str, pl.Expr]:
+    return {
+        "chronic_illness": values.list.contains(Health.CHRONIC_ILLNESS.value),
+        "serious_illness": values.list.contains(Health.SERIOUS_ILLNESS.value),
+        # For the checks: 健康 beside an illness, 残疾 without its kind.
+        "_healthy": values.list.contains(Health.HEALTHY.value),
+        "_disabled": values.list.contains(Health.DISABILITY.value),
+    }
+
+
+# The fields a cell of several values is spread over, by column.
+SPREADS = {"other_causes": spread_causes, "health": spread_health}
 ISSUE_SCHEMA = {
     "sheet": pl.String,
     "row": pl.Int64,
@@ -124,6 +161,22 @@ def normalise_column(column: Column, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         if column.choices is DisabilityGrade:
             value = value.cast(pl.Int16)
         return value, ~blank & value.is_null()
+    if column.kind == "codes":
+        lookup = lookup_for(column)
+        pieces = half_width(raw).str.replace_all(SEPARATORS, ",").str.split(",")
+        keys = pieces.list.eval(
+            pl.element().str.replace_all(r"\s+", "").str.to_lowercase()
+        ).list.eval(pl.element().filter(pl.element() != ""))
+        codes = keys.list.eval(
+            pl.element().replace_strict(lookup, default=None, return_dtype=pl.String)
+        )
+        unknown = codes.list.eval(pl.element().is_null().any()).list.first()
+        value = pl.when(blank).then(None).otherwise(codes.list.unique(maintain_order=True))
+        return value, ~blank & unknown.fill_null(False)
+    if column.kind == "decimal":
+        text = folded(raw).str.replace_all(r"[,，]", "").str.replace(r"(元|yuan)$", "")
+        value = text.cast(pl.Decimal(12, 2), strict=False)
+        return value, ~blank & value.is_null()
     if column.kind == "date":
         value = parse_date(raw)
         return value, ~blank & value.is_null()
@@ -172,7 +225,9 @@ def normalise_sheet(*, frame: pl.DataFrame, mapping: dict[int, str], sheet: str,
     frame = frame.filter(
         pl.any_horizontal([pl.col(f"c{p}").str.strip_chars().fill_null("") != "" for p in mapping])
     )
-    typed, flags = [], []
+    typed: dict[str, pl.Expr] = {}
+    flags = []
+    spread: list[tuple[str, pl.Expr]] = []
     for position, name in mapping.items():
         raw = pl.col(f"c{position}").fill_null("")
         column = BY_NAME[name]
@@ -180,10 +235,23 @@ def normalise_sheet(*, frame: pl.DataFrame, mapping: dict[int, str], sheet: str,
             value, bad = by_distinct_values(frame, column, raw)
         else:
             value, bad = normalise_column(column, raw)
-        typed.append(value.alias(name))
-        typed.append(raw.alias(f"{name}__raw"))
+        typed[f"{name}__raw"] = raw
         flags.append(bad.alias(f"{name}__bad"))
-    out = frame.select([pl.col("_row"), *typed, *flags])
+        if name in SPREADS:
+            if limit := column.extra.get("max"):
+                many = (value.list.len() > limit).fill_null(False)
+                flags.append(many.alias(f"{name}__many"))
+            for field, expr in SPREADS[name](value).items():
+                spread.append((field, expr))
+                typed[f"{field}__raw"] = raw
+        else:
+            typed[name] = value
+    for field, expr in spread:
+        # A column of its own for the same field (长期慢性病 beside 健康状况): either says yes.
+        typed[field] = pl.any_horizontal(typed[field], expr) if field in typed else expr
+    out = frame.select(
+        [pl.col("_row"), *[expr.alias(name) for name, expr in typed.items()], *flags]
+    )
     issues = [
         out.filter(pl.col(f"{name}__bad")).select(
             pl.lit(sheet).alias("sheet"),
@@ -196,7 +264,20 @@ def normalise_sheet(*, frame: pl.DataFrame, mapping: dict[int, str], sheet: str,
         )
         for name in mapping.values()
     ]
-    out = out.drop([f"{name}__bad" for name in mapping.values()]).with_columns(
-        pl.lit(sheet).alias("_sheet")
-    )
+    issues += [
+        out.filter(pl.col(f"{name}__many")).select(
+            pl.lit(sheet).alias("sheet"),
+            pl.col("_row").alias("row"),
+            pl.lit(name).alias("field"),
+            pl.col(f"{name}__raw").alias("value"),
+            pl.lit("too_many_values").alias("code"),
+            pl.lit("error").alias("level"),
+            pl.lit(str(BY_NAME[name].extra["max"])).alias("param"),
+        )
+        for name in mapping.values()
+        if f"{name}__many" in out.columns
+    ]
+    out = out.drop(
+        [c for c in out.columns if c.endswith("__bad") or c.endswith("__many")]
+    ).with_columns(pl.lit(sheet).alias("_sheet"))
     return out, pl.concat(issues) if issues else pl.DataFrame(schema=ISSUE_SCHEMA)

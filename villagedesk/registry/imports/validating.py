@@ -9,8 +9,20 @@ import datetime
 
 import polars as pl
 
-from villagedesk.registry.codes import FEMALE_RELATIONS, MALE_RELATIONS, Relation, Sex
-from villagedesk.registry.identity import EARLIEST_BIRTH_YEAR, LANDLINE_RE, MOBILE_RE
+from villagedesk.registry.codes import (
+    FEMALE_RELATIONS,
+    MALE_RELATIONS,
+    DocumentType,
+    Relation,
+    Sex,
+)
+from villagedesk.registry.identity import (
+    DOCUMENT_PREFIXES,
+    EARLIEST_BIRTH_YEAR,
+    LANDLINE_RE,
+    MOBILE_RE,
+    OLD_FOREIGN_RE,
+)
 from villagedesk.registry.imports.columns import BY_NAME
 from villagedesk.registry.imports.normalising import ISSUE_SCHEMA, check_character
 
@@ -111,14 +123,32 @@ def phone_check(frame: pl.DataFrame, name: str) -> list[pl.DataFrame]:
 
 
 def identity_checks(frame: pl.DataFrame, *, today: datetime.date) -> tuple[pl.DataFrame, list]:
-    """Check identity numbers; fill sex and birth date from valid ones; flag contradictions."""
+    """Check identity numbers as their document type requires; fill sex and birth date from
+    valid ones that encode them; flag contradictions."""
     if "id_number" not in frame.columns:
         return frame, []
     number = pl.col("id_number")
+    document = (
+        pl.col("document_type").fill_null(DocumentType.RESIDENT_ID.value)
+        if "document_type" in frame.columns
+        else pl.lit(DocumentType.RESIDENT_ID.value)
+    )
     present = number.is_not_null() & (number != "")
-    length_bad = present & (number.str.len_chars() != 18)
-    format_bad = present & ~length_bad & ~number.str.contains(r"^\d{17}[\dX]$")
-    well_formed = present & ~length_bad & ~format_bad
+    # The older foreign card: three letters and twelve digits, neither birth date nor check.
+    old_foreign = (
+        present
+        & (document == DocumentType.FOREIGN_PERMANENT.value)
+        & (number.str.len_chars() == 15)
+    )
+    old_foreign_bad = old_foreign & ~number.str.contains(f"^{OLD_FOREIGN_RE.pattern}$")
+    length_bad = present & ~old_foreign & (number.str.len_chars() != 18)
+    format_bad = present & ~old_foreign & ~length_bad & ~number.str.contains(r"^\d{17}[\dX]$")
+    prefix_bad = pl.lit(False)
+    for document_type, prefixes in DOCUMENT_PREFIXES.items():
+        starts = pl.any_horizontal([number.str.starts_with(p) for p in prefixes])
+        prefix_bad = prefix_bad | ((document == document_type.value) & ~starts)
+    prefix_bad = present & ~old_foreign & ~length_bad & ~format_bad & prefix_bad
+    well_formed = present & ~old_foreign & ~length_bad & ~format_bad & ~prefix_bad
     born = number.str.slice(6, 8).str.to_date("%Y%m%d", strict=False)
     date_bad = well_formed & (
         born.is_null() | (born > today) | (born.dt.year() < EARLIEST_BIRTH_YEAR)
@@ -141,6 +171,8 @@ def identity_checks(frame: pl.DataFrame, *, today: datetime.date) -> tuple[pl.Da
             frame, length_bad, field="id_number", code="id_length", param=number.str.len_chars()
         ),
         issues(frame, format_bad, field="id_number", code="id_format"),
+        issues(frame, old_foreign_bad, field="id_number", code="id_old_foreign"),
+        issues(frame, prefix_bad, field="id_number", code="id_document", param=document),
         issues(
             frame,
             date_bad,
@@ -210,7 +242,7 @@ def person_checks(
         empty = pl.col(name).is_null() | (pl.col(name).cast(pl.String) == "")
         out.append(issues(frame, empty & raw_blank, field=name, code="required"))
     out.append(issues(frame, pl.col("birth_date") > today, field="birth_date", code="future_date"))
-    out += text_checks(frame, ["name", "disability_certificate"])
+    out += text_checks(frame, ["name", "disability_certificate", "migrant_place"])
     out += phone_check(frame, "phone")
     if "education" in frame.columns or "schooling" in frame.columns:
         education = (
@@ -248,6 +280,43 @@ def person_checks(
                     frame, work & (months == 0), field="migrant_months", code="work_without_months"
                 )
             )
+    if has(frame, "migrant_place"):
+        work = (
+            (pl.col("migrant_work").fill_null("") != "")
+            if "migrant_work" in frame.columns
+            else pl.lit(False)
+        )
+        place = pl.col("migrant_place").fill_null("") != ""
+        out.append(issues(frame, place & ~work, field="migrant_place", code="place_without_work"))
+    if has(frame, "_healthy"):
+        category = (
+            (pl.col("disability_category").fill_null("") != "")
+            if "disability_category" in frame.columns
+            else pl.lit(False)
+        )
+        ill = (
+            pl.col("chronic_illness").fill_null(False)
+            | pl.col("serious_illness").fill_null(False)
+            | category
+            | pl.col("_disabled").fill_null(False)
+        )
+        out.append(
+            issues(
+                frame,
+                pl.col("_healthy").fill_null(False) & ill,
+                field="health",
+                code="healthy_and_ill",
+            )
+        )
+        out.append(
+            issues(
+                frame,
+                pl.col("_disabled").fill_null(False) & ~category,
+                field="health",
+                code="disability_without_category",
+                level=WARNING,
+            )
+        )
     if has(frame, "disability_category", "disability_grade"):
         category = pl.col("disability_category").fill_null("") != ""
         grade = pl.col("disability_grade").is_not_null()
@@ -397,6 +466,41 @@ def family_checks(persons: pl.DataFrame, *, heads_in_db: set, today: datetime.da
         )
     )
     return concat(out)
+
+
+def household_checks(households: pl.DataFrame) -> list[pl.DataFrame]:
+    """Causes of poverty in order and each given once; deposits not negative."""
+    out = []
+    main = (
+        pl.col("main_cause").fill_null("")
+        if "main_cause" in households.columns
+        else pl.lit("", dtype=pl.String)
+    )
+    if has(households, "other_cause_1", "other_cause_2"):
+        first = pl.col("other_cause_1").fill_null("")
+        second = pl.col("other_cause_2").fill_null("")
+        raw = pl.col("other_cause_1__raw")
+        out.append(
+            issues(
+                households,
+                (first != "") & (main == ""),
+                field="other_causes",
+                code="causes_without_main",
+                value=raw,
+            )
+        )
+        out.append(
+            issues(
+                households,
+                (main != "") & ((first == main) | (second == main)),
+                field="other_causes",
+                code="cause_twice",
+                value=raw,
+            )
+        )
+    if "deposits" in households.columns:
+        out.append(issues(households, pl.col("deposits") < 0, field="deposits", code="negative"))
+    return out
 
 
 def concat(frames: list[pl.DataFrame]) -> pl.DataFrame:

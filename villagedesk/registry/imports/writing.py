@@ -63,6 +63,7 @@ DTYPES = {
     "TextField": pl.String,
     "DateField": pl.Date,
     "BooleanField": pl.Boolean,
+    "DecimalField": pl.Decimal(12, 2),
     "DateTimeField": pl.String,
 }
 

@@ -2,8 +2,11 @@ import datetime
 
 import pytest
 
-from villagedesk.registry.codes import Relation, Schooling, Sex
+from villagedesk.registry.codes import DisabilityCategory, Relation, Schooling, Sex
+from villagedesk.registry.imports.engine import run_import
+from villagedesk.registry.models import Person
 from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
+from villagedesk.registry.tests.importing import HEADERS, family, write_xlsx
 
 
 @pytest.fixture
@@ -33,3 +36,19 @@ def household_b(village_b):
     household = HouseholdFactory(village=village_b, group=village_b.groups.first(), number="B-001")
     PersonFactory(household=household, name="王五", relation=Relation.HEAD)
     return household
+
+
+@pytest.fixture
+def registered(tmp_path, village_a, household_a):
+    """Village A with household A-001 and an imported family 002 whose spouse is chronically
+    ill and disabled."""
+    rows = family("002")
+    rows[0][HEADERS.index("手机号码")] = "13912345678"
+    result = run_import(write_xlsx(tmp_path / "seed.xlsx", rows), area=village_a)
+    assert result.loaded, result.issues
+    spouse = Person.objects.get(household__number="002", relation=Relation.SPOUSE)
+    spouse.disability_category = DisabilityCategory.PHYSICAL
+    spouse.disability_grade = 3
+    spouse.chronic_illness = True
+    spouse.save()
+    return village_a

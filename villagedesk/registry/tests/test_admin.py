@@ -54,3 +54,17 @@ def test_removing_persons_in_the_admin_masks_their_history(client, superuser, pe
     client.post(url, {"action": "delete_selected", "_selected_action": [person.pk], "post": "yes"})
     assert not Person.objects.filter(pk=person.pk).exists()
     assert {h.id_number for h in Person.history.filter(id=person.pk)} == {mask_id_number(number)}
+
+
+def test_removing_a_son_in_the_admin_derives_the_family_again(client, superuser, person):
+    household = person.household
+    son = PersonFactory(household=household, name="张一", relation="son")
+    other_son = PersonFactory(household=household, name="张二", relation="son")
+    grandson = PersonFactory(household=household, name="张孙", relation="grandson")
+    client.force_login(superuser)
+    url = reverse("admin:registry_person_changelist")
+    client.post(
+        url, {"action": "delete_selected", "_selected_action": [other_son.pk], "post": "yes"}
+    )
+    grandson.refresh_from_db()
+    assert grandson.father == son

@@ -7,7 +7,6 @@ import python_calamine
 from django.core.management import call_command
 from django.utils import translation
 
-from villagedesk.registry.codes import DisabilityCategory, Relation
 from villagedesk.registry.exports import export_ledger
 from villagedesk.registry.imports.engine import run_import
 from villagedesk.registry.models import Household, Person
@@ -19,20 +18,6 @@ pytestmark = pytest.mark.django_db
 def read_rows(path):
     workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     return workbook.get_sheet_by_index(0).to_python()
-
-
-@pytest.fixture
-def registered(tmp_path, village_a, household_a):
-    rows = family("002")
-    rows[0][HEADERS.index("手机号码")] = "13912345678"
-    result = run_import(write_xlsx(tmp_path / "seed.xlsx", rows), area=village_a)
-    assert result.loaded, result.issues
-    spouse = Person.objects.get(household__number="002", relation=Relation.SPOUSE)
-    spouse.disability_category = DisabilityCategory.PHYSICAL
-    spouse.disability_grade = 3
-    spouse.chronic_illness = True
-    spouse.save()
-    return village_a
 
 
 def test_person_roster_has_a_title_labels_and_masked_numbers(tmp_path, registered):

@@ -267,3 +267,26 @@ def test_another_village_cannot_eliminate(village, cadre_a, cadre_b):
     case = decided(cadre_a, a_household(village))
     with pytest.raises(PermissionDenied):
         monitoring.risk_eliminate(by=cadre_b, monitored=case, day=SIX_MONTHS, way="assisted")
+
+
+def test_the_spending_figure_is_entered_with_the_income_and_screened(village, cadre_a, client):
+    household = a_household(village, wage=30000)
+    client.force_login(cadre_a)
+    url = f"/welfare/households/{household.pk}/income/?year=2025"
+    assert client.post(url, {"wage": "30000", "medical_out_of_pocket": "-5"}).status_code == 200
+    assert not HouseholdSpending.objects.exists()
+    client.post(url, {"wage": "30000", "medical_out_of_pocket": "25000"})
+    assert (
+        HouseholdSpending.objects.get(household=household, year=2025).medical_out_of_pocket == 25000
+    )
+    assert household in screened(village)
+    client.post(url, {"wage": "30000", "medical_out_of_pocket": ""})
+    assert not HouseholdSpending.objects.exists()
+
+
+def test_another_villages_spending_cannot_be_entered(village, cadre_b, client):
+    household = a_household(village)
+    client.force_login(cadre_b)
+    url = f"/welfare/households/{household.pk}/income/?year=2025"
+    assert client.post(url, {"medical_out_of_pocket": "25000"}).status_code == 404
+    assert not HouseholdSpending.objects.exists()
