@@ -87,7 +87,7 @@ class Desk:
             by=by or self.cadre,
             household=household,
             year=year,
-            amounts={kind: Decimal(amount) for kind, amount in amounts.items()},
+            amounts={k: None if v is None else Decimal(v) for k, v in amounts.items()},
         )
 
     def person(self, household, relation, sex, age, *, days=0, by=None, **fields):
@@ -251,6 +251,16 @@ def test_57hao_dibao_marginal_below_the_multiple_of_the_standard(desk, wages, ex
     """低保边缘: not below the standard, below 1.5 × it (8,100); 特困 money left out."""
     household = couple(desk, {"wage": wages, "transfer_tekun": 6000})
     assert eligible("dibao_marginal", household) is expected
+
+
+def test_section9_the_dibao_marginal_multiple_is_a_local_figure(desk, county_supervisor):
+    """9,000 a head is above 1.5 × 5,400; a county that sets 2 × includes it."""
+    household = couple(desk, {"wage": 18000})
+    assert not eligible("dibao_marginal", household)
+    parameter_set(
+        by=county_supervisor, name="dibao_marginal_multiple", area=desk.county, year=YEAR, value=2
+    )
+    assert eligible("dibao_marginal", household)
 
 
 def test_57hao_a_dibao_household_is_not_lifted_into_the_margin_by_its_allowance(desk):
@@ -418,6 +428,17 @@ def test_43hao_an_able_spouse_is_a_supporter(desk):
 def test_43hao_a_son_at_home_unable_to_fulfil_the_duty(desk, age, fields, expected):
     elder, _son = elder_with(desk, "son", "male", age, elder_age=95, **fields)
     assert eligible("tekun", elder) is expected
+
+
+def test_43hao_a_child_of_17_is_not_yet_bound_to_support(desk):
+    """Children support their parents as adults: a blind father of 45 (visual grade 1) with a
+    son of 17 at home has no supporter able to fulfil the duty."""
+    household = desk.household(income={"wage": 3000})
+    father = desk.person(
+        household, "head", "male", 45, disability_category="visual", disability_grade=1
+    )
+    desk.person(household, "son", "male", 17, schooling="high_2")
+    assert eligible("tekun", father)
 
 
 def test_43hao_a_son_who_is_tekun_himself_cannot_support(desk):
@@ -615,6 +636,11 @@ def test_womens_federation_husband_away_half_a_year(desk, months, expected):
     assert eligible("left_behind_women", people["wife"]) is expected
 
 
+def test_womens_federation_a_wife_working_away_herself_is_not_left_behind(desk):
+    people = three_generations(desk)
+    assert not eligible("left_behind_women", people["wife"])
+
+
 def test_womens_federation_husband_working_in_the_township_is_at_home(desk):
     son = {"migrant_work": "in_township", "migrant_months": 12}
     people = three_generations(desk, son=son, wife={})
@@ -684,6 +710,15 @@ def exiting(desk, *, wages=20000, child=None, **fields):
 )
 def test_exit_income_strictly_above_the_line(desk, wages, passes):
     assert exit_checks(exiting(desk, wages=wages))["income"] is passes
+
+
+def test_exit_income_is_that_of_the_last_12_months(desk):
+    """Income recorded only for last year says nothing of this year's: the check does not
+    pass."""
+    household = exiting(desk)
+    desk.income(household, {"wage": None})
+    desk.income(household, {"wage": 30000}, year=YEAR - 1)
+    assert exit_checks(household)["income"] is not True
 
 
 def test_exit_a_household_meeting_every_check_exits(desk):
@@ -956,6 +991,14 @@ def test_section9_a_household_without_labour_leaves_only_with_a_safety_net(desk)
     monitoring.risk_eliminate(by=desk.cadre, monitored=monitored, day=HALF_YEAR, way="safety_net")
     monitored.refresh_from_db()
     assert monitored.elimination == "safety_net"
+
+
+def test_section9_after_elimination_a_new_risk_opens_a_new_case(desk):
+    household = out_of_poverty(desk)
+    monitored = decided(desk, household)
+    monitoring.risk_eliminate(by=desk.cadre, monitored=monitored, day=HALF_YEAR, way="assisted")
+    again = opened(desk, household, lead=datetime.date(2025, 9, 1))
+    assert again.pk != monitored.pk
 
 
 def test_section9_elimination_records_how(desk):
