@@ -138,8 +138,16 @@ def enrolments_create(*, county: Area, day: datetime.date, rng: random.Random) -
         person = policy.benefit_unit == BenefitUnit.PERSON
         eligible = list(_subjects(compiled.queryset(), person=person))
         chosen = [row for row in eligible if rng.random() < 0.92]
-        others = _subjects(compiled.outside().order_by("?"), person=person)
-        wrong = list(others[: max(1, len(eligible) // 50)])
+        # A few of the area's other rows, drawn here rather than by the database: the rows a
+        # rule does not select are read as the area's rows less the selected ones.
+        selected = {row.pk for row in eligible}
+        others = [
+            pk
+            for pk in compiled.base().order_by("pk").values_list("pk", flat=True)
+            if pk not in selected
+        ]
+        drawn = rng.sample(others, min(len(others), max(1, len(eligible) // 50)))
+        wrong = list(_subjects(compiled.base().filter(pk__in=drawn), person=person))
         rows = [
             Enrolment(
                 policy=policy,
