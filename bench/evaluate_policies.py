@@ -22,14 +22,14 @@ HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "100000"))
 VILLAGES = int(os.environ.get("BENCH_VILLAGES", "200"))
 CACHE = Path(os.environ.get("BENCH_WELFARE_CACHE", f"/tmp/villagedesk-bench-welfare-{HOUSEHOLDS}"))
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DATABASE = "vd_bench"
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "vd_bench")
 RUNS = 5
 LIMIT = 1.5
 
 
 def hand_written(*, day, prefix, parameters) -> dict[str, tuple[str, list]]:
     """The same selections as the shipped rules, written by hand in portable SQL."""
-    from villagedesk.welfare.catalogue import VOCATIONAL
+    from villagedesk.welfare.catalogue import STILL_AT_SCHOOL, VOCATIONAL
     from villagedesk.welfare.rules import years_before
 
     def cut(years):
@@ -49,13 +49,26 @@ def hand_written(*, day, prefix, parameters) -> dict[str, tuple[str, list]]:
     def in_list(values):
         return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
+    # Social assistance leaves out the 2021 excluded kinds (民发〔2021〕57号), the central base
+    # pension too in 2021–2025.
+    left_out = [
+        "transfer_special_care",
+        "transfer_family_planning",
+        "transfer_award",
+        "transfer_dibao",
+        "transfer_tekun",
+        "transfer_assistance",
+    ] + (["transfer_base_pension"] if 2021 <= day.year <= 2025 else [])
     income = (
         "inc AS (SELECT household_id, SUM(CASE WHEN kind = 'production_cost' THEN -amount "
-        f"ELSE amount END) AS net FROM welfare_incomeline WHERE year = {day.year} "
-        "GROUP BY household_id), "
+        "ELSE amount END) AS net, "
+        f"SUM(CASE WHEN kind IN {in_list(left_out)} THEN 0 WHEN kind = 'production_cost' "
+        "THEN -amount ELSE amount END) AS assist "
+        f"FROM welfare_incomeline WHERE year = {day.year} GROUP BY household_id), "
         "sz AS (SELECT household_id, COUNT(*) AS n FROM registry_person GROUP BY household_id)"
     )
     pc = "CAST(inc.net AS DOUBLE PRECISION) / sz.n"
+    pc_sa = "CAST(inc.assist AS DOUBLE PRECISION) / sz.n"
 
     def households(where, *, uses_income=False):
         """Households of the area; the income and size aggregates joined only when needed."""
@@ -91,28 +104,118 @@ def hand_written(*, day, prefix, parameters) -> dict[str, tuple[str, list]]:
         )
 
     able, working = in_list(["ordinary", "skilled"]), in_list(["ordinary", "skilled", "weak"])
-    parents = in_list(["head", "spouse"])
-    away = (
-        f"m.migrant_work IN {in_list(['in_province', 'out_of_province'])} AND m.migrant_months >= 6"
+    away_codes = in_list(["in_county", "in_province", "out_of_province"])
+    mental = in_list(["intellectual", "mental"])
+
+    def away(x):
+        return f"({x}.migrant_work IN {away_codes} AND {x}.migrant_months >= 6)"
+
+    def severe(x):
+        return (
+            f"({x}.disability_grade <= 2 OR ({x}.disability_grade = 3 "
+            f"AND {x}.disability_category IN {mental}))"
+        )
+
+    def flagged(condition):
+        """CASE WHEN: a condition whose unknown reads as false, as the rules' flags do."""
+        return f"(CASE WHEN {condition} THEN 1 ELSE 0 END) = 1"
+
+    def running(code, column):
+        return (
+            f"(SELECT e.{column} FROM welfare_enrolment e JOIN welfare_policy pol "
+            f"ON pol.id = e.policy_id WHERE pol.code = '{code}' AND e.starts_on <= '{day}' "
+            f"AND (e.ends_on IS NULL OR e.ends_on >= '{day}'))"
+        )
+
+    dibao_households, tekun_persons = (
+        running("dibao", "household_id"),
+        running("tekun", "person_id"),
     )
     dibao = param("dibao_standard")
-    p_household = "p.household_id"
-    in_range_16_60 = f"m.birth_date <= '{cut(16)}' AND m.birth_date > '{cut(60)}'"
+    property_ok = (
+        "NOT h.owns_vehicle AND NOT h.owns_business AND NOT h.public_payroll AND NOT h.town_housing"
+    )
+    still_at_school = in_list(STILL_AT_SCHOOL)
+    disposable = (
+        f" OR (r.birth_date <= '{cut(70)}' AND r.annual_income < "
+        f"{param('disposable_income_last_year')})"
+        if parameters.get("disposable_income_last_year")
+        else ""
+    )
+    able_here = (
+        "EXISTS (SELECT 1 FROM registry_person s WHERE s.household_id = p.household_id AND "
+        "(s.id = p.spouse_id OR s.id = p.father_id OR s.id = p.mother_id OR "
+        f"((s.father_id = p.id OR s.mother_id = p.id) AND s.birth_date <= '{cut(18)}')) AND NOT "
+        + flagged(
+            f"(s.id IN {tekun_persons} OR (s.household_id IN {dibao_households} AND "
+            f"s.birth_date <= '{cut(60)}') OR s.birth_date <= '{cut(70)}' OR {severe('s')})"
+        )
+        + ")"
+    )
+    able_outside = (
+        "EXISTS (SELECT 1 FROM registry_supporter r WHERE r.supported_id = p.id AND NOT "
+        + flagged(
+            f"(r.is_tekun OR (r.is_dibao AND r.birth_date <= '{cut(60)}') OR {severe('r')} OR "
+            f"(r.relation = 'child' AND r.birth_date > '{cut(18)}'){disposable})"
+        )
+        + ")"
+    )
+    children_at_home = (
+        "EXISTS (SELECT 1 FROM registry_person c WHERE (c.father_id = p.id OR c.mother_id = p.id) "
+        f"AND c.birth_date <= '{cut(16)}' AND c.schooling = '' AND NOT "
+        + flagged(f"({severe('c')} OR {away('c')})")
+        + ")"
+    )
+    outside_at_home = (
+        "EXISTS (SELECT 1 FROM registry_supporter r WHERE r.supported_id = p.id AND "
+        "r.relation IN ('child', 'other_legal') AND "
+        f"(r.birth_date IS NULL OR r.birth_date <= '{cut(16)}') AND NOT "
+        + flagged(f"(NOT r.lives_in_area OR r.migrant_work IN {away_codes} OR {severe('r')})")
+        + ")"
+    )
+    children_away = (
+        "EXISTS (SELECT 1 FROM registry_person c WHERE (c.father_id = p.id OR c.mother_id = p.id) "
+        f"AND {away('c')})"
+    )
+    outside_away = (
+        "EXISTS (SELECT 1 FROM registry_supporter r WHERE r.supported_id = p.id AND "
+        "r.relation IN ('child', 'other_legal') AND "
+        f"(NOT r.lives_in_area OR r.migrant_work IN {away_codes}))"
+    )
+
+    def cannot_guard(x):
+        return f"({x}.id IS NULL OR {away(x)} OR {severe(x)} OR {x}.serious_illness)"
+
+    def with_links(where):
+        return (
+            "SELECT p.id FROM registry_person p "
+            "LEFT JOIN registry_person fa ON fa.id = p.father_id "
+            "LEFT JOIN registry_person mo ON mo.id = p.mother_id "
+            "LEFT JOIN registry_person sp ON sp.id = p.spouse_id "
+            f"WHERE p.area_code LIKE '{prefix}%' AND {where}"
+        )
+
     return {
-        "dibao": households(f"{pc} < {dibao}", uses_income=True),
+        "dibao": households(f"{pc_sa} < {dibao} AND {property_ok}", uses_income=True),
+        "dibao_marginal": households(
+            f"{pc_sa} >= {dibao} AND {pc_sa} < {dibao} * {param('dibao_marginal_multiple')} "
+            f"AND {property_ok}",
+            uses_income=True,
+        ),
         "tekun": persons(
             f"(p.birth_date <= '{cut(60)}' OR p.birth_date > '{cut(16)}' "
-            "OR p.disability_grade <= 2)"
-            f" AND p.labour IN ('lost', 'none') AND {pc} < {dibao} AND NOT "
-            + member(
-                f"m.birth_date <= '{cut(18)}' AND m.birth_date > '{cut(60)}' "
-                "AND m.labour IN ('ordinary', 'skilled', '')",
-                p_household,
-            ),
+            f"OR (p.disability_category IN {mental} AND p.disability_grade <= 3) "
+            "OR (p.disability_category = 'physical' AND p.disability_grade <= 2) "
+            "OR (p.disability_category = 'visual' AND p.disability_grade = 1) "
+            f"OR (p.id IN {tekun_persons} AND (p.birth_date > '{cut(18)}' "
+            f"OR p.schooling IN {still_at_school})))"
+            f" AND {pc_sa} < {dibao} AND {property_ok} AND NOT {able_here} AND NOT {able_outside}",
             uses_income=True,
         ),
         "disability_living": persons(
-            f"p.disability_category <> '' AND {pc} < {dibao}", uses_income=True
+            f"p.disability_category <> '' AND (p.household_id IN {dibao_households} "
+            f"OR {pc_sa} < {dibao})",
+            uses_income=True,
         ),
         "disability_nursing": persons(
             "(p.disability_grade <= 2 OR (p.disability_grade = 3 AND "
@@ -123,11 +226,13 @@ def hand_written(*, day, prefix, parameters) -> dict[str, tuple[str, list]]:
             f"p.schooling IN {in_list(VOCATIONAL)} AND h.status IN ('poor', 'exited', 'monitored')"
         ),
         "medical_premium_aid": persons(
-            f"(h.status IN ('poor', 'monitored') OR {pc} < {dibao})", uses_income=True
+            f"(h.status IN ('poor', 'monitored') OR p.household_id IN {dibao_households} "
+            f"OR p.id IN {tekun_persons} OR {pc_sa} < {dibao})",
+            uses_income=True,
         ),
         "housing_renovation": households(
             "h.housing_safety = 'unsafe' AND "
-            f"(h.status IN ('poor', 'exited', 'monitored') OR {pc} < {dibao})",
+            f"(h.status IN ('poor', 'exited', 'monitored') OR {pc_sa} < {dibao})",
             uses_income=True,
         ),
         "welfare_job": households(
@@ -153,37 +258,24 @@ def hand_written(*, day, prefix, parameters) -> dict[str, tuple[str, list]]:
                 f"m.birth_date <= '{cut(18)}' AND m.birth_date > '{cut(66)}' AND m.labour = ''"
             )
         ),
-        "left_behind_children": persons(
-            f"p.birth_date > '{cut(16)}' AND p.relation IN "
-            "('son', 'daughter', 'grandson', 'granddaughter', 'daughters_son', "
-            "'daughters_daughter')"
-            " AND "
-            + member(f"m.relation IN {parents} AND {away}", p_household)
-            + " AND NOT "
-            + member(
-                f"m.relation IN {parents} AND m.migrant_work = '' AND m.labour IN {working}",
-                p_household,
-            )
-            + " AND NOT "
-            + member(
-                f"m.relation IN {parents} AND m.migrant_work = '' AND m.labour = ''", p_household
-            )
+        "left_behind_children": with_links(
+            f"p.birth_date > '{cut(16)}' AND (({away('fa')} AND {cannot_guard('mo')}) "
+            f"OR ({away('mo')} AND {cannot_guard('fa')}))"
         ),
         "left_behind_elderly": persons(
-            f"p.birth_date <= '{cut(60)}' AND "
-            + member(away, p_household)
-            + " AND NOT "
-            + member(f"{in_range_16_60} AND m.migrant_work = ''", p_household)
+            f"p.birth_date <= '{cut(60)}' AND NOT p.migrant_work IN {away_codes} "
+            f"AND ({children_away} OR {outside_away}) "
+            f"AND NOT {children_at_home} AND NOT {outside_at_home}"
         ),
-        "left_behind_women": persons(
-            f"p.sex = 'female' AND p.relation IN {parents} AND p.migrant_work = '' AND "
-            + member(f"m.sex = 'male' AND m.relation IN {parents} AND {away}", p_household)
+        "left_behind_women": with_links(
+            f"p.sex = 'female' AND NOT p.migrant_work IN {away_codes} AND {away('sp')}"
         ),
         "disabled_persons": persons("p.disability_category <> ''"),
         "ill_persons": persons("(p.serious_illness OR p.chronic_illness)"),
         "disaster_accident": persons(
             "EXISTS (SELECT 1 FROM welfare_monitoredhousehold c WHERE c.household_id = "
-            f"p.household_id AND c.year = {day.year} AND (CAST(c.risk_types AS TEXT) LIKE "
+            f"p.household_id AND c.year <= {day.year} AND (c.risk_eliminated_on IS NULL OR "
+            f"c.risk_eliminated_on >= '{day.year}-01-01') AND (CAST(c.risk_types AS TEXT) LIKE "
             "'%\"disaster\"%' OR CAST(c.risk_types AS TEXT) LIKE '%\"accident\"%'))"
         ),
     }

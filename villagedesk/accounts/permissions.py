@@ -115,6 +115,14 @@ def holds_anywhere(user: User, capability: Capability) -> bool:
     return bool(prefixes(user, capability))
 
 
+def keeps_default_rules(user: User) -> bool:
+    """Only an administrator keeps the rules every area falls back on: a superuser, or a user
+    holding the administrator role now. Others keep their counties' own versions."""
+    return user.is_superuser or any(
+        a.role == Role.ADMINISTRATOR for a in user.current_assignments()
+    )
+
+
 def require(user: User, capability: Capability, area_code: str) -> None:
     """Raise PermissionDenied unless the user holds the capability over the area."""
     if not holds(user, capability, area_code):

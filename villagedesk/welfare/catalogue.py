@@ -7,7 +7,12 @@ cited in `legal_basis`; counties adapt a rule by saving a new version on the rul
 
 from villagedesk.core.codelists import bi
 from villagedesk.registry.codes import COMPULSORY_SCHOOLING, Schooling
-from villagedesk.welfare.codes import BenefitUnit, PolicyCategory
+from villagedesk.welfare.codes import (
+    AWAY_FROM_TOWNSHIP,
+    BenefitUnit,
+    IncomeBasis,
+    PolicyCategory,
+)
 
 # The local figures rules may name; each is set per area and year on the parameters page.
 PARAMETERS = {
@@ -22,11 +27,24 @@ PARAMETERS = {
     "exit_incidence_percent": bi(
         "贫困村退出贫困发生率（%）", "Village exit: highest incidence (%)"
     ),
+    "disposable_income_last_year": bi(
+        "上年农村居民人均可支配收入（元）",
+        "Rural per-capita disposable income of last year (yuan)",
+    ),
+    "heavy_spending_threshold": bi(
+        "刚性支出（医疗自付）监测线（元/户·年）",
+        "Heavy necessary spending: out-of-pocket medical costs (yuan a household a year)",
+    ),
+    "min_monitoring_months": bi(
+        "风险消除前最短监测时间（月）", "Months of monitoring before a risk may be eliminated"
+    ),
+    "income_drop_percent": bi("收入骤减幅度（%）", "Sharp income drop (% below last year)"),
+    "dibao_marginal_multiple": bi(
+        "低保边缘家庭收入倍数（低保标准的倍数）",
+        "Margin of the allowance: multiple of the subsistence standard",
+    ),
 }
 
-CHILDREN = ["son", "daughter", "grandson", "granddaughter", "daughters_son", "daughters_daughter"]
-PARENTS = ["head", "spouse"]
-AWAY = ["in_province", "out_of_province"]
 ABLE = ["ordinary", "skilled"]
 VOCATIONAL = [
     s.value
@@ -39,9 +57,63 @@ HOUSEHOLD_BELOW_DIBAO = {
     "op": "<",
     "value": {"param": "dibao_standard"},
 }
-AWAY_HALF_YEAR = [
-    {"field": "migrant_work", "op": "in", "value": AWAY},
-    {"field": "migrant_months", "op": ">=", "value": 6},
+# Still at school, for a supported minor who turns 18 (民发〔2021〕43号): compulsory
+# education, senior high school or secondary vocational school.
+STILL_AT_SCHOOL = sorted(
+    {s.value for s in COMPULSORY_SCHOOLING}
+    | {s.value for s in Schooling if s.value.startswith(("high_", "vocational_"))}
+)
+# No labour capacity (民发〔2021〕43号): age and disability decide, not the labour field.
+# Hearing and speech disability do not count. A minor already supported continues to 18, and
+# beyond while at school.
+NO_LABOUR_CAPACITY = {
+    "any": [
+        {"field": "age", "op": ">=", "value": 60},
+        {"field": "age", "op": "<", "value": 16},
+        {
+            "all": [
+                {"field": "disability_category", "op": "in", "value": ["intellectual", "mental"]},
+                {"field": "disability_grade", "op": "<=", "value": 3},
+            ]
+        },
+        {
+            "all": [
+                {"field": "disability_category", "op": "=", "value": "physical"},
+                {"field": "disability_grade", "op": "<=", "value": 2},
+            ]
+        },
+        {
+            "all": [
+                {"field": "disability_category", "op": "=", "value": "visual"},
+                {"field": "disability_grade", "op": "=", "value": 1},
+            ]
+        },
+        {
+            "all": [
+                {"field": "tekun_supported", "op": "=", "value": True},
+                {
+                    "any": [
+                        {"field": "age", "op": "<", "value": 18},
+                        {"field": "schooling", "op": "in", "value": STILL_AT_SCHOOL},
+                    ]
+                },
+            ]
+        },
+    ]
+}
+RECEIVES_DIBAO = {"field": "household.receives_dibao", "op": "=", "value": True}
+# At home: not working away from the township (in the township counts as at home).
+AT_HOME = {"not": {"field": "migrant_work", "op": "in", "value": AWAY_FROM_TOWNSHIP}}
+# Property within limits (the facts local rules on 低保 and 特困 test; README §4, §9).
+PROPERTY_WITHIN_LIMITS = [
+    {"field": "owns_vehicle", "op": "=", "value": False},
+    {"field": "owns_business", "op": "=", "value": False},
+    {"field": "public_payroll", "op": "=", "value": False},
+    {"field": "town_housing", "op": "=", "value": False},
+]
+HOUSEHOLD_PROPERTY_WITHIN_LIMITS = [
+    {**condition, "field": f"household.{condition['field']}"}
+    for condition in PROPERTY_WITHIN_LIMITS
 ]
 
 SHIPPED = [
@@ -54,7 +126,36 @@ SHIPPED = [
         "legal_basis": "《社会救助暂行办法》（国务院令第649号）第九条",
         "benefit_unit": BenefitUnit.HOUSEHOLD,
         "amount_rule": "（当地低保标准 − 家庭人均收入）× 家庭人口，按月发放",
-        "rule": BELOW_DIBAO,
+        "income_basis": IncomeBasis.SOCIAL_ASSISTANCE,
+        "rule": {"all": [BELOW_DIBAO, *PROPERTY_WITHIN_LIMITS]},
+    },
+    {
+        "code": "dibao_marginal",
+        "name_zh": "低保边缘家庭",
+        "name_en": "Households on the margin of the subsistence allowance",
+        "category": PolicyCategory.SOCIAL_ASSISTANCE,
+        "issuing_body": "民政部门",
+        "legal_basis": (
+            "《最低生活保障审核确认办法》（民发〔2021〕57号）；"
+            "《关于加强低收入人口动态监测做好分层分类社会救助工作的意见》"
+        ),
+        "benefit_unit": BenefitUnit.HOUSEHOLD,
+        "amount_rule": "专项救助（医疗、住房、教育等）",
+        "income_basis": IncomeBasis.SOCIAL_ASSISTANCE,
+        "rule": {
+            "all": [
+                {"field": "per_capita_income", "op": ">=", "value": {"param": "dibao_standard"}},
+                {
+                    "field": "per_capita_income",
+                    "op": "<",
+                    "value": {
+                        "param": "dibao_standard",
+                        "times": {"param": "dibao_marginal_multiple"},
+                    },
+                },
+                *PROPERTY_WITHIN_LIMITS,
+            ]
+        },
     },
     {
         "code": "tekun",
@@ -65,27 +166,15 @@ SHIPPED = [
         "legal_basis": "《社会救助暂行办法》第十四条；《特困人员认定办法》（民发〔2021〕43号）",
         "benefit_unit": BenefitUnit.PERSON,
         "amount_rule": "基本生活标准不低于当地低保标准的1.3倍",
+        "income_basis": IncomeBasis.SOCIAL_ASSISTANCE,
+        # No labour capacity, no source of living (income and property), and no legal
+        # supporter able to fulfil the duty (民发〔2021〕43号).
         "rule": {
             "all": [
-                {
-                    "any": [
-                        {"field": "age", "op": ">=", "value": 60},
-                        {"field": "disability_grade", "op": "<=", "value": 2},
-                        {"field": "age", "op": "<", "value": 16},
-                    ]
-                },
-                {"field": "labour", "op": "in", "value": ["lost", "none"]},
+                NO_LABOUR_CAPACITY,
                 HOUSEHOLD_BELOW_DIBAO,
-                {
-                    "count": {
-                        "all": [
-                            {"field": "age", "op": "between", "value": [18, 59]},
-                            {"field": "labour", "op": "in", "value": ABLE},
-                        ]
-                    },
-                    "op": "=",
-                    "value": 0,
-                },
+                *HOUSEHOLD_PROPERTY_WITHIN_LIMITS,
+                {"field": "able_supporters", "op": "=", "value": False},
             ]
         },
     },
@@ -101,8 +190,12 @@ SHIPPED = [
         ),
         "benefit_unit": BenefitUnit.PERSON,
         "amount_rule": "按当地标准按月发放",
+        "income_basis": IncomeBasis.SOCIAL_ASSISTANCE,
         "rule": {
-            "all": [{"field": "disability_category", "op": "not_empty"}, HOUSEHOLD_BELOW_DIBAO]
+            "all": [
+                {"field": "disability_category", "op": "not_empty"},
+                {"any": [RECEIVES_DIBAO, HOUSEHOLD_BELOW_DIBAO]},
+            ]
         },
     },
     {
@@ -172,9 +265,12 @@ SHIPPED = [
         "legal_basis": "《关于健全重特大疾病医疗保险和救助制度的意见》（国办发〔2021〕42号）",
         "benefit_unit": BenefitUnit.PERSON,
         "amount_rule": "特困全额资助，低保和监测对象定额资助",
+        "income_basis": IncomeBasis.SOCIAL_ASSISTANCE,
         "rule": {
             "any": [
                 {"field": "household.status", "op": "in", "value": ["poor", "monitored"]},
+                RECEIVES_DIBAO,
+                {"field": "tekun_supported", "op": "=", "value": True},
                 HOUSEHOLD_BELOW_DIBAO,
             ]
         },
@@ -190,6 +286,7 @@ SHIPPED = [
         ),
         "benefit_unit": BenefitUnit.HOUSEHOLD,
         "amount_rule": "按改造方式定额补助",
+        "income_basis": IncomeBasis.SOCIAL_ASSISTANCE,
         "rule": {
             "all": [
                 {"field": "housing_safety", "op": "=", "value": "unsafe"},
@@ -271,35 +368,11 @@ SHIPPED = [
         "issuing_body": "民政部门",
         "legal_basis": "《国务院关于加强农村留守儿童关爱保护工作的意见》（国发〔2016〕13号）",
         "benefit_unit": BenefitUnit.PERSON,
+        # The child's own parents, from the derived family links, whoever the head is.
         "rule": {
             "all": [
                 {"field": "age", "op": "<", "value": 16},
-                {"field": "relation", "op": "in", "value": CHILDREN},
-                {
-                    "count": {
-                        "all": [
-                            {"field": "relation", "op": "in", "value": PARENTS},
-                            *AWAY_HALF_YEAR,
-                        ]
-                    },
-                    "op": ">=",
-                    "value": 1,
-                },
-                {
-                    "count": {
-                        "all": [
-                            {"field": "relation", "op": "in", "value": PARENTS},
-                            {"field": "migrant_work", "op": "empty"},
-                            {
-                                "field": "labour",
-                                "op": "in",
-                                "value": ["ordinary", "skilled", "weak"],
-                            },
-                        ]
-                    },
-                    "op": "=",
-                    "value": 0,
-                },
+                {"field": "parents_away", "op": "=", "value": True},
             ]
         },
     },
@@ -314,17 +387,9 @@ SHIPPED = [
         "rule": {
             "all": [
                 {"field": "age", "op": ">=", "value": 60},
-                {"count": {"all": AWAY_HALF_YEAR}, "op": ">=", "value": 1},
-                {
-                    "count": {
-                        "all": [
-                            {"field": "age", "op": "between", "value": [16, 59]},
-                            {"field": "migrant_work", "op": "empty"},
-                        ]
-                    },
-                    "op": "=",
-                    "value": 0,
-                },
+                AT_HOME,
+                {"field": "supporters_away", "op": "=", "value": True},
+                {"field": "supporters_at_home", "op": "=", "value": False},
             ]
         },
     },
@@ -339,19 +404,8 @@ SHIPPED = [
         "rule": {
             "all": [
                 {"field": "sex", "op": "=", "value": "female"},
-                {"field": "relation", "op": "in", "value": PARENTS},
-                {"field": "migrant_work", "op": "empty"},
-                {
-                    "count": {
-                        "all": [
-                            {"field": "sex", "op": "=", "value": "male"},
-                            {"field": "relation", "op": "in", "value": PARENTS},
-                            *AWAY_HALF_YEAR,
-                        ]
-                    },
-                    "op": ">=",
-                    "value": 1,
-                },
+                AT_HOME,
+                {"field": "spouse_away", "op": "=", "value": True},
             ]
         },
     },

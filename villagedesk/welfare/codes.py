@@ -22,7 +22,10 @@ class BenefitUnit(models.TextChoices):
 
 
 class IncomeKind(models.TextChoices):
-    """The income lines of the household form; net production is income minus costs."""
+    """The income lines of the household form; net production is income minus costs.
+
+    Transfers are split as finely as the 2021 social-assistance rules need to leave some out
+    (民发〔2021〕57号 art. 11): which of them count is a property of the policy and year."""
 
     WAGE = "wage", bi("工资性收入", "Wage income")
     PRODUCTION = "production", bi("生产经营性收入", "Production and business income")
@@ -30,11 +33,30 @@ class IncomeKind(models.TextChoices):
     PROPERTY = "property", bi("财产性收入", "Property income")
     TRANSFER_FAMILY_PLANNING = (
         "transfer_family_planning",
-        bi("计划生育金", "Family-planning awards"),
+        bi("计划生育奖励与扶助金", "Family-planning awards and support"),
+    )
+    TRANSFER_SPECIAL_CARE = (
+        "transfer_special_care",
+        bi("优待抚恤金", "Special-care and pension payments to entitled groups"),
+    )
+    TRANSFER_AWARD = (
+        "transfer_award",
+        bi("奖学金、见义勇为等奖励性补助", "Scholarships and rewards such as for bravery"),
     )
     TRANSFER_DIBAO = "transfer_dibao", bi("低保金", "Subsistence allowance")
     TRANSFER_TEKUN = "transfer_tekun", bi("特困供养金", "Extreme-poverty support")
-    TRANSFER_PENSION = "transfer_pension", bi("养老保险金", "Pension")
+    TRANSFER_ASSISTANCE = (
+        "transfer_assistance",
+        bi("临时救助等其他社会救助款物", "Temporary and other social-assistance payments"),
+    )
+    TRANSFER_BASE_PENSION = (
+        "transfer_base_pension",
+        bi("城乡居民基本养老保险基础养老金", "Residents' basic pension: central base part"),
+    )
+    TRANSFER_PENSION = (
+        "transfer_pension",
+        bi("其他养老金", "Other pension (personal account, employees' pension)"),
+    )
     TRANSFER_ECOLOGICAL = "transfer_ecological", bi("生态补偿金", "Ecological compensation")
     TRANSFER_OTHER = "transfer_other", bi("其他转移性收入", "Other transfers")
 
@@ -42,6 +64,27 @@ class IncomeKind(models.TextChoices):
 # Kinds that count against income rather than towards it.
 COST_KINDS = {IncomeKind.PRODUCTION_COST}
 TRANSFER_KINDS = {k for k in IncomeKind if k.value.startswith("transfer_")}
+
+
+class IncomeBasis(models.TextChoices):
+    """Which income a policy counts (see `welfare.income`)."""
+
+    FULL = "full", bi("家庭全部纯收入", "All net income")
+    SOCIAL_ASSISTANCE = (
+        "social_assistance",
+        bi("社会救助家庭收入（民发〔2021〕57号）", "Social-assistance income (2021 rules)"),
+    )
+
+
+class SupportMode(models.TextChoices):
+    """How an extreme-poor person is supported (特困人员供养方式)."""
+
+    DISPERSED = "dispersed", bi("分散供养", "Supported at home (dispersed)")
+    CENTRALISED = "centralised", bi("集中供养", "Supported in a care home (centralised)")
+
+
+# The policy whose enrolments record the way of support.
+SUPPORT_MODE_POLICY = "tekun"
 
 
 class GapKind(models.TextChoices):
@@ -71,6 +114,27 @@ class RiskType(models.TextChoices):
     HOUSING = "housing", bi("住房出现安全问题", "Housing safety")
     WATER = "water", bi("饮水安全问题", "Drinking water")
     OTHER = "other", bi("其他", "Other")
+
+
+class EliminationWay(models.TextChoices):
+    """How a monitored household's risk was eliminated (风险消除方式)."""
+
+    ASSISTED = "assisted", bi("帮扶消除", "Eliminated by assistance")
+    NATURAL = "natural", bi("自然消除", "Eliminated naturally")
+    SAFETY_NET = "safety_net", bi("兜底保障消除", "Covered by a stable safety net (低保 or 特困)")
+    # Cases that were open in several years before one case ran across years: the later case
+    # carries the household on.
+    SUPERSEDED = "superseded", bi("由后续监测接续", "Carried on by a later case")
+    # Risks eliminated before the way was recorded.
+    UNRECORDED = "unrecorded", bi("未记录消除方式", "Way not recorded")
+
+
+# The ways a user may choose when declaring a risk eliminated.
+CHOSEN_ELIMINATION_WAYS = [
+    EliminationWay.ASSISTED,
+    EliminationWay.NATURAL,
+    EliminationWay.SAFETY_NET,
+]
 
 
 class FoundBy(models.TextChoices):
@@ -109,3 +173,9 @@ DEVELOPMENTAL_MEASURES = {
     MeasureKind.CREDIT,
     MeasureKind.WELFARE_JOB,
 }
+
+
+# Working away from the township (in the county, the province or beyond): how the care-list
+# texts read "外出务工" (国发〔2016〕13号, 民发〔2017〕193号); half a year or more of it leaves a
+# family behind.
+AWAY_FROM_TOWNSHIP = ["in_county", "in_province", "out_of_province"]

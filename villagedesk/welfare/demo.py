@@ -17,10 +17,20 @@ from django.db.models import Count, Exists, OuterRef, Q
 from villagedesk.areas.models import Area, Level
 from villagedesk.core.planner import statistics_refresh
 from villagedesk.registry.models import Household, Person
-from villagedesk.welfare.codes import BenefitUnit, FoundBy, IncomeKind, MonitoringCategory, RiskType
+from villagedesk.welfare.codes import (
+    SUPPORT_MODE_POLICY,
+    BenefitUnit,
+    EliminationWay,
+    FoundBy,
+    IncomeKind,
+    MonitoringCategory,
+    RiskType,
+    SupportMode,
+)
 from villagedesk.welfare.models import (
     Enrolment,
     HouseholdHelper,
+    HouseholdSpending,
     IncomeLine,
     MonitoredHousehold,
     Parameter,
@@ -39,6 +49,10 @@ COUNTY_PARAMETERS = {
     "decision_days": 15,
     "measure_days": 180,
     "exit_incidence_percent": 3,
+    "dibao_marginal_multiple": 1.5,
+    "disposable_income_last_year": 15_000,
+    "heavy_spending_threshold": 20_000,
+    "income_drop_percent": 30,
 }
 TOWNSHIP_DIBAO = 6300
 HELPER_UNITS = ["县农业农村局", "县教育体育局", "县卫生健康局", "县人社局", "乡人民政府"]
@@ -46,6 +60,8 @@ SURNAMES = "李王张刘陈杨赵黄周吴"
 GIVEN = ["建国", "秀英", "志强", "丽华", "海燕", "文斌", "春梅", "国华"]
 # One helper is paired with several households, as counties pair a cadre with 5 to 15.
 HOUSEHOLDS_PER_HELPER = 8
+# Cases of last year closed because a safety net now covers the household.
+SAFETY_NET_CASES = 5
 BATCH = 5_000
 
 
@@ -90,7 +106,7 @@ def income_lines_create(*, county: Area, year: int, rng: random.Random) -> int:
             IncomeKind.PRODUCTION: production,
             IncomeKind.PRODUCTION_COST: cost,
             IncomeKind.PROPERTY: rng.choice([0, 0, 0, 300, 1_200]),
-            IncomeKind.TRANSFER_PENSION: rng.choice([0, 0, 1_800, 2_400]),
+            IncomeKind.TRANSFER_BASE_PENSION: rng.choice([0, 0, 1_800, 2_400]),
             IncomeKind.TRANSFER_ECOLOGICAL: rng.choice([0, 200, 600]),
         }
         for kind, amount in amounts.items():
@@ -122,8 +138,16 @@ def enrolments_create(*, county: Area, day: datetime.date, rng: random.Random) -
         person = policy.benefit_unit == BenefitUnit.PERSON
         eligible = list(_subjects(compiled.queryset(), person=person))
         chosen = [row for row in eligible if rng.random() < 0.92]
-        others = _subjects(compiled.outside().order_by("?"), person=person)
-        wrong = list(others[: max(1, len(eligible) // 50)])
+        # A few of the area's other rows, drawn here rather than by the database: the rows a
+        # rule does not select are read as the area's rows less the selected ones.
+        selected = {row.pk for row in eligible}
+        others = [
+            pk
+            for pk in compiled.base().order_by("pk").values_list("pk", flat=True)
+            if pk not in selected
+        ]
+        drawn = rng.sample(others, min(len(others), max(1, len(eligible) // 50)))
+        wrong = list(_subjects(compiled.base().filter(pk__in=drawn), person=person))
         rows = [
             Enrolment(
                 policy=policy,
@@ -131,6 +155,11 @@ def enrolments_create(*, county: Area, day: datetime.date, rng: random.Random) -
                 person=subject if person else None,
                 starts_on=start,
                 amount=Decimal(rng.choice([150, 200, 300, 450])),
+                support_mode=(
+                    rng.choice([SupportMode.DISPERSED] * 4 + [SupportMode.CENTRALISED])
+                    if policy.code == SUPPORT_MODE_POLICY
+                    else ""
+                ),
             )
             for subject in chosen + wrong
         ]
@@ -139,37 +168,110 @@ def enrolments_create(*, county: Area, day: datetime.date, rng: random.Random) -
     return written
 
 
+def assistance_lines_create(*, county: Area, day: datetime.date, rng: random.Random) -> int:
+    """The payments the enrolled receive, as income lines: the subsistence allowance of 低保
+    households and the support of 特困 persons, with family-planning awards for a few. Social
+    assistance leaves them out of the income it counts (民发〔2021〕57号), so they never make an
+    enrolled household look ineligible."""
+    amounts: dict[tuple[int, str], int] = {}
+    enrolled = (
+        Enrolment.objects.within([county.prefix])
+        .filter(policy__code__in=["dibao", "tekun"])
+        .values_list("household_id", "policy__code")
+    )
+    for household_id, code in enrolled:
+        kind = IncomeKind.TRANSFER_DIBAO if code == "dibao" else IncomeKind.TRANSFER_TEKUN
+        key = (household_id, kind)
+        amounts[key] = amounts.get(key, 0) + rng.choice([2_400, 3_600, 4_800])
+        if code == "dibao" and rng.random() < 0.2:
+            amounts[(household_id, IncomeKind.TRANSFER_FAMILY_PLANNING)] = 960
+    rows = [
+        IncomeLine(household_id=pk, year=day.year, kind=kind, amount=Decimal(amount))
+        for (pk, kind), amount in amounts.items()
+    ]
+    IncomeLine.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
+def spending_create(*, county: Area, day: datetime.date, rng: random.Random) -> int:
+    """Out-of-pocket medical costs for households with a seriously ill member: a few heavy."""
+    ill = Person.objects.within([county.prefix]).filter(serious_illness=True)
+    households = sorted(set(ill.values_list("household_id", flat=True)))
+    rows = [
+        HouseholdSpending(
+            household_id=pk,
+            year=day.year,
+            medical_out_of_pocket=Decimal(rng.choice([3_000, 8_000, 12_000, 26_000, 40_000])),
+        )
+        for pk in households
+    ]
+    HouseholdSpending.objects.bulk_create(rows, batch_size=BATCH)
+    return len(rows)
+
+
 def monitoring_cases_create(*, county: Area, day: datetime.date, rng: random.Random) -> int:
-    """A monitoring case this year for every household registered as monitored, and for a few
-    ordinary households suddenly in difficulty (mostly a disaster or an accident)."""
+    """A monitoring case for every household registered as monitored — a third of them opened
+    last year and still open, so carried over — and for a few ordinary households suddenly in
+    difficulty (mostly a disaster or an accident); and a few cases of last year closed this year
+    because the household, without labour, is now covered by 低保 (a safety net)."""
     households = (
         Household.objects.within([county.prefix])
         .filter(status__in=["monitored", "not_poor"])
-        .only("area_code", "status")
+        .only("area_code", "status", "poverty_status")
         .order_by("pk")
     )
     start = day.replace(month=1, day=1)
+    last_year = start.replace(year=day.year - 1)
     risks = list(RiskType)
     rows = []
     for household in households.iterator(chunk_size=BATCH):
+        opened = start
         if household.status == "monitored":
-            category = rng.choice([MonitoringCategory.UNSTABLE, MonitoringCategory.MARGINAL])
+            category = (
+                MonitoringCategory.UNSTABLE
+                if household.poverty_status
+                else MonitoringCategory.MARGINAL
+            )
             chosen = rng.sample(risks, rng.choice([1, 1, 2]))
+            if rng.random() < 0.33:
+                opened = last_year
         elif rng.random() < 0.005:
             category = MonitoringCategory.SUDDEN
             chosen = [rng.choice([RiskType.DISASTER, RiskType.ACCIDENT, RiskType.ILLNESS])]
         else:
             continue
-        lead = start + datetime.timedelta(days=rng.randint(0, max((day - start).days - 1, 0)))
+        lead = opened + datetime.timedelta(days=rng.randint(0, max((day - start).days - 1, 0)))
         rows.append(
             MonitoredHousehold(
                 household=household,
-                year=day.year,
+                year=opened.year,
                 category=category,
                 risk_types=[r.value for r in chosen],
                 found_by=rng.choice(list(FoundBy)),
                 first_lead_on=lead,
                 consent_signed_on=lead,
+            )
+        )
+    covered = (
+        Household.objects.within([county.prefix])
+        .filter(status="exited")
+        .filter(Exists(Enrolment.objects.filter(household=OuterRef("pk"), policy__code="dibao")))
+        .only("area_code")
+        .order_by("pk")[:SAFETY_NET_CASES]
+    )
+    for household in covered:
+        lead = last_year + datetime.timedelta(days=rng.randint(30, 200))
+        rows.append(
+            MonitoredHousehold(
+                household=household,
+                year=last_year.year,
+                category=MonitoringCategory.UNSTABLE,
+                risk_types=[RiskType.LABOUR.value],
+                found_by=FoundBy.SCREENING,
+                first_lead_on=lead,
+                consent_signed_on=lead,
+                risk_eliminated_on=start + datetime.timedelta(days=rng.randint(0, 60)),
+                elimination=EliminationWay.SAFETY_NET,
             )
         )
     MonitoredHousehold.objects.bulk_create(rows, batch_size=BATCH)
@@ -222,9 +324,12 @@ def welfare_demo_create(*, county: Area, day: datetime.date, seed: int = 1) -> d
     incomes = income_lines_create(county=county, year=day.year, rng=rng)
     # Enrolments are chosen by the rules, which read the income lines just written.
     statistics_refresh(IncomeLine._meta.db_table)
+    enrolments = enrolments_create(county=county, day=day, rng=rng)
     return {
         "income lines": incomes,
-        "enrolments": enrolments_create(county=county, day=day, rng=rng),
+        "enrolments": enrolments,
+        "assistance lines": assistance_lines_create(county=county, day=day, rng=rng),
+        "spending": spending_create(county=county, day=day, rng=rng),
         "monitoring cases": monitoring_cases_create(county=county, day=day, rng=rng),
         "helpers": helpers_create(county=county, day=day, rng=rng),
         "persons": Person.objects.within([county.prefix]).count(),

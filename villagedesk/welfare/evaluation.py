@@ -6,6 +6,7 @@ import datetime
 from villagedesk.areas.models import Area
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.codes import GapKind, PolicyCategory
+from villagedesk.welfare.income import IncomeBreakdown
 from villagedesk.welfare.models import Policy
 from villagedesk.welfare.rules import Explanation, RuleError, explain_rows
 from villagedesk.welfare.selectors import gap_querysets, household_explanations, policy_compiled
@@ -102,6 +103,23 @@ def area_evaluation(*, area: Area, day: datetime.date, codes: list[str] | None =
     }
 
 
+def income_data(breakdown: IncomeBreakdown) -> dict:
+    """The income a policy counted for the household and the lines it left out, by kind."""
+
+    def item(i):
+        return {"kind": i.kind, "label": i.label, "amount": str(i.amount)}
+
+    return {
+        "basis": breakdown.basis,
+        "year": breakdown.year,
+        "members": breakdown.size,
+        "counted": [item(i) for i in breakdown.counted],
+        "counted_net": str(breakdown.counted_net),
+        "per_capita": None if breakdown.per_capita is None else str(breakdown.per_capita),
+        "excluded": [{**item(i), "reason": i.reason} for i in breakdown.excluded],
+    }
+
+
 def household_evaluation(
     *, household: Household, day: datetime.date, codes: list[str] | None = None
 ) -> dict:
@@ -117,7 +135,9 @@ def household_evaluation(
                 "person": r.subject.pk if isinstance(r.subject, Person) else None,
                 "enrolled": r.enrolled,
                 "error": r.error or None,
+                "rule": r.explanation.rule if r.explanation else None,
                 **(explanation_data(r.explanation) if r.explanation else {}),
+                **({"income": income_data(r.income)} if r.income else {}),
             }
             for r in results
             if not codes or r.policy.code in codes

@@ -22,7 +22,7 @@ class EnrolmentForm(SavedOnceForm, forms.ModelForm):
 
     class Meta:
         model = Enrolment
-        fields = ["policy", "starts_on", "ends_on", "amount"]
+        fields = ["policy", "starts_on", "ends_on", "amount", "support_mode"]
         widgets = {
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
@@ -72,6 +72,18 @@ class RuleForm(SavedOnceForm, forms.Form):
     effective_from = forms.DateField(
         label=_("effective from"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    area = forms.ChoiceField(
+        label=_("for"),
+        required=False,
+        help_text=_("A county's own version applies in its areas only."),
+    )
+
+    def __init__(self, *args, areas=(), keeps_default=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", _("the default, for every area without its own version"))]
+        self.fields["area"].choices = (choices if keeps_default else []) + [
+            (area.code, area.display_name) for area in areas
+        ]
 
     def clean(self):
         data = super().clean()
@@ -155,6 +167,9 @@ class HelperForm(SavedOnceForm, forms.Form):
     )
 
 
+SPENDING_FIELD = "medical_out_of_pocket"
+
+
 class IncomeForm(SavedOnceForm, forms.Form):
     """One amount per income kind; blank means not recorded."""
 
@@ -164,3 +179,11 @@ class IncomeForm(SavedOnceForm, forms.Form):
             self.fields[kind.value] = forms.DecimalField(
                 label=str(kind.label), required=False, min_value=0, max_digits=12, decimal_places=2
             )
+        self.fields[SPENDING_FIELD] = forms.DecimalField(
+            label=_("Out-of-pocket medical costs (compliant, yuan)"),
+            help_text=_("Heavy necessary spending, screened for monitoring; not income."),
+            required=False,
+            min_value=0,
+            max_digits=12,
+            decimal_places=2,
+        )

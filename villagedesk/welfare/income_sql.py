@@ -1,4 +1,5 @@
-"""The view behind `HouseholdIncome`: each household's net income per year and its size.
+"""The view behind `HouseholdIncome`: each household's net income per year, the part of it
+social assistance counts (`welfare.income`), and its size.
 
 The view is not a migration: SQLite rebuilds a table for many schema changes (create a copy,
 drop the table, rename the copy), and renaming fails while a view names the dropped table. So
@@ -9,6 +10,7 @@ the current code lists.
 from django.db import connections
 
 from villagedesk.welfare.codes import COST_KINDS
+from villagedesk.welfare.income import assistance_excluded_sql
 
 VIEW = "welfare_householdincome"
 
@@ -18,9 +20,11 @@ def view_sql() -> str:
     return (
         f"CREATE VIEW {VIEW} AS "  # noqa: S608 (code-list values, not input)
         "SELECT inc.household_id * 10000 + inc.year AS id, inc.household_id, inc.year, "
-        "inc.net_income, COALESCE(s.size, 0) AS size FROM ("
+        "inc.net_income, inc.assistance_income, COALESCE(s.size, 0) AS size FROM ("
         "SELECT household_id, year, "
-        f"SUM(CASE WHEN kind IN ({costs}) THEN -amount ELSE amount END) AS net_income "
+        f"SUM(CASE WHEN kind IN ({costs}) THEN -amount ELSE amount END) AS net_income, "
+        f"SUM(CASE WHEN {assistance_excluded_sql()} THEN 0 "
+        f"WHEN kind IN ({costs}) THEN -amount ELSE amount END) AS assistance_income "
         "FROM welfare_incomeline GROUP BY household_id, year) inc "
         "LEFT JOIN (SELECT household_id, COUNT(*) AS size FROM registry_person "
         "GROUP BY household_id) s ON s.household_id = inc.household_id"

@@ -19,14 +19,18 @@ from villagedesk.core.scoping import HouseholdScoped, ScopeCodeField
 from villagedesk.fieldwork.models import Problem
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.codes import (
+    SUPPORT_MODE_POLICY,
     BenefitUnit,
+    EliminationWay,
     FoundBy,
     GapKind,
+    IncomeBasis,
     IncomeKind,
     MeasureKind,
     MonitoringCategory,
     PolicyCategory,
     Step,
+    SupportMode,
 )
 
 name_validator = RegexValidator(
@@ -84,6 +88,13 @@ class Policy(models.Model):
     amount_rule = models.CharField(_("amount"), max_length=300, blank=True)
     effective_from = models.DateField(_("effective from"), default=datetime.date(2021, 1, 1))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    income_basis = models.CharField(
+        _("income counted"),
+        max_length=20,
+        choices=IncomeBasis.choices,
+        default=IncomeBasis.FULL,
+        help_text=_("Which income lines the policy's income conditions count."),
+    )
 
     class Meta:
         verbose_name = _("policy")
@@ -97,13 +108,26 @@ class Policy(models.Model):
     def name(self) -> str:
         return self.name_en if (get_language() or "").startswith("en") else self.name_zh
 
-    def rule_on(self, day: datetime.date) -> "PolicyRule | None":
-        """The rule version in force on the day (the latest that started by then)."""
-        return (
+    def rules_in_force(self, day: datetime.date) -> list["PolicyRule"]:
+        """Every version in force on the day: the default's and the areas' own."""
+        return list(
             self.rules.filter(effective_from__lte=day)
             .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=day))
-            .order_by("-effective_from", "-version")
-            .first()
+            .select_related("area")
+        )
+
+    def rule_on(self, day: datetime.date, area: Area | None = None) -> "PolicyRule | None":
+        """The rule version in force on the day for the area: the version of the most specific
+        area at or above it that has one, else the default (the latest that started by then)."""
+        applicable = [
+            rule
+            for rule in self.rules_in_force(day)
+            if rule.area is None or (area is not None and area.code.startswith(rule.area.prefix))
+        ]
+        return max(
+            applicable,
+            key=lambda r: (len(r.area.prefix) if r.area else -1, r.effective_from, r.version),
+            default=None,
         )
 
 
@@ -112,6 +136,16 @@ class PolicyRule(models.Model):
 
     policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="rules")
     version = models.PositiveSmallIntegerField(_("version"))
+    # A county's own version applies in its areas only; without an area, the default.
+    area = models.ForeignKey(
+        Area,
+        verbose_name=_("area"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the default, for every area without its own version."),
+    )
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(_("effective to"), null=True, blank=True)
     definition = models.JSONField(_("rule"))
@@ -129,7 +163,13 @@ class PolicyRule(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.policy.code} v{self.version}"
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The version as evaluations record it: policy, version and the area it is for."""
+        where = f" · {self.area.code}" if self.area_id else ""
+        return f"{self.policy.code} v{self.version}{where}"
 
 
 class IncomeLine(models.Model):
@@ -158,8 +198,9 @@ class IncomeLine(models.Model):
 
 
 class HouseholdIncome(models.Model):
-    """A household's net income for a year (its income lines, costs subtracted) and its number of
-    members: a database view (`welfare.income_sql`), read-only.
+    """A household's net income for a year (its income lines, costs subtracted), the part of it
+    social assistance counts (`welfare.income`), and its number of members: a database view
+    (`welfare.income_sql`), read-only.
 
     Rules join it once per year they read, so a county's per-capita incomes come from one
     grouped pass over the income lines rather than a subquery per household."""
@@ -173,6 +214,7 @@ class HouseholdIncome(models.Model):
     )
     year = models.PositiveSmallIntegerField()
     net_income = models.DecimalField(max_digits=14, decimal_places=2)
+    assistance_income = models.DecimalField(max_digits=14, decimal_places=2)
     size = models.IntegerField()
 
     class Meta:
@@ -205,6 +247,13 @@ class Enrolment(HouseholdScoped):
     amount = models.DecimalField(
         _("amount (yuan a month)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
+    support_mode = models.CharField(
+        _("way of support"),
+        max_length=20,
+        choices=SupportMode.choices,
+        blank=True,
+        help_text=_("For extreme-poverty support: at home (分散) or in a care home (集中)."),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -231,6 +280,8 @@ class Enrolment(HouseholdScoped):
                 errors["person"] = _("This benefit goes to the household, not to one member.")
             if self.person_id and self.person.household_id != self.household_id:
                 errors["person"] = _("This person is not a member of the household.")
+            if self.support_mode and self.policy.code != SUPPORT_MODE_POLICY:
+                errors["support_mode"] = _("Only extreme-poverty support records a way of support.")
         if errors:
             raise ValidationError(errors)
 
@@ -245,6 +296,14 @@ class GapCheck(HouseholdScoped):
     )
     kind = models.CharField(_("gap"), max_length=30, choices=GapKind.choices)
     reason = models.CharField(_("reason"), max_length=300)
+    rule = models.ForeignKey(
+        "PolicyRule",
+        verbose_name=_("rule version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # What the line looked like when checked: the explanation's values and the enrolment.
     fingerprint = models.CharField(max_length=64)
     checked_by = models.ForeignKey(
@@ -321,18 +380,22 @@ class GapReferral(HouseholdScoped):
 
 
 class MonitoredHousehold(HouseholdScoped):
-    """A household under monitoring for a year, in any category (relapse or low income)."""
+    """A household under monitoring, in any category (relapse or low income): one case per
+    household, open across years until its risk is eliminated. `year` is the year it opened."""
 
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="monitoring"
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year opened"))
     category = models.CharField(_("category"), max_length=30, choices=MonitoringCategory.choices)
     risk_types = models.JSONField(_("risk types"), default=list)
     found_by = models.CharField(_("how found"), max_length=20, choices=FoundBy.choices)
     first_lead_on = models.DateField(_("first lead"))
     consent_signed_on = models.DateField(_("consent signed"), null=True, blank=True)
     risk_eliminated_on = models.DateField(_("risk eliminated"), null=True, blank=True)
+    elimination = models.CharField(
+        _("how the risk was eliminated"), max_length=20, choices=EliminationWay.choices, blank=True
+    )
 
     version = VersionField()
     history = HistoricalRecords(excluded_fields=["area_code"])
@@ -343,14 +406,58 @@ class MonitoredHousehold(HouseholdScoped):
         ordering = ["area_code", "household_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["household", "year"],
-                name="monitored_household_year_unique",
-                violation_error_message=_("This household is already monitored this year."),
-            )
+                fields=["household"],
+                condition=Q(risk_eliminated_on__isnull=True),
+                name="monitored_household_one_open",
+                violation_error_message=_("This household already has an open monitoring case."),
+            ),
+            models.CheckConstraint(
+                condition=Q(risk_eliminated_on__isnull=True, elimination="")
+                | (Q(risk_eliminated_on__isnull=False) & ~Q(elimination="")),
+                name="monitored_household_elimination_recorded",
+                violation_error_message=_("Say how the risk was eliminated."),
+            ),
         ]
 
     def __str__(self):
         return f"{self.household} {self.year}"
+
+
+def open_in_year(year: int, prefix: str = "") -> Q:
+    """Cases that ran during the year: opened by then and not eliminated before it began."""
+    return Q(**{f"{prefix}year__lte": year}) & (
+        Q(**{f"{prefix}risk_eliminated_on__isnull": True})
+        | Q(**{f"{prefix}risk_eliminated_on__gte": datetime.date(year, 1, 1)})
+    )
+
+
+class HouseholdSpending(models.Model):
+    """A household's heavy necessary spending for a year: compliant out-of-pocket medical costs
+    (合规自付医疗费用), screened against a local threshold."""
+
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="spending")
+    year = models.PositiveSmallIntegerField(_("year"))
+    medical_out_of_pocket = models.DecimalField(
+        _("out-of-pocket medical costs (yuan)"), max_digits=12, decimal_places=2
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("necessary spending")
+        verbose_name_plural = _("necessary spending")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["household", "year"],
+                name="household_spending_unique",
+                violation_error_message=_("This household's spending is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(medical_out_of_pocket__gte=0), name="household_spending_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.household} {self.year}: {self.medical_out_of_pocket}"
 
 
 class ProcedureStep(models.Model):

@@ -6,6 +6,7 @@ public notice, days from first lead to decision, days to give a developmental me
 parameters per area and year, like every local figure.
 """
 
+import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from villagedesk.accounts import permissions
@@ -20,19 +22,33 @@ from villagedesk.accounts.models import User
 from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area
 from villagedesk.core.saving import validated_save
+from villagedesk.registry.codes import HouseholdStatus, PovertyStatus
 from villagedesk.registry.models import Household
-from villagedesk.welfare.codes import DEVELOPMENTAL_MEASURES, RiskType, Step
-from villagedesk.welfare.models import Measure, MonitoredHousehold, ProcedureStep
+from villagedesk.registry.services import household_update
+from villagedesk.welfare.codes import (
+    CHOSEN_ELIMINATION_WAYS,
+    DEVELOPMENTAL_MEASURES,
+    EliminationWay,
+    MonitoringCategory,
+    RiskType,
+    Step,
+)
+from villagedesk.welfare.models import Measure, MonitoredHousehold, ProcedureStep, open_in_year
 from villagedesk.welfare.parameters import parameter_value, parameter_values
+from villagedesk.welfare.poverty import EXIT_CHECKS
 from villagedesk.welfare.rules import Context, compile_rule
 
 STEP_ORDER = list(Step)
-MEETS_MONITORING = {
-    "all": [
-        {"field": "per_capita_income", "op": "<", "value": {"param": "monitoring_threshold"}},
-        {"field": "status", "op": "in", "value": ["exited", "not_poor"]},
-    ]
+# Screening (README §3, §9): income under the range, heavy necessary spending, or a sharp drop of
+# income; each signal is used where the area sets its figure for the year.
+IN_RANGE = {"field": "per_capita_income", "op": "<", "value": {"param": "monitoring_threshold"}}
+HEAVY_SPENDING = {
+    "field": "medical_out_of_pocket",
+    "op": ">",
+    "value": {"param": "heavy_spending_threshold"},
 }
+SHARP_DROP = {"field": "income_drop_percent", "op": ">=", "value": {"param": "income_drop_percent"}}
+SCREENED_TYPES = {"field": "status", "op": "in", "value": ["exited", "not_poor", "monitored"]}
 HAS_LABOUR = {
     "count": {
         "all": [
@@ -43,8 +59,17 @@ HAS_LABOUR = {
     "op": ">=",
     "value": 1,
 }
-# Half a year of monitoring before a risk may be declared eliminated.
-MIN_MONITORING_DAYS = 183
+# A stable safety net for a household without labour: the household receives 低保, or a member
+# is supported as extreme-poor (特困).
+SAFETY_NET = {
+    "any": [
+        {"field": "receives_dibao", "op": "=", "value": True},
+        {"count": {"field": "tekun_supported", "op": "=", "value": True}, "op": ">=", "value": 1},
+    ]
+}
+# Half a year of monitoring from the county decision before a risk may be eliminated, unless the
+# area sets its own minimum (parameter min_monitoring_months).
+MIN_MONITORING_MONTHS = 6
 
 
 def check_risk_types(risk_types: list[str]) -> None:
@@ -65,11 +90,45 @@ def require_keep(by: User, monitored: MonitoredHousehold) -> None:
     permissions.require(by, Capability.KEEP_REGISTRY, monitored.household.area_code)
 
 
+def check_category(monitored: MonitoredHousehold) -> None:
+    """The category must fit the household: 脱贫不稳定户 only for a household out of poverty,
+    边缘易致贫户 only for one never registered poor."""
+    household = monitored.household
+    if monitored.category == MonitoringCategory.UNSTABLE and not out_of_poverty(household):
+        raise ValidationError(
+            {"category": _("Only a household out of poverty can be monitored as unstable.")}
+        )
+    if monitored.category == MonitoringCategory.MARGINAL and ever_registered(household):
+        raise ValidationError(
+            {
+                "category": _(
+                    "A household once registered poor cannot be monitored as marginal: "
+                    "choose out of poverty but unstable."
+                )
+            }
+        )
+
+
+def out_of_poverty(household: Household) -> bool:
+    """Registered poor once and now out of poverty (national status 1 or 4)."""
+    return household.poverty_status in {
+        PovertyStatus.OUT_ENJOYING,
+        PovertyStatus.OUT_NOT_ENJOYING,
+    }
+
+
+def ever_registered(household: Household) -> bool:
+    """Registered poor at some time: any poverty status (blank = never registered)."""
+    return bool(household.poverty_status)
+
+
 @transaction.atomic
 def monitored_create(*, by: User, monitored: MonitoredHousehold) -> MonitoredHousehold:
-    """Open a monitoring case for a household the user keeps (one per household and year)."""
+    """Open a monitoring case for a household the user keeps: one open case per household,
+    which runs across years until its risk is eliminated; its category must fit."""
     require_keep(by, monitored)
     check_risk_types(monitored.risk_types)
+    check_category(monitored)
     validated_save(monitored, by=by)
     return monitored
 
@@ -84,6 +143,7 @@ def monitored_update(*, by: User, monitored: MonitoredHousehold) -> MonitoredHou
     if (stored.household_id, stored.year) != (monitored.household_id, monitored.year):
         raise ValidationError(_("The household and year of a case do not change."))
     check_risk_types(monitored.risk_types)
+    check_category(monitored)
     first_step = monitored.steps.order_by("done_on").first()
     if first_step and monitored.first_lead_on > first_step.done_on:
         raise ValidationError(
@@ -170,7 +230,22 @@ def step_record(
     check_step_date(monitored=monitored, step=step, done_on=done_on, others=done)
     record = ProcedureStep(monitored=monitored, step=step, done_on=done_on)
     validated_save(record, by=by)
+    if step == Step.COUNTY_DECISION:
+        household_type_monitored(by=by, household=monitored.household, since=done_on)
     return record
+
+
+def household_type_monitored(*, by: User, household: Household, since: datetime.date) -> None:
+    """The county decision makes the household a monitored household (监测户) from its date, so
+    every policy keyed to monitored households applies; the household's history keeps the change
+    dated from the decision."""
+    if household.status == HouseholdStatus.MONITORED:
+        return
+    household.status = HouseholdStatus.MONITORED
+    household._history_date = timezone.make_aware(
+        datetime.datetime.combine(since, datetime.time(12))
+    )
+    household_update(by=by, household=household)
 
 
 @transaction.atomic
@@ -217,28 +292,125 @@ def measure_remove(*, by: User, measure: Measure) -> None:
     measure.delete()
 
 
+def minimum_months(*, monitored: MonitoredHousehold, day: datetime.date) -> int:
+    value = parameter_value(
+        name="min_monitoring_months", area_code=monitored.area_code, year=day.year
+    )
+    return MIN_MONITORING_MONTHS if value is None else int(value)
+
+
+def months_after(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later; a day the month lacks becomes its last day."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(day.day, last))
+
+
+def signals_used(*, area: Area, day: datetime.date) -> list[dict]:
+    """The screening signals whose figure the area sets for the day's year."""
+    signals = [IN_RANGE]
+    for rule, name in (
+        (HEAVY_SPENDING, "heavy_spending_threshold"),
+        (SHARP_DROP, "income_drop_percent"),
+    ):
+        if parameter_values(name=name, year=day.year).at(area.code) is not None:
+            signals.append(rule)
+    return signals
+
+
+def elimination_checks(*, area: Area, day: datetime.date) -> dict[str, tuple[str, dict]]:
+    """What eliminating a risk needs (README §3, §9), as rules: income strictly above the range,
+    the three guarantees and safe water, no new risk, and for a household without labour a
+    stable safety net."""
+    checks = {
+        "income": (
+            _("Income strictly above the monitoring range"),
+            {"field": "per_capita_income", "op": ">", "value": {"param": "monitoring_threshold"}},
+        ),
+        **{
+            name: (label, rule)
+            for name, (label, rule) in EXIT_CHECKS.items()
+            if name in {"education", "medical", "housing", "water"}
+        },
+        "safety_net": (
+            _("Without labour, a stable safety net (低保 or 特困)"),
+            {"any": [HAS_LABOUR, SAFETY_NET]},
+        ),
+    }
+    # A signal not recorded (no spending figure, no income last year) is no new risk.
+    no_new_risk = [
+        {"any": [{"field": s["field"], "op": "empty"}, {"not": s}]}
+        for s in signals_used(area=area, day=day)
+        if s is not IN_RANGE
+    ]
+    if no_new_risk:
+        checks["no_new_risk"] = (
+            _("No new risk: no heavy spending and no sharp drop of income"),
+            {"all": no_new_risk},
+        )
+    return checks
+
+
+def elimination_failures(*, monitored: MonitoredHousehold, day: datetime.date) -> list[str]:
+    """The elimination conditions the household does not meet on the day, in words."""
+    area = monitored.household.village
+    context = Context(area=area, day=day)
+    failures = []
+    for label, rule in elimination_checks(area=area, day=day).values():
+        compiled = compile_rule(rule, name="elimination", context=context)
+        if not compiled.queryset().filter(pk=monitored.household_id).exists():
+            failures.append(str(label))
+    return failures
+
+
 @transaction.atomic
 def risk_eliminate(
-    *, by: User, monitored: MonitoredHousehold, day: datetime.date
+    *, by: User, monitored: MonitoredHousehold, day: datetime.date, way: str
 ) -> MonitoredHousehold:
-    """Declare the risk eliminated: decided by the county, monitored half a year, and income
-    now at or above the monitoring threshold (checked by the same rule engine)."""
+    """Declare the risk eliminated and record how: decided by the county, monitored the minimum
+    time since the decision, and every elimination condition met on the day (checked by the
+    same rule engine). A household without labour leaves only through a stable safety net."""
     require_keep(by, monitored)
+    require_open(monitored)
+    if way not in CHOSEN_ELIMINATION_WAYS:
+        raise ValidationError({"elimination": _("Say how the risk was eliminated.")})
     decision = monitored.steps.filter(step=Step.COUNTY_DECISION).first()
     if decision is None:
         raise ValidationError(_("The county has not yet decided this case."))
-    if (day - decision.done_on).days < MIN_MONITORING_DAYS:
-        raise ValidationError(_("Monitor the household at least half a year first."))
+    months = minimum_months(monitored=monitored, day=day)
+    if day < months_after(decision.done_on, months):
+        raise ValidationError(
+            _("Monitor the household at least %(months)s months from the decision first.")
+            % {"months": months}
+        )
     if not monitored.household.income_lines.filter(year=day.year).exists():
         raise ValidationError(_("Record this year's income before closing the case."))
-    below = compile_rule(
-        MEETS_MONITORING["all"][0],
-        name="monitoring_threshold",
-        context=Context(area=monitored.household.village, day=day),
+    failures = elimination_failures(monitored=monitored, day=day)
+    if failures:
+        raise ValidationError(
+            _("The risk is not eliminated yet: %(conditions)s.")
+            % {"conditions": "; ".join(failures)}
+        )
+    has_labour = (
+        compile_rule(
+            HAS_LABOUR, name="labour", context=Context(area=monitored.household.village, day=day)
+        )
+        .queryset()
+        .filter(pk=monitored.household_id)
+        .exists()
     )
-    if below.queryset().filter(pk=monitored.household_id).exists():
-        raise ValidationError(_("The household's income is still below the monitoring threshold."))
+    if not has_labour and way != EliminationWay.SAFETY_NET:
+        raise ValidationError(
+            {
+                "elimination": _(
+                    "A household without labour leaves monitoring only through a stable safety "
+                    "net (低保 or 特困)."
+                )
+            }
+        )
     monitored.risk_eliminated_on = day
+    monitored.elimination = way
     validated_save(monitored, by=by)
     return monitored
 
@@ -248,11 +420,13 @@ def _days(value) -> float | None:
 
 
 def meeting_not_monitored(*, area: Area, day: datetime.date) -> QuerySet[Household]:
-    """Households below the monitoring threshold, not poor, and not monitored this year."""
-    compiled = compile_rule(
-        MEETS_MONITORING, name="monitoring", context=Context(area=area, day=day)
+    """Households screening flags — income under the range, heavy necessary spending or a
+    sharp income drop — that are not poor and have no open monitoring case."""
+    screening = {"all": [SCREENED_TYPES, {"any": signals_used(area=area, day=day)}]}
+    compiled = compile_rule(screening, name="monitoring", context=Context(area=area, day=day))
+    cases = MonitoredHousehold.objects.filter(
+        open_in_year(day.year), household=OuterRef("pk"), first_lead_on__lte=day
     )
-    cases = MonitoredHousehold.objects.filter(household=OuterRef("pk"), year=day.year)
     return compiled.queryset().exclude(Exists(cases)).select_related("village")
 
 

@@ -13,30 +13,49 @@ from django.utils.translation import gettext_lazy as _
 
 from villagedesk.accounts.models import User
 from villagedesk.areas.models import Area
-from villagedesk.registry.codes import HouseholdStatus
+from villagedesk.registry.codes import Education, HouseholdStatus, Schooling
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.rules import Context, Explanation, compile_rule, explain_rows
 from villagedesk.welfare.selectors import villages_under
 
-ABOVE_LINE = {"field": "per_capita_income", "op": ">=", "value": {"param": "poverty_line"}}
+# Income strictly above the line over the last 12 months (README §9, exit checks).
+ABOVE_LINE = {"field": "per_capita_income", "op": ">", "value": {"param": "poverty_line"}}
+IN_SCHOOL = sorted(
+    s.value for s in Schooling if s not in {Schooling.PRESCHOOL_CHILD, Schooling.PRESCHOOL}
+)
+COMPLETED_JUNIOR = [
+    Education.JUNIOR.value,
+    Education.SENIOR.value,
+    Education.COLLEGE.value,
+    Education.BACHELOR.value,
+]
+# A child of 6–15 is in school or has completed junior school; one who is neither (recorded as
+# pre-school, or with no schooling) fails compulsory education unless exempted for health or
+# disability (送教上门 or a documented exemption, recorded per child).
+OUT_OF_SCHOOL = {
+    "all": [
+        {"field": "age", "op": "between", "value": [6, 15]},
+        {"not": {"field": "schooling", "op": "in", "value": IN_SCHOOL}},
+        {"not": {"field": "education", "op": "in", "value": COMPLETED_JUNIOR}},
+        {"field": "education_exemption", "op": "empty"},
+    ]
+}
+# Either basic medical insurance: residents' or employees'.
+UNINSURED = {
+    "all": [
+        {"field": "medical_insurance", "op": "=", "value": False},
+        {"field": "employee_medical_insurance", "op": "=", "value": False},
+    ]
+}
 EXIT_CHECKS = {
     "income": (_("Income above the poverty line: no worry about food and clothing"), ABOVE_LINE),
     "education": (
-        _("Compulsory education: no child of 6–15 out of school"),
-        {
-            "count": {
-                "all": [
-                    {"field": "age", "op": "between", "value": [6, 15]},
-                    {"field": "schooling", "op": "empty"},
-                ]
-            },
-            "op": "=",
-            "value": 0,
-        },
+        _("Compulsory education: every child of 6–15 in school or through junior school"),
+        {"count": OUT_OF_SCHOOL, "op": "=", "value": 0},
     ),
     "medical": (
-        _("Basic medical insurance for every member"),
-        {"count": {"field": "medical_insurance", "op": "=", "value": False}, "op": "=", "value": 0},
+        _("Basic medical insurance (residents' or employees') for every member"),
+        {"count": UNINSURED, "op": "=", "value": 0},
     ),
     "housing": (
         _("Safe housing"),

@@ -24,6 +24,7 @@ from villagedesk.registry.codes import HouseholdStatus
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare import texts
 from villagedesk.welfare.codes import BenefitUnit, GapKind, PolicyCategory
+from villagedesk.welfare.income import IncomeBreakdown, income_breakdown
 from villagedesk.welfare.models import (
     Enrolment,
     GapCheck,
@@ -35,6 +36,7 @@ from villagedesk.welfare.models import (
     Policy,
     PolicyRule,
     ProcedureStep,
+    open_in_year,
 )
 from villagedesk.welfare.parameters import parameter_names, parameter_value
 from villagedesk.welfare.rules import (
@@ -99,20 +101,35 @@ def villages_under(*, user: User, area: Area) -> QuerySet[Area]:
 
 
 def policy_compiled(*, policy: Policy, area: Area, day: datetime.date) -> CompiledRule:
-    """The policy's rule in force on the day, compiled for the area; RuleError if it cannot be."""
-    rule = policy.rule_on(day)
+    """The policy's rule in force on the day for the area (its own version, or the one of the
+    nearest area above it, or the default), compiled for the area; RuleError if it cannot be.
+
+    Areas below with a version of their own are left out: their households follow their own
+    version, never this one."""
+    rule = policy.rule_on(day, area)
     if rule is None:
         raise RuleError(
             _("no rule version is in force on %(day)s") % {"day": day.isoformat()},
             rule=policy.code,
             part="",
         )
-    return compile_rule(
+    compiled = compile_rule(
         rule.definition,
-        name=f"{policy.code} v{rule.version}",
+        name=rule.label,
         subject=subject_of(policy),
-        context=Context(area=area, day=day),
+        context=Context(area=area, day=day, income_basis=policy.income_basis),
     )
+    compiled.version = rule
+    compiled.excluded = sorted(
+        {
+            other.area.prefix
+            for other in policy.rules_in_force(day)
+            if other.area is not None
+            and other.area.prefix.startswith(area.prefix)
+            and other.area.prefix != area.prefix
+        }
+    )
+    return compiled
 
 
 def active_enrolments(*, policy: Policy, day: datetime.date) -> QuerySet[Enrolment]:
@@ -248,6 +265,8 @@ class PolicyExplanation:
     explanation: Explanation | None
     error: str
     enrolled: bool
+    # The income lines that counted and those left out, for a rule that reads counted income.
+    income: IncomeBreakdown | None = None
 
 
 def household_explanations(
@@ -263,12 +282,19 @@ def household_explanations(
     )
     results = []
     policies = list(policy_list()) + list(policy_list(care=True))
+    lines = income_amounts(household=household, year=day.year)
+    size = household.members.count()
     for policy in policies:
         try:
             compiled = policy_compiled(policy=policy, area=area, day=day)
         except RuleError as error:
             results.append(PolicyExplanation(policy, household, None, str(error), False))
             continue
+        income = (
+            income_breakdown(lines=lines, size=size, basis=policy.income_basis, year=day.year)
+            if compiled.reads_income
+            else None
+        )
         if compiled.subject == "person":
             members = Person.objects.filter(household=household)
             explanations = explain_rows(compiled, members)
@@ -280,6 +306,7 @@ def household_explanations(
                         explanations[member.pk],
                         "",
                         (policy.pk, member.pk) in household_enrolled,
+                        income,
                     )
                 )
         else:
@@ -291,6 +318,7 @@ def household_explanations(
                     explanations[household.pk],
                     "",
                     (policy.pk, None) in household_enrolled,
+                    income,
                 )
             )
     return results
@@ -377,6 +405,12 @@ def income_amounts(*, household: Household, year: int) -> dict[str, Decimal]:
     return dict(household.income_lines.filter(year=year).values_list("kind", "amount"))
 
 
+def medical_spending(*, household: Household, year: int) -> Decimal | None:
+    """The household's out-of-pocket medical costs recorded for the year, or None."""
+    row = household.spending.filter(year=year).first()
+    return row.medical_out_of_pocket if row else None
+
+
 def poverty_households(*, user: User, area: Area) -> QuerySet[Household]:
     """The households of a village the user sees that are (or were) poor or are monitored:
     every status but not poor."""
@@ -407,20 +441,27 @@ def rule_match_count(*, user: User, policy: Policy, definition, day: datetime.da
         definition,
         name=policy.code,
         subject=subject_of(policy),
-        context=Context(area=report_area(user=user), day=day),
+        context=Context(area=report_area(user=user), day=day, income_basis=policy.income_basis),
     )
     return compiled.queryset().visible_to(user).count()
 
 
 def rule_versions(*, policy: Policy) -> QuerySet[PolicyRule]:
     """Every version of the policy's rule, newest first."""
-    return policy.rules.order_by("-version")
+    return policy.rules.select_related("area").order_by("-version")
 
 
 def parameter_area_list(*, user: User) -> QuerySet[Area]:
     """The areas whose parameters the user sets: where they keep rules, down to townships."""
     prefixes = permissions.prefixes(user, Capability.KEEP_RULES)
     return Area.objects.within(prefixes).filter(level__lte=Level.TOWNSHIP)
+
+
+def rule_area_list(*, user: User) -> QuerySet[Area]:
+    """The counties (and areas above them) where the user keeps rules: where a version of
+    their own may be saved."""
+    prefixes = permissions.prefixes(user, Capability.KEEP_RULES)
+    return Area.objects.within(prefixes).filter(level__lte=Level.COUNTY).exclude(code="")
 
 
 def _areas_and_above(areas: QuerySet[Area]) -> set[str]:
@@ -456,9 +497,10 @@ def parameter_history(*, user: User, limit: int = 30):
 def monitored_list(
     *, user: User, year: int, area: Area | None = None
 ) -> QuerySet[MonitoredHousehold]:
-    """Monitoring cases of the year in the user's areas (and within the area, when given),
-    with steps and measures."""
-    cases = MonitoredHousehold.objects.visible_to(user).filter(year=year)
+    """Monitoring cases open during the year (those opened in earlier years and still open are
+    carried over) in the user's areas (and within the area, when given), with steps and
+    measures."""
+    cases = MonitoredHousehold.objects.visible_to(user).filter(open_in_year(year))
     if area is not None:
         cases = cases.within([area.prefix])
     return cases.select_related(

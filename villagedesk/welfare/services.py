@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from villagedesk.welfare.models import (
     GapCheck,
     GapReferral,
     HouseholdHelper,
+    HouseholdSpending,
     IncomeLine,
     Parameter,
     Policy,
@@ -55,11 +56,12 @@ def catalogue_load() -> tuple[int, int]:
         policy, was_created = Policy.objects.update_or_create(code=entry["code"], defaults=fields)
         created += was_created
         compile_rule(entry["rule"], name=policy.code, subject=subject_of(policy))
-        latest = policy.rules.order_by("-version").first()
+        latest = policy.rules.filter(area__isnull=True).order_by("-version").first()
         if latest is None or latest.definition != entry["rule"]:
+            newest = policy.rules.order_by("-version").first()
             PolicyRule.objects.create(
                 policy=policy,
-                version=(latest.version + 1) if latest else 1,
+                version=(newest.version + 1) if newest else 1,
                 effective_from=SHIPPED_FROM if latest is None else timezone.localdate(),
                 definition=entry["rule"],
             )
@@ -76,12 +78,26 @@ def rule_check(*, policy: Policy, definition) -> None:
 
 
 @transaction.atomic
-def rule_save(*, by: User, policy: Policy, definition, effective_from: datetime.date) -> PolicyRule:
-    """Save a new version of the policy's rule, in force from the date; the previous version
-    ends the day before."""
-    permissions.require_anywhere(by, Capability.KEEP_RULES)
+def rule_save(
+    *,
+    by: User,
+    policy: Policy,
+    definition,
+    effective_from: datetime.date,
+    area: Area | None = None,
+) -> PolicyRule:
+    """Save a new version of the policy's rule for the area (a county's own version, which
+    applies in its areas only) or, without an area, of the default every other area uses; in
+    force from the date, the area's previous version ending the day before. Only an
+    administrator changes the default; a county's version needs the right to keep rules there."""
+    if area is None:
+        if not permissions.keeps_default_rules(by):
+            raise PermissionDenied
+    else:
+        permissions.require(by, Capability.KEEP_RULES, area.code)
     rule_check(policy=policy, definition=definition)
-    previous = policy.rules.select_for_update().order_by("-version").first()
+    versions = policy.rules.select_for_update()
+    previous = versions.filter(area=area).order_by("-version").first()
     if previous and previous.effective_from >= effective_from:
         raise ValidationError(
             _("A new version must start after the current one (from %(day)s).")
@@ -90,12 +106,14 @@ def rule_save(*, by: User, policy: Policy, definition, effective_from: datetime.
     if previous and previous.effective_to is None:
         previous.effective_to = effective_from - datetime.timedelta(days=1)
         validated_save(previous, by=by, update_fields=["effective_to"])
+    latest = versions.order_by("-version").first()
     rule = PolicyRule(
         policy=policy,
-        version=(previous.version + 1) if previous else 1,
+        version=(latest.version + 1) if latest else 1,
         effective_from=effective_from,
         definition=definition,
         created_by=by,
+        area=area,
     )
     validated_save(rule, by=by)
     return rule
@@ -252,8 +270,10 @@ def gap_check(
     kind: GapKind,
     reason: str,
     fingerprint: str,
+    rule: PolicyRule | None = None,
 ) -> GapCheck:
-    """Mark a gap-report line as checked with a reason; it holds while the data is unchanged."""
+    """Mark a gap-report line as checked with a reason and the rule version it was checked
+    against; it holds while the data is unchanged."""
     permissions.require(by, Capability.KEEP_REGISTRY, household.area_code)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why this line is in order.")})
@@ -266,6 +286,7 @@ def gap_check(
         reason=reason.strip(),
         fingerprint=fingerprint,
         checked_by=by,
+        rule=rule,
     )
     validated_save(check, by=by)
     return check
@@ -385,3 +406,19 @@ def income_set(
         ).first() or IncomeLine(household=household, year=year, kind=kind)
         line.amount = amount
         validated_save(line, by=by)
+
+
+@transaction.atomic
+def spending_set(
+    *, by: User, household: Household, year: int, medical_out_of_pocket: Decimal | None
+) -> None:
+    """Record the household's out-of-pocket medical costs for the year; none removes them, so
+    that "not recorded" stays distinguishable from zero."""
+    permissions.require(by, Capability.KEEP_REGISTRY, household.area_code)
+    if medical_out_of_pocket is None:
+        HouseholdSpending.objects.filter(household=household, year=year).delete()
+        return
+    row = HouseholdSpending.objects.filter(household=household, year=year).first()
+    row = row or HouseholdSpending(household=household, year=year)
+    row.medical_out_of_pocket = medical_out_of_pocket
+    validated_save(row, by=by)

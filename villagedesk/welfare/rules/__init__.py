@@ -27,6 +27,7 @@ outcome from the same expressions, so it cannot disagree with the selection.
 """
 
 from villagedesk.welfare.rules.compiler import CompiledRule, Group, Leaf, compile_rule, selection
+from villagedesk.welfare.rules.dates import years_before
 from villagedesk.welfare.rules.describe import describe, describe_value
 from villagedesk.welfare.rules.explain import ExplainLine, Explanation, explain, explain_rows
 from villagedesk.welfare.rules.language import (
@@ -35,7 +36,6 @@ from villagedesk.welfare.rules.language import (
     Context,
     RuleError,
     field_catalogue,
-    years_before,
 )
 
 __all__ = [

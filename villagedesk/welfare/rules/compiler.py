@@ -37,7 +37,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from villagedesk.registry.models import Household, Person
+from villagedesk.welfare.codes import IncomeBasis
 from villagedesk.welfare.parameters import parameter_known, parameter_values
+from villagedesk.welfare.rules.dates import years_before
 from villagedesk.welfare.rules.describe import Described
 from villagedesk.welfare.rules.language import (
     AGE,
@@ -56,7 +58,6 @@ from villagedesk.welfare.rules.language import (
     RuleError,
     field_catalogue,
     json_text,
-    years_before,
 )
 
 
@@ -216,12 +217,14 @@ class Compiler:
         failing = households.filter(~condition, pk=OuterRef("household_id"))
         leaf.when_negative = ~Q(Exists(failing))
 
-    def income_relation(self, ref: HouseholdRef) -> str:
-        """The household's row of `HouseholdIncome` for the rule's year, joined (LEFT JOIN)."""
-        name = f"{ref.prefix.replace('__', '_')}income_{self.year}"
+    def income_relation(self, ref: HouseholdRef, *, year: int | None = None) -> str:
+        """The household's row of `HouseholdIncome` for the rule's year (or another), joined
+        (LEFT JOIN)."""
+        year = self.year if year is None else year
+        name = f"{ref.prefix.replace('__', '_')}income_{year}"
         self.relations[name] = FilteredRelation(
             f"{ref.prefix}income_totals",
-            condition=Q(**{f"{ref.prefix}income_totals__year": self.year}),
+            condition=Q(**{f"{ref.prefix}income_totals__year": year}),
         )
         return name
 
@@ -330,11 +333,26 @@ class Compiler:
     def year(self) -> int:
         return self.day().year
 
+    @property
+    def income_basis(self) -> str:
+        return self.context.income_basis if self.context else IncomeBasis.FULL
+
     def literal(self, raw, type_, definition, part, *, allow_param=True) -> Expression:
         if isinstance(raw, dict):
-            if not allow_param or set(raw) != {"param"}:
+            if not allow_param or set(raw) not in ({"param"}, {"param", "times"}):
                 self.fail(_('a value is a literal or {"param": name}'), part)
-            return self.parameter(raw["param"], type_, part)
+            value = self.parameter(raw["param"], type_, part)
+            if "times" not in raw:
+                return value
+            # A multiple of a local figure (the 低保边缘 line: a multiple of the 低保 standard).
+            factor = raw["times"]
+            if isinstance(factor, dict) and set(factor) == {"param"}:
+                factor = self.parameter(factor["param"], NUMBER, f"{part}.times")
+            elif isinstance(factor, int | float) and not isinstance(factor, bool):
+                factor = Value(float(factor), output_field=FloatField())
+            else:
+                self.fail(_('“times” takes a number or {"param": name}'), f"{part}.times")
+            return ExpressionWrapper(value * factor, output_field=FloatField())
         if type_ == NUMBER:
             if isinstance(raw, bool) or not isinstance(raw, int | float):
                 self.fail(
@@ -405,6 +423,16 @@ class Compiler:
         )
         self.parameters_used[name] = expression
         return expression
+
+    def optional_parameter(self, name: str) -> Expression | None:
+        """A parameter the rule reads only where the area sets it: None when it has no value
+        at or above the evaluated area."""
+        if self.context is None:
+            return None
+        values = parameter_values(name=name, year=self.context.year)
+        if values.at(self.context.area.prefix) is None:
+            return None
+        return self.parameter(name, NUMBER, "")
 
     # -- counts and sums over members ----------------------------------------------------------
 
@@ -580,10 +608,19 @@ class CompiledRule:
     leaves: list[Leaf]
     context: Context | None
     relations: dict[str, FilteredRelation] = field(default_factory=dict)
+    # The stored version compiled (a `PolicyRule`), when it came from a policy.
+    version: object = None
+    # Prefixes of areas below the context's that keep a version of their own: left out.
+    excluded: list[str] = field(default_factory=list)
 
     @property
     def condition(self) -> Q:
         return selection(self.tree, positive=True)
+
+    @property
+    def reads_income(self) -> bool:
+        """Whether some condition reads the household's counted income (the joined view)."""
+        return bool(self.relations)
 
     def reading(self, rows: QuerySet) -> QuerySet:
         """The rows with the joined relations the rule's expressions name."""
@@ -593,7 +630,13 @@ class CompiledRule:
         model = Person if self.subject == "person" else Household
         if self.context is None:
             return self.reading(model.objects.all())
-        return self.reading(model.objects.within([self.context.area.prefix]))
+        rows = model.objects.within([self.context.area.prefix])
+        if self.excluded:
+            elsewhere = Q()
+            for prefix in self.excluded:
+                elsewhere |= Q(area_code__startswith=prefix)
+            rows = rows.exclude(elsewhere)
+        return self.reading(rows)
 
     def queryset(self) -> QuerySet:
         """The matching households (or persons) of the context's area: one query."""

@@ -45,8 +45,12 @@ OP_TEXT = {
 def describe_value(raw, definition) -> str:
     if isinstance(raw, dict) and "param" in raw:
         if raw["param"] in PARAMETERS:
-            return str(PARAMETERS[raw["param"]])
-        return _("parameter %(name)s") % {"name": raw["param"]}
+            text = str(PARAMETERS[raw["param"]])
+        else:
+            text = _("parameter %(name)s") % {"name": raw["param"]}
+        if "times" in raw:
+            text = f"{text} × {describe_value(raw['times'], None)}"
+        return text
     if isinstance(raw, list):
         return ", ".join(describe_value(v, definition) for v in raw)
     if definition is not None and definition.choices and not isinstance(raw, bool):

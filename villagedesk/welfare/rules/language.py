@@ -26,6 +26,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, NullIf
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -33,8 +34,15 @@ from villagedesk.areas.models import Area
 from villagedesk.core.codelists import Label
 from villagedesk.registry import codes as registry_codes
 from villagedesk.registry.models import Person
-from villagedesk.welfare.codes import COST_KINDS, TRANSFER_KINDS, IncomeKind, RiskType
-from villagedesk.welfare.models import IncomeLine, MonitoredHousehold
+from villagedesk.welfare.codes import COST_KINDS, TRANSFER_KINDS, IncomeBasis, IncomeKind, RiskType
+from villagedesk.welfare.models import (
+    Enrolment,
+    HouseholdSpending,
+    IncomeLine,
+    MonitoredHousehold,
+    open_in_year,
+)
+from villagedesk.welfare.rules import families
 
 if TYPE_CHECKING:
     from villagedesk.welfare.rules.compiler import Compiler
@@ -66,12 +74,14 @@ class RuleError(Exception):
 
 @dataclass(frozen=True)
 class Context:
-    """Where and when a rule is evaluated: the area (all households below it) and the day.
+    """Where and when a rule is evaluated: the area (all households below it), the day, and
+    which income the policy counts (`welfare.income`).
 
     The year of parameters and income lines is the day's year; ages are taken on the day."""
 
     area: Area
     day: datetime.date
+    income_basis: str = IncomeBasis.FULL
 
     @property
     def year(self) -> int:
@@ -111,14 +121,17 @@ class Membership:
 
     column: str
     source: tuple  # which rows: memberships with the same column and source merge
-    rows: QuerySet  # rows with a household_id
+    rows: QuerySet  # rows with a `key` column
     condition: Q
+    key: str = "household_id"
 
     def q(self) -> Q:
-        return Q(**{f"{self.column}__in": self.rows.filter(self.condition).values("household_id")})
+        return Q(**{f"{self.column}__in": self.rows.filter(self.condition).values(self.key)})
 
     def merged(self, other: "Membership") -> "Membership":
-        return Membership(self.column, self.source, self.rows, self.condition | other.condition)
+        return Membership(
+            self.column, self.source, self.rows, self.condition | other.condition, self.key
+        )
 
 
 def household_income(kinds, *, year: int, ref: HouseholdRef) -> Expression:
@@ -151,6 +164,42 @@ def income_total(compiler: "Compiler", ref: HouseholdRef, column: str) -> Expres
     return Cast(F(f"{compiler.income_relation(ref)}__{column}"), FloatField())
 
 
+def medical_spending(*, year: int, ref: HouseholdRef) -> Expression:
+    """The household's out-of-pocket medical costs recorded for the year; NULL when none."""
+    rows = HouseholdSpending.objects.filter(household_id=OuterRef(ref.pk), year=year).values(
+        "medical_out_of_pocket"
+    )
+    return Cast(Subquery(rows), FloatField())
+
+
+def income_drop_percent(compiler: "Compiler", ref: HouseholdRef) -> Expression:
+    """How far the per-capita net income fell from last year, in percent of last year's (a rise
+    is negative); NULL when either year has no income lines or last year's was not positive."""
+    this_year = income_total(compiler, ref, "net_income") / NullIf(
+        income_total(compiler, ref, "size"), Value(0.0)
+    )
+    last = compiler.income_relation(ref, year=compiler.year - 1)
+    last_year = Cast(F(f"{last}__net_income"), FloatField()) / NullIf(
+        Cast(F(f"{last}__size"), FloatField()), Value(0.0)
+    )
+    positive = Case(
+        When(GreaterThan(last_year, Value(0.0)), then=last_year),
+        default=None,
+        output_field=FloatField(),
+    )
+    return (positive - this_year) * Value(100.0) / positive
+
+
+def counted_income(compiler: "Compiler", ref: HouseholdRef) -> Expression:
+    """The net income the policy counts: all of it, or what social assistance counts."""
+    column = (
+        "assistance_income"
+        if compiler.income_basis == IncomeBasis.SOCIAL_ASSISTANCE
+        else "net_income"
+    )
+    return income_total(compiler, ref, column)
+
+
 def household_size(ref: HouseholdRef) -> Expression:
     # COUNT as a plain function: always one row, 0 for a household without members.
     members = (
@@ -163,14 +212,14 @@ def household_size(ref: HouseholdRef) -> Expression:
 
 
 def monitored_for_membership(risk: RiskType, *, year: int, ref: HouseholdRef) -> Membership:
-    """Households with a monitoring case in the year naming this risk type.
+    """Households with a monitoring case open in the year naming this risk type.
 
     Risk types are a JSON list of codes; its text holds each code in quotes on SQLite and
     PostgreSQL alike, so matching the quoted code needs no JSON operator either lacks."""
     return Membership(
         ref.pk,
         ("monitoring cases", year),
-        MonitoredHousehold.objects.filter(year=year)
+        MonitoredHousehold.objects.filter(open_in_year(year))
         .order_by()
         .annotate(risk_text=Cast("risk_types", TextField())),
         Q(risk_text__contains=f'"{risk.value}"'),
@@ -186,9 +235,49 @@ def monitored_for(risk: RiskType, *, year: int, ref: HouseholdRef) -> Expression
     )
 
 
+def enrolled_membership(policy: str, *, day: datetime.date, column: str, key: str) -> Membership:
+    """Rows (households or persons) with an enrolment in the policy running on the day."""
+    return Membership(
+        column,
+        ("enrolments", day, key),
+        Enrolment.objects.filter(starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .order_by(),
+        Q(policy__code=policy),
+        key,
+    )
+
+
+def flag_of(membership: Membership) -> Expression:
+    """A membership as a flag that is true or false, never unknown."""
+    return Case(
+        When(membership.q(), then=Value(True)), default=Value(False), output_field=BooleanField()
+    )
+
+
+def enrolled_field(name: str, label: str, policy: str, *, person: bool) -> FieldDef:
+    """Whether the household (or the person) receives the policy on the rule's day."""
+
+    def membership(c, ref):
+        if person:
+            return enrolled_membership(policy, day=c.day(), column="pk", key="person_id")
+        return enrolled_membership(policy, day=c.day(), column=ref.pk, key="household_id")
+
+    return FieldDef(
+        name,
+        BOOL,
+        label,
+        lambda c, ref: flag_of(membership(c, ref)),
+        selects=membership,
+    )
+
+
 def _household_fields() -> dict[str, FieldDef]:
     def column(name):
         return lambda c, ref: ref.field(name)
+
+    def flag_column(name, label):
+        return FieldDef(name, BOOL, gettext_noop(label), column(name))
 
     def income(kinds):
         return lambda c, ref: household_income(kinds, year=c.year, ref=ref)
@@ -209,6 +298,24 @@ def _household_fields() -> dict[str, FieldDef]:
                 gettext_noop("poverty attribute"),
                 column("poverty_attribute"),
                 registry_codes.PovertyAttribute,
+            ),
+            FieldDef(
+                "poverty_status",
+                CODE,
+                gettext_noop("poverty status"),
+                column("poverty_status"),
+                registry_codes.PovertyStatus,
+            ),
+            flag_column("owns_vehicle", "owns a motor vehicle (not a disability scooter)"),
+            flag_column("owns_business", "runs a registered company or business"),
+            flag_column("public_payroll", "a member on public payroll"),
+            flag_column("town_housing", "owns commercial housing in town"),
+            FieldDef(
+                "deposits",
+                NUMBER,
+                gettext_noop("deposits and securities"),
+                lambda c, ref: Cast(ref.field("deposits"), FloatField()),
+                nullable=True,
             ),
             FieldDef(
                 "housing_safety",
@@ -246,6 +353,12 @@ def _household_fields() -> dict[str, FieldDef]:
                     RiskType.ACCIDENT, year=c.year, ref=ref
                 ),
             ),
+            enrolled_field(
+                "receives_dibao",
+                gettext_noop("receives the subsistence allowance (低保)"),
+                "dibao",
+                person=False,
+            ),
             FieldDef("wage_income", NUMBER, gettext_noop("wage income"), income([IncomeKind.WAGE])),
             FieldDef(
                 "production_net_income",
@@ -263,18 +376,31 @@ def _household_fields() -> dict[str, FieldDef]:
                 "transfer_income", NUMBER, gettext_noop("transfer income"), income(TRANSFER_KINDS)
             ),
             FieldDef(
+                "medical_out_of_pocket",
+                NUMBER,
+                gettext_noop("out-of-pocket medical costs"),
+                lambda c, ref: medical_spending(year=c.year, ref=ref),
+                nullable=True,
+            ),
+            FieldDef(
+                "income_drop_percent",
+                NUMBER,
+                gettext_noop("fall of per-capita net income from last year (%)"),
+                lambda c, ref: income_drop_percent(c, ref),
+                nullable=True,
+            ),
+            FieldDef(
                 "net_income",
                 NUMBER,
-                gettext_noop("net income"),
-                lambda c, ref: income_total(c, ref, "net_income"),
+                gettext_noop("net income counted"),
+                lambda c, ref: counted_income(c, ref),
             ),
             FieldDef(
                 "per_capita_income",
                 NUMBER,
-                gettext_noop("per-capita net income"),
+                gettext_noop("per-capita net income counted"),
                 lambda c, ref: (
-                    income_total(c, ref, "net_income")
-                    / NullIf(income_total(c, ref, "size"), Value(0.0))
+                    counted_income(c, ref) / NullIf(income_total(c, ref, "size"), Value(0.0))
                 ),
             ),
         ]
@@ -314,11 +440,55 @@ def _person_fields() -> dict[str, FieldDef]:
                 gettext_noop("months of migrant work"),
                 column("migrant_months"),
             ),
+            code(
+                "education_exemption",
+                "documented exemption from school",
+                registry_codes.EducationExemption,
+            ),
+            flag("employee_medical_insurance", "employees' basic medical insurance"),
+            FieldDef(
+                "parents_away",
+                BOOL,
+                gettext_noop(
+                    "both parents work away, or one does and the other cannot guard the child"
+                ),
+                lambda c, ref: families.parents_away(),
+            ),
+            FieldDef(
+                "spouse_away",
+                BOOL,
+                gettext_noop("spouse works away half a year or more"),
+                lambda c, ref: families.spouse_away(),
+            ),
+            FieldDef(
+                "supporters_at_home",
+                BOOL,
+                gettext_noop("a child or other supporter able to support is at home"),
+                lambda c, ref: families.elderly_supporters_at_home(c),
+            ),
+            FieldDef(
+                "supporters_away",
+                BOOL,
+                gettext_noop("a child or other supporter works away"),
+                lambda c, ref: families.elderly_supporters_away(c),
+            ),
+            FieldDef(
+                "able_supporters",
+                BOOL,
+                gettext_noop("a legal supporter is able to fulfil the duty"),
+                lambda c, ref: families.able_supporters(c),
+            ),
             flag("chronic_illness", "long-term chronic illness"),
             flag("serious_illness", "serious illness"),
             flag("medical_insurance", "basic medical insurance"),
             flag("serious_illness_insurance", "serious-illness insurance"),
             flag("pension_insurance", "basic pension insurance"),
+            enrolled_field(
+                "tekun_supported",
+                gettext_noop("supported as an extreme-poor person (特困)"),
+                "tekun",
+                person=True,
+            ),
             FieldDef("birth_date", DATE, gettext_noop("date of birth"), column("birth_date")),
             FieldDef("age", AGE, gettext_noop("age"), column("birth_date")),
         ]
@@ -336,14 +506,6 @@ def field_catalogue(subject: str) -> dict[str, FieldDef]:
         fields.update({f"household.{k}": v for k, v in HOUSEHOLD_FIELDS.items()})
         return fields
     return dict(HOUSEHOLD_FIELDS)
-
-
-def years_before(day: datetime.date, years: int) -> datetime.date:
-    """The same day `years` earlier; 29 February becomes the 28th."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
 
 
 def json_text(value) -> str:

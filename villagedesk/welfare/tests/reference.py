@@ -5,16 +5,17 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db.models import Q
+
 from villagedesk.registry.codes import COMPULSORY_SCHOOLING
-from villagedesk.registry.models import Household, Person
-from villagedesk.welfare.catalogue import VOCATIONAL
+from villagedesk.registry.models import Household, Person, Supporter
+from villagedesk.welfare.catalogue import STILL_AT_SCHOOL, VOCATIONAL
 from villagedesk.welfare.codes import COST_KINDS
-from villagedesk.welfare.models import IncomeLine, MonitoredHousehold, Parameter
+from villagedesk.welfare.models import Enrolment, IncomeLine, MonitoredHousehold, Parameter
 
 ABLE = {"ordinary", "skilled"}
 WORKING = {"ordinary", "skilled", "weak"}
-PARENTS = {"head", "spouse"}
-CHILDREN = {"son", "daughter", "grandson", "granddaughter", "daughters_son", "daughters_daughter"}
+AWAY = {"in_county", "in_province", "out_of_province"}
 
 
 class World:
@@ -24,24 +25,56 @@ class World:
         self.day = day
         self.households = {h.pk: h for h in Household.objects.filter(area_code__startswith=prefix)}
         self.members = defaultdict(list)
+        self.persons = {}
         for person in Person.objects.filter(area_code__startswith=prefix):
             self.members[person.household_id].append(person)
-        self.income = {}
+            self.persons[person.pk] = person
+        self.children = defaultdict(list)
+        for person in self.persons.values():
+            for parent in {person.father_id, person.mother_id} - {None}:
+                self.children[parent].append(person)
+        self.supporters = defaultdict(list)
+        for supporter in Supporter.objects.filter(area_code__startswith=prefix):
+            self.supporters[supporter.supported_id].append(supporter)
+        # Net income, and the part the 2021 social-assistance rules count (民发〔2021〕57号).
+        self.income, self.assistance_income = {}, {}
+        left_out = {
+            "transfer_special_care",
+            "transfer_family_planning",
+            "transfer_award",
+            "transfer_dibao",
+            "transfer_tekun",
+            "transfer_assistance",
+        }
+        if 2021 <= day.year <= 2025:
+            left_out.add("transfer_base_pension")
         for line in IncomeLine.objects.filter(
             year=day.year, household__area_code__startswith=prefix
         ):
             sign = -1 if line.kind in COST_KINDS else 1
-            self.income[line.household_id] = (
-                self.income.get(line.household_id, Decimal(0)) + sign * line.amount
-            )
+            pk = line.household_id
+            self.income[pk] = self.income.get(pk, Decimal(0)) + sign * line.amount
+            counted = 0 if line.kind in left_out else sign * line.amount
+            self.assistance_income[pk] = self.assistance_income.get(pk, Decimal(0)) + counted
         self.risks = defaultdict(set)
-        for case in MonitoredHousehold.objects.filter(
-            year=day.year, household__area_code__startswith=prefix
-        ):
-            self.risks[case.household_id] |= set(case.risk_types)
+        for case in MonitoredHousehold.objects.filter(household__area_code__startswith=prefix):
+            eliminated = case.risk_eliminated_on
+            if case.year <= day.year and (eliminated is None or eliminated.year >= day.year):
+                self.risks[case.household_id] |= set(case.risk_types)
+        running = (
+            Enrolment.objects.filter(starts_on__lte=day)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+            .values_list("policy__code", "household_id", "person_id")
+        )
+        self.dibao_households = {h for code, h, _p in running if code == "dibao"}
+        self.tekun_persons = {p for code, _h, p in running if code == "tekun"}
         self.parameters = defaultdict(list)
         for p in Parameter.objects.filter(year=day.year):
             self.parameters[p.name].append((p.area_prefix, p.value))
+
+    def optional_param(self, name, area_code):
+        matching = [(len(p), v) for p, v in self.parameters[name] if area_code.startswith(p)]
+        return max(matching)[1] if matching else None
 
     def param(self, name, area_code):
         matching = [(len(p), v) for p, v in self.parameters[name] if area_code.startswith(p)]
@@ -50,14 +83,15 @@ class World:
     def age(self, person):
         return person.age_on(self.day)
 
-    def per_capita(self, household):
+    def per_capita(self, household, *, assistance=False):
         members = self.members[household.pk]
         if household.pk not in self.income or not members:
             return None
-        return float(self.income[household.pk]) / len(members)
+        income = self.assistance_income if assistance else self.income
+        return float(income[household.pk]) / len(members)
 
-    def below(self, household, name):
-        pc = self.per_capita(household)
+    def below(self, household, name, *, assistance=False):
+        pc = self.per_capita(household, assistance=assistance)
         return pc is not None and pc < self.param(name, household.area_code)
 
     def count(self, household, test):
@@ -75,16 +109,34 @@ def kleene_all(*values):
 
 
 def away_half_year(person):
-    return person.migrant_work in {"in_province", "out_of_province"} and person.migrant_months >= 6
+    return person.migrant_work in AWAY and (person.migrant_months or 0) >= 6
+
+
+def severe(person):
+    grade = person.disability_grade
+    return grade is not None and (
+        grade <= 2 or (grade == 3 and person.disability_category in {"intellectual", "mental"})
+    )
+
+
+def property_within_limits(h):
+    return not (h.owns_vehicle or h.owns_business or h.public_payroll or h.town_housing)
 
 
 def household_policies(world: World):
     def dibao(h):
-        return world.below(h, "dibao_standard")
+        return world.below(h, "dibao_standard", assistance=True) and property_within_limits(h)
+
+    def dibao_marginal(h):
+        pc = world.per_capita(h, assistance=True)
+        standard = world.param("dibao_standard", h.area_code)
+        multiple = world.param("dibao_marginal_multiple", h.area_code)
+        return pc is not None and standard <= pc < standard * multiple and property_within_limits(h)
 
     def housing_renovation(h):
         return h.housing_safety == "unsafe" and (
-            h.status in {"poor", "exited", "monitored"} or world.below(h, "dibao_standard")
+            h.status in {"poor", "exited", "monitored"}
+            or world.below(h, "dibao_standard", assistance=True)
         )
 
     def welfare_job(h):
@@ -105,6 +157,7 @@ def household_policies(world: World):
 
     return {
         "dibao": dibao,
+        "dibao_marginal": dibao_marginal,
         "housing_renovation": housing_renovation,
         "welfare_job": welfare_job,
         "micro_credit": micro_credit,
@@ -115,21 +168,78 @@ def person_policies(world: World):
     def household(p):
         return world.households[p.household_id]
 
+    def no_labour_capacity(p):
+        """民发〔2021〕43号."""
+        age, grade, category = world.age(p), p.disability_grade, p.disability_category
+        return (
+            age >= 60
+            or age < 16
+            or (grade is not None and category in {"intellectual", "mental"} and grade <= 3)
+            or (grade is not None and category == "physical" and grade <= 2)
+            or (grade is not None and category == "visual" and grade == 1)
+            or (p.pk in world.tekun_persons and (age < 18 or p.schooling in STILL_AT_SCHOOL))
+        )
+
+    def able_supporters(p):
+        """民发〔2021〕43号: legal supporters, less those unable to fulfil the duty."""
+        h = household(p)
+        day = world.day
+        here = [
+            m
+            for m in (
+                world.persons.get(p.spouse_id),
+                world.persons.get(p.father_id),
+                world.persons.get(p.mother_id),
+            )
+            if m is not None
+        ]
+        here += [c for c in world.children[p.pk] if c.birth_date and world.age(c) >= 18]
+
+        def unable_here(m):
+            age = world.age(m)
+            return (
+                m.pk in world.tekun_persons
+                or (h.pk in world.dibao_households and age >= 60)
+                or age >= 70
+                or severe(m)
+            )
+
+        line = world.optional_param("disposable_income_last_year", h.area_code)
+
+        def unable_outside(s):
+            age = s.age_on(day)
+            return (
+                s.is_tekun
+                or (s.is_dibao and age is not None and age >= 60)
+                or severe(s)
+                or (s.relation == "child" and age is not None and age < 18)
+                or (
+                    line is not None
+                    and age is not None
+                    and age >= 70
+                    and s.annual_income is not None
+                    and s.annual_income < line
+                )
+            )
+
+        return sum(not unable_here(m) for m in here) + sum(
+            not unable_outside(s) for s in world.supporters[p.pk]
+        )
+
     def tekun(p):
         h = household(p)
-        age = world.age(p)
-        grade_low = None if p.disability_grade is None else p.disability_grade <= 2
-        category = age >= 60 or age < 16 or grade_low is True
-        count = world.count(h, lambda m: kleene_all(18 <= world.age(m) <= 59, labour_in(m, ABLE)))
-        return bool(
-            category
-            and labour_in(p, {"lost", "none"}) is True
-            and world.below(h, "dibao_standard")
-            and count == 0
+        return (
+            no_labour_capacity(p)
+            and world.below(h, "dibao_standard", assistance=True)
+            and property_within_limits(h)
+            and able_supporters(p) == 0
         )
 
     def disability_living(p):
-        return p.disability_category != "" and world.below(household(p), "dibao_standard")
+        h = household(p)
+        return p.disability_category != "" and (
+            h.pk in world.dibao_households or world.below(h, "dibao_standard", assistance=True)
+        )
 
     def disability_nursing(p):
         grade = p.disability_grade
@@ -145,38 +255,51 @@ def person_policies(world: World):
 
     def medical_premium_aid(p):
         h = household(p)
-        return h.status in {"poor", "monitored"} or world.below(h, "dibao_standard")
+        return (
+            h.status in {"poor", "monitored"}
+            or h.pk in world.dibao_households
+            or p.pk in world.tekun_persons
+            or world.below(h, "dibao_standard", assistance=True)
+        )
+
+    def cannot_guard(parent):
+        return parent is None or away_half_year(parent) or severe(parent) or parent.serious_illness
 
     def left_behind_children(p):
-        h = household(p)
-        away = world.count(h, lambda m: m.relation in PARENTS and away_half_year(m))
-        guard = world.count(
-            h,
-            lambda m: kleene_all(
-                m.relation in PARENTS, m.migrant_work == "", labour_in(m, WORKING)
-            ),
-        )
-        return bool(
-            world.age(p) < 16
-            and p.relation in CHILDREN
-            and away is not None
-            and away >= 1
-            and guard == 0
+        father, mother = world.persons.get(p.father_id), world.persons.get(p.mother_id)
+        return world.age(p) < 16 and (
+            (father is not None and away_half_year(father) and cannot_guard(mother))
+            or (mother is not None and away_half_year(mother) and cannot_guard(father))
         )
 
     def left_behind_elderly(p):
-        h = household(p)
-        away = world.count(h, away_half_year)
-        home = world.count(h, lambda m: 16 <= world.age(m) <= 59 and m.migrant_work == "")
-        return world.age(p) >= 60 and away >= 1 and home == 0
+        day = world.day
+        children = world.children[p.pk]
+        outside = [s for s in world.supporters[p.pk] if s.relation in {"child", "other_legal"}]
+        at_home = [
+            c
+            for c in children
+            if world.age(c) >= 16 and c.schooling == "" and not severe(c) and not away_half_year(c)
+        ] + [
+            s
+            for s in outside
+            if (s.birth_date is None or s.age_on(day) >= 16)
+            and s.lives_in_area
+            and s.migrant_work not in AWAY
+            and not severe(s)
+        ]
+        away = [c for c in children if away_half_year(c)] + [
+            s for s in outside if not s.lives_in_area or s.migrant_work in AWAY
+        ]
+        return world.age(p) >= 60 and p.migrant_work not in AWAY and away and not at_home
 
     def left_behind_women(p):
-        h = household(p)
-        husbands = world.count(
-            h, lambda m: m.sex == "male" and m.relation in PARENTS and away_half_year(m)
-        )
+        spouse = world.persons.get(p.spouse_id)
         return (
-            p.sex == "female" and p.relation in PARENTS and p.migrant_work == "" and husbands >= 1
+            p.sex == "female"
+            and p.migrant_work not in AWAY
+            and spouse is not None
+            and away_half_year(spouse)
         )
 
     def disabled_persons(p):

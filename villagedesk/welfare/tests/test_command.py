@@ -41,7 +41,7 @@ def test_explain_one_household(planted):  # noqa: F811
     data = run("--explain", str(h["ineligible_enrolled"].pk), "--policy", "dibao", "--year", "2025")
     (dibao,) = data["policies"]
     assert dibao["enrolled"] is True and dibao["eligible"] is False
-    assert dibao["conditions"][0]["value"] == "10,000"
+    assert dibao["conditions"][1]["value"] == "10,000"
 
 
 def test_xlsx_output(planted, county, tmp_path):  # noqa: F811

@@ -1,5 +1,5 @@
 """The care list of households hit by disaster or accident: defined in the rule language from
-this year's monitoring cases, checked against a plain-Python selection and explained."""
+the monitoring cases open this year, checked against a plain-Python selection and explained."""
 
 import datetime
 
@@ -12,7 +12,7 @@ from villagedesk.welfare.services import catalogue_load
 DAY = datetime.date(2025, 12, 31)
 
 
-def household(village, *, risks=(), year=DAY.year, members=2):
+def household(village, *, risks=(), year=DAY.year, members=2, eliminated_on=None):
     h = HouseholdFactory(village=village)
     people = [
         PersonFactory(household=h, relation="head" if i == 0 else "other", id_number=None)
@@ -26,6 +26,8 @@ def household(village, *, risks=(), year=DAY.year, members=2):
             risk_types=list(risks),
             found_by="screening",
             first_lead_on=datetime.date(year, 3, 1),
+            risk_eliminated_on=eliminated_on,
+            elimination="assisted" if eliminated_on else "",
         )
     return h, people
 
@@ -38,7 +40,14 @@ def test_the_list_selects_members_of_households_with_a_disaster_or_accident_case
         "disaster": household(village_a, risks=["disaster"]),
         "accident_and_illness": household(village_a, risks=["illness", "accident"], members=3),
         "illness_only": household(village_a, risks=["illness"]),
-        "last_year": household(village_a, risks=["disaster"], year=DAY.year - 1),
+        # A case of last year still open carries over; one eliminated last year does not.
+        "last_year_open": household(village_a, risks=["disaster"], year=DAY.year - 1),
+        "last_year_closed": household(
+            village_a,
+            risks=["disaster"],
+            year=DAY.year - 1,
+            eliminated_on=datetime.date(DAY.year - 1, 11, 30),
+        ),
         "none": household(village_a),
         "other_village": household(village_b, risks=["accident"]),
     }
@@ -50,11 +59,12 @@ def test_the_list_selects_members_of_households_with_a_disaster_or_accident_case
         p.pk
         for h, people in planted.values()
         if h.village == village_a
-        for case in MonitoredHousehold.objects.filter(household=h, year=DAY.year)
+        for case in MonitoredHousehold.objects.filter(household=h)
+        if case.risk_eliminated_on is None or case.risk_eliminated_on.year == DAY.year
         if {"disaster", "accident"} & set(case.risk_types)
         for p in people
     }
-    assert got == expected and len(expected) == 5
+    assert got == expected and len(expected) == 7
     person = planted["accident_and_illness"][1][0]
     explanation = explain_rows(compiled, compiled.base().filter(pk=person.pk))[person.pk]
     assert explanation.eligible

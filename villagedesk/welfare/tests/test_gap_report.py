@@ -286,7 +286,8 @@ def test_the_rule_page_refuses_a_bad_rule_and_counts_a_good_one(planted, county_
         },
     )
     assert "5 match" in good.content.decode()
-    saved = client.post(
+    # A county supervisor does not change the default every county falls back on.
+    refused = client.post(
         "/welfare/policies/dibao/rule/",
         {
             "definition": '{"field": "per_capita_income", "op": "<", "value": 5000}',
@@ -294,8 +295,21 @@ def test_the_rule_page_refuses_a_bad_rule_and_counts_a_good_one(planted, county_
             "save": "1",
         },
     )
+    assert "Only an administrator changes the default" in refused.content.decode()
+    county = county_supervisor.assignments.get().area
+    saved = client.post(
+        "/welfare/policies/dibao/rule/",
+        {
+            "definition": '{"field": "per_capita_income", "op": "<", "value": 5000}',
+            "effective_from": "2025-06-01",
+            "area": county.code,
+            "save": "1",
+        },
+    )
     assert saved.status_code == 302
-    assert Policy.objects.get(code="dibao").rule_on(DAY).version == 2
+    dibao = Policy.objects.get(code="dibao")
+    assert dibao.rule_on(DAY, county).version == 2
+    assert dibao.rule_on(DAY).version == 1
 
 
 def test_a_care_list_shows_its_persons_in_scope_and_exports(cadre_a, client, village_a, village_b):

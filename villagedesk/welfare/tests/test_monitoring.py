@@ -111,16 +111,18 @@ def test_risk_elimination_needs_income_above_the_threshold(case, cadre_a):
         monitoring.step_record(
             by=cadre_a, monitored=case, step=step, done_on=datetime.date(2025, 1, day)
         )
+    household = case.household
+    household.housing_safety = household.water_safety = "safe"
+    household.save()
+    household.members.update(medical_insurance=True)
     with pytest.raises(ValidationError, match="income"):
-        monitoring.risk_eliminate(by=cadre_a, monitored=case, day=DAY)
-    IncomeLine.objects.create(
-        household=case.household, year=DAY.year, kind="wage", amount=Decimal(5000)
-    )
-    with pytest.raises(ValidationError, match="below the monitoring threshold"):
-        monitoring.risk_eliminate(by=cadre_a, monitored=case, day=DAY)
-    IncomeLine.objects.filter(household=case.household).update(amount=Decimal(20000))
-    monitoring.risk_eliminate(by=cadre_a, monitored=case, day=DAY)
-    assert case.risk_eliminated_on == DAY
+        monitoring.risk_eliminate(by=cadre_a, monitored=case, day=DAY, way="assisted")
+    IncomeLine.objects.create(household=household, year=DAY.year, kind="wage", amount=Decimal(5000))
+    with pytest.raises(ValidationError, match="strictly above the monitoring range"):
+        monitoring.risk_eliminate(by=cadre_a, monitored=case, day=DAY, way="assisted")
+    IncomeLine.objects.filter(household=household).update(amount=Decimal(20000))
+    monitoring.risk_eliminate(by=cadre_a, monitored=case, day=DAY, way="assisted")
+    assert case.risk_eliminated_on == DAY and case.elimination == "assisted"
 
 
 def test_another_villages_case_is_404(case, cadre_b, client):
@@ -227,6 +229,7 @@ def test_an_open_case_is_edited_with_history_and_a_closed_one_is_not(
     client.force_login(cadre_b)
     assert client.post(url, data).status_code == 404
     case.risk_eliminated_on = datetime.date(2025, 12, 1)
+    case.elimination = "assisted"
     case.save()
     with pytest.raises(ValidationError, match="closed"):
         monitoring.monitored_update(by=cadre_a, monitored=case)

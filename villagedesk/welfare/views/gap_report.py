@@ -143,6 +143,7 @@ def gap_check(request):
             kind=kind,
             reason=form.cleaned_data["reason"],
             fingerprint=explanation.fingerprint,
+            rule=policy.rule_on(day, household.village),
         )
         messages.success(request, _("Marked as checked."))
     return redirect(back)

@@ -11,7 +11,7 @@ from villagedesk.core.concurrency import saved_once
 from villagedesk.registry import selectors as registry_selectors
 from villagedesk.welfare import selectors, services
 from villagedesk.welfare.codes import GapKind
-from villagedesk.welfare.forms import HelperForm, IncomeForm
+from villagedesk.welfare.forms import SPENDING_FIELD, HelperForm, IncomeForm
 from villagedesk.welfare.views.request_values import report_day
 from villagedesk.welfare.views.service_errors import KEEP_REFUSED, errors_on_form
 
@@ -63,14 +63,18 @@ def helper_edit(request, pk):
 def income_edit(request, pk):
     household = registry_selectors.household_get(user=request.user, pk=pk)
     day = report_day(request)
-    form = IncomeForm(
-        request.POST or None,
-        initial=selectors.income_amounts(household=household, year=day.year),
-    )
+    initial = selectors.income_amounts(household=household, year=day.year)
+    initial[SPENDING_FIELD] = selectors.medical_spending(household=household, year=day.year)
+    form = IncomeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
+        amounts = dict(form.cleaned_data)
+        spending = amounts.pop(SPENDING_FIELD)
         with errors_on_form(form, refused=KEEP_REFUSED), saved_once(form) as receipt:
             services.income_set(
-                by=request.user, household=household, year=day.year, amounts=form.cleaned_data
+                by=request.user, household=household, year=day.year, amounts=amounts
+            )
+            services.spending_set(
+                by=request.user, household=household, year=day.year, medical_out_of_pocket=spending
             )
             receipt.leads_to(
                 reverse("welfare:household-explain", args=[household.pk]) + f"?year={day.year}"

@@ -13,7 +13,7 @@ from villagedesk.core.concurrency import saved_once
 from villagedesk.registry.selectors import household_by_number
 from villagedesk.welfare import monitoring as case_work
 from villagedesk.welfare import selectors
-from villagedesk.welfare.codes import RiskType
+from villagedesk.welfare.codes import CHOSEN_ELIMINATION_WAYS, RiskType
 from villagedesk.welfare.forms import MeasureForm, MonitoredEditForm, MonitoredForm, StepForm
 from villagedesk.welfare.parameters import parameter_value
 from villagedesk.welfare.rules import RuleError
@@ -113,7 +113,12 @@ def monitored_detail(request, pk):
                 measure = selectors.measure_get(monitored=case, pk=post["remove_measure"])
                 case_work.measure_remove(by=request.user, measure=measure)
             elif "eliminate" in post:
-                case_work.risk_eliminate(by=request.user, monitored=case, day=timezone.localdate())
+                case_work.risk_eliminate(
+                    by=request.user,
+                    monitored=case,
+                    day=timezone.localdate(),
+                    way=post.get("elimination", ""),
+                )
             else:
                 raise ValidationError(_("Check the form."))
             messages.success(request, _("Saved."))
@@ -129,6 +134,7 @@ def monitored_detail(request, pk):
             "measure_form": measure_form,
             "risk_labels": [RiskType(r).label for r in case.risk_types if r in RiskType.values],
             "history": selectors.monitored_history(monitored=case),
+            "elimination_ways": CHOSEN_ELIMINATION_WAYS,
         },
     )
 

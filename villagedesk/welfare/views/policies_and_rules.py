@@ -49,19 +49,31 @@ def rule_edit(request, code):
         if current
         else "{}"
     }
-    form = RuleForm(request.POST or None, request.FILES or None, initial=initial)
+    areas = {a.code: a for a in selectors.rule_area_list(user=request.user)}
+    form = RuleForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        areas=areas.values(),
+        keeps_default=permissions.keeps_default_rules(request.user),
+    )
     preview = None
     if request.method == "POST" and form.is_valid():
         definition = form.cleaned_data["definition"]
         day = form.cleaned_data["effective_from"]
-        with errors_on_form(form, field="definition"):
+        refused = _("Only an administrator changes the default: choose your county.")
+        with errors_on_form(form, field="definition", refused=refused):
             preview = selectors.rule_match_count(
                 user=request.user, policy=policy, definition=definition, day=day
             )
             if "save" in request.POST:
                 with saved_once(form) as receipt:
                     rule = services.rule_save(
-                        by=request.user, policy=policy, definition=definition, effective_from=day
+                        by=request.user,
+                        policy=policy,
+                        definition=definition,
+                        effective_from=day,
+                        area=areas.get(form.cleaned_data["area"]),
                     )
                     receipt.leads_to("welfare:rule-edit", code=policy.code)
                 messages.success(request, _("Version %(v)s saved.") % {"v": rule.version})

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('welfare', '0008_scope_codes_from_household'),
+        ('welfare', '0012_rules_per_area'),
     ]
 
     operations = [
