@@ -3,17 +3,20 @@
 outside it (`registry.Supporter`). Each is true or false (or a count), never unknown: a missing
 link is a fact (no such person in the household), not missing data.
 
-Working away means away from the township (in the county, the province or beyond) for half a year
-or more, as the care-list texts put it (国发〔2016〕13号, 民发〔2017〕193号).
+Working away means working away from the township (in the county, the province or beyond). A
+child is left behind whenever both parents work away (国发〔2016〕13号 sets no length of absence);
+a woman or an elderly person is left behind when the husband, or the children, have been away half
+a year or more (民发〔2017〕193号 and the care-list texts).
 
 Supporters unable to fulfil their duty (特困人员认定办法, 民发〔2021〕43号): a supporter who is
 特困 themselves; a 低保 recipient aged 60 or over; one aged 70 or over whose income is below the
 area's per-capita disposable income of last year; one with a grade 1–2 disability, or a grade 3
-intellectual or mental one. A member of the household's own income is the household's, which the
-特困 rule has already found below the 低保 standard (itself below the disposable income), so a
-member aged 70 or over is unable; a supporter outside the household is judged on the income
-recorded for them (unknown income does not make them unable). Children support their parents from
-18; spouses and parents always.
+intellectual or mental one, whose income is below that same figure (art. 9(3) and (4)). A member
+of the household's own income is the household's, which the 特困 rule has already found below the
+低保 standard (itself below the disposable income), so a member aged 70 or over or severely
+disabled is unable; a supporter outside the household is judged on the income recorded for them
+(unknown income, or no disposable-income figure for the area, does not make them unable).
+Children support their parents from 18; spouses and parents always.
 """
 
 import datetime
@@ -50,14 +53,14 @@ def flag(condition: Q) -> Expression:
     )
 
 
+def working_away(prefix: str = "") -> Q:
+    """Working away from the township, for however long."""
+    return Q(**{f"{prefix}migrant_work__in": AWAY_FROM_TOWNSHIP})
+
+
 def away(prefix: str = "") -> Q:
     """Working away from the township for half a year or more."""
-    return Q(
-        **{
-            f"{prefix}migrant_work__in": AWAY_FROM_TOWNSHIP,
-            f"{prefix}migrant_months__gte": HALF_YEAR_MONTHS,
-        }
-    )
+    return working_away(prefix) & Q(**{f"{prefix}migrant_months__gte": HALF_YEAR_MONTHS})
 
 
 def severely_disabled(prefix: str = "") -> Q:
@@ -68,11 +71,11 @@ def severely_disabled(prefix: str = "") -> Q:
 
 
 def cannot_guard(link: str) -> Q:
-    """A parent who cannot guard the child: not in the household, away, severely disabled or
-    seriously ill."""
+    """A parent who cannot guard the child: not in the household, working away, severely
+    disabled or seriously ill."""
     return (
         Q(**{f"{link}__isnull": True})
-        | away(f"{link}__")
+        | working_away(f"{link}__")
         | severely_disabled(f"{link}__")
         | Q(**{f"{link}__serious_illness": True})
     )
@@ -82,7 +85,8 @@ def parents_away() -> Expression:
     """Left-behind child's parents (国发〔2016〕13号): both away, or one away and the other
     unable to guard."""
     return flag(
-        (away("father__") & cannot_guard("mother")) | (away("mother__") & cannot_guard("father"))
+        (working_away("father__") & cannot_guard("mother"))
+        | (working_away("mother__") & cannot_guard("father"))
     )
 
 
@@ -180,12 +184,13 @@ def able_supporters(compiler: "Compiler") -> Expression:
     unable_outside = (
         Q(is_tekun=True)
         | (Q(is_dibao=True) & Q(birth_date__lte=cut[60]))
-        | severely_disabled()
         | (Q(relation="child") & Q(birth_date__gt=cut[18]))
     )
     income_line = compiler.optional_parameter("disposable_income_last_year")
     if income_line is not None:
-        unable_outside |= Q(birth_date__lte=cut[70]) & Q(annual_income__lt=income_line)
+        unable_outside |= (Q(birth_date__lte=cut[70]) | severely_disabled()) & Q(
+            annual_income__lt=income_line
+        )
     outside = (
         Supporter.objects.filter(supported_id=OuterRef("pk"))
         .annotate(unable=flag(unable_outside))

@@ -186,9 +186,13 @@ def test_43hao_a_supporter_outside_the_household_counts(village):
         ({"birth_date": born(70), "annual_income": 15000}, False),
         ({"birth_date": born(70, days=1), "annual_income": 10000}, False),
         ({"birth_date": born(72), "annual_income": None}, False),  # income unknown
-        ({"disability_category": "physical", "disability_grade": 1}, True),
-        ({"disability_category": "intellectual", "disability_grade": 3}, True),
-        ({"disability_category": "hearing", "disability_grade": 3}, False),
+        # art. 9(4): severely disabled, or grade 3 intellectual or mental, with income below
+        # the area's per-capita disposable income of last year.
+        ({"disability_category": "physical", "disability_grade": 1, "annual_income": 14999}, True),
+        ({"disability_category": "physical", "disability_grade": 1, "annual_income": 15000}, False),
+        ({"disability_category": "physical", "disability_grade": 2, "annual_income": None}, False),
+        ({"disability_category": "intellectual", "disability_grade": 3, "annual_income": 0}, True),
+        ({"disability_category": "hearing", "disability_grade": 3, "annual_income": 0}, False),
         ({"relation": "child", "birth_date": born(17)}, True),  # a minor child
     ],
 )
