@@ -125,7 +125,10 @@ def sealed_key_id(sealed: str) -> str:
 
 
 def unseal(sealed: str) -> str:
-    """The number in a seal; IdentityKeyError when its key is not configured or is wrong."""
+    """The number in a seal (a blank stays blank); IdentityKeyError when its key is not
+    configured or is wrong."""
+    if not sealed:
+        return sealed
     key_id, colon, text = sealed.partition(":")
     cipher = keyring().ciphers.get(key_id) if colon else None
     if cipher is None:

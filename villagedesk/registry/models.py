@@ -278,7 +278,8 @@ class Person(HouseholdScoped):
     disability_grade = models.PositiveSmallIntegerField(
         _("disability grade"), choices=DisabilityGrade.choices, null=True, blank=True
     )
-    disability_certificate = models.CharField(
+    # The certificate number is the identity number and two digits: sealed like it.
+    disability_certificate = SealedIdentityField(
         _("disability certificate number"), max_length=30, blank=True
     )
     labour = models.CharField(

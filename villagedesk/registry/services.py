@@ -147,16 +147,19 @@ def person_reveal(*, by: User, person: Person, field: str, request=None) -> str:
 
 
 def person_history_anonymise(*, person_ids) -> int:
-    """Overwrite the identity numbers and phones in the change history of these persons with
-    their masked forms (PIPL art. 47: a deleted person's numbers are not kept). Returns the
-    number of history rows changed."""
+    """Overwrite the identity numbers, disability certificate numbers and phones in the change
+    history of these persons with their masked forms (PIPL art. 47: a deleted person's numbers
+    are not kept). Returns the number of history rows changed."""
+    fields = ["id_number", "disability_certificate", "phone"]
     changed = []
-    for row in Person.history.filter(id__in=list(person_ids)).only("id_number", "phone"):
-        id_number, phone = mask_id_number(row.id_number or ""), mask_phone(row.phone or "")
-        if (row.id_number or "", row.phone or "") != (id_number, phone):
-            row.id_number, row.phone = id_number or None, phone
+    for row in Person.history.filter(id__in=list(person_ids)).only(*fields):
+        kept = (row.id_number or "", row.disability_certificate or "", row.phone or "")
+        masked = (mask_id_number(kept[0]), mask_id_number(kept[1]), mask_phone(kept[2]))
+        if kept != masked:
+            row.id_number = masked[0] or None
+            row.disability_certificate, row.phone = masked[1], masked[2]
             changed.append(row)
-    Person.history.bulk_update(changed, ["id_number", "phone"], batch_size=1000)
+    Person.history.bulk_update(changed, fields, batch_size=1000)
     return len(changed)
 
 
@@ -190,36 +193,46 @@ def supporter_delete(*, by: User, supporter: Supporter) -> None:
 
 
 SEALED_TABLES = [Person, Person.history.model]
+# The identity number and the disability certificate number, which holds it.
+SEALED_COLUMNS = ["id_number", "disability_certificate"]
 
 
 def identity_keys_rotate(*, batch_size: int = 5000, progress=None) -> dict[str, int]:
-    """Seal again under the first key of IDENTITY_KEYS every identity number, of the persons and
-    of their history, sealed under another key; returns how many per table.
+    """Seal again under the first key of IDENTITY_KEYS every identity and certificate number,
+    of the persons and of their history, sealed under another key; returns how many per table.
 
     Idempotent and resumable: each batch commits on its own and a number already under the
     first key is left alone, so a second run (or one after an interruption) does only the rest.
     The hashes do not change: they depend on IDENTITY_HASH_KEY only.
     """
     return {
-        model._meta.db_table: reseal_table(
-            connection,
-            table=model._meta.db_table,
-            pk=model._meta.pk.column,
-            batch_size=batch_size,
-            progress=progress,
+        model._meta.db_table: sum(
+            reseal_table(
+                connection,
+                table=model._meta.db_table,
+                pk=model._meta.pk.column,
+                column=column,
+                batch_size=batch_size,
+                progress=progress,
+            )
+            for column in SEALED_COLUMNS
         )
         for model in SEALED_TABLES
     }
 
 
 def identity_key_counts() -> dict[str, dict[str, int]]:
-    """How many identity numbers each key id seals, per table."""
+    """How many identity and certificate numbers each key id seals, per table."""
     counts = {}
     for model in SEALED_TABLES:
         table = model._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id_number FROM \"{table}\" WHERE id_number IS NOT NULL AND id_number <> ''"  # noqa: S608
-            )
-            counts[table] = dict(Counter(sealed_key_id(value) for (value,) in cursor.fetchall()))
+        counted = Counter()
+        for column in SEALED_COLUMNS:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f'SELECT "{column}" FROM "{table}" '  # noqa: S608
+                    f'WHERE "{column}" IS NOT NULL AND "{column}" <> \'\''
+                )
+                counted.update(sealed_key_id(value) for (value,) in cursor.fetchall())
+        counts[table] = dict(counted)
     return counts

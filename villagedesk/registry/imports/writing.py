@@ -25,6 +25,7 @@ from villagedesk.core.scoping import ScopeCodeField
 from villagedesk.core.sealing import (
     SealedIdentityField,
     identity_hashes_fill,
+    seal,
     sealed_with_hashes,
     unseal,
 )
@@ -101,9 +102,14 @@ def scope_codes_set(model, frame: pl.DataFrame, *, key: str, codes: dict) -> pl.
 
 
 def identity_sealed(frame: pl.DataFrame) -> pl.DataFrame:
-    """The frame with its identity numbers sealed and their keyed hashes beside them, as
-    `SealedIdentityField` and `IdentityHashField` would write them on `save`; the hashes the
-    engine found the holders by are taken as they are."""
+    """The frame with its identity and certificate numbers sealed and the identity numbers'
+    keyed hashes beside them, as `SealedIdentityField` and `IdentityHashField` would write them
+    on `save`; the hashes the engine found the holders by are taken as they are."""
+    if "disability_certificate" in frame.columns:
+        certificates = frame["disability_certificate"].to_list()
+        frame = frame.with_columns(
+            pl.Series("disability_certificate", [seal(c) if c else c for c in certificates])
+        )
     if "id_number" not in frame.columns:
         return frame
     known = frame["id_number_hash"].to_list() if "id_number_hash" in frame.columns else None
