@@ -107,8 +107,11 @@ def hand_written(*, day, prefix, parameters) -> dict[str, tuple[str, list]]:
     away_codes = in_list(["in_county", "in_province", "out_of_province"])
     mental = in_list(["intellectual", "mental"])
 
+    def working_away(x):
+        return f"{x}.migrant_work IN {away_codes}"
+
     def away(x):
-        return f"({x}.migrant_work IN {away_codes} AND {x}.migrant_months >= 6)"
+        return f"({working_away(x)} AND {x}.migrant_months >= 6)"
 
     def severe(x):
         return (
@@ -137,7 +140,7 @@ def hand_written(*, day, prefix, parameters) -> dict[str, tuple[str, list]]:
     )
     still_at_school = in_list(STILL_AT_SCHOOL)
     disposable = (
-        f" OR (r.birth_date <= '{cut(70)}' AND r.annual_income < "
+        f" OR ((r.birth_date <= '{cut(70)}' OR {severe('r')}) AND r.annual_income < "
         f"{param('disposable_income_last_year')})"
         if parameters.get("disposable_income_last_year")
         else ""
@@ -155,7 +158,7 @@ def hand_written(*, day, prefix, parameters) -> dict[str, tuple[str, list]]:
     able_outside = (
         "EXISTS (SELECT 1 FROM registry_supporter r WHERE r.supported_id = p.id AND NOT "
         + flagged(
-            f"(r.is_tekun OR (r.is_dibao AND r.birth_date <= '{cut(60)}') OR {severe('r')} OR "
+            f"(r.is_tekun OR (r.is_dibao AND r.birth_date <= '{cut(60)}') OR "
             f"(r.relation = 'child' AND r.birth_date > '{cut(18)}'){disposable})"
         )
         + ")"
@@ -184,7 +187,7 @@ def hand_written(*, day, prefix, parameters) -> dict[str, tuple[str, list]]:
     )
 
     def cannot_guard(x):
-        return f"({x}.id IS NULL OR {away(x)} OR {severe(x)} OR {x}.serious_illness)"
+        return f"({x}.id IS NULL OR {working_away(x)} OR {severe(x)} OR {x}.serious_illness)"
 
     def with_links(where):
         return (
@@ -259,8 +262,8 @@ def hand_written(*, day, prefix, parameters) -> dict[str, tuple[str, list]]:
             )
         ),
         "left_behind_children": with_links(
-            f"p.birth_date > '{cut(16)}' AND (({away('fa')} AND {cannot_guard('mo')}) "
-            f"OR ({away('mo')} AND {cannot_guard('fa')}))"
+            f"p.birth_date > '{cut(16)}' AND (({working_away('fa')} AND {cannot_guard('mo')}) "
+            f"OR ({working_away('mo')} AND {cannot_guard('fa')}))"
         ),
         "left_behind_elderly": persons(
             f"p.birth_date <= '{cut(60)}' AND NOT p.migrant_work IN {away_codes} "

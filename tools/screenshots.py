@@ -46,8 +46,12 @@ def shoot(browser, lang, device, pages):
     page.fill("#id_password", "demo12345")
     page.click("button.primary")
     page.wait_for_url(f"{BASE}/")
-    for name, path in pages.items():
+    for name, where in pages.items():
+        # A page, or a page and the part of it a phone should be scrolled to.
+        path, part = where if isinstance(where, tuple) else (where, None)
         page.goto(f"{BASE}{path}")
+        if part:
+            page.locator(part).first.scroll_into_view_if_needed()
         target = OUT / f"{name}-{lang}-{device}.png"
         page.screenshot(path=str(target), full_page=device == "desktop")
         print(target.relative_to(ROOT))
@@ -70,11 +74,18 @@ def main():
             wait_for_server()
             detail = household_with_most_members(env)
             gap = household_enrolled_not_eligible(env)
+            allowance = household_with_allowance_income(env)
+            carried = case_carried_over(env)
             pages = {
                 "household-list": "/registry/households/",
                 "household-detail": f"/registry/households/{detail}/",
                 "welfare-gap-report": "/welfare/gaps/?policy=dibao",
                 "welfare-household-explanation": f"/welfare/households/{gap}/?policy=dibao",
+                "welfare-explanation-excluded-income": (
+                    f"/welfare/households/{allowance}/?policy=dibao",
+                    "details[open] table.income-lines",
+                ),
+                "welfare-monitoring-carried-over": f"/welfare/monitoring/{carried}/",
             }
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
@@ -112,6 +123,37 @@ def household_enrolled_not_eligible(env) -> int:
         "compiled = policy_compiled(policy=policy, area=area, day=day);"
         "sets = gap_querysets(compiled=compiled, policy=policy, day=day);"
         "print(sets['enrolled_not_eligible'].order_by('number').first().pk)",
+    )
+
+
+def household_with_allowance_income(env) -> int:
+    """A household of cadre1's village that receives the subsistence allowance as income, which
+    the allowance's own test leaves out."""
+    return shell_int(
+        env,
+        "from django.utils import timezone;"
+        "from villagedesk.accounts.models import User;"
+        "from villagedesk.registry.selectors import household_list;"
+        "u = User.objects.get(username='cadre1');"
+        "year = timezone.localdate().year;"
+        "h = household_list(user=u).filter(income_lines__kind='transfer_dibao',"
+        " income_lines__year=year).order_by('number').first();"
+        "print(h.pk)",
+    )
+
+
+def case_carried_over(env) -> int:
+    """A monitoring case of cadre1's village opened last year and still open."""
+    return shell_int(
+        env,
+        "from django.utils import timezone;"
+        "from villagedesk.accounts.models import User;"
+        "from villagedesk.welfare.models import MonitoredHousehold;"
+        "u = User.objects.get(username='cadre1');"
+        "prefix = u.area_prefixes()[0];"
+        "c = MonitoredHousehold.objects.filter(area_code__startswith=prefix,"
+        " year__lt=timezone.localdate().year, risk_eliminated_on=None).order_by('pk').first();"
+        "print(c.pk)",
     )
 
 

@@ -108,8 +108,12 @@ def kleene_all(*values):
     return False if False in values else (None if None in values else True)
 
 
+def working_away(person):
+    return person.migrant_work in AWAY
+
+
 def away_half_year(person):
-    return person.migrant_work in AWAY and (person.migrant_months or 0) >= 6
+    return working_away(person) and (person.migrant_months or 0) >= 6
 
 
 def severe(person):
@@ -211,12 +215,10 @@ def person_policies(world: World):
             return (
                 s.is_tekun
                 or (s.is_dibao and age is not None and age >= 60)
-                or severe(s)
                 or (s.relation == "child" and age is not None and age < 18)
                 or (
                     line is not None
-                    and age is not None
-                    and age >= 70
+                    and ((age is not None and age >= 70) or severe(s))
                     and s.annual_income is not None
                     and s.annual_income < line
                 )
@@ -263,13 +265,13 @@ def person_policies(world: World):
         )
 
     def cannot_guard(parent):
-        return parent is None or away_half_year(parent) or severe(parent) or parent.serious_illness
+        return parent is None or working_away(parent) or severe(parent) or parent.serious_illness
 
     def left_behind_children(p):
         father, mother = world.persons.get(p.father_id), world.persons.get(p.mother_id)
         return world.age(p) < 16 and (
-            (father is not None and away_half_year(father) and cannot_guard(mother))
-            or (mother is not None and away_half_year(mother) and cannot_guard(father))
+            (father is not None and working_away(father) and cannot_guard(mother))
+            or (mother is not None and working_away(mother) and cannot_guard(father))
         )
 
     def left_behind_elderly(p):

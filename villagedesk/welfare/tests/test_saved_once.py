@@ -85,7 +85,7 @@ def test_a_monitoring_case_sent_twice_is_opened_once(client, cadre_a, household)
         "village": household.area_code,
         "household_number": household.number,
         "year": 2025,
-        "category": "unstable",
+        "category": "sudden",
         "risk_types": ["illness"],
         "found_by": "screening",
         "first_lead_on": "2025-03-01",
@@ -124,6 +124,7 @@ def test_a_rule_version_sent_twice_is_saved_once(client, county_supervisor, coun
     data = {
         "definition": '{"field": "per_capita_income", "op": "<", "value": 5000}',
         "effective_from": "2025-06-01",
+        "area": county.code,
         "save": "1",
     }
     first, again = sent_twice(client, reverse("welfare:rule-edit", args=["dibao"]), data)
