@@ -277,7 +277,7 @@ def _household_fields() -> dict[str, FieldDef]:
         return lambda c, ref: ref.field(name)
 
     def flag_column(name, label):
-        return FieldDef(name, BOOL, gettext_noop(label), column(name))
+        return FieldDef(name, BOOL, label, column(name))
 
     def income(kinds):
         return lambda c, ref: household_income(kinds, year=c.year, ref=ref)
@@ -306,10 +306,12 @@ def _household_fields() -> dict[str, FieldDef]:
                 column("poverty_status"),
                 registry_codes.PovertyStatus,
             ),
-            flag_column("owns_vehicle", "owns a motor vehicle (not a disability scooter)"),
-            flag_column("owns_business", "runs a registered company or business"),
-            flag_column("public_payroll", "a member on public payroll"),
-            flag_column("town_housing", "owns commercial housing in town"),
+            flag_column(
+                "owns_vehicle", gettext_noop("owns a motor vehicle (not a disability scooter)")
+            ),
+            flag_column("owns_business", gettext_noop("runs a registered company or business")),
+            flag_column("public_payroll", gettext_noop("a member on public payroll")),
+            flag_column("town_housing", gettext_noop("owns commercial housing in town")),
             FieldDef(
                 "deposits",
                 NUMBER,
@@ -412,22 +414,29 @@ def _person_fields() -> dict[str, FieldDef]:
         return lambda c, ref: F(name)
 
     def code(name, label, choices, blank_is_missing=False):
-        return FieldDef(name, CODE, gettext_noop(label), column(name), choices, blank_is_missing)
+        return FieldDef(name, CODE, label, column(name), choices, blank_is_missing)
 
     def flag(name, label):
-        return FieldDef(name, BOOL, gettext_noop(label), column(name))
+        return FieldDef(name, BOOL, label, column(name))
 
     return {
         d.name: d
         for d in [
-            code("sex", "sex", registry_codes.Sex),
-            code("relation", "relation to head", registry_codes.Relation),
-            code("ethnicity", "ethnicity", registry_codes.Ethnicity),
-            code("education", "education", registry_codes.Education),
-            code("schooling", "schooling status", registry_codes.Schooling),
-            code("labour", "labour ability", registry_codes.Labour, blank_is_missing=True),
-            code("migrant_work", "migrant work", registry_codes.MigrantWork),
-            code("disability_category", "disability", registry_codes.DisabilityCategory),
+            code("sex", gettext_noop("sex"), registry_codes.Sex),
+            code("relation", gettext_noop("relation to head"), registry_codes.Relation),
+            code("ethnicity", gettext_noop("ethnicity"), registry_codes.Ethnicity),
+            code("education", gettext_noop("education"), registry_codes.Education),
+            code("schooling", gettext_noop("schooling status"), registry_codes.Schooling),
+            code(
+                "labour",
+                gettext_noop("labour ability"),
+                registry_codes.Labour,
+                blank_is_missing=True,
+            ),
+            code("migrant_work", gettext_noop("migrant work"), registry_codes.MigrantWork),
+            code(
+                "disability_category", gettext_noop("disability"), registry_codes.DisabilityCategory
+            ),
             FieldDef(
                 "disability_grade",
                 NUMBER,
@@ -442,10 +451,10 @@ def _person_fields() -> dict[str, FieldDef]:
             ),
             code(
                 "education_exemption",
-                "documented exemption from school",
+                gettext_noop("documented exemption from school"),
                 registry_codes.EducationExemption,
             ),
-            flag("employee_medical_insurance", "employees' basic medical insurance"),
+            flag("employee_medical_insurance", gettext_noop("employees' basic medical insurance")),
             FieldDef(
                 "parents_away",
                 BOOL,
@@ -478,11 +487,11 @@ def _person_fields() -> dict[str, FieldDef]:
                 gettext_noop("a legal supporter is able to fulfil the duty"),
                 lambda c, ref: families.able_supporters(c),
             ),
-            flag("chronic_illness", "long-term chronic illness"),
-            flag("serious_illness", "serious illness"),
-            flag("medical_insurance", "basic medical insurance"),
-            flag("serious_illness_insurance", "serious-illness insurance"),
-            flag("pension_insurance", "basic pension insurance"),
+            flag("chronic_illness", gettext_noop("long-term chronic illness")),
+            flag("serious_illness", gettext_noop("serious illness")),
+            flag("medical_insurance", gettext_noop("basic medical insurance")),
+            flag("serious_illness_insurance", gettext_noop("serious-illness insurance")),
+            flag("pension_insurance", gettext_noop("basic pension insurance")),
             enrolled_field(
                 "tekun_supported",
                 gettext_noop("supported as an extreme-poor person (特困)"),
