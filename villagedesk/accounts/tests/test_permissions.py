@@ -199,6 +199,18 @@ def test_keeping_the_rules_is_not_everywhere_for_a_county_supervisor(county, oth
     assert not permissions.holds(user, C.KEEP_RULES, "110000000000")
 
 
+def test_only_an_administrator_keeps_the_default_rules(county):
+    yesterday = today() - datetime.timedelta(days=1)
+    assert permissions.keeps_default_rules(person("root", superuser=True))
+    assert permissions.keeps_default_rules(person("a", (Role.ADMINISTRATOR, county)))
+    both = person("b", (Role.COUNTY_SUPERVISOR, county), (Role.ADMINISTRATOR, county))
+    assert permissions.keeps_default_rules(both)
+    assert not permissions.keeps_default_rules(person("c", (Role.COUNTY_SUPERVISOR, county)))
+    ended = person("d", (Role.ADMINISTRATOR, county, datetime.date(2020, 1, 1), yesterday))
+    assert not permissions.keeps_default_rules(ended)
+    assert not permissions.keeps_default_rules(person("e"))
+
+
 def test_require_raises_permission_denied_where_not_held(village_a, village_b):
     user = person("u", (Role.VILLAGE_COMMITTEE, village_a))
     assert permissions.require(user, C.KEEP_REGISTRY, village_a.code) is None
