@@ -8,12 +8,13 @@ from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.codes import GapKind, PolicyCategory
 from villagedesk.welfare.income import IncomeBreakdown
 from villagedesk.welfare.models import Policy
-from villagedesk.welfare.rules import Explanation, RuleError, explain_rows
+from villagedesk.welfare.rules import AreaRules, Explanation, RuleError, explain_rows
 from villagedesk.welfare.selectors import gap_querysets, household_explanations, policy_compiled
 
 
-def _subject_rows(queryset, subject: str) -> list[dict]:
-    if subject == "person":
+def _subject_rows(queryset, compiled: AreaRules) -> list[dict]:
+    """The rows as plain data, each with the rule version its area follows."""
+    if compiled.subject == "person":
         rows = queryset.values("pk", "name", "household_id", "household__number", "area_code")
         return [
             {
@@ -22,12 +23,19 @@ def _subject_rows(queryset, subject: str) -> list[dict]:
                 "village": r["area_code"],
                 "person": r["pk"],
                 "name": r["name"],
+                "rule": compiled.part_for(r["area_code"]).name,
             }
             for r in rows
         ]
     rows = queryset.values("pk", "number", "area_code")
     return [
-        {"household": r["pk"], "number": r["number"], "village": r["area_code"], "person": None}
+        {
+            "household": r["pk"],
+            "number": r["number"],
+            "village": r["area_code"],
+            "person": None,
+            "rule": compiled.part_for(r["area_code"]).name,
+        }
         for r in rows
     ]
 
@@ -69,9 +77,9 @@ def policy_evaluation(*, policy: Policy, area: Area, day: datetime.date) -> dict
             **result,
             "rule": compiled.name,
             "error": None,
-            "eligible": _subject_rows(sets["eligible"], compiled.subject),
+            "eligible": _subject_rows(sets["eligible"], compiled),
         }
-    wrong = _subject_rows(sets[GapKind.ENROLLED_NOT_ELIGIBLE], compiled.subject)
+    wrong = _subject_rows(sets[GapKind.ENROLLED_NOT_ELIGIBLE], compiled)
     explanations = explain_rows(compiled, sets[GapKind.ENROLLED_NOT_ELIGIBLE])
     for row in wrong:
         explanation = explanations[row["person"] or row["household"]]
@@ -84,10 +92,8 @@ def policy_evaluation(*, policy: Policy, area: Area, day: datetime.date) -> dict
         **result,
         "rule": compiled.name,
         "error": None,
-        "eligible": _subject_rows(sets["eligible"], compiled.subject),
-        "eligible_not_enrolled": _subject_rows(
-            sets[GapKind.ELIGIBLE_NOT_ENROLLED], compiled.subject
-        ),
+        "eligible": _subject_rows(sets["eligible"], compiled),
+        "eligible_not_enrolled": _subject_rows(sets[GapKind.ELIGIBLE_NOT_ENROLLED], compiled),
         "enrolled_not_eligible": wrong,
     }
 

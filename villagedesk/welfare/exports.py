@@ -42,14 +42,16 @@ def gap_lines_table(lines: list[GapLine]) -> tuple[list[str], list[list]]:
 
 
 def gap_rollup_table(rollup: list[RollupRow]) -> tuple[list[str], list[list]]:
-    """The roll-up over an area's villages: eligible and both gaps per village."""
+    """The roll-up over an area's villages: eligible and both gaps per village, and the rule
+    version its households follow."""
     header = [
         _("village"),
         _("eligible"),
         str(GapKind.ELIGIBLE_NOT_ENROLLED.label),
         str(GapKind.ENROLLED_NOT_ELIGIBLE.label),
+        _("rule version"),
     ]
-    rows = [[r.area.name, r.eligible, r.not_enrolled, r.not_eligible] for r in rollup]
+    rows = [[r.area.name, r.eligible, r.not_enrolled, r.not_eligible, r.rule] for r in rollup]
     return header, rows
 
 
@@ -108,13 +110,14 @@ def care_list_export(
     return content
 
 
-EVALUATION_HEADER = ["list", "household", "number", "village", "person", "name", "failing"]
+EVALUATION_HEADER = ["list", "household", "number", "village", "person", "name", "failing", "rule"]
 EVALUATION_LISTS = ("eligible", "eligible_not_enrolled", "enrolled_not_eligible")
 
 
 def evaluation_rows(policy: dict) -> list[list]:
     """One policy of `evaluation.area_evaluation` as rows: each list's households (or persons)
-    with the conditions they fail, then the rule's error if it could not be evaluated."""
+    with the conditions they fail and the rule version they were evaluated with, then the
+    rule's error if it could not be evaluated."""
     rows = []
     for kind in EVALUATION_LISTS:
         for item in policy.get(kind, []):
@@ -128,6 +131,7 @@ def evaluation_rows(policy: dict) -> list[list]:
                     item["person"] or "",
                     item.get("name", ""),
                     failing,
+                    item["rule"],
                 ]
             )
     if policy["error"]:

@@ -119,16 +119,38 @@ class Policy(models.Model):
     def rule_on(self, day: datetime.date, area: Area | None = None) -> "PolicyRule | None":
         """The rule version in force on the day for the area: the version of the most specific
         area at or above it that has one, else the default (the latest that started by then)."""
-        applicable = [
-            rule
-            for rule in self.rules_in_force(day)
-            if rule.area is None or (area is not None and area.code.startswith(rule.area.prefix))
+        return _version_for(self.rules_in_force(day), area)
+
+    def versions_within(
+        self, day: datetime.date, area: Area
+    ) -> list[tuple[Area, "PolicyRule | None"]]:
+        """Which version applies where within the area on the day: the area itself under its
+        version (as `rule_on`; None when none is in force), then each area below it that has a
+        version of its own, under that version."""
+        in_force = self.rules_in_force(day)
+        below = {
+            rule.area.prefix: rule.area
+            for rule in in_force
+            if rule.area is not None
+            and rule.area.prefix.startswith(area.prefix)
+            and rule.area.prefix != area.prefix
+        }
+        return [(area, _version_for(in_force, area))] + [
+            (part, _version_for(in_force, part)) for _prefix, part in sorted(below.items())
         ]
-        return max(
-            applicable,
-            key=lambda r: (len(r.area.prefix) if r.area else -1, r.effective_from, r.version),
-            default=None,
-        )
+
+
+def _version_for(in_force: list["PolicyRule"], area: Area | None) -> "PolicyRule | None":
+    applicable = [
+        rule
+        for rule in in_force
+        if rule.area is None or (area is not None and area.code.startswith(rule.area.prefix))
+    ]
+    return max(
+        applicable,
+        key=lambda r: (len(r.area.prefix) if r.area else -1, r.effective_from, r.version),
+        default=None,
+    )
 
 
 class PolicyRule(models.Model):

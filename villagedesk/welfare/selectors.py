@@ -40,7 +40,7 @@ from villagedesk.welfare.models import (
 )
 from villagedesk.welfare.parameters import parameter_names, parameter_value
 from villagedesk.welfare.rules import (
-    CompiledRule,
+    AreaRules,
     Context,
     Explanation,
     RuleError,
@@ -100,36 +100,31 @@ def villages_under(*, user: User, area: Area) -> QuerySet[Area]:
     return Area.objects.visible_to(user).within([area.prefix]).villages().order_by("code")
 
 
-def policy_compiled(*, policy: Policy, area: Area, day: datetime.date) -> CompiledRule:
-    """The policy's rule in force on the day for the area (its own version, or the one of the
-    nearest area above it, or the default), compiled for the area; RuleError if it cannot be.
-
-    Areas below with a version of their own are left out: their households follow their own
-    version, never this one."""
-    rule = policy.rule_on(day, area)
-    if rule is None:
-        raise RuleError(
-            _("no rule version is in force on %(day)s") % {"day": day.isoformat()},
-            rule=policy.code,
-            part="",
+def policy_compiled(*, policy: Policy, area: Area, day: datetime.date) -> AreaRules:
+    """The policy's rules in force on the day over the area, compiled; RuleError if one cannot
+    be. The area's households follow its version (its own, the one of the nearest area above
+    it, or the default), except in the areas below it with a version of their own, whose
+    households follow that version, with the parameters of their own areas."""
+    versions = policy.versions_within(day, area)
+    prefixes = [part.prefix for part, _rule in versions]
+    parts = []
+    for part, rule in versions:
+        if rule is None:
+            raise RuleError(
+                _("no rule version is in force on %(day)s") % {"day": day.isoformat()},
+                rule=policy.code,
+                part="",
+            )
+        compiled = compile_rule(
+            rule.definition,
+            name=rule.label,
+            subject=subject_of(policy),
+            context=Context(area=part, day=day, income_basis=policy.income_basis),
         )
-    compiled = compile_rule(
-        rule.definition,
-        name=rule.label,
-        subject=subject_of(policy),
-        context=Context(area=area, day=day, income_basis=policy.income_basis),
-    )
-    compiled.version = rule
-    compiled.excluded = sorted(
-        {
-            other.area.prefix
-            for other in policy.rules_in_force(day)
-            if other.area is not None
-            and other.area.prefix.startswith(area.prefix)
-            and other.area.prefix != area.prefix
-        }
-    )
-    return compiled
+        compiled.version = rule
+        compiled.excluded = [p for p in prefixes if p.startswith(part.prefix) and p != part.prefix]
+        parts.append(compiled)
+    return AreaRules(parts)
 
 
 def active_enrolments(*, policy: Policy, day: datetime.date) -> QuerySet[Enrolment]:
@@ -140,7 +135,7 @@ def active_enrolments(*, policy: Policy, day: datetime.date) -> QuerySet[Enrolme
 
 
 def gap_querysets(
-    *, compiled: CompiledRule, policy: Policy, day: datetime.date
+    *, compiled: AreaRules, policy: Policy, day: datetime.date
 ) -> dict[str, QuerySet]:
     """The eligible set and both gap lists as querysets of households or persons, in the area."""
     person = policy.benefit_unit == BenefitUnit.PERSON
@@ -234,11 +229,13 @@ class RollupRow:
     eligible: int
     not_enrolled: int
     not_eligible: int
+    # The rule version the village's households were evaluated with.
+    rule: str
 
 
 def gap_rollup(*, user: User, policy: Policy, area: Area, day: datetime.date) -> list[RollupRow]:
     """Per village of the area the user sees: eligible, eligible not enrolled, enrolled not
-    eligible."""
+    eligible, and the rule version its households follow."""
     compiled = policy_compiled(policy=policy, area=area, day=day)
     sets = gap_querysets(compiled=compiled, policy=policy, day=day)
 
@@ -255,7 +252,12 @@ def gap_rollup(*, user: User, policy: Policy, area: Area, day: datetime.date) ->
     missing = per_village(sets[GapKind.ELIGIBLE_NOT_ENROLLED])
     wrong = per_village(sets[GapKind.ENROLLED_NOT_ELIGIBLE])
     villages = villages_under(user=user, area=area)
-    return [RollupRow(v, eligible[v.code], missing[v.code], wrong[v.code]) for v in villages]
+    return [
+        RollupRow(
+            v, eligible[v.code], missing[v.code], wrong[v.code], compiled.part_for(v.code).name
+        )
+        for v in villages
+    ]
 
 
 @dataclass

@@ -26,7 +26,14 @@ households whose whole rule is true are selected. `explain` reads every comparis
 outcome from the same expressions, so it cannot disagree with the selection.
 """
 
-from villagedesk.welfare.rules.compiler import CompiledRule, Group, Leaf, compile_rule, selection
+from villagedesk.welfare.rules.compiler import (
+    AreaRules,
+    CompiledRule,
+    Group,
+    Leaf,
+    compile_rule,
+    selection,
+)
 from villagedesk.welfare.rules.dates import years_before
 from villagedesk.welfare.rules.describe import describe, describe_value
 from villagedesk.welfare.rules.explain import ExplainLine, Explanation, explain, explain_rows
@@ -41,6 +48,7 @@ from villagedesk.welfare.rules.language import (
 __all__ = [
     "HOUSEHOLD_FIELDS",
     "PERSON_FIELDS",
+    "AreaRules",
     "CompiledRule",
     "Context",
     "ExplainLine",

@@ -626,17 +626,18 @@ class CompiledRule:
         """The rows with the joined relations the rule's expressions name."""
         return joined(rows, self.relations)
 
+    def where(self) -> Q:
+        """The rows the rule is for: those of the context's area, but for the areas left out."""
+        rows = Q(area_code__startswith=self.context.area.prefix)
+        for prefix in self.excluded:
+            rows &= ~Q(area_code__startswith=prefix)
+        return rows
+
     def base(self) -> QuerySet:
         model = Person if self.subject == "person" else Household
         if self.context is None:
             return self.reading(model.objects.all())
-        rows = model.objects.within([self.context.area.prefix])
-        if self.excluded:
-            elsewhere = Q()
-            for prefix in self.excluded:
-                elsewhere |= Q(area_code__startswith=prefix)
-            rows = rows.exclude(elsewhere)
-        return self.reading(rows)
+        return self.reading(model.objects.filter(self.where()))
 
     def queryset(self) -> QuerySet:
         """The matching households (or persons) of the context's area: one query."""
@@ -646,6 +647,80 @@ class CompiledRule:
         """The rows of the area the rule does not select (false or unknown), as NOT EXISTS:
         PostgreSQL plans it as an anti-join, where NOT IN over a county's matches would scan
         the whole list for every row once it no longer fits in memory as a hash."""
+        return self.base().exclude(Exists(self.queryset().filter(pk=OuterRef("pk"))))
+
+
+@dataclass
+class AreaRules:
+    """The rules that apply over an area whose parts follow different rules (a county keeping
+    its own version of a policy): the first part is the area itself, less the others, each of
+    which is compiled for its own area, with its own parameters.
+
+    Rows are selected in one query, each part's condition under its part's area (an OR of
+    disjoint branches), so lists, counts, ordering and pages work as on one rule; with a single
+    part the query is that rule's own."""
+
+    parts: list[CompiledRule]
+
+    @property
+    def main(self) -> CompiledRule:
+        return self.parts[0]
+
+    @property
+    def name(self) -> str:
+        return self.main.name
+
+    @property
+    def subject(self) -> str:
+        return self.main.subject
+
+    @property
+    def context(self) -> Context:
+        return self.main.context
+
+    @property
+    def version(self):
+        return self.main.version
+
+    @property
+    def relations(self) -> dict[str, FilteredRelation]:
+        # Parts of one policy on one day join the same relations under the same names.
+        return {name: r for part in self.parts for name, r in part.relations.items()}
+
+    @property
+    def reads_income(self) -> bool:
+        return any(part.reads_income for part in self.parts)
+
+    def part_for(self, area_code: str) -> CompiledRule:
+        """The part whose rule applies to a row of this area code."""
+        return max(
+            (p for p in self.parts if area_code.startswith(p.context.area.prefix)),
+            key=lambda p: len(p.context.area.prefix),
+        )
+
+    @property
+    def condition(self) -> Q:
+        if len(self.parts) == 1:
+            return self.main.condition
+        combined = Q()
+        for part in self.parts:
+            combined |= part.where() & part.condition
+        return combined
+
+    def reading(self, rows: QuerySet) -> QuerySet:
+        return joined(rows, self.relations)
+
+    def base(self) -> QuerySet:
+        model = Person if self.subject == "person" else Household
+        return self.reading(model.objects.within([self.context.area.prefix]))
+
+    def queryset(self) -> QuerySet:
+        """The rows of the area that their part's rule selects: one query."""
+        return self.base().filter(self.condition)
+
+    def outside(self) -> QuerySet:
+        """The rows of the area that their part's rule does not select (see
+        `CompiledRule.outside`)."""
         return self.base().exclude(Exists(self.queryset().filter(pk=OuterRef("pk"))))
 
 

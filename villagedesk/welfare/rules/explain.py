@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from villagedesk.registry.models import Household, Person
-from villagedesk.welfare.rules.compiler import CompiledRule, Leaf
+from villagedesk.welfare.rules.compiler import AreaRules, CompiledRule, Leaf
 from villagedesk.welfare.rules.describe import GROUP_TEXT, describe_value, leaf_text
 from villagedesk.welfare.rules.language import (
     AGE,
@@ -105,8 +105,17 @@ def explain(compiled: CompiledRule, *, pk: int) -> Explanation:
     return explanations[pk]
 
 
-def explain_rows(compiled: CompiledRule, rows: QuerySet) -> dict[int, Explanation]:
-    """Explanations for every row of the queryset, read in one query."""
+def explain_rows(compiled: CompiledRule | AreaRules, rows: QuerySet) -> dict[int, Explanation]:
+    """Explanations for every row of the queryset, read in one query (one per part of an
+    area whose parts follow different rules, each row by its part's rule)."""
+    if isinstance(compiled, AreaRules):
+        if len(compiled.parts) == 1:
+            return explain_rows(compiled.main, rows)
+        return {
+            pk: explanation
+            for part in compiled.parts
+            for pk, explanation in explain_rows(part, rows.filter(part.where())).items()
+        }
     outcome_field = IntegerField()
     annotations = {}
     for i, leaf in enumerate(compiled.leaves):
