@@ -148,9 +148,7 @@ def resolve_groups(frame: pl.DataFrame, *, area: Area, out: list) -> pl.DataFram
             frame,
             # A group is looked for in a village found (a null village compares to null, so
             # none); an unknown or ambiguous village is reported itself.
-            pl.col("group_id").is_null()
-            & (pl.col("_gkey") != "")
-            & (pl.col("village_id") != -1),
+            pl.col("group_id").is_null() & (pl.col("_gkey") != "") & (pl.col("village_id") != -1),
             field="group",
             code="unknown_group",
         )

@@ -435,12 +435,18 @@ def head_checks(persons: pl.DataFrame, *, registered: pl.DataFrame):
             .alias("_head_id"),
         )
     )
+    head_name = pl.coalesce(pl.col("_head_name"), pl.col("_reg_name"))
+    if not has(persons, "head_name") and not has(persons, "head_id_number"):
+        # Nothing typed to check: the heads alone name the households, row by row is not read.
+        names = heads.join(registered, on="_hkey", how="full", coalesce=True).select(
+            "_hkey", head_name.alias("_hname")
+        )
+        return concat([]), names.filter(pl.col("_hname").fill_null("") != "")
     rows = (
         narrow(persons, "_hkey", "head_name", "head_id_number", "_head_id_hash")
         .join(heads, on="_hkey", how="left")
         .join(registered, on="_hkey", how="left")
     )
-    head_name = pl.coalesce(pl.col("_head_name"), pl.col("_reg_name"))
     out = []
     if "head_name" in rows.columns:
         typed = pl.col("head_name").fill_null("")
@@ -512,16 +518,19 @@ def family_checks(
     """Per household in the file: one head, at most one spouse of the other sex, ages that fit.
     A household is named by its number and its head's name (`names`, from `head_checks`)."""
     out = []
-    persons = narrow(persons, "_hkey", "number", "relation", "sex", "birth_date").join(
-        names, on="_hkey", how="left"
-    )
-    label = household_label(pl.col("number"), pl.col("_hname"))
-    counts = persons.group_by("_hkey").agg(
-        pl.col("_row").min().alias("_first_row"),
-        pl.col("_sheet").first().alias("_first_sheet"),
-        (pl.col("relation") == Relation.HEAD).sum().alias("_heads"),
-        (pl.col("relation") == Relation.SPOUSE).sum().alias("_spouses"),
-        label.first().alias("_number"),
+    persons = narrow(persons, "_hkey", "number", "relation", "sex", "birth_date")
+    counts = (
+        persons.group_by("_hkey")
+        .agg(
+            pl.col("_row").min().alias("_first_row"),
+            pl.col("_sheet").first().alias("_first_sheet"),
+            (pl.col("relation") == Relation.HEAD).sum().alias("_heads"),
+            (pl.col("relation") == Relation.SPOUSE).sum().alias("_spouses"),
+            pl.col("number").first().alias("_hnumber"),
+        )
+        .join(names, on="_hkey", how="left")
+        .with_columns(household_label(pl.col("_hnumber"), pl.col("_hname")).alias("_number"))
+        .drop("_hnumber", "_hname")
     )
     first = counts.with_columns(
         pl.col("_first_row").alias("_row"), pl.col("_first_sheet").alias("_sheet")

@@ -91,11 +91,10 @@ def scope_codes_set(model, frame: pl.DataFrame, *, key: str, codes: dict) -> pl.
     it, from `codes`: the area code of the village or household each row's `key` names.
 
     A key without a code raises (polars' strict replace), so no row is written without its code,
-    which would make it invisible to everyone. With no codes at all (every household of a
-    partial load left out) polars would leave the keys as they are: the codes are then null, and
-    `write_batch` refuses any row that has one.
+    which would make it invisible to everyone. A frame of no rows (every household of a partial
+    load left out) comes with no codes, a mapping polars cannot type: its columns are only typed.
     """
-    if codes:
+    if frame.height:
         area_code = pl.col(key).replace_strict(codes, return_dtype=pl.String)
     else:
         area_code = pl.lit(None, dtype=pl.String)
