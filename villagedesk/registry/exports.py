@@ -75,10 +75,12 @@ LEDGERS = {
         ),
     ]
 }
-# The columns written are the importer's: a cell of several values (health, other causes)
-# stands for the fields it spreads over, so that an export re-imports as it is.
+# The columns written are the importer's stored ones: a cell of several values (health, other
+# causes) stands for the fields it spreads over, so that an export re-imports as it is.
 HOUSEHOLD_EXPORT = [
-    c.name for c in COLUMNS if c.table == HOUSEHOLD and c.name not in {"village", "group", "number"}
+    c.name
+    for c in COLUMNS
+    if c.table == HOUSEHOLD and c.stored and c.name not in {"village", "group", "number"}
 ]
 PERSON_EXPORT = [c.name for c in COLUMNS if c.table == PERSON and c.name not in SPREAD_FROM]
 HOUSEHOLD_COLUMNS = ["village", "group", "number", *HOUSEHOLD_EXPORT]

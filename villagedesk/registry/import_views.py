@@ -20,20 +20,18 @@ from villagedesk.registry.import_forms import (
     MappingForm,
 )
 from villagedesk.registry.imports import jobs
-from villagedesk.registry.imports.columns import BY_NAME
+from villagedesk.registry.imports.messages import column_shown, unread_line
 from villagedesk.registry.imports.messages import render as render_issue
 from villagedesk.registry.models import ImportJob
 
 
 def shown_issues(job: ImportJob) -> list[dict]:
-    """The issues kept on the job, with the column's name and the message in the user's language."""
+    """The issues kept on the job, with the column as the sheet shows it (letters and header)
+    and the message in the user's language."""
     shown = []
     for issue in job.issues:
-        column = BY_NAME.get(issue["field"])
         message = render_issue(**{k: issue[k] for k in ("code", "field", "value", "param")})
-        shown.append(
-            {**issue, "column": column.label if column else issue["field"], "message": message}
-        )
+        shown.append({**issue, "shown_column": column_shown(issue), "message": message})
     return shown
 
 
@@ -68,9 +66,16 @@ def import_detail(request, pk):
     if not checking:
         return redirect("registry:import-progress", pk=job.pk)
     mapping_form = MappingForm(headers=job.counts.get("headers", []), columns=job.columns)
+    unread = job.counts.get("unread", [])
+    unread_headers = {column["header"] for column in unread}
     context = {
         "job": job,
         "mapping_form": mapping_form,
+        "mapping_rows": [
+            (header, field, header in unread_headers)
+            for header, field in mapping_form.header_fields()
+        ],
+        "unread": unread_line(unread) if unread else "",
         "load_form": LoadForm(),
         "issues": shown_issues(job),
     }

@@ -22,6 +22,9 @@ class Column:
     choices: type | None = None
     max_length: int = 0
     extra: dict = field(default_factory=dict)
+    # False for a column that is checked but not kept: the registry has it from elsewhere
+    # (the head's name is the head member's name; the household size, its members).
+    stored: bool = True
 
 
 HOUSEHOLD = "household"
@@ -113,7 +116,7 @@ COLUMNS = [
         _("date identified"),
         "date",
         HOUSEHOLD,
-        ("识别时间", "识别日期", "建档时间", "date identified"),
+        ("识别时间", "识别日期", "建档时间", "首次识别时间", "date identified"),
     ),
     Column(
         "housing_safety",
@@ -192,8 +195,38 @@ COLUMNS = [
         ),
     ),
     Column(
-        "name", _("name"), "text", PERSON, ("姓名", "成员姓名", "户主姓名", "name"), max_length=50
+        "head_name",
+        _("head's name"),
+        "text",
+        HOUSEHOLD,
+        ("户主姓名", "户主名字", "head's name", "head of household", "name of the head"),
+        max_length=50,
+        stored=False,
     ),
+    Column(
+        "head_id_number",
+        _("head's identity number"),
+        "id_number",
+        HOUSEHOLD,
+        (
+            "户主证件号码",
+            "户主身份证号码",
+            "户主身份证号",
+            "户主公民身份号码",
+            "head's identity number",
+            "head's id number",
+        ),
+        stored=False,
+    ),
+    Column(
+        "size",
+        _("household size"),
+        "int",
+        HOUSEHOLD,
+        ("人数", "家庭人口数", "家庭人数", "户人数", "户人口数", "household size"),
+        stored=False,
+    ),
+    Column("name", _("name"), "text", PERSON, ("姓名", "成员姓名", "name"), max_length=50),
     Column(
         "document_type",
         _("document type"),
@@ -351,6 +384,8 @@ COLUMNS = [
         (
             "务工时间",
             "务工时间(月)",
+            "务工时长",
+            "务工时长(月)",
             "务工月数",
             "外出务工时间",
             "months of migrant work",
@@ -373,6 +408,7 @@ COLUMNS = [
         PERSON,
         (
             "是否参加城乡居民基本医疗保险",
+            "是否参加新型农村合作医疗(城乡居民基本医疗保险)",
             "基本医疗保险",
             "城乡居民基本医疗保险",
             "basic medical insurance",
@@ -417,7 +453,17 @@ COLUMNS = [
         _("phone"),
         "phone",
         PERSON,
-        ("手机号码", "手机号", "手机", "个人电话", "联系方式", "phone", "mobile"),
+        (
+            "手机号码",
+            "手机号",
+            "手机",
+            "个人电话",
+            "成员联系电话",
+            "人联系电话",
+            "联系方式",
+            "phone",
+            "mobile",
+        ),
     ),
 ]
 
@@ -457,7 +503,13 @@ HOUSEHOLD_DATA = [
     "town_housing",
     "deposits",
 ]
-PERSON_DATA = [name for name in PERSON_FIELDS if not name.startswith("_")]
+PERSON_DATA = [
+    name
+    for name in PERSON_FIELDS
+    if not name.startswith("_") and (name not in BY_NAME or BY_NAME[name].stored)
+]
+# Headers of columns that only number the rows: not data, so not reported as unread.
+ROW_NUMBER_HEADERS = {"序号", "no", "no.", "#"}
 
 _HEADERS: dict[str, str] = {}
 for _column in COLUMNS:
@@ -483,6 +535,10 @@ def guess_mapping(headers: list[str]) -> dict[int, str]:
             mapping[position] = name
             taken.add(name)
     return mapping
+
+
+def is_row_number(header: str) -> bool:
+    return fold(header) in ROW_NUMBER_HEADERS
 
 
 def header_labels() -> dict[str, str]:

@@ -24,12 +24,15 @@ from villagedesk.audit import services as audit
 from villagedesk.audit.models import Kind
 from villagedesk.core.codelists import fold
 from villagedesk.core.sealing import identity_lookup
+from villagedesk.core.spreadsheets import column_letters
 from villagedesk.registry.imports import validating, writing
 from villagedesk.registry.imports.columns import (
     BY_NAME,
     HOUSEHOLD_DATA,
     HOUSEHOLD_FIELDS,
     PERSON_DATA,
+    is_row_number,
+    stored_fields,
 )
 from villagedesk.registry.imports.frames import attach
 from villagedesk.registry.imports.normalising import normalise_sheet
@@ -55,6 +58,7 @@ class ImportResult:
     counts: dict = field(default_factory=dict)
     loaded: bool = False
     dry_run: bool = False
+    unread: list[dict] = field(default_factory=list)
 
     @property
     def errors(self) -> pl.DataFrame:
@@ -67,6 +71,15 @@ class ImportResult:
 
 def household_key(village_id: pl.Expr, number: pl.Expr) -> pl.Expr:
     return pl.concat_str([village_id.cast(pl.String), number], separator="|")
+
+
+def file_household_key(frame: pl.DataFrame) -> pl.Expr:
+    """The key of a household of the file: a village that is not found keeps its name as written,
+    so that households of two unknown villages are not taken for one household twice."""
+    village = pl.col("village_id").cast(pl.String)
+    if "village" in frame.columns:
+        village = pl.coalesce(village, pl.concat_str([pl.lit("?"), pl.col("village")]))
+    return pl.concat_str([village, pl.col("number")], separator="|").alias("_hkey")
 
 
 def resolve_villages(frame: pl.DataFrame, *, area: Area, out: list) -> pl.DataFrame:
@@ -133,7 +146,9 @@ def resolve_groups(frame: pl.DataFrame, *, area: Area, out: list) -> pl.DataFram
     out.append(
         validating.issues(
             frame,
-            pl.col("group_id").is_null() & (pl.col("_gkey") != ""),
+            # A group is looked for in a village found (a null village compares to null, so
+            # none); an unknown or ambiguous village is reported itself.
+            pl.col("group_id").is_null() & (pl.col("_gkey") != "") & (pl.col("village_id") != -1),
             field="group",
             code="unknown_group",
         )
@@ -210,9 +225,7 @@ def prepare(sheets: list[Sheet], *, area: Area, today: datetime.date):
         households = households.filter(pl.col("number").fill_null("") != "")
     households = resolve_villages(households, area=area, out=out)
     households = resolve_groups(households, area=area, out=out)
-    households = households.with_columns(
-        household_key(pl.col("village_id"), pl.col("number")).alias("_hkey")
-    )
+    households = households.with_columns(file_household_key(households))
     dup = households.group_by("_hkey").agg(
         pl.col("_row").min().alias("_first"), pl.len().alias("_n")
     )
@@ -230,14 +243,13 @@ def prepare(sheets: list[Sheet], *, area: Area, today: datetime.date):
     out += validating.household_checks(households)
     out += validating.phone_check(households, "household_phone")
     persons = resolve_villages(persons, area=area, out=[])
-    persons = persons.with_columns(
-        household_key(pl.col("village_id"), pl.col("number")).alias("_hkey")
-    )
+    persons = persons.with_columns(file_household_key(persons))
     out.append(
         validating.issues(persons, pl.col("number").is_null(), field="number", code="required")
     )
     persons, person_issues = validating.person_checks(persons, today=today)
     out.append(person_issues)
+    out += validating.size_check(households, persons)
     return households, persons, out
 
 
@@ -296,6 +308,64 @@ def existing_persons(hashes: dict[str, str]) -> pl.DataFrame:
         },
         orient="row",
     )
+
+
+def registered_heads(households: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
+    """The registered heads of the file's registered households: name and keyed hash of the
+    identity number, by household key."""
+    rows = []
+    hpks = households["_pk"].drop_nulls().to_list()
+    for start in range(0, len(hpks), 20000):
+        rows += Person.objects.filter(
+            household_id__in=hpks[start : start + 20000], relation="head"
+        ).values_list("household_id", "name", "id_number_hash")
+    heads = pl.DataFrame(
+        rows,
+        schema={"_pk": pl.Int64, "_reg_name": pl.String, "_reg_hash": pl.String},
+        orient="row",
+    ).unique("_pk", keep="first")
+    return known.join(heads, on="_pk", how="inner").select("_hkey", "_reg_name", "_reg_hash")
+
+
+def column_of(sheet: Sheet, position: int) -> str:
+    """A column's letters as the sheet shows them."""
+    return column_letters(sheet.first_column + position + 1)
+
+
+def placed(issues: pl.DataFrame, sheets: list[Sheet]) -> pl.DataFrame:
+    """The issues with the column each names, as the sheet shows it: its letters and header
+    (none for a field the file has no column for, such as a missing one)."""
+    rows = []
+    for sheet in sheets:
+        for position, name in sheet.mapping.items():
+            where = {"column": column_of(sheet, position), "header": sheet.headers[position]}
+            rows.append({"sheet": sheet.name, "field": name, **where})
+            for spread in stored_fields(BY_NAME[name]):
+                if spread != name:
+                    rows.append({"sheet": sheet.name, "field": spread, **where})
+    places = pl.DataFrame(
+        rows,
+        schema={"sheet": pl.String, "field": pl.String, "column": pl.String, "header": pl.String},
+    ).unique(["sheet", "field"], keep="first", maintain_order=True)
+    return issues.join(places, on=["sheet", "field"], how="left", maintain_order="left")
+
+
+def unread_columns(sheets: list[Sheet]) -> list[dict]:
+    """The columns of the file that no field reads: a header no field is known by (or that the
+    user left unmapped), or no header above cells that hold something. Row numbers are not data."""
+    unread = []
+    for sheet in sheets:
+        for position, header in enumerate(sheet.headers):
+            if position in sheet.mapping or (header and is_row_number(header)):
+                continue
+            if not header:
+                cells = sheet.frame[f"c{position}"].fill_null("").str.strip_chars()
+                if not (cells != "").any():
+                    continue
+            unread.append(
+                {"sheet": sheet.name, "column": column_of(sheet, position), "header": header}
+            )
+    return unread
 
 
 def visible_to(by: User | None) -> pl.Expr:
@@ -391,18 +461,29 @@ def run_import(
         out.append(
             validating.issues(persons, elsewhere & ~seen, field="id_number", code="id_unusable")
         )
-    heads = set()
-    hpks = households["_pk"].drop_nulls().to_list()
-    for start in range(0, len(hpks), 20000):
-        heads |= set(
-            Person.objects.filter(
-                household_id__in=hpks[start : start + 20000], relation="head"
-            ).values_list("household_id", flat=True)
+    registered = registered_heads(households, known)
+    if "head_id_number" in persons.columns:
+        typed = persons["head_id_number"].drop_nulls().unique()
+        hashes = identity_lookup(typed.filter(typed.str.contains(r"^\d{17}[\dX]$")).to_list())
+        persons = attach(
+            persons,
+            pl.DataFrame(
+                {"head_id_number": list(hashes), "_head_id_hash": list(hashes.values())},
+                schema={"head_id_number": pl.String, "_head_id_hash": pl.String},
+            ),
+            "head_id_number",
         )
-    heads_keys = set(known.filter(pl.col("_pk").is_in(list(heads)))["_hkey"].to_list())
-    out.append(validating.family_checks(persons, heads_in_db=heads_keys, today=today))
-    issues = validating.concat(out).unique().sort(["sheet", "row", "field"])
-    result = ImportResult(sheets=sheets, issues=issues, dry_run=dry_run)
+    head_issues, names = validating.head_checks(persons, registered=registered)
+    out.append(head_issues)
+    out.append(
+        validating.family_checks(
+            persons, heads_in_db=set(registered["_hkey"]), names=names, today=today
+        )
+    )
+    issues = placed(validating.concat(out).unique().sort(["sheet", "row", "field"]), sheets)
+    result = ImportResult(
+        sheets=sheets, issues=issues, dry_run=dry_run, unread=unread_columns(sheets)
+    )
     errors = result.errors
     if check_only:
         result.counts = {"rejected": errors.select("sheet", "row").unique().height}

@@ -6,6 +6,7 @@ progress or a cancel request, and on PostgreSQL the rows would stay invisible un
 """
 
 import json
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -25,11 +26,13 @@ from villagedesk.registry.imports.engine import (
     MappingError,
     run_import,
 )
+from villagedesk.registry.imports.messages import internal_error
 from villagedesk.registry.imports.reading import ReadError
 from villagedesk.registry.imports.report import write_report
 from villagedesk.registry.models import ImportJob, ImportMapping
 
 MAX_ISSUES_KEPT = 500
+logger = logging.getLogger(__name__)
 
 
 def state_dir() -> Path:
@@ -85,6 +88,7 @@ def record_result(job: ImportJob, result: ImportResult) -> None:
         "warnings": result.warnings.height,
         "rows": sum(sheet.frame.height for sheet in result.sheets),
         "headers": list(dict.fromkeys(h for sheet in result.sheets for h in sheet.headers if h)),
+        "unread": result.unread,
     }
     job.columns = {
         fold(header): sheet.mapping.get(position, "")
@@ -120,6 +124,7 @@ def import_recheck(*, by: User, job: ImportJob, columns: dict) -> ImportJob:
         return job
     try:
         result = run_import(job.file.path, area=job.area, by=by, check_only=True, columns=columns)
+        record_result(job, result)
     except ReadError as error:
         # A file refused as unreadable or too large is not kept: the job keeps the reason.
         if not isinstance(error, MappingError):
@@ -128,7 +133,12 @@ def import_recheck(*, by: User, job: ImportJob, columns: dict) -> ImportJob:
         job.message = str(error)
         job.save()
         return job
-    record_result(job, result)
+    except Exception:  # any failure of the check must end in a message, not an error page
+        logger.exception("Checking import %s failed", job.pk)
+        job.status = ImportJob.Status.REJECTED
+        job.message = internal_error()
+        job.save()
+        return job
     job.columns = {**job.columns, **columns}
     job.status = ImportJob.Status.CHECKED
     job.message = ""
@@ -195,11 +205,15 @@ def import_execute(job: ImportJob) -> ImportJob:
     except ReadError as error:
         job.status = ImportJob.Status.REJECTED
         job.message = str(error)
-    except Exception as error:  # noqa: BLE001 (any failure must end the job visibly)
+    except Exception:  # any failure must end the job visibly; the transaction rolled back
+        logger.exception("Import %s failed", job.pk)
         job.status = ImportJob.Status.FAILED
-        job.message = _("The import failed and nothing was written: %(error)s") % {"error": error}
+        job.message = internal_error()
     else:
-        record_result(job, result)
+        try:
+            record_result(job, result)
+        except Exception:  # the load stands (or nothing was written); the job must still end
+            logger.exception("Recording the result of import %s failed", job.pk)
         if result.loaded:
             job.status = ImportJob.Status.DONE
         else:

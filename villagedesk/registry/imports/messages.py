@@ -72,6 +72,14 @@ def messages() -> dict[str, str]:
         "category_without_grade": _("Give the grade of the disability."),
         "relation_sex": _("A %(param)s cannot be of this sex."),
         "id_twice": _("This identity number is also on row %(param)s of the file."),
+        "id_many_times": _("This identity number is also on rows %(param)s of the file."),
+        "head_name_mismatch": _(
+            "The head of this household is %(param)s, not “%(value)s”: 户主姓名 names the head."
+        ),
+        "head_id_mismatch": _("This is not the identity number of the household's head."),
+        "size_differs": _(
+            "The household size is %(value)s, but the file lists %(param)s members of it."
+        ),
         "id_elsewhere": _("This identity number is already registered in household %(param)s."),
         "id_unusable": _("This identity number cannot be registered here; ask the county office."),
         "household_twice": _("Household %(value)s is also on row %(param)s."),
@@ -88,6 +96,40 @@ def messages() -> dict[str, str]:
         "unknown_group": _("“%(value)s” is not a group of this village."),
         "unknown_household": _("Household %(value)s is neither in the file nor registered."),
         "masked": _("This number is masked; export the ledger with full numbers to re-import it."),
+    }
+
+
+def internal_error() -> str:
+    """What the user reads when the import stops on an error of the program itself."""
+    return _(
+        "The import stopped on an unexpected error of the program and nothing was written; "
+        "please tell the administrator."
+    )
+
+
+def unread_line(unread: list[dict]) -> str:
+    """The columns no field reads, as one line: their headers and letters."""
+    columns = ", ".join(
+        f"{c['header']} ({c['column']})" if c["header"] else c["column"] for c in unread
+    )
+    return _("These columns were not read: %(columns)s.") % {"columns": columns}
+
+
+def column_shown(issue: dict) -> str:
+    """The column an issue is in, as the sheet shows it: letters and header, or else the name
+    of the field when the file has no column for it."""
+    if issue.get("column"):
+        return f"{issue['column']} {issue['header']}".strip()
+    column = BY_NAME.get(issue["field"])
+    return str(column.label) if column else issue["field"]
+
+
+def place(issue: dict) -> str:
+    """Where an issue is: the sheet, the row number as the sheet shows it, and the column."""
+    return _("%(sheet)s row %(row)s, %(column)s") % {
+        "sheet": issue["sheet"],
+        "row": issue["row"],
+        "column": column_shown(issue),
     }
 
 

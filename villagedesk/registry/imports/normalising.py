@@ -148,7 +148,7 @@ def normalise_column(column: Column, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     blank = clean_text(raw).fill_null("") == ""
     if column.kind == "text":
         value = clean_text(raw)
-        if column.name == "name":
+        if column.name in {"name", "head_name"}:
             # 张 三 is 张三: blanks between Chinese characters are typing, not part of the name.
             value = (
                 pl.when(value.str.contains(r"^[\p{Han}·• ]+$"))

@@ -47,6 +47,8 @@ class Sheet:
     header_row: int  # 1-based row number of the header in the file
     frame: pl.DataFrame  # one text column per header, named c0, c1, ...
     mapping: dict[int, str]
+    # Columns left of the first one used (calamine starts its rows there): letters count them.
+    first_column: int = 0
 
     @property
     def first_data_row(self) -> int:
@@ -316,6 +318,7 @@ def read_spreadsheet(path: Path) -> list[Sheet]:
         check_sheet_size(name, sheet)
         try:
             sheets.append(make_sheet(name, cell_rows(sheet)))
+            sheets[-1].first_column = sheet.start[1] if sheet.start else 0
         except ReadError as error:
             errors.append(error)
     if not sheets:

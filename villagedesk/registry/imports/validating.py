@@ -361,45 +361,176 @@ def person_checks(
                 level=WARNING,
             )
         )
-    # An identity number twice in the file: each row names the first other row.
     if "id_number" in frame.columns:
-        firsts = (
-            frame.filter(pl.col("id_number").fill_null("") != "")
-            .group_by("id_number")
-            .agg(pl.col("_row").min().alias("_first"), pl.len().alias("_count"))
-        )
-        joined = narrow(frame, "id_number").join(firsts, on="id_number", how="inner")
-        out.append(
-            issues(
-                joined,
-                (pl.col("_count") > 1) & (pl.col("_row") != pl.col("_first")),
-                field="id_number",
-                code="id_twice",
-                param=pl.col("_first"),
-            )
-        )
-        out.append(
-            issues(
-                joined,
-                (pl.col("_count") > 1) & (pl.col("_row") == pl.col("_first")),
-                field="id_number",
-                code="id_twice",
-                param=pl.lit(""),
-            )
-        )
+        out += repeated_numbers(frame)
     return frame, concat(out)
 
 
-def family_checks(persons: pl.DataFrame, *, heads_in_db: set, today: datetime.date) -> pl.DataFrame:
-    """Per household in the file: one head, at most one spouse of the other sex, ages that fit."""
+def repeated_numbers(frame: pl.DataFrame) -> list[pl.DataFrame]:
+    """An identity number on several rows of the file: each of them names all the others (with
+    the sheet, when another sheet holds it)."""
+    number = pl.col("id_number").fill_null("")
+    counts = (
+        frame.filter(number != "")
+        .group_by("id_number")
+        .agg(pl.len().alias("_count"))
+        .filter(pl.col("_count") > 1)
+    )
+    if not counts.height:
+        return []
+    rows = narrow(frame, "id_number").join(counts, on="id_number", how="inner")
+    others = rows.select(
+        "id_number", pl.col("_sheet").alias("_other_sheet"), pl.col("_row").alias("_other")
+    )
+    pairs = (
+        rows.join(others, on="id_number")
+        .filter((pl.col("_other") != pl.col("_row")) | (pl.col("_other_sheet") != pl.col("_sheet")))
+        .sort("_other_sheet", "_other")
+        .with_columns(
+            pl.when(pl.col("_other_sheet") == pl.col("_sheet"))
+            .then(pl.col("_other").cast(pl.String))
+            .otherwise(pl.concat_str([pl.col("_other_sheet"), pl.col("_other")], separator=" "))
+            .alias("_where")
+        )
+    )
+    keep = [c for c in rows.columns if c != "_count"]
+    named = pairs.group_by(keep, maintain_order=True).agg(
+        pl.col("_where").str.join(", "), pl.len().alias("_others")
+    )
+    return [
+        issues(
+            named,
+            pl.col("_others") == 1,
+            field="id_number",
+            code="id_twice",
+            param=pl.col("_where"),
+        ),
+        issues(
+            named,
+            pl.col("_others") > 1,
+            field="id_number",
+            code="id_many_times",
+            param=pl.col("_where"),
+        ),
+    ]
+
+
+def head_checks(persons: pl.DataFrame, *, registered: pl.DataFrame):
+    """户主姓名 and 户主证件号码 checked against the head: the member whose relation is 户主 in
+    the file, or else the registered head. They name the head on every row or on the head's
+    row only; a member's own name is never taken from them.
+
+    `registered` holds the registered heads (`_hkey`, `_reg_name`, `_reg_hash`); a typed head's
+    number is compared with a registered one by its keyed hash (`_head_id_hash`). Returns the
+    issues and each household's head's name (`_hkey`, `_hname`), which names it in messages.
+    """
+    heads = (
+        persons.filter(pl.col("relation") == Relation.HEAD)
+        .unique("_hkey", keep="first", maintain_order=True)
+        .select(
+            "_hkey",
+            pl.col("name").alias("_head_name"),
+            (pl.col("id_number") if "id_number" in persons.columns else pl.lit(None))
+            .cast(pl.String)
+            .alias("_head_id"),
+        )
+    )
+    head_name = pl.coalesce(pl.col("_head_name"), pl.col("_reg_name"))
+    if not has(persons, "head_name") and not has(persons, "head_id_number"):
+        # Nothing typed to check: the heads alone name the households, row by row is not read.
+        names = heads.join(registered, on="_hkey", how="full", coalesce=True).select(
+            "_hkey", head_name.alias("_hname")
+        )
+        return concat([]), names.filter(pl.col("_hname").fill_null("") != "")
+    rows = (
+        narrow(persons, "_hkey", "head_name", "head_id_number", "_head_id_hash")
+        .join(heads, on="_hkey", how="left")
+        .join(registered, on="_hkey", how="left")
+    )
+    out = []
+    if "head_name" in rows.columns:
+        typed = pl.col("head_name").fill_null("")
+        out.append(
+            issues(
+                rows,
+                (typed != "") & (head_name.fill_null("") != "") & (typed != head_name),
+                field="head_name",
+                code="head_name_mismatch",
+                param=head_name,
+            )
+        )
+        head_name = pl.coalesce(head_name, pl.when(typed != "").then(typed))
+    if "head_id_number" in rows.columns:
+        typed = pl.col("head_id_number").fill_null("")
+        in_file = pl.col("_head_id").fill_null("")
+        differs = pl.when(in_file != "").then(typed != in_file)
+        if "_head_id_hash" in rows.columns:
+            differs = differs.when(pl.col("_reg_hash").is_not_null()).then(
+                pl.col("_head_id_hash").fill_null("") != pl.col("_reg_hash")
+            )
+        out.append(
+            issues(
+                rows,
+                (typed != "") & differs.otherwise(False),
+                field="head_id_number",
+                code="head_id_mismatch",
+            )
+        )
+    names = (
+        rows.select("_hkey", head_name.alias("_hname"))
+        .filter(pl.col("_hname").fill_null("") != "")
+        .unique("_hkey", keep="first", maintain_order=True)
+    )
+    return concat(out), names
+
+
+def household_label(number: pl.Expr, head: pl.Expr) -> pl.Expr:
+    """A household as messages name it: its number, and its head's name when known."""
+    return (
+        pl.when(head.fill_null("") != "")
+        .then(pl.concat_str([number, pl.lit(" ("), head, pl.lit(")")]))
+        .otherwise(number)
+    )
+
+
+def size_check(households: pl.DataFrame, persons: pl.DataFrame) -> list[pl.DataFrame]:
+    """The household size (人数) as written, against the members the file lists: a warning,
+    since a file may list only some members of a registered household."""
+    if "size" not in households.columns:
+        return []
+    members = persons.group_by("_hkey").agg(pl.len().alias("_members"))
+    joined = narrow(households, "_hkey", "size").join(members, on="_hkey", how="left")
+    return [
+        issues(
+            joined,
+            pl.col("size").is_not_null() & (pl.col("size") != pl.col("_members").fill_null(0)),
+            field="size",
+            code="size_differs",
+            level=WARNING,
+            param=pl.col("_members").fill_null(0),
+        )
+    ]
+
+
+def family_checks(
+    persons: pl.DataFrame, *, heads_in_db: set, names: pl.DataFrame, today: datetime.date
+) -> pl.DataFrame:
+    """Per household in the file: one head, at most one spouse of the other sex, ages that fit.
+    A household is named by its number and its head's name (`names`, from `head_checks`)."""
     out = []
     persons = narrow(persons, "_hkey", "number", "relation", "sex", "birth_date")
-    counts = persons.group_by("_hkey").agg(
-        pl.col("_row").min().alias("_first_row"),
-        pl.col("_sheet").first().alias("_first_sheet"),
-        (pl.col("relation") == Relation.HEAD).sum().alias("_heads"),
-        (pl.col("relation") == Relation.SPOUSE).sum().alias("_spouses"),
-        pl.col("number").first().alias("_number"),
+    counts = (
+        persons.group_by("_hkey")
+        .agg(
+            pl.col("_row").min().alias("_first_row"),
+            pl.col("_sheet").first().alias("_first_sheet"),
+            (pl.col("relation") == Relation.HEAD).sum().alias("_heads"),
+            (pl.col("relation") == Relation.SPOUSE).sum().alias("_spouses"),
+            pl.col("number").first().alias("_hnumber"),
+        )
+        .join(names, on="_hkey", how="left")
+        .with_columns(household_label(pl.col("_hnumber"), pl.col("_hname")).alias("_number"))
+        .drop("_hnumber", "_hname")
     )
     first = counts.with_columns(
         pl.col("_first_row").alias("_row"), pl.col("_first_sheet").alias("_sheet")

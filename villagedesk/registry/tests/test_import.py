@@ -16,10 +16,11 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import translation
 
+from villagedesk.core.spreadsheets import column_letters
 from villagedesk.registry.codes import Education, Ethnicity, Relation, Schooling, Sex
 from villagedesk.registry.imports import writing
 from villagedesk.registry.imports.engine import run_import
-from villagedesk.registry.imports.messages import render
+from villagedesk.registry.imports.messages import internal_error, render
 from villagedesk.registry.imports.reading import ReadError
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.tests.factories import make_id_number
@@ -336,7 +337,26 @@ def test_an_identity_number_twice_in_the_file(tmp_path, village_a):
         rows[1][col("身份证号码")] = rows[0][col("身份证号码")]
 
     result = broken(tmp_path, village_a, change)
-    assert "This identity number is also on row 2 of the file." in messages_of(result, "id_twice")
+    # Each of the two rows names the other (the first one used to name no row at all).
+    assert messages_of(result, "id_twice") == [
+        "This identity number is also on row 3 of the file.",
+        "This identity number is also on row 2 of the file.",
+    ]
+    assert set(result.errors.filter(code="id_twice")["row"]) == {2, 3}
+
+
+def test_an_identity_number_three_times_in_the_file(tmp_path, village_a):
+    def change(rows):
+        rows[1][col("身份证号码")] = rows[2][col("身份证号码")] = rows[0][col("身份证号码")]
+        rows[1][col("性别")] = rows[2][col("性别")] = rows[0][col("性别")]
+        rows[1][col("出生日期")] = rows[2][col("出生日期")] = rows[0][col("出生日期")]
+
+    result = broken(tmp_path, village_a, change)
+    assert messages_of(result, "id_many_times") == [
+        "This identity number is also on rows 3, 4 of the file.",
+        "This identity number is also on rows 2, 4 of the file.",
+        "This identity number is also on rows 2, 3 of the file.",
+    ]
 
 
 def test_an_identity_number_already_in_another_household(tmp_path, village_a, household_a):
@@ -397,6 +417,80 @@ def test_an_exception_in_the_middle_batch_leaves_the_database_unchanged(
     assert snapshot() == before
 
 
+def test_an_unexpected_error_is_one_line_exit_status_2_and_nothing_written(
+    tmp_path, village_a, household_a, monkeypatch
+):
+    rows = [r for n in range(1, 4) for r in family(f"{n:03d}")]
+    real = writing.write_batch
+
+    def failing(model, objs, *, by):
+        real(model, objs, by=by)
+        raise pl.exceptions.SchemaError("expected `String`, got `i64` for `area_code`")
+
+    monkeypatch.setattr(writing, "write_batch", failing)
+    before = snapshot()
+    for options in ([], ["--partial"]):
+        stdout, stderr = io.StringIO(), io.StringIO()
+        with translation.override("zh-hans"), pytest.raises(SystemExit) as exited:
+            call_command(
+                "import_registry",
+                str(write_xlsx(tmp_path / "a.xlsx", rows)),
+                "--village",
+                village_a.code,
+                *options,
+                stdout=stdout,
+                stderr=stderr,
+            )
+        assert exited.value.code == 2
+        message = stderr.getvalue()
+        assert message.count("\n") == 1 and "Traceback" not in message and "i64" not in message
+        with translation.override("zh-hans"):
+            assert message.strip() == internal_error()
+        assert snapshot() == before
+
+
+def test_the_columns_that_were_not_read_are_named(tmp_path, village_a):
+    headers = ["序号", *HEADERS, "务工企业名称", "", "备注", ""]
+    rows = [[str(n), *row, "", "", "", ""] for n, row in enumerate(family(), start=1)]
+    rows[0][-4] = "东莞长安电子厂"
+    rows[1][-3] = "a note without a header"
+    result = run_import(write_xlsx(tmp_path / "a.xlsx", rows, headers), area=village_a)
+    sheet = result.sheets[0].name
+    # 序号 only numbers the rows; the last column has neither header nor cells.
+    assert result.unread == [
+        {"sheet": sheet, "column": "P", "header": "务工企业名称"},
+        {"sheet": sheet, "column": "Q", "header": ""},
+        {"sheet": sheet, "column": "R", "header": "备注"},
+    ]
+    stdout = io.StringIO()
+    call_command(
+        "import_registry",
+        str(tmp_path / "a.xlsx"),
+        "--village",
+        village_a.code,
+        "--dry-run",
+        stdout=stdout,
+    )
+    assert "These columns were not read: 务工企业名称 (P), Q, 备注 (R)." in stdout.getvalue()
+
+
+def test_a_message_names_the_column_as_the_sheet_does_when_column_a_is_empty(tmp_path, village_a):
+    rows = family()
+    rows[1][col("出生日期")] = "1982-02-30"
+    path = tmp_path / "b.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("台账")
+    sheet.write_string(0, 1, "大河村农户台账")
+    sheet.write_row(2, 1, HEADERS)
+    for r, row in enumerate(rows, start=3):
+        sheet.write_row(r, 1, row)
+    book.close()
+    result = run_import(path, area=village_a, check_only=True)
+    assert result.errors.select("row", "field", "column", "header").rows() == [
+        (5, "birth_date", column_letters(col("出生日期") + 2), "出生日期")
+    ]
+
+
 def test_rows_of_another_village_are_refused_in_a_village_import(tmp_path, village_a, village_b):
     rows = family()
     headers = ["村", *HEADERS]
@@ -405,6 +499,17 @@ def test_rows_of_another_village_are_refused_in_a_village_import(tmp_path, villa
     result = run_import(write_xlsx(tmp_path / "a.xlsx", rows, headers), area=village_a)
     assert snapshot() == before
     assert "unknown_village" in result.errors["code"].to_list()
+
+
+def test_households_of_two_unknown_villages_are_two_households(tmp_path, county, village_a):
+    headers = ["村", *HEADERS]
+    rows = [["东山村", *r] for r in family("001")] + [["西山村", *r] for r in family("001")]
+    result = run_import(write_xlsx(tmp_path / "a.xlsx", rows, headers), area=county)
+    # Each is told its village is unknown; neither is taken for the other's household twice.
+    assert result.errors.select("row", "code").rows() == [
+        (2, "unknown_village"),
+        (5, "unknown_village"),
+    ]
 
 
 def test_a_county_import_places_households_by_village_code_or_name(

@@ -1,11 +1,13 @@
 """The import pages: upload, preview, load in the background, progress, cancel, scoping."""
 
+import polars as pl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from villagedesk.core.codelists import fold
-from villagedesk.registry.imports import jobs
+from villagedesk.registry.imports import jobs, validating, writing
+from villagedesk.registry.imports.messages import internal_error
 from villagedesk.registry.models import Household, ImportJob, ImportMapping
 from villagedesk.registry.tests.importing import HEADERS, family, write_xlsx
 
@@ -193,3 +195,75 @@ def test_an_export_is_asked_by_post_so_its_purpose_stays_out_of_urls(client, cad
     assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
     assert 'method="post"' in page.content.decode()
     assert not AuditEvent.objects.filter(kind=Kind.EXPORT).exists()
+
+
+def test_unread_columns_are_named_and_can_be_mapped_by_hand(client, cadre_a, village_a, tmp_path):
+    headers = [*HEADERS, "病情"]
+    rows = [[*row, ""] for row in family()]
+    rows[1][-1] = "长期慢性病"
+    client.force_login(cadre_a)
+    response = upload(client, write_xlsx(tmp_path / "a.xlsx", rows, headers), village_a)
+    job = ImportJob.objects.get()
+    page = client.get(response.url).content.decode()
+    assert "These columns were not read: 病情 (O)." in page
+    assert 'id="columns" open' in page and "not read" in page
+    data = {f"col{i}": job.columns[fold(h)] for i, h in enumerate(job.counts["headers"])}
+    data[f"col{job.counts['headers'].index('病情')}"] = "health"
+    client.post(reverse("registry:import-remap", args=[job.pk]), data)
+    job.refresh_from_db()
+    assert job.counts["unread"] == []
+    assert "These columns were not read" not in client.get(response.url).content.decode()
+    client.post(reverse("registry:import-load", args=[job.pk]), {})
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert Household.objects.get().members.get(name="李梅").chronic_illness
+
+
+def test_the_preview_names_each_problem_s_row_and_column(client, cadre_a, village_a, tmp_path):
+    rows = family()
+    rows[2][HEADERS.index("出生日期")] = "2012-02-30"
+    client.force_login(cadre_a)
+    response = upload(client, write_xlsx(tmp_path / "a.xlsx", rows, title="大河村台账"), village_a)
+    page = client.get(response.url).content.decode()
+    assert "台账 · 5</td>" in page
+    assert ">F 出生日期</td>" in page
+
+
+def failing(*args, **kwargs):
+    raise pl.exceptions.SchemaError("expected `String`, got `i64` for `area_code`")
+
+
+def test_an_unexpected_error_while_checking_is_a_message(
+    client, cadre_a, village_a, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(validating, "family_checks", failing)
+    client.force_login(cadre_a)
+    response = upload(client, write_xlsx(tmp_path / "a.xlsx", family()), village_a)
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.REJECTED
+    page = client.get(response.url).content.decode()
+    assert internal_error() in page
+    assert "i64" not in page and "Traceback" not in page
+    assert not Household.objects.exists()
+
+
+def test_an_unexpected_error_while_loading_writes_nothing_and_says_so(
+    client, cadre_a, village_a, tmp_path, monkeypatch
+):
+    client.force_login(cadre_a)
+    upload(client, write_xlsx(tmp_path / "a.xlsx", family() + family("002")), village_a)
+    job = ImportJob.objects.get()
+    real = writing.write_batch
+
+    def half_then_failing(model, batch, *, by):
+        real(model, batch, by=by)
+        failing()
+
+    monkeypatch.setattr(writing, "write_batch", half_then_failing)
+    response = client.post(reverse("registry:import-load", args=[job.pk]), {}, follow=True)
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.message == internal_error()
+    page = response.content.decode()
+    assert internal_error() in page and "i64" not in page
+    assert not Household.objects.exists() and not Household.history.exists()
