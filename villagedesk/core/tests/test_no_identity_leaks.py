@@ -59,7 +59,6 @@ from villagedesk.welfare.models import MonitoredHousehold, Policy
 RUN = 17  # characters of a number that identify it: all but its check character
 BLANKS = re.compile(r"\s+")
 CANDIDATE = re.compile(rf"[0-9x]{{{RUN},}}")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Images, not text: photos are re-encoded with no metadata (core.photos).
 NOT_TEXT = {"fieldwork:visit-photo", "fieldwork:diary-photo", "directory:point-photo"}
 # The logout action ends the session the walk goes on with.
