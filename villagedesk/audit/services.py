@@ -14,9 +14,10 @@ from villagedesk.core.masking import mask_id_number, mask_phone
 
 # Six months: the minimum that 网络安全法 art. 21 sets for network logs.
 MINIMUM_RETENTION_DAYS = 183
-# An identity number (17 digits and a check character) or a mainland mobile number, standing
-# alone in a text; `record` masks both wherever they appear in the details.
-ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+# An identity number (17 digits and a check character), alone or as a disability certificate
+# number (the identity number and two digits), or a mainland mobile number, standing alone in a
+# text; `record` masks them wherever they appear in the details.
+ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?:[0-9]{2})?(?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 # Any constant key serialises writers of the chain on PostgreSQL for their transaction.
 CHAIN_LOCK = 7_310_011

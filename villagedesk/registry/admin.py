@@ -1,9 +1,10 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from villagedesk.core.admin import EvidenceAdmin
 from villagedesk.registry.families import derive
-from villagedesk.registry.models import Household, Person, RevealLog
+from villagedesk.registry.models import PERSONAL_NUMBERS, Household, Person, RevealLog
 from villagedesk.registry.services import person_history_anonymise
 
 
@@ -25,6 +26,16 @@ class AnonymisingDeleteMixin:
         person_history_anonymise(person_ids=ids)
 
 
+class NumbersMaskedInChanges(HistoricalRecordContextHelper):
+    """The changes the history page lists, personal numbers masked as the registry's own
+    household page masks them."""
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field in PERSONAL_NUMBERS and value:
+            return PERSONAL_NUMBERS[change.field](value)
+        return super().prepare_delta_change_value(change, value)
+
+
 @admin.register(Household)
 class HouseholdAdmin(AnonymisingDeleteMixin, SimpleHistoryAdmin):
     list_display = ["number", "village", "group", "status", "poverty_status"]
@@ -41,10 +52,13 @@ class PersonAdmin(AnonymisingDeleteMixin, SimpleHistoryAdmin):
     list_display = ["name", "household", "relation", "sex", "birth_date"]
     search_fields = ["name", "name_pinyin", "name_initials"]
     raw_id_fields = ["household"]
-    exclude = ["id_number", "phone"]
+    exclude = list(PERSONAL_NUMBERS)
 
     def person_ids(self, queryset) -> list[int]:
         return list(queryset.values_list("pk", flat=True))
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return NumbersMaskedInChanges(self.model, historical_record)
 
     # Couples and parents follow the relations, as after the registry's own writes.
     def save_model(self, request, obj, form, change):

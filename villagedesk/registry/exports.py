@@ -27,7 +27,7 @@ from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area
 from villagedesk.audit import services as audit
 from villagedesk.audit.watermark import csv_watermark_line, watermark_text, workbook_watermark
-from villagedesk.core.masking import mask_id_number, mask_phone
+from villagedesk.core.masking import mask_phone
 from villagedesk.core.spreadsheets import (
     FORMULA_STARTS,
     rows_write,
@@ -44,7 +44,7 @@ from villagedesk.registry.imports.columns import (
     PERSON_DATA,
     SPREAD_FROM,
 )
-from villagedesk.registry.models import Household, Person
+from villagedesk.registry.models import PERSONAL_NUMBERS, Household, Person
 
 
 @dataclass(frozen=True)
@@ -84,6 +84,8 @@ HOUSEHOLD_EXPORT = [
 ]
 PERSON_EXPORT = [c.name for c in COLUMNS if c.table == PERSON and c.name not in SPREAD_FROM]
 HOUSEHOLD_COLUMNS = ["village", "group", "number", *HOUSEHOLD_EXPORT]
+# The columns of personal numbers and their masks: the person's, and the household's phone.
+MASKS = {**PERSONAL_NUMBERS, "household_phone": mask_phone}
 PERSON_COLUMNS = ["village", "group", "number", *HOUSEHOLD_EXPORT, *PERSON_EXPORT]
 
 
@@ -185,10 +187,8 @@ def ledger_frame(*, ledger: Ledger, area: Area, status: str | None, reveal: bool
         mapping = label_map(name)
         if mapping:
             expr = expr.replace_strict(mapping, default=None, return_dtype=pl.String)
-        elif name == "id_number" and not reveal:
-            expr = expr.map_elements(mask_id_number, return_dtype=pl.String)
-        elif name in {"phone", "household_phone"} and not reveal:
-            expr = expr.map_elements(mask_phone, return_dtype=pl.String)
+        elif name in MASKS and not reveal:
+            expr = expr.map_elements(MASKS[name], return_dtype=pl.String)
         out.append(expr.cast(pl.String).fill_null("").alias(header(name)))
     return frame.select(out)
 

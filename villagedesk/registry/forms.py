@@ -3,10 +3,9 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from villagedesk.core.forms import SavedOnceForm
-from villagedesk.core.masking import mask_id_number, mask_phone
 from villagedesk.registry.codes import DocumentType, HouseholdStatus
 from villagedesk.registry.identity import check_phone, identity_facts
-from villagedesk.registry.models import Household, Person, Supporter
+from villagedesk.registry.models import PERSONAL_NUMBERS, Household, Person, Supporter
 
 
 class HouseholdFilterForm(forms.Form):
@@ -55,7 +54,7 @@ class KeepsMaskedNumbers:
     Reading a full number is a reveal, which is logged; editing must not bypass that.
     """
 
-    masked_fields = {"id_number": mask_id_number, "phone": mask_phone}
+    masked_fields = PERSONAL_NUMBERS
 
     def hide_recorded_numbers(self):
         for name, mask in self.masked_fields.items():
@@ -181,6 +180,14 @@ class PersonForm(KeepsMaskedNumbers, SavedOnceForm, forms.ModelForm):
         document_type = self.cleaned_data.get("document_type", DocumentType.RESIDENT_ID)
         self.identity = identity_facts(typed, document_type=document_type)
         return self.identity.number
+
+    def clean_disability_certificate(self):
+        # The certificate goes with the disability: removing the one removes the other.
+        if not self.cleaned_data.get("disability_category"):
+            return self.cleaned_data["disability_certificate"]
+        return self.recorded_or(
+            "disability_certificate", self.cleaned_data["disability_certificate"]
+        )
 
     def clean_phone(self):
         return self.recorded_or("phone", check_phone(self.cleaned_data["phone"]))

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from villagedesk.areas.models import Area, Level, VillageGroup
 from villagedesk.core.concurrency import VersionField
+from villagedesk.core.masking import mask_id_number, mask_phone
 from villagedesk.core.pinyin import pinyin_keys
 from villagedesk.core.scoping import HouseholdScoped, ScopeCodeField, VillageScoped
 from villagedesk.core.sealing import IdentityHashField, SealedIdentityField
@@ -419,6 +420,16 @@ class Person(HouseholdScoped):
         if self.disability_category:
             labels.append(str(self.get_disability_category_display()))
         return labels or [capfirst(_("healthy"))]
+
+
+# A person's personal numbers and the mask each is shown with (core.masking): masked on every
+# page, form, export and change history unless revealed, and revealed one at a time, logged. A
+# disability certificate number is the identity number and two digits, so it is masked as one.
+PERSONAL_NUMBERS = {
+    "id_number": mask_id_number,
+    "disability_certificate": mask_id_number,
+    "phone": mask_phone,
+}
 
 
 class Supporter(HouseholdScoped):

@@ -10,9 +10,8 @@ from villagedesk.accounts.models import User
 from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, VillageGroup
 from villagedesk.core.concurrency import VersionField
-from villagedesk.core.masking import mask_id_number, mask_phone
 from villagedesk.core.scoping import get_visible_or_404
-from villagedesk.registry.models import Household, Person, Supporter
+from villagedesk.registry.models import PERSONAL_NUMBERS, Household, Person, Supporter
 from villagedesk.registry.search import person_match
 
 
@@ -103,17 +102,14 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
-MASKED_FIELDS = {"id_number": mask_id_number, "phone": mask_phone}
-
-
 def shown_value(record, field) -> str:
     value = getattr(record, field.attname)
     if value in (None, ""):
         return ""
     if field.is_relation:
         return str(getattr(record, field.name))
-    if field.name in MASKED_FIELDS:
-        return MASKED_FIELDS[field.name](value)
+    if field.name in PERSONAL_NUMBERS:
+        return PERSONAL_NUMBERS[field.name](value)
     if field.choices:
         return str(getattr(record, f"get_{field.name}_display")())
     if isinstance(value, bool):

@@ -11,13 +11,13 @@ from villagedesk.accounts.models import User
 from villagedesk.accounts.permissions import Capability
 from villagedesk.audit import services as audit
 from villagedesk.audit.models import Kind
-from villagedesk.core.masking import mask_id_number, mask_phone
+from villagedesk.core.masking import mask_id_number
 from villagedesk.core.saving import validated_save
 from villagedesk.core.sealing import identity_hash, reseal_table, sealed_key_id
 from villagedesk.registry.codes import FEMALE_RELATIONS, MALE_RELATIONS, Relation, Sex
 from villagedesk.registry.families import derive
 from villagedesk.registry.identity import identity_facts
-from villagedesk.registry.models import Household, Person, RevealLog, Supporter
+from villagedesk.registry.models import PERSONAL_NUMBERS, Household, Person, RevealLog, Supporter
 
 
 @transaction.atomic
@@ -129,7 +129,7 @@ def person_save(*, by: User, person: Person) -> Person:
 @transaction.atomic
 def person_reveal(*, by: User, person: Person, field: str, request=None) -> str:
     """The full value of a personal number, logged; refused to users who may not reveal it."""
-    if field not in {"id_number", "phone"}:
+    if field not in PERSONAL_NUMBERS:
         raise ValueError(field)
     permissions.require(by, Capability.REVEAL, person.area_code)
     masked = mask_id_number(person.id_number or "")
@@ -150,14 +150,14 @@ def person_history_anonymise(*, person_ids) -> int:
     """Overwrite the identity numbers, disability certificate numbers and phones in the change
     history of these persons with their masked forms (PIPL art. 47: a deleted person's numbers
     are not kept). Returns the number of history rows changed."""
-    fields = ["id_number", "disability_certificate", "phone"]
+    fields = list(PERSONAL_NUMBERS)
     changed = []
     for row in Person.history.filter(id__in=list(person_ids)).only(*fields):
-        kept = (row.id_number or "", row.disability_certificate or "", row.phone or "")
-        masked = (mask_id_number(kept[0]), mask_id_number(kept[1]), mask_phone(kept[2]))
-        if kept != masked:
-            row.id_number = masked[0] or None
-            row.disability_certificate, row.phone = masked[1], masked[2]
+        kept = {name: getattr(row, name) for name in fields}
+        for name, mask in PERSONAL_NUMBERS.items():
+            if kept[name]:
+                setattr(row, name, mask(kept[name]))
+        if any(getattr(row, name) != kept[name] for name in fields):
             changed.append(row)
     Person.history.bulk_update(changed, fields, batch_size=1000)
     return len(changed)

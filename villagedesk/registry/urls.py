@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from villagedesk.registry import import_views, views
+from villagedesk.registry.models import PERSONAL_NUMBERS
 
 app_name = "registry"
 urlpatterns = [
@@ -19,7 +20,7 @@ urlpatterns = [
     path("supporters/<id:pk>/delete/", views.supporter_delete, name="supporter-delete"),
     re_path(
         # Up to 18 digits: any such id fits the 64-bit ids of every database.
-        r"^persons/(?P<pk>[0-9]{1,18})/reveal/(?P<field>id_number|phone)/$",
+        rf"^persons/(?P<pk>[0-9]{{1,18}})/reveal/(?P<field>{'|'.join(PERSONAL_NUMBERS)})/$",
         views.person_reveal,
         name="person-reveal",
     ),

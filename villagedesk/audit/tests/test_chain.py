@@ -72,10 +72,15 @@ def test_details_never_hold_a_full_number():
     event = record(
         kind=Kind.EXPORT,
         username="110101199003071234",
-        details={"purpose": "check 11010119900307123X and 13912345678", "n": [13912345678]},
+        details={
+            "purpose": "check 11010119900307123X and 13912345678",
+            "n": [13912345678],
+            "certificate": "残疾证 11010119900307123x42。",
+        },
     )
     stored = AuditEvent.objects.get(pk=event.pk)
     assert stored.details["purpose"] == "check 110101********123X and 139****5678"
+    assert stored.details["certificate"] == "残疾证 110101**********3x42。"
     assert stored.username == "110101********1234"
     assert chain_verify().broken is None
 
