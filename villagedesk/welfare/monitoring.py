@@ -37,6 +37,7 @@ from villagedesk.welfare.models import Measure, MonitoredHousehold, ProcedureSte
 from villagedesk.welfare.parameters import parameter_value, parameter_values
 from villagedesk.welfare.poverty import EXIT_CHECKS
 from villagedesk.welfare.rules import Context, compile_rule
+from villagedesk.welfare.rules.dates import IncomeWindow
 
 STEP_ORDER = list(Step)
 # Screening (README §3, §9): income under the range, heavy necessary spending, or a sharp drop of
@@ -384,8 +385,15 @@ def risk_eliminate(
             _("Monitor the household at least %(months)s months from the decision first.")
             % {"months": months}
         )
-    if not monitored.household.income_lines.filter(year=day.year).exists():
-        raise ValidationError(_("Record this year's income before closing the case."))
+    window = IncomeWindow(day)
+    if not monitored.household.income_lines.filter(year__in=list(window.days)).exists():
+        raise ValidationError(
+            _(
+                "Record the household's income of the 12 months from %(start)s to %(end)s "
+                "before closing the case."
+            )
+            % {"start": window.start.isoformat(), "end": window.last.isoformat()}
+        )
     failures = elimination_failures(monitored=monitored, day=day)
     if failures:
         raise ValidationError(
