@@ -339,7 +339,8 @@ def elimination_checks(*, area: Area, day: datetime.date) -> dict[str, tuple[str
             {"any": [HAS_LABOUR, SAFETY_NET]},
         ),
     }
-    # A signal not recorded (no spending figure, no income last year) is no new risk.
+    # A signal not recorded (no spending figure, no income in the 12 months before the last 12)
+    # is no new risk.
     no_new_risk = [
         {"any": [{"field": s["field"], "op": "empty"}, {"not": s}]}
         for s in signals_used(area=area, day=day)
