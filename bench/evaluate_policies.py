@@ -31,6 +31,7 @@ def hand_written(*, day, prefix, parameters) -> dict[str, tuple[str, list]]:
     """The same selections as the shipped rules, written by hand in portable SQL."""
     from villagedesk.welfare.catalogue import STILL_AT_SCHOOL, VOCATIONAL
     from villagedesk.welfare.rules import years_before
+    from villagedesk.welfare.rules.dates import IncomeWindow
 
     def cut(years):
         return years_before(day, years).isoformat()
@@ -49,26 +50,39 @@ def hand_written(*, day, prefix, parameters) -> dict[str, tuple[str, list]]:
     def in_list(values):
         return "(" + ", ".join(f"'{v}'" for v in values) + ")"
 
-    # Social assistance leaves out the 2021 excluded kinds (民发〔2021〕57号), the central base
-    # pension too in 2021–2025.
-    left_out = [
-        "transfer_special_care",
-        "transfer_family_planning",
-        "transfer_award",
-        "transfer_dibao",
-        "transfer_tekun",
-        "transfer_assistance",
-    ] + (["transfer_base_pension"] if 2021 <= day.year <= 2025 else [])
+    # Income over the 12 months before the day: each calendar year's lines weighted by the
+    # window's days in that year, over the days of the years that have lines. Social assistance
+    # leaves out the 2021 excluded kinds (民发〔2021〕57号), the central base pension too in
+    # lines of 2021–2025.
+    days = IncomeWindow(day).days
+    weight = (
+        "(CASE " + " ".join(f"WHEN year = {year} THEN {n}" for year, n in days.items()) + " END)"
+    )
+    recorded = " + ".join(
+        f"MAX(CASE WHEN year = {year} THEN {n} ELSE 0 END)" for year, n in days.items()
+    )
+    left_out = in_list(
+        [
+            "transfer_special_care",
+            "transfer_family_planning",
+            "transfer_award",
+            "transfer_dibao",
+            "transfer_tekun",
+            "transfer_assistance",
+        ]
+    )
     income = (
-        "inc AS (SELECT household_id, SUM(CASE WHEN kind = 'production_cost' THEN -amount "
-        "ELSE amount END) AS net, "
-        f"SUM(CASE WHEN kind IN {in_list(left_out)} THEN 0 WHEN kind = 'production_cost' "
-        "THEN -amount ELSE amount END) AS assist "
-        f"FROM welfare_incomeline WHERE year = {day.year} GROUP BY household_id), "
+        "inc AS (SELECT household_id, SUM((CASE WHEN kind = 'production_cost' THEN -amount "
+        f"ELSE amount END) * {weight}) AS net, "
+        f"SUM((CASE WHEN kind IN {left_out} OR (kind = 'transfer_base_pension' AND year "
+        "BETWEEN 2021 AND 2025) THEN 0 WHEN kind = 'production_cost' THEN -amount "
+        f"ELSE amount END) * {weight}) AS assist, {recorded} AS days "
+        f"FROM welfare_incomeline WHERE year IN ({', '.join(map(str, days))}) "
+        "GROUP BY household_id), "
         "sz AS (SELECT household_id, COUNT(*) AS n FROM registry_person GROUP BY household_id)"
     )
-    pc = "CAST(inc.net AS DOUBLE PRECISION) / sz.n"
-    pc_sa = "CAST(inc.assist AS DOUBLE PRECISION) / sz.n"
+    pc = "CAST(inc.net AS DOUBLE PRECISION) / (inc.days * sz.n)"
+    pc_sa = "CAST(inc.assist AS DOUBLE PRECISION) / (inc.days * sz.n)"
 
     def households(where, *, uses_income=False):
         """Households of the area; the income and size aggregates joined only when needed."""

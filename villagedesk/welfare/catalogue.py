@@ -38,7 +38,9 @@ PARAMETERS = {
     "min_monitoring_months": bi(
         "风险消除前最短监测时间（月）", "Months of monitoring before a risk may be eliminated"
     ),
-    "income_drop_percent": bi("收入骤减幅度（%）", "Sharp income drop (% below last year)"),
+    "income_drop_percent": bi(
+        "收入骤减幅度（%，较前12个月）", "Sharp income drop (% below the 12 months before)"
+    ),
     "dibao_marginal_multiple": bi(
         "低保边缘家庭收入倍数（低保标准的倍数）",
         "Margin of the allowance: multiple of the subsistence standard",

@@ -1,4 +1,5 @@
-"""Welfare data for the demo county: parameters, income lines and enrolments with a few gaps.
+"""Welfare data for the demo county: parameters, income lines of this year and last (the rules
+read the 12 months before the day), and enrolments with a few gaps.
 
 Written in bulk, like the demo county itself, so that a 100,000-household county gets its income
 lines in seconds. Rows are built on households read with their area code only, so that each
@@ -120,6 +121,31 @@ def income_lines_create(*, county: Area, year: int, rng: random.Random) -> int:
             lines = []
     IncomeLine.objects.bulk_create(lines)
     return written + len(lines)
+
+
+def last_year_lines_create(*, county: Area, year: int, rng: random.Random) -> int:
+    """Last year's income lines for the households with this year's, so that the 12 months
+    before a day of this year read both years: most earned about the same (within 10 %), a few
+    (3 %) half as much again, so that this year shows a sharp drop."""
+    lines = (
+        IncomeLine.objects.filter(household__area_code__startswith=county.prefix, year=year)
+        .order_by("household_id", "kind")
+        .values_list("household_id", "kind", "amount")
+    )
+    rows, written, household, factor = [], 0, None, Decimal(1)
+    for pk, kind, amount in lines.iterator(chunk_size=BATCH):
+        if pk != household:
+            household = pk
+            factor = Decimal("1.5") if rng.random() < 0.03 else Decimal(rng.randint(90, 110)) / 100
+        rows.append(
+            IncomeLine(household_id=pk, year=year - 1, kind=kind, amount=round(amount * factor))
+        )
+        if len(rows) >= BATCH:
+            IncomeLine.objects.bulk_create(rows)
+            written += len(rows)
+            rows = []
+    IncomeLine.objects.bulk_create(rows)
+    return written + len(rows)
 
 
 def _subjects(queryset, *, person: bool):
@@ -317,11 +343,13 @@ def helpers_create(*, county: Area, day: datetime.date, rng: random.Random) -> i
 
 @transaction.atomic
 def welfare_demo_create(*, county: Area, day: datetime.date, seed: int = 1) -> dict[str, int]:
-    """Give the demo county its welfare data for the day's year (call after seed_demo)."""
+    """Give the demo county its welfare data for the day's year, and income for last year too
+    (call after seed_demo)."""
     rng = random.Random(seed)  # noqa: S311 -- reproducible demo data, not secrets
     catalogue_load()
     parameters_create(county=county, year=day.year)
     incomes = income_lines_create(county=county, year=day.year, rng=rng)
+    incomes += last_year_lines_create(county=county, year=day.year, rng=rng)
     # Enrolments are chosen by the rules, which read the income lines just written.
     statistics_refresh(IncomeLine._meta.db_table)
     enrolments = enrolments_create(county=county, day=day, rng=rng)

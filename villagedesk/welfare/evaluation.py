@@ -110,19 +110,36 @@ def area_evaluation(*, area: Area, day: datetime.date, codes: list[str] | None =
 
 
 def income_data(breakdown: IncomeBreakdown) -> dict:
-    """The income a policy counted for the household and the lines it left out, by kind."""
+    """The income a policy counted for the household over the 12 months before the day: each
+    year's share of the window, the lines counted and those left out (with the year and the
+    reason), and the figure compared."""
 
-    def item(i):
-        return {"kind": i.kind, "label": i.label, "amount": str(i.amount)}
+    def item(year, i):
+        return {"year": year, "kind": i.kind, "label": i.label, "amount": str(i.amount)}
+
+    def shown(amount):
+        return None if amount is None else str(amount)
 
     return {
         "basis": breakdown.basis,
-        "year": breakdown.year,
+        "from": breakdown.window.start.isoformat(),
+        "to": breakdown.window.last.isoformat(),
         "members": breakdown.size,
-        "counted": [item(i) for i in breakdown.counted],
-        "counted_net": str(breakdown.counted_net),
-        "per_capita": None if breakdown.per_capita is None else str(breakdown.per_capita),
-        "excluded": [{**item(i), "reason": i.reason} for i in breakdown.excluded],
+        "years": [
+            {
+                "year": y.year,
+                "days": y.days,
+                "recorded": y.recorded,
+                "counted_net": str(y.counted_net) if y.recorded else None,
+            }
+            for y in breakdown.years
+        ],
+        "counted": [item(y.year, i) for y in breakdown.years for i in y.counted],
+        "excluded": [
+            {**item(y.year, i), "reason": i.reason} for y in breakdown.years for i in y.excluded
+        ],
+        "counted_net": shown(breakdown.counted_net),
+        "per_capita": shown(breakdown.per_capita),
     }
 
 

@@ -9,8 +9,15 @@ government (the subsistence allowance itself, extreme-poverty support, temporary
 during the 14th five-year plan (2021–2025), the central base part of the residents' basic pension.
 Every other policy (exit, the monitoring range) counts the full per-capita net income.
 
-Income lines are kept per calendar year: the year of the evaluation day is the 12 months the
-rules read.
+Income is counted over the 12 months before the evaluation day (`IncomeWindow`: from the same
+day a year earlier to the day before; Dingnan: "the 12 months before application", Anhui: "from
+the start of the same month last year to the end of last month"). Income lines are kept per
+calendar year, as the household form records them, so the window's income is the figures of the
+years it overlaps weighted by the window's days in each: (income(Y−1) × days in Y−1 + income(Y)
+× days in Y) / (days in Y−1 + days in Y), where a year without any line drops out of both sums.
+One recorded year thus gives its own figure exactly, and on 1 January the window is last year.
+What a basis leaves out is decided per year, so a window across 2025 and 2026 leaves the base
+pension out of its 2025 part only.
 """
 
 from dataclasses import dataclass
@@ -19,7 +26,9 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from villagedesk.welfare.codes import COST_KINDS, IncomeBasis, IncomeKind
+from villagedesk.welfare.rules.dates import IncomeWindow
 
+CENT = Decimal("0.01")
 BASE_PENSION_EXCLUDED_YEARS = range(2021, 2026)
 ASSISTANCE_EXCLUDED = {
     IncomeKind.TRANSFER_SPECIAL_CARE: _("special-care payments are not counted (民发〔2021〕57号)"),
@@ -80,12 +89,11 @@ class IncomeItem:
 
 
 @dataclass(frozen=True)
-class IncomeBreakdown:
-    """A household's lines for a year under a basis: those that counted and those left out."""
+class YearIncome:
+    """A household's lines of one calendar year under a basis, and the window's days in it."""
 
-    basis: str
     year: int
-    size: int
+    days: int
     counted: list[IncomeItem]
     excluded: list[IncomeItem]
 
@@ -101,15 +109,44 @@ class IncomeBreakdown:
     def excluded_total(self) -> Decimal:
         return sum((item.signed for item in self.excluded), Decimal(0))
 
+
+@dataclass(frozen=True)
+class IncomeBreakdown:
+    """A household's income over the window under a basis: each year's lines that counted and
+    those left out, and the figure the rules compare (each recorded year weighted by its days in
+    the window)."""
+
+    basis: str
+    window: IncomeWindow
+    size: int
+    years: list[YearIncome]
+
+    @property
+    def recorded(self) -> bool:
+        return any(year.recorded for year in self.years)
+
+    @property
+    def recorded_days(self) -> int:
+        return sum(year.days for year in self.years if year.recorded)
+
+    def _weighted(self, members: int) -> Decimal | None:
+        if not self.recorded or not members:
+            return None
+        total = sum((y.counted_net * y.days for y in self.years if y.recorded), Decimal(0))
+        return (total / (self.recorded_days * members)).quantize(CENT)
+
+    @property
+    def counted_net(self) -> Decimal | None:
+        """The net income counted over the 12 months, to the cent."""
+        return self._weighted(1)
+
     @property
     def per_capita(self) -> Decimal | None:
-        if not self.recorded or not self.size:
-            return None
-        return (self.counted_net / self.size).quantize(Decimal("0.01"))
+        return self._weighted(self.size)
 
 
-def income_breakdown(*, lines: dict[str, Decimal], size: int, basis: str, year: int):
-    """Split the year's lines (kind → amount) by what the basis counts, in code-list order."""
+def year_income(*, lines: dict[str, Decimal], basis: str, year: int, days: int) -> YearIncome:
+    """Split one year's lines (kind → amount) by what the basis counts, in code-list order."""
     left_out = excluded_kinds(basis=basis, year=year)
     counted, excluded = [], []
     for kind in IncomeKind:
@@ -122,4 +159,16 @@ def income_breakdown(*, lines: dict[str, Decimal], size: int, basis: str, year: 
             )
         else:
             counted.append(item)
-    return IncomeBreakdown(basis, year, size, counted, excluded)
+    return YearIncome(year, days, counted, excluded)
+
+
+def income_breakdown(
+    *, lines: dict[int, dict[str, Decimal]], size: int, basis: str, window: IncomeWindow
+) -> IncomeBreakdown:
+    """The household's income over the window: `lines` holds each year's lines (year → kind →
+    amount); years of the window without lines are listed as not recorded."""
+    years = [
+        year_income(lines=lines.get(year, {}), basis=basis, year=year, days=days)
+        for year, days in window.days.items()
+    ]
+    return IncomeBreakdown(basis, window, size, years)

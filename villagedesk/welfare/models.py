@@ -220,12 +220,12 @@ class IncomeLine(models.Model):
 
 
 class HouseholdIncome(models.Model):
-    """A household's net income for a year (its income lines, costs subtracted), the part of it
-    social assistance counts (`welfare.income`), and its number of members: a database view
-    (`welfare.income_sql`), read-only.
+    """A household's net income for a year (its income lines, costs subtracted) and the part of
+    it social assistance counts (`welfare.income`): a database view (`welfare.income_sql`),
+    read-only; a row only for a year with lines.
 
-    Rules join it once per year they read, so a county's per-capita incomes come from one
-    grouped pass over the income lines rather than a subquery per household."""
+    Rules join it once per calendar year of the 12 months they read, so a county's incomes come
+    from grouped passes over the income lines rather than a subquery per household."""
 
     id = models.BigIntegerField(primary_key=True)  # household id × 10,000 + year
     household = models.ForeignKey(
@@ -237,14 +237,37 @@ class HouseholdIncome(models.Model):
     year = models.PositiveSmallIntegerField()
     net_income = models.DecimalField(max_digits=14, decimal_places=2)
     assistance_income = models.DecimalField(max_digits=14, decimal_places=2)
-    size = models.IntegerField()
 
     class Meta:
         managed = False
         db_table = "welfare_householdincome"
 
     def __str__(self):
-        return f"{self.household_id} {self.year}: {self.net_income} / {self.size}"
+        return f"{self.household_id} {self.year}: {self.net_income}"
+
+
+class HouseholdSize(models.Model):
+    """A household's number of members: a database view (`welfare.income_sql`), read-only; no
+    row for a household without members.
+
+    Rules that divide income by the members join it once, so the persons are counted in one
+    grouped pass however many years of income the rule reads."""
+
+    household = models.OneToOneField(
+        Household,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="member_count",
+    )
+    size = models.IntegerField()
+
+    class Meta:
+        managed = False
+        db_table = "welfare_householdsize"
+
+    def __str__(self):
+        return f"{self.household_id}: {self.size}"
 
 
 class Enrolment(HouseholdScoped):

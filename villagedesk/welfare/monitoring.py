@@ -37,6 +37,7 @@ from villagedesk.welfare.models import Measure, MonitoredHousehold, ProcedureSte
 from villagedesk.welfare.parameters import parameter_value, parameter_values
 from villagedesk.welfare.poverty import EXIT_CHECKS
 from villagedesk.welfare.rules import Context, compile_rule
+from villagedesk.welfare.rules.dates import IncomeWindow
 
 STEP_ORDER = list(Step)
 # Screening (README §3, §9): income under the range, heavy necessary spending, or a sharp drop of
@@ -338,7 +339,8 @@ def elimination_checks(*, area: Area, day: datetime.date) -> dict[str, tuple[str
             {"any": [HAS_LABOUR, SAFETY_NET]},
         ),
     }
-    # A signal not recorded (no spending figure, no income last year) is no new risk.
+    # A signal not recorded (no spending figure, no income in the 12 months before the last 12)
+    # is no new risk.
     no_new_risk = [
         {"any": [{"field": s["field"], "op": "empty"}, {"not": s}]}
         for s in signals_used(area=area, day=day)
@@ -384,8 +386,15 @@ def risk_eliminate(
             _("Monitor the household at least %(months)s months from the decision first.")
             % {"months": months}
         )
-    if not monitored.household.income_lines.filter(year=day.year).exists():
-        raise ValidationError(_("Record this year's income before closing the case."))
+    window = IncomeWindow(day)
+    if not monitored.household.income_lines.filter(year__in=list(window.days)).exists():
+        raise ValidationError(
+            _(
+                "Record the household's income of the 12 months from %(start)s to %(end)s "
+                "before closing the case."
+            )
+            % {"start": window.start.isoformat(), "end": window.last.isoformat()}
+        )
     failures = elimination_failures(monitored=monitored, day=day)
     if failures:
         raise ValidationError(

@@ -49,6 +49,7 @@ from villagedesk.welfare.rules import (
     explain_rows,
     field_catalogue,
 )
+from villagedesk.welfare.rules.dates import IncomeWindow
 from villagedesk.welfare.services import rule_check, subject_of
 
 
@@ -284,7 +285,8 @@ def household_explanations(
     )
     results = []
     policies = list(policy_list()) + list(policy_list(care=True))
-    lines = income_amounts(household=household, year=day.year)
+    window = IncomeWindow(day)
+    lines = income_by_year(household=household, years=list(window.days))
     size = household.members.count()
     for policy in policies:
         try:
@@ -293,7 +295,7 @@ def household_explanations(
             results.append(PolicyExplanation(policy, household, None, str(error), False))
             continue
         income = (
-            income_breakdown(lines=lines, size=size, basis=policy.income_basis, year=day.year)
+            income_breakdown(lines=lines, size=size, basis=policy.income_basis, window=window)
             if compiled.reads_income
             else None
         )
@@ -405,6 +407,16 @@ def helper_current(*, user: User, household: Household) -> HouseholdHelper | Non
 def income_amounts(*, household: Household, year: int) -> dict[str, Decimal]:
     """The household's recorded income for the year, by kind."""
     return dict(household.income_lines.filter(year=year).values_list("kind", "amount"))
+
+
+def income_by_year(*, household: Household, years: list[int]) -> dict[int, dict[str, Decimal]]:
+    """The household's recorded income for each of the years that has any, by kind."""
+    lines: dict[int, dict[str, Decimal]] = {}
+    for year, kind, amount in household.income_lines.filter(year__in=years).values_list(
+        "year", "kind", "amount"
+    ):
+        lines.setdefault(year, {})[kind] = amount
+    return lines
 
 
 def medical_spending(*, household: Household, year: int) -> Decimal | None:

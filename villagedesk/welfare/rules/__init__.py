@@ -14,16 +14,18 @@ Nodes: `all` / `any` (lists), `not` (one node), comparisons `{"field", "op", "va
 = != < <= > >= in between empty not_empty, `count` of the household's members that meet a
 condition (`{}` counts all) and `sum` of a member field over those that meet `where`, each compared
 like a field. Values are literals or `{"param": NAME}`, a local figure resolved for the most
-specific area above each household in the rule's year.
+specific area above each household in the rule's year. Income fields read the 12 months before
+the rule's day (`IncomeWindow`).
 
 A rule selects households, or persons when its subject is the person (then household fields are
 written `household.status` and `count` runs over the person's household).
 
 Missing data never passes. Each comparison is SQL's three-valued logic: a value that is unknown
-(NULL, a blank code that means "not recorded", an income with no lines, a count over members
-whose data is missing) makes the comparison unknown, `not` of unknown is unknown, and only
-households whose whole rule is true are selected. `explain` reads every comparison's value and
-outcome from the same expressions, so it cannot disagree with the selection.
+(NULL, a blank code that means "not recorded", an income with no lines in the 12 months before
+the day, a count over members whose data is missing) makes the comparison unknown, `not` of
+unknown is unknown, and only households whose whole rule is true are selected. `explain` reads
+every comparison's value and outcome from the same expressions, so it cannot disagree with the
+selection.
 """
 
 from villagedesk.welfare.rules.compiler import (

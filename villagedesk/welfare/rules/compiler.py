@@ -39,7 +39,7 @@ from django.utils.translation import gettext_noop
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare.codes import IncomeBasis
 from villagedesk.welfare.parameters import parameter_known, parameter_values
-from villagedesk.welfare.rules.dates import years_before
+from villagedesk.welfare.rules.dates import IncomeWindow, years_before
 from villagedesk.welfare.rules.describe import Described
 from villagedesk.welfare.rules.language import (
     AGE,
@@ -217,10 +217,9 @@ class Compiler:
         failing = households.filter(~condition, pk=OuterRef("household_id"))
         leaf.when_negative = ~Q(Exists(failing))
 
-    def income_relation(self, ref: HouseholdRef, *, year: int | None = None) -> str:
-        """The household's row of `HouseholdIncome` for the rule's year (or another), joined
-        (LEFT JOIN)."""
-        year = self.year if year is None else year
+    def income_relation(self, ref: HouseholdRef, *, year: int) -> str:
+        """The household's row of `HouseholdIncome` for the year, joined (LEFT JOIN): a rule's
+        income joins one row per year its window overlaps."""
         name = f"{ref.prefix.replace('__', '_')}income_{year}"
         self.relations[name] = FilteredRelation(
             f"{ref.prefix}income_totals",
@@ -332,6 +331,11 @@ class Compiler:
     @property
     def year(self) -> int:
         return self.day().year
+
+    @property
+    def window(self) -> IncomeWindow:
+        """The 12 months before the day, over which income is counted."""
+        return IncomeWindow(self.day())
 
     @property
     def income_basis(self) -> str:

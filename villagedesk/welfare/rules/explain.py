@@ -87,7 +87,17 @@ def _unknown_note(compiled: CompiledRule, leaf: Leaf, value, row) -> str:
             )
         )
     if "income" in name and value is None:
-        return _("no income lines recorded for %(year)s") % {"year": compiled.context.year}
+        window = compiled.context.window
+        dates = {"start": window.start.isoformat(), "end": window.last.isoformat()}
+        if name.endswith("income_drop_percent"):
+            return (
+                _(
+                    "needs income lines in the 12 months from %(start)s to %(end)s and a positive "
+                    "income in the 12 months before them"
+                )
+                % dates
+            )
+        return _("no income lines recorded in the 12 months from %(start)s to %(end)s") % dates
     if name in {"count", "sum"}:
         return _("some members lack the data this condition needs")
     return _("not recorded")

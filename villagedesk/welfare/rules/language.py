@@ -25,8 +25,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, NullIf
-from django.db.models.lookups import GreaterThan
+from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models.lookups import GreaterThan, IsNull
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -43,6 +43,7 @@ from villagedesk.welfare.models import (
     open_in_year,
 )
 from villagedesk.welfare.rules import families
+from villagedesk.welfare.rules.dates import IncomeWindow
 
 if TYPE_CHECKING:
     from villagedesk.welfare.rules.compiler import Compiler
@@ -77,7 +78,8 @@ class Context:
     """Where and when a rule is evaluated: the area (all households below it), the day, and
     which income the policy counts (`welfare.income`).
 
-    The year of parameters and income lines is the day's year; ages are taken on the day."""
+    Parameters are the day's year's; income is counted over the 12 months before the day
+    (`IncomeWindow`); ages are taken on the day."""
 
     area: Area
     day: datetime.date
@@ -86,6 +88,10 @@ class Context:
     @property
     def year(self) -> int:
         return self.day.year
+
+    @property
+    def window(self) -> IncomeWindow:
+        return IncomeWindow(self.day)
 
 
 @dataclass(frozen=True)
@@ -134,8 +140,10 @@ class Membership:
         )
 
 
-def household_income(kinds, *, year: int, ref: HouseholdRef) -> Expression:
-    """Sum of the household's lines of these kinds in the year; NULL when it has no lines at all.
+def household_income(kinds, *, window: IncomeWindow, ref: HouseholdRef) -> Expression:
+    """The household's lines of these kinds over the window: each year's sum weighted by the
+    window's days in that year, over the days of the years that have any line; NULL when no year
+    of the window has lines.
 
     Costs count negatively; NUMERIC is cast to float so that SQLite never divides integers."""
     signed = Case(
@@ -148,20 +156,80 @@ def household_income(kinds, *, year: int, ref: HouseholdRef) -> Expression:
         default=Value(Decimal(0)),
         output_field=DecimalField(max_digits=14, decimal_places=2),
     )
-    # SUM as a plain function: one row per household without a GROUP BY, NULL when no lines.
-    lines = (
-        IncomeLine.objects.filter(household_id=OuterRef(ref.pk), year=year)
-        .order_by()
-        .annotate(total=Func(wanted, function="SUM", output_field=DecimalField()))
-        .values("total")
+    days = window.days
+    weight = Case(
+        *[When(year=year, then=Value(n)) for year, n in days.items()],
+        output_field=IntegerField(),
     )
-    return Cast(Subquery(lines), FloatField())
+    # A year's days count once however many lines it has: MAX per year, summed over the years.
+    recorded = [
+        Func(
+            Case(When(year=year, then=Value(n)), default=Value(0)),
+            function="MAX",
+            output_field=IntegerField(),
+        )
+        for year, n in days.items()
+    ]
+    # SUM and MAX as plain functions: one row per household without a GROUP BY, NULL when no
+    # lines.
+    lines = (
+        IncomeLine.objects.filter(household_id=OuterRef(ref.pk), year__in=list(days))
+        .order_by()
+        .annotate(
+            total=Func(
+                Cast(wanted, FloatField()) * weight, function="SUM", output_field=FloatField()
+            ),
+            weight=sum(recorded[1:], recorded[0]),
+        )
+        .annotate(figure=F("total") / NullIf(Cast("weight", FloatField()), Value(0.0)))
+        .values("figure")
+    )
+    return Subquery(lines, output_field=FloatField())
 
 
-def income_total(compiler: "Compiler", ref: HouseholdRef, column: str) -> Expression:
-    """The household's net income or size in the rule's year, from the joined `HouseholdIncome`
-    view: NULL when the household has no income lines that year."""
-    return Cast(F(f"{compiler.income_relation(ref)}__{column}"), FloatField())
+@dataclass(frozen=True)
+class WindowIncome:
+    """A household's income over a window, from the joined `HouseholdIncome` rows of the years
+    the window overlaps: each year's figure times its days in the window, summed (`total`); the
+    days of the years that have income lines (`days`, NULL when none has: the income is then
+    unknown); and the household's members (`size`, from the joined `HouseholdSize`, NULL for a
+    household without members).
+
+    A year without lines drops out of both sums, so a household with one recorded year has that
+    year's figure exactly. The figure is `total / days` (or `total / (days × size)`): for
+    whole-yuan lines every product and sum is a whole number, held exactly, and the one division
+    is correctly rounded, so a figure exactly on a standard compares equal to it and one off it
+    compares off it."""
+
+    total: Expression
+    days: Expression
+    size: Expression
+
+    @property
+    def figure(self) -> Expression:
+        return self.total / self.days
+
+    @property
+    def per_capita(self) -> Expression:
+        return self.total / (self.days * NullIf(self.size, Value(0.0)))
+
+
+def window_income(
+    compiler: "Compiler", ref: HouseholdRef, column: str, window: IncomeWindow | None = None
+) -> WindowIncome:
+    """The household's net income (or the part social assistance counts) over the rule's window
+    (or another), from `HouseholdIncome` joined once per year."""
+    total, days = [], []
+    for year, n in (window or compiler.window).days.items():
+        row = compiler.income_relation(ref, year=year)
+        figure = Cast(F(f"{row}__{column}"), FloatField())
+        total.append(Coalesce(figure, Value(0.0)) * Value(float(n)))
+        days.append(Case(When(IsNull(F(f"{row}__id"), True), then=Value(0)), default=Value(n)))
+    return WindowIncome(
+        total=sum(total[1:], total[0]),
+        days=NullIf(Cast(sum(days[1:], days[0]), FloatField()), Value(0.0)),
+        size=Cast(ref.field("member_count__size"), FloatField()),
+    )
 
 
 def medical_spending(*, year: int, ref: HouseholdRef) -> Expression:
@@ -173,31 +241,34 @@ def medical_spending(*, year: int, ref: HouseholdRef) -> Expression:
 
 
 def income_drop_percent(compiler: "Compiler", ref: HouseholdRef) -> Expression:
-    """How far the per-capita net income fell from last year, in percent of last year's (a rise
-    is negative); NULL when either year has no income lines or last year's was not positive."""
-    this_year = income_total(compiler, ref, "net_income") / NullIf(
-        income_total(compiler, ref, "size"), Value(0.0)
-    )
-    last = compiler.income_relation(ref, year=compiler.year - 1)
-    last_year = Cast(F(f"{last}__net_income"), FloatField()) / NullIf(
-        Cast(F(f"{last}__size"), FloatField()), Value(0.0)
-    )
-    positive = Case(
-        When(GreaterThan(last_year, Value(0.0)), then=last_year),
+    """How far the per-capita net income of the 12 months before the day fell from that of the
+    12 months before those, in percent of the earlier (a rise is negative); NULL when either
+    window has no income lines or the earlier income was not positive.
+
+    The members are the same in both, so the fall is 100 × (before·days_now − now·days_before)
+    / (before·days_now): one division, like every income figure."""
+    now = window_income(compiler, ref, "net_income")
+    before = window_income(compiler, ref, "net_income", compiler.window.before())
+    base = Case(
+        When(
+            Q(GreaterThan(before.total, Value(0.0))) & Q(GreaterThan(now.size, Value(0.0))),
+            then=before.total * now.days,
+        ),
         default=None,
         output_field=FloatField(),
     )
-    return (positive - this_year) * Value(100.0) / positive
+    return (before.total * now.days - now.total * before.days) * Value(100.0) / base
 
 
-def counted_income(compiler: "Compiler", ref: HouseholdRef) -> Expression:
-    """The net income the policy counts: all of it, or what social assistance counts."""
+def counted_income(compiler: "Compiler", ref: HouseholdRef) -> WindowIncome:
+    """The net income the policy counts over the window: all of it, or what social assistance
+    counts."""
     column = (
         "assistance_income"
         if compiler.income_basis == IncomeBasis.SOCIAL_ASSISTANCE
         else "net_income"
     )
-    return income_total(compiler, ref, column)
+    return window_income(compiler, ref, column)
 
 
 def household_size(ref: HouseholdRef) -> Expression:
@@ -280,7 +351,7 @@ def _household_fields() -> dict[str, FieldDef]:
         return FieldDef(name, BOOL, label, column(name))
 
     def income(kinds):
-        return lambda c, ref: household_income(kinds, year=c.year, ref=ref)
+        return lambda c, ref: household_income(kinds, window=c.window, ref=ref)
 
     return {
         d.name: d
@@ -387,7 +458,7 @@ def _household_fields() -> dict[str, FieldDef]:
             FieldDef(
                 "income_drop_percent",
                 NUMBER,
-                gettext_noop("fall of per-capita net income from last year (%)"),
+                gettext_noop("fall of per-capita net income from the 12 months before (%)"),
                 lambda c, ref: income_drop_percent(c, ref),
                 nullable=True,
             ),
@@ -395,15 +466,13 @@ def _household_fields() -> dict[str, FieldDef]:
                 "net_income",
                 NUMBER,
                 gettext_noop("net income counted"),
-                lambda c, ref: counted_income(c, ref),
+                lambda c, ref: counted_income(c, ref).figure,
             ),
             FieldDef(
                 "per_capita_income",
                 NUMBER,
                 gettext_noop("per-capita net income counted"),
-                lambda c, ref: (
-                    counted_income(c, ref) / NullIf(income_total(c, ref, "size"), Value(0.0))
-                ),
+                lambda c, ref: counted_income(c, ref).per_capita,
             ),
         ]
     }

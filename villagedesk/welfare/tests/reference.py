@@ -2,8 +2,9 @@
 to check the compiled queries against. Unknown data never makes a condition true here either."""
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import Q
 
@@ -16,6 +17,20 @@ from villagedesk.welfare.models import Enrolment, IncomeLine, MonitoredHousehold
 ABLE = {"ordinary", "skilled"}
 WORKING = {"ordinary", "skilled", "weak"}
 AWAY = {"in_county", "in_province", "out_of_province"}
+
+
+def window_days(day: datetime.date) -> dict[int, int]:
+    """The 12 months before the day, counted day by day per calendar year: from the same day a
+    year earlier (the 28th for a 29 February) to the day before."""
+    try:
+        start = day.replace(year=day.year - 1)
+    except ValueError:
+        start = day.replace(year=day.year - 1, day=28)
+    days = Counter()
+    while start < day:
+        days[start.year] += 1
+        start += datetime.timedelta(days=1)
+    return dict(days)
 
 
 class World:
@@ -36,26 +51,29 @@ class World:
         self.supporters = defaultdict(list)
         for supporter in Supporter.objects.filter(area_code__startswith=prefix):
             self.supporters[supporter.supported_id].append(supporter)
-        # Net income, and the part the 2021 social-assistance rules count (民发〔2021〕57号).
+        # Income over the 12 months before the day (民发〔2021〕57号): each household's net
+        # income per calendar year of the window, and the part the 2021 social-assistance rules
+        # count, with what they leave out decided per year.
+        self.window = window_days(day)
         self.income, self.assistance_income = {}, {}
-        left_out = {
-            "transfer_special_care",
-            "transfer_family_planning",
-            "transfer_award",
-            "transfer_dibao",
-            "transfer_tekun",
-            "transfer_assistance",
-        }
-        if 2021 <= day.year <= 2025:
-            left_out.add("transfer_base_pension")
         for line in IncomeLine.objects.filter(
-            year=day.year, household__area_code__startswith=prefix
+            year__in=list(self.window), household__area_code__startswith=prefix
         ):
+            left_out = {
+                "transfer_special_care",
+                "transfer_family_planning",
+                "transfer_award",
+                "transfer_dibao",
+                "transfer_tekun",
+                "transfer_assistance",
+            }
+            if 2021 <= line.year <= 2025:
+                left_out.add("transfer_base_pension")
             sign = -1 if line.kind in COST_KINDS else 1
-            pk = line.household_id
-            self.income[pk] = self.income.get(pk, Decimal(0)) + sign * line.amount
+            key = (line.household_id, line.year)
+            self.income[key] = self.income.get(key, Decimal(0)) + sign * line.amount
             counted = 0 if line.kind in left_out else sign * line.amount
-            self.assistance_income[pk] = self.assistance_income.get(pk, Decimal(0)) + counted
+            self.assistance_income[key] = self.assistance_income.get(key, Decimal(0)) + counted
         self.risks = defaultdict(set)
         for case in MonitoredHousehold.objects.filter(household__area_code__startswith=prefix):
             eliminated = case.risk_eliminated_on
@@ -83,12 +101,16 @@ class World:
     def age(self, person):
         return person.age_on(self.day)
 
-    def per_capita(self, household, *, assistance=False):
+    def per_capita(self, household, *, assistance=False) -> Fraction | None:
+        """Each recorded year's income weighted by its days in the window, per member, exactly;
+        None when no year of the window has income lines or the household has no members."""
         members = self.members[household.pk]
-        if household.pk not in self.income or not members:
-            return None
         income = self.assistance_income if assistance else self.income
-        return float(income[household.pk]) / len(members)
+        recorded = {y: n for y, n in self.window.items() if (household.pk, y) in income}
+        if not recorded or not members:
+            return None
+        total = sum(Fraction(income[(household.pk, y)]) * n for y, n in recorded.items())
+        return total / (sum(recorded.values()) * len(members))
 
     def below(self, household, name, *, assistance=False):
         pc = self.per_capita(household, assistance=assistance)

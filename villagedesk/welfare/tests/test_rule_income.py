@@ -18,6 +18,7 @@ from django.core.management import call_command
 
 from villagedesk.welfare.income import excluded_kinds, income_breakdown
 from villagedesk.welfare.poverty import household_status_rows
+from villagedesk.welfare.rules.dates import IncomeWindow
 from villagedesk.welfare.tests.rulecases import (
     DAY,
     eligible,
@@ -180,13 +181,14 @@ def test_exclusions_depend_on_the_year_and_the_basis():
     assert set(EXCLUDED_2021) <= set(excluded_kinds(basis="social_assistance", year=2026))
     assert excluded_kinds(basis="full", year=2025) == {}
     breakdown = income_breakdown(
-        lines={"wage": 5000, "transfer_dibao": 3000, "production_cost": 500},
+        lines={2025: {"wage": 5000, "transfer_dibao": 3000, "production_cost": 500}},
         size=2,
         basis="social_assistance",
-        year=2025,
+        window=IncomeWindow(datetime.date(2026, 1, 1)),
     )
-    assert [i.kind for i in breakdown.counted] == ["wage", "production_cost"]
-    assert [i.kind for i in breakdown.excluded] == ["transfer_dibao"]
+    [year] = breakdown.years
+    assert [i.kind for i in year.counted] == ["wage", "production_cost"]
+    assert [i.kind for i in year.excluded] == ["transfer_dibao"]
     assert breakdown.counted_net == 4500 and breakdown.per_capita == 2250
 
 

@@ -173,11 +173,14 @@ def test_screening_by_heavy_out_of_pocket_medical_spending(village, spent, flagg
 
 
 @pytest.mark.parametrize(("now", "flagged"), [(14000, True), (14001, False)])
-def test_screening_by_a_sharp_income_drop(village, now, flagged):
-    """From 20,000 a person last year: 30 % down is flagged, 29.995 % is not."""
+def test_screening_by_a_sharp_income_drop(county, village, now, flagged):
+    """From 20,000 a person in the 12 months before: 30 % down is flagged, 29.995 % is not. On 1
+    January 2026 the 12 months before are 2025, and the 12 months before those 2024."""
+    figures_set(county, year=2026)
     household = a_household(village, wage=now)
     IncomeLine.objects.create(household=household, year=2024, kind="wage", amount=20000)
-    assert (household in screened(village)) is flagged
+    new_year = datetime.date(2026, 1, 1)
+    assert (household in monitoring.meeting_not_monitored(area=village, day=new_year)) is flagged
 
 
 def test_a_household_with_an_open_case_is_not_screened_again(village, cadre_a):

@@ -22,6 +22,7 @@ from villagedesk.welfare import exports, selectors, services
 from villagedesk.welfare.codes import GapKind
 from villagedesk.welfare.forms import GapCheckForm, GapReferForm
 from villagedesk.welfare.rules import RuleError
+from villagedesk.welfare.rules.dates import IncomeWindow
 from villagedesk.welfare.views.request_values import int_or_404, report_day
 from villagedesk.welfare.views.service_errors import errors_as_messages
 
@@ -40,6 +41,7 @@ def gap_report(request):
         "policy": policy,
         "area": area,
         "day": day,
+        "window": IncomeWindow(day),
         "policies": selectors.policy_list(),
         "year": day.year,
         "query": urlencode({"policy": policy.code, "area": area.code, "year": day.year}),

@@ -12,6 +12,7 @@ from villagedesk.registry import selectors as registry_selectors
 from villagedesk.welfare import selectors, services
 from villagedesk.welfare.codes import GapKind
 from villagedesk.welfare.forms import SPENDING_FIELD, HelperForm, IncomeForm
+from villagedesk.welfare.rules.dates import IncomeWindow
 from villagedesk.welfare.views.request_values import report_day
 from villagedesk.welfare.views.service_errors import KEEP_REFUSED, errors_on_form
 
@@ -29,6 +30,7 @@ def household_explain(request, pk):
                 user=request.user, household=household, day=day
             ),
             "day": day,
+            "income_years": list(IncomeWindow(day).days),
             "focus": request.GET.get("policy", ""),
             "kinds": GapKind,
             "helper": selectors.helper_current(user=request.user, household=household),
