@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from villagedesk.accounts import permissions
@@ -13,7 +13,7 @@ from villagedesk.core.concurrency import VersionField
 from villagedesk.core.masking import mask_id_number, mask_phone
 from villagedesk.core.scoping import get_visible_or_404
 from villagedesk.registry.models import Household, Person, Supporter
-from villagedesk.registry.search import person_match
+from villagedesk.registry.search import household_match
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,9 @@ def household_list(*, user: User, filters: HouseholdFilters | None = None) -> Qu
         households = households.filter(group_id=filters.group)
     if filters.status:
         households = households.filter(status=filters.status)
-    match = person_match(filters.q)
+    match = household_match(filters.q)
     if match is not None:
-        matching_members = Person.objects.filter(match, household=OuterRef("pk"))
-        households = households.filter(Exists(matching_members))
+        households = households.filter(match)
     members = Person.objects.order_by("household_id", "id")
     return households.select_related("village", "group").prefetch_related(
         Prefetch("members", queryset=members)
