@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from villagedesk.core.planner import statistics_refresh
 from villagedesk.core.scoping import prefix_match
 from villagedesk.directory import network
 from villagedesk.directory.models import (
@@ -294,6 +295,8 @@ def figures_refresh(key: str) -> None:
         # out of date, never wrongly up to date.
         generations = generations_of(spec)
         figures_store(figures, graph_of(spec), generations=generations, started=started)
+        # Thousands of rows at once: plan the page's "first 30 by position" on them.
+        statistics_refresh(NetworkRank._meta.db_table)
     NetworkFigures.objects.filter(pk=figures.pk, asked_at=asked).update(asked_at=None)
 
 
