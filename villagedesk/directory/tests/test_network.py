@@ -158,9 +158,17 @@ def test_a_large_cut_of_the_network_is_left_to_the_worker(client, cadre_a, villa
 
 
 def contacts_linked(village, count: int) -> list[int]:
+    """People of three organisations of the village, each linked to another."""
+    organisations = [OrganisationFactory(area=village) for _ in range(3)]
     Contact.objects.bulk_create(
         [
-            Contact(area=village, area_code=village.code, name=f"人{n}", name_pinyin=f"ren{n}")
+            Contact(
+                area=village,
+                area_code=village.code,
+                name=f"人{n}",
+                name_pinyin=f"ren{n}",
+                organisation=organisations[n % 3],
+            )
             for n in range(count)
         ]
     )
