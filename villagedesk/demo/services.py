@@ -8,6 +8,7 @@ generated rows.
 
 import datetime
 import math
+import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,10 +18,10 @@ from django.utils import timezone
 
 from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.areas.models import Area, Level, VillageGroup
-from villagedesk.core.planner import statistics_refresh
+from villagedesk.core.planner import statistics_refresh, without_nested_loops
 from villagedesk.demo.generator import CountyGenerator, VillagePlan, apportion, years_before
 from villagedesk.development.demo import help_demo_create, request_problems_demo_link
-from villagedesk.directory.demo import directory_demo_create
+from villagedesk.directory.demo import GIVEN, SURNAMES, directory_demo_create
 from villagedesk.fieldwork.demo import fieldwork_demo_create
 from villagedesk.registry.families import derive
 from villagedesk.registry.models import Household, Person, Supporter
@@ -164,8 +165,9 @@ def demo_county_create(
                 f"[{number}/{len(plans)}] {plan.area.code} {plan.township.name}{plan.area.name}: "
                 f"{plan.households:,} households, {village_persons:,} persons"
             )
-        demo_logins_create(county=county, villages=village_areas, today=today)
+        logins = demo_logins_create(county=county, villages=village_areas, today=today)
         if steps:
+            village_teams_create(villages=village_areas, logins=logins, today=today, seed=seed)
             # The step demos query the registry they stand on: plan those queries on its rows.
             statistics_refresh()
             step_demos_create(county=county, seed=seed, today=today)
@@ -187,7 +189,10 @@ def step_demos_create(*, county: Area, seed: int, today: datetime.date) -> None:
     help_demo_create(county=county)
     fieldwork_demo_create(county=county, today=today, seed=seed)
     request_problems_demo_link(county=county)
-    welfare_demo_create(county=county, day=today, seed=seed)
+    # The rules' anti-joins read the enrolments written policy by policy, on statistics taken
+    # before there were any.
+    with without_nested_loops():
+        welfare_demo_create(county=county, day=today, seed=seed)
 
 
 def county_chain_create() -> Area:
@@ -231,5 +236,31 @@ def demo_logins_create(*, county: Area, villages: list[Area], today: datetime.da
             )
             for user, login in zip(users, DEMO_LOGINS, strict=True)
         ]
+    )
+    return users
+
+
+def village_teams_create(
+    *, villages: list[Area], logins: list[User], today: datetime.date, seed: int
+) -> list[User]:
+    """A first secretary for every village that no demo login works in, so that a county of any
+    size has fieldwork in every village (visits, problems, diary days). They have no password:
+    they are the authors of the demo's records, not logins."""
+    rng = random.Random(seed)  # noqa: S311 - repeatable demo data, not secrets
+    staffed = {a.area_id for a in Assignment.objects.filter(user__in=logins, role=Role.CADRE)}
+    unstaffed = [village for village in villages if village.pk not in staffed]
+    users = User.objects.bulk_create(
+        [
+            User(
+                username=f"team{village.code}",
+                display_name=rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)),
+                password=make_password(None),
+            )
+            for village in unstaffed
+        ]
+    )
+    Assignment.objects.bulk_create(
+        Assignment(user=user, area=village, role=Role.CADRE, starts_on=years_before(today, 1))
+        for user, village in zip(users, unstaffed, strict=True)
     )
     return users

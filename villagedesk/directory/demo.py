@@ -17,6 +17,7 @@ from villagedesk.areas.models import (
     VillageNote,
 )
 from villagedesk.core.pinyin import pinyin_keys
+from villagedesk.directory.figures import network_changed
 from villagedesk.directory.models import (
     Contact,
     ContactKind,
@@ -250,6 +251,7 @@ def directory_demo_create(*, county: Area, seed: int) -> DirectorySummary:
             seen.add(key)
             rows.append(Link(source=source, target=target, kind=kind))
     Link.objects.bulk_create(rows)
+    network_changed([county.code])
     return DirectorySummary(
         organisations=Organisation.objects.within([county.prefix]).count(),
         contacts=len(builder.contacts),

@@ -17,6 +17,7 @@ from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area
 from villagedesk.core.spreadsheets import Limits, sheet_rows
 from villagedesk.directory.exports import IMPORT_COLUMNS, import_columns
+from villagedesk.directory.figures import network_changed
 from villagedesk.directory.models import Contact
 from villagedesk.directory.services import checked_phone
 
@@ -97,6 +98,7 @@ def contacts_import(*, by: User, area: Area, upload, organisations) -> ImportRep
             for contact in contacts:
                 contact._history_user = by
                 contact.save()
+            network_changed([area.code])
     except IntegrityError:
         # Someone saved one of these people meanwhile; nothing of this file was kept.
         report.errors.append(

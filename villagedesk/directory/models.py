@@ -346,3 +346,61 @@ class Link(models.Model):
             ).exclude(pk=self.pk)
             if reverse_pair.exists():
                 raise ValidationError(_("These two people are already linked this way."))
+
+
+class NetworkState(models.Model):
+    """How many times the contacts and links kept in a county have changed. Figures of the
+    network computed at an older count are out of date."""
+
+    county = models.CharField(max_length=6, primary_key=True)
+    generation = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.county} · {self.generation}"
+
+
+class NetworkFigures(models.Model):
+    """The key people of one network as someone sees it, computed in the background.
+
+    `spec` names the network: the areas whose every entry is in it, the counties whose shared
+    entries are, and the filters that cut it (organisation, tag, distance from a person); `key`
+    is its digest. Everyone who sees the same network reads the same figures.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    spec = models.JSONField()
+    filtered = models.BooleanField(default=False)
+    # The county generations the figures were computed at: older than the counties' now, they
+    # are out of date.
+    generations = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(null=True)
+    seconds = models.FloatField(null=True)
+    people = models.PositiveIntegerField(default=0)
+    links = models.PositiveIntegerField(default=0)
+    # A computation was asked for and has not finished; started when the worker took it up.
+    asked_at = models.DateTimeField(null=True)
+    started_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return self.key
+
+
+class NetworkRank(models.Model):
+    """One person's place among the key people of a network, with the figures behind it."""
+
+    figures = models.ForeignKey(NetworkFigures, on_delete=models.CASCADE, related_name="ranks")
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+    degree = models.PositiveIntegerField()
+    degree_centrality = models.FloatField()
+    betweenness = models.FloatField()
+
+    class Meta:
+        ordering = ["figures", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["figures", "position"], name="network_rank_position"),
+            models.UniqueConstraint(fields=["figures", "contact"], name="network_rank_contact"),
+        ]
+
+    def __str__(self):
+        return f"{self.figures_id} · {self.position} · {self.contact_id}"

@@ -10,8 +10,14 @@ from villagedesk.accounts.models import User
 from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
 from villagedesk.core.scoping import get_visible_or_404
-from villagedesk.directory import network
-from villagedesk.directory.models import Contact, Link, Organisation, Position
+from villagedesk.directory import figures
+from villagedesk.directory.models import (
+    Contact,
+    Link,
+    NetworkRank,
+    Organisation,
+    Position,
+)
 from villagedesk.directory.search import contact_match, organisation_match
 from villagedesk.registry.models import Person
 
@@ -143,43 +149,68 @@ class NetworkFilters:
     distance: int = 2
 
 
-@dataclass(frozen=True)
-class NetworkView:
-    contacts: dict
-    edges: list
-    ranking: list
-
-
-def contact_network(*, user: User, filters: NetworkFilters | None = None) -> NetworkView:
-    """The visible network, cut down by organisation, tag or distance, with its key people.
+def network_reading(*, user: User, filters: NetworkFilters | None = None) -> figures.Reading:
+    """The stored figures of the network the user sees, cut by the filters: up to date, or the
+    last ones (or none yet) while the worker computes new ones.
 
     Ranking is computed on the part shown, so that "whom to meet first" answers the question
-    asked. Three queries whatever the size.
+    asked; the people are those the user sees (a private entry of another area never is).
     """
     filters = filters or NetworkFilters()
-    chosen = contact_list(
-        user=user, filters=ContactFilters(organisation=filters.organisation, tag=filters.tag)
+    spec = figures.spec_for(
+        user.area_prefixes(),
+        organisation=filters.organisation,
+        tag=filters.tag,
+        centre=filters.centre,
+        distance=filters.distance,
     )
-    # Distance is measured over the whole visible network; the other filters then cut it.
-    contacts = contact_list(user=user) if filters.centre else chosen
-    by_id = {c.pk: c for c in contacts}
-    edges = [
-        (link.source_id, link.target_id)
-        for link in Link.objects.filter(source__in=by_id, target__in=by_id).only(
-            "source_id", "target_id"
-        )
-    ]
-    graph = network.build_graph(nodes=by_id, edges=edges)
-    if filters.centre:
-        graph = network.within_distance(graph, centre=filters.centre, distance=filters.distance)
-        if filters.organisation or filters.tag:
-            keep = set(chosen.values_list("pk", flat=True)) | {filters.centre}
-            graph = graph.subgraph(n for n in graph.nodes if n in keep)
-    return NetworkView(
-        contacts={pk: by_id[pk] for pk in graph.nodes},
-        edges=list(graph.edges),
-        ranking=network.key_nodes(graph),
+    return figures.reading(spec)
+
+
+def network_ranks(*, reading: figures.Reading, area: Area | None = None) -> QuerySet[NetworkRank]:
+    """The ranked people of the figures, first to meet first, those kept in the area only when
+    one is given. A person no longer in the network (made private since, say) is left out."""
+    ranks = NetworkRank.objects.filter(figures=reading.figures).filter(
+        reading.spec.seen("contact__")
     )
+    if area is not None:
+        ranks = ranks.filter(contact__area_code__startswith=area.prefix)
+    return ranks.select_related("contact", "contact__organisation").order_by("position")
+
+
+def network_links(*, ranks: QuerySet[NetworkRank], first: int, last: int) -> list[tuple[int, int]]:
+    """The links, each pair once, from the people of `ranks` at positions first to last to
+    anyone of `ranks` up to last: what a chart drawn up to last adds to one drawn before first."""
+    drawn = ranks.filter(position__lte=last).values("contact_id")
+    page = ranks.filter(position__gte=first, position__lte=last).values("contact_id")
+    pairs = Link.objects.filter(
+        Q(source__in=page, target__in=drawn) | Q(source__in=drawn, target__in=page)
+    ).values_list("source_id", "target_id")
+    return sorted({(min(a, b), max(a, b)) for a, b in pairs})
+
+
+def network_area_get(*, user: User, code: str) -> Area:
+    """A township or village of the user's areas whose people the network page lists; 404
+    otherwise."""
+    return get_visible_or_404(Area.objects.filter(level__gte=Level.TOWNSHIP), user=user, code=code)
+
+
+def network_area_list(*, user: User) -> QuerySet[Area]:
+    """Townships and villages of the user's areas, by code."""
+    return Area.objects.visible_to(user).filter(level__gte=Level.TOWNSHIP).order_by("code")
+
+
+def network_organisation_list(
+    *, user: User, area: Area | None, chosen: int | None
+) -> QuerySet[Organisation]:
+    """Organisations to cut the network by: those above the villages (the county's and the
+    townships' offices, the assisting units), those kept in the area chosen, and the one chosen."""
+    wanted = Q(level__lt=Level.VILLAGE)
+    if area is not None:
+        wanted |= Q(area_code__startswith=area.prefix)
+    if chosen:
+        wanted |= Q(pk=chosen)
+    return Organisation.objects.visible_to(user).filter(wanted).order_by("level", "name_pinyin")
 
 
 def profile_area_get(*, user: User, code: str) -> Area:

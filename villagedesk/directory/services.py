@@ -18,6 +18,7 @@ from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import PointOfInterest, VillageNote
 from villagedesk.core.photos import photo_checked
 from villagedesk.core.saving import validated_save
+from villagedesk.directory.figures import network_changed
 from villagedesk.directory.models import Contact, Link, LinkKind, Organisation, Position
 from villagedesk.registry.identity import check_phone
 
@@ -63,12 +64,22 @@ def position_save(*, by: User, position: Position) -> Position:
     return position
 
 
+# What a contact brings to the network: where it is kept, who sees it, what filters find it.
+NETWORK_FIELDS = ("area_code", "private", "organisation_id", "tags")
+
+
 @transaction.atomic
 def contact_save(*, by: User, contact: Contact) -> Contact:
     """Add or change a contact kept by an area of the user; the phone must be a mainland one."""
-    require_keeps_directory(by, contact.area.code, kept_code(Contact, contact.pk))
+    before = None
+    if contact.pk is not None:
+        before = Contact.objects.filter(pk=contact.pk).values(*NETWORK_FIELDS).first()
+    kept = None if contact.pk is None else (before or {}).get("area_code", "")
+    require_keeps_directory(by, contact.area.code, kept)
     checked_phone(contact)
     validated_save(contact, by=by)
+    if before is None or any(before[f] != getattr(contact, f) for f in NETWORK_FIELDS):
+        network_changed([contact.area_code, kept])
     return contact
 
 
@@ -99,11 +110,16 @@ def contact_delete(*, by: User, contact: Contact) -> None:
                 "entry; it cannot be removed."
             )
         )
-    for link in Link.objects.filter(Q(source=contact) | Q(target=contact)):
+    codes = {contact.area_code}
+    for link in Link.objects.filter(Q(source=contact) | Q(target=contact)).select_related(
+        "source", "target"
+    ):
+        codes |= {link.source.area_code, link.target.area_code}
         link._history_user = by
         link.delete()
     contact._history_user = by
     contact.delete()
+    network_changed(codes)
 
 
 @transaction.atomic
@@ -112,6 +128,7 @@ def link_create(*, by: User, link: Link) -> Link:
     selector). A link to oneself or a repeated link is refused with a message."""
     permissions.require(by, Capability.KEEP_DIRECTORY, link.source.area_code)
     validated_save(link, by=by)
+    network_changed([link.source.area_code, link.target.area_code])
     return link
 
 
@@ -135,6 +152,8 @@ def met_at_visit_links(*, visitor: Contact, met: list[Contact], notes: str = "")
         link = Link(source=visitor, target=contact, kind=LinkKind.MET_AT_VISIT, notes=notes)
         validated_save(link, by=visitor.user)
         created.append(link)
+    if created:
+        network_changed([visitor.area_code, *(link.target.area_code for link in created)])
     return created
 
 
@@ -144,6 +163,7 @@ def link_delete(*, by: User, link: Link) -> None:
     permissions.require(by, Capability.KEEP_DIRECTORY, link.source.area_code)
     link._history_user = by
     link.delete()
+    network_changed([link.source.area_code, link.target.area_code])
 
 
 @transaction.atomic

@@ -1,9 +1,12 @@
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -12,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
-from villagedesk.areas.models import Level, PointOfInterest, VillageNote
+from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
 from villagedesk.core import spreadsheets
 from villagedesk.core.concurrency import saved_once
 from villagedesk.core.forms import form_with_service_errors, numbers_in_full_asked
@@ -287,49 +290,155 @@ def position_create(request, pk):
     return redirect(organisation)
 
 
-def network_filters(request) -> selectors.NetworkFilters:
+# People listed beside the network, and drawn in the chart at a time (more on demand).
+RANKING_SHOWN = 30
+CHART_PAGE = 200
+
+
+@dataclass(frozen=True)
+class NetworkAsked:
+    """What the network pages were asked for, each part checked against the user's areas."""
+
+    filters: selectors.NetworkFilters
+    area: Area | None
+    centre: Contact | None
+
+    def query(self) -> str:
+        """The request's filters as a query string, for the status and chart addresses."""
+        params = {
+            "area": self.area.code if self.area else "",
+            "organisation": self.filters.organisation or "",
+            "tag": self.filters.tag,
+            "centre": self.filters.centre or "",
+            "distance": self.filters.distance if self.filters.centre else "",
+        }
+        return urlencode({k: v for k, v in params.items() if v != ""})
+
+
+def network_asked(request) -> NetworkAsked:
+    """The network filters of the request; an area, organisation or person outside the user's
+    areas is a 404, like an unknown one."""
+
     def number(name):
         value = request.GET.get(name, "")
         return int(value) if value.isdigit() else None
 
-    return selectors.NetworkFilters(
-        organisation=number("organisation"),
-        tag=request.GET.get("tag", "").strip(),
-        centre=number("centre"),
-        distance=min(number("distance") or 2, 4),
+    user = request.user
+    code = request.GET.get("area", "").strip()
+    area = selectors.network_area_get(user=user, code=code) if code else None
+    organisation = number("organisation")
+    if organisation:
+        selectors.organisation_get(user=user, pk=organisation)
+    centre = number("centre")
+    return NetworkAsked(
+        filters=selectors.NetworkFilters(
+            organisation=organisation,
+            tag=request.GET.get("tag", "").strip(),
+            centre=centre,
+            distance=min(number("distance") or 2, 4),
+        ),
+        area=area,
+        centre=selectors.contact_get(user=user, pk=centre) if centre else None,
     )
+
+
+def network_status_context(asked: NetworkAsked, reading) -> dict:
+    """How far the figures are: their time, and while new ones are computed, how long it has
+    taken against how long the last computation took."""
+    figures = reading.figures
+    progress = None
+    if not reading.up_to_date and figures.started_at and figures.seconds:
+        elapsed = (timezone.now() - figures.started_at).total_seconds()
+        progress = min(99, int(100 * elapsed / figures.seconds))
+    return {
+        "reading": reading,
+        "figures": figures,
+        "progress": progress,
+        "status_url": f"{reverse('directory:network-status')}?{asked.query()}",
+        "shown": figures.computed_at.isoformat() if figures.computed_at else "",
+    }
 
 
 @login_required
 def network(request):
-    filters = network_filters(request)
-    view = selectors.contact_network(user=request.user, filters=filters)
-    ranking = [(view.contacts[r.node], r) for r in view.ranking]
-    chart = {
-        "nodes": [
-            {
-                "id": str(r.node),
-                "name": view.contacts[r.node].name,
-                "value": round(r.betweenness, 4),
-                "symbolSize": 8 + min(r.degree, 12) * 2,
-                "category": view.contacts[r.node].organisation.name
-                if view.contacts[r.node].organisation_id
-                else "",
-            }
-            for r in view.ranking
-        ],
-        "links": [{"source": str(a), "target": str(b)} for a, b in view.edges],
-    }
+    asked = network_asked(request)
+    reading = selectors.network_reading(user=request.user, filters=asked.filters)
+    ranking, listed = [], reading.figures.people
+    if reading.computed:
+        ranks = selectors.network_ranks(reading=reading, area=asked.area)
+        ranking = list(ranks[:RANKING_SHOWN])
+        if asked.area is not None:
+            listed = ranks.count()
+    around = [rank.contact for rank in ranking]
+    if asked.centre is not None and asked.centre not in around:
+        around.insert(0, asked.centre)
+    query = asked.query()
     context = {
-        "filters": filters,
-        "organisations": selectors.organisation_list(user=request.user),
-        "everyone": selectors.contact_list(user=request.user).values("pk", "name"),
-        "ranking": ranking[:30],
-        "count": len(ranking),
-        "edges": len(view.edges),
-        "chart": chart,
+        **network_status_context(asked, reading),
+        "filters": asked.filters,
+        "area": asked.area,
+        "areas": selectors.network_area_list(user=request.user),
+        "organisations": selectors.network_organisation_list(
+            user=request.user, area=asked.area, chosen=asked.filters.organisation
+        ),
+        "around": around,
+        "ranking": ranking,
+        "listed": listed,
+        "chart_url": f"{reverse('directory:network-chart')}?{query}",
+        "chart_page": CHART_PAGE,
     }
     return render(request, "directory/network.html", context)
+
+
+@login_required
+def network_status(request):
+    """The figures' status for the page to poll while they are computed; once new figures are
+    there, the page is reloaded to show them."""
+    asked = network_asked(request)
+    reading = selectors.network_reading(user=request.user, filters=asked.filters)
+    context = network_status_context(asked, reading)
+    if reading.up_to_date and context["shown"] != request.GET.get("shown", ""):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    return render(request, "directory/network.html#status", context)
+
+
+@login_required
+def network_chart(request):
+    """One page of the chart: the next people by rank (of the area when one is chosen) and the
+    links they add to those drawn before. Names reach the page as JSON text."""
+    asked = network_asked(request)
+    reading = selectors.network_reading(user=request.user, filters=asked.filters)
+    offset = request.GET.get("offset", "")
+    offset = int(offset) if offset.isdigit() else 0
+    nodes, links, more = [], [], False
+    if reading.computed:
+        ranks = selectors.network_ranks(reading=reading, area=asked.area)
+        page = list(ranks[offset : offset + CHART_PAGE + 1])
+        more, page = len(page) > CHART_PAGE, page[:CHART_PAGE]
+        nodes = [
+            {
+                "id": str(rank.contact_id),
+                "name": rank.contact.name,
+                "value": round(rank.betweenness, 4),
+                "symbolSize": 8 + min(rank.degree, 12) * 2,
+                "category": rank.contact.organisation.name if rank.contact.organisation_id else "",
+            }
+            for rank in page
+        ]
+        if page:
+            pairs = selectors.network_links(
+                ranks=ranks, first=page[0].position, last=page[-1].position
+            )
+            links = [{"source": str(a), "target": str(b)} for a, b in pairs]
+    return JsonResponse(
+        {
+            "nodes": nodes,
+            "links": links,
+            "next": offset + CHART_PAGE if more else None,
+        }
+    )
 
 
 @login_required

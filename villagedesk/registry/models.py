@@ -154,7 +154,11 @@ class Household(VillageScoped):
                 name="household_deposits_not_negative",
             ),
         ]
-        indexes = [models.Index(fields=["area_code", "number"], name="household_area_number")]
+        indexes = [
+            models.Index(fields=["area_code", "number"], name="household_area_number"),
+            # A number typed in the search box is looked up across the user's areas.
+            models.Index(fields=["number"], name="household_number"),
+        ]
 
     def __str__(self):
         return f"{self.village} · {self.number}"

@@ -3,7 +3,7 @@
 import re
 import unicodedata
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from villagedesk.core.sealing import identity_hash, tail_range
 from villagedesk.registry.models import Person
@@ -31,7 +31,7 @@ def person_match(text: str) -> Q | None:
     if CJK_RE.search(query):
         return Q(name__contains=query)
     upper = query.upper()
-    if ID_TAIL_RE.match(upper) and len(upper) >= 4:
+    if is_id_tail(upper):
         return id_number_match(upper) | Q(household__number=query)
     if query.isdigit():
         return Q(household__number=query)
@@ -41,17 +41,53 @@ def person_match(text: str) -> Q | None:
     return Q(name__contains=query)
 
 
-def id_number_match(typed: str) -> Q:
-    """Persons whose identity number ends with what was typed (TAIL characters or more).
+def household_match(text: str) -> Q | None:
+    """A filter on Household for what was typed: households with a member `person_match`
+    finds, or None when nothing was typed.
+
+    Numbers are looked up before the households are read: an identity number or its tail
+    through the index of the identity hashes, a household number through the households'
+    own. Filtering on them directly, rather than on "a member matches" for every household,
+    keeps the lookup an index range whatever the size of the county.
+    """
+    query = normalise_query(text)
+    if not query:
+        return None
+    upper = query.upper()
+    if is_id_tail(upper):
+        households = {household for _pk, household in id_number_holders(upper)}
+        return Q(pk__in=sorted(households)) | Q(number=query)
+    if query.isdigit():
+        return Q(number=query)
+    return Q(Exists(Person.objects.filter(person_match(query), household=OuterRef("pk"))))
+
+
+def is_id_tail(typed: str) -> bool:
+    return bool(ID_TAIL_RE.match(typed)) and len(typed) >= 4
+
+
+def id_number_holders(typed: str) -> list[tuple[int, int]]:
+    """Persons whose identity number ends with what was typed (TAIL characters or more), as
+    (person, household) ids.
 
     The numbers are sealed, so the database compares keyed hashes: the whole number's, or the
     range of those starting with the hash of its last TAIL characters; the few candidates in
     that range are then opened and compared with what was typed.
     """
     if len(typed) == 18:
-        return Q(id_number_hash=identity_hash(typed))
+        rows = Person.objects.filter(id_number_hash=identity_hash(typed))
+        return list(rows.values_list("pk", "household_id"))
     low, high = tail_range(typed)
     rows = Person.objects.filter(id_number_hash__gte=low, id_number_hash__lt=high)
-    return Q(
-        pk__in=[pk for pk, number in rows.values_list("pk", "id_number") if number.endswith(typed)]
-    )
+    return [
+        (pk, household)
+        for pk, household, number in rows.values_list("pk", "household_id", "id_number")
+        if number.endswith(typed)
+    ]
+
+
+def id_number_match(typed: str) -> Q:
+    """A filter on Person for those whose identity number ends with what was typed."""
+    if len(typed) == 18:
+        return Q(id_number_hash=identity_hash(typed))
+    return Q(pk__in=[pk for pk, _household in id_number_holders(typed)])

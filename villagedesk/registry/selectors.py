@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from villagedesk.accounts import permissions
@@ -12,7 +12,7 @@ from villagedesk.areas.models import Area, VillageGroup
 from villagedesk.core.concurrency import VersionField
 from villagedesk.core.scoping import get_visible_or_404
 from villagedesk.registry.models import PERSONAL_NUMBERS, Household, Person, Supporter
-from villagedesk.registry.search import person_match
+from villagedesk.registry.search import household_match
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,9 @@ def household_list(*, user: User, filters: HouseholdFilters | None = None) -> Qu
         households = households.filter(group_id=filters.group)
     if filters.status:
         households = households.filter(status=filters.status)
-    match = person_match(filters.q)
+    match = household_match(filters.q)
     if match is not None:
-        matching_members = Person.objects.filter(match, household=OuterRef("pk"))
-        households = households.filter(Exists(matching_members))
+        households = households.filter(match)
     members = Person.objects.order_by("household_id", "id")
     return households.select_related("village", "group").prefetch_related(
         Prefetch("members", queryset=members)

@@ -383,3 +383,21 @@ def test_the_seeded_demo_derives_families_and_holds_supporters(demo):
     assert all(
         s.area_code == s.household.area_code for s in Supporter.objects.select_related("household")
     )
+
+
+@pytest.mark.django_db
+def test_every_village_has_a_team_and_fieldwork_in_a_full_demo():
+    from villagedesk.fieldwork.models import DiaryDay, Problem, Visit
+
+    seed("--villages", "4", "--households", "80", "--seed", "3")
+    villages = list(Area.objects.filter(level=Level.VILLAGE).order_by("code"))
+    for village in villages:
+        (assignment,) = Assignment.objects.filter(area=village, role=Role.CADRE)
+        assert Visit.objects.filter(village=village, visitor=assignment.user).exists()
+        assert Problem.objects.filter(village=village, owner=assignment.user).count() == 6
+        assert DiaryDay.objects.filter(village=village, member=assignment.user).exists()
+    teams = User.objects.filter(username__startswith="team")
+    assert sorted(teams.values_list("username", flat=True)) == [
+        f"team{v.code}" for v in villages[2:]
+    ]
+    assert all(not user.has_usable_password() and user.display_name for user in teams)

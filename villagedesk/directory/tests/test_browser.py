@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from villagedesk.areas.models import PointOfInterest, VillageNote
+from villagedesk.directory.tests.factories import worker_runs
 from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -123,6 +124,7 @@ def test_new_team_sees_whom_to_meet_first_and_finds_people_by_initials(
 
     # The full demo includes the directory's offices, people and links.
     call_command("seed_demo", "--villages", "3", "--households", "30", "--seed", "7", verbosity=0)
+    assert worker_runs() == 1  # the county's network figures, asked for by the demo
     for name, viewport in (
         ("desktop", {"width": 1280, "height": 900}),
         ("phone", {"width": 375, "height": 812}),

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from villagedesk.registry.selectors import HouseholdFilters, household_list
@@ -48,6 +50,18 @@ def test_identity_number_tail_finds_the_person(cadre_a, people):
     number = people["赵四"].id_number
     assert found(cadre_a, number[-4:]) == ["赵四"]
     assert found(cadre_a, number[-8:].lower()) == ["赵四"]
+
+
+def test_a_number_is_looked_up_by_index_before_the_households_are_read(cadre_a, people):
+    number = people["赵四"].id_number
+    with CaptureQueriesContext(connection) as queries:
+        assert found(cadre_a, number[-6:]) == ["赵四"]
+    persons = [q["sql"] for q in queries if 'FROM "registry_person"' in q["sql"]]
+    # One range of identity hashes gives the candidates; the households are then read by
+    # their ids or number, never by asking of each household whether a member matches.
+    assert '"registry_person"."id_number_hash" >=' in persons[0]
+    households = [q["sql"] for q in queries if 'FROM "registry_household"' in q["sql"]]
+    assert households and not any("registry_person" in sql for sql in households)
 
 
 def test_household_number_is_searchable(cadre_a, people):

@@ -1,29 +1,56 @@
-// The contact network drawn by ECharts; the ranking table beside it works without scripts.
+// The contact network drawn by ECharts, page by page from the chart address; the ranking table
+// beside it works without scripts.
 document.addEventListener("DOMContentLoaded", function () {
   var box = document.getElementById("network-chart");
+  var more = document.getElementById("network-more");
   if (!box || !window.echarts) return;
-  var data = JSON.parse(document.getElementById("network-data").textContent);
-  var names = Array.from(new Set(data.nodes.map(function (n) { return n.category; })));
-  data.nodes.forEach(function (n) { n.category = names.indexOf(n.category); });
   var chart = echarts.init(box);
-  chart.setOption({
-    animation: data.nodes.length < 200,
-    tooltip: {},
-    legend: data.nodes.length <= 300 && names.length <= 12 ? [{ data: names.filter(Boolean), type: "scroll", bottom: 0 }] : [],
-    series: [{
-      type: "graph",
-      layout: "force",
-      roam: true,
-      draggable: true,
-      data: data.nodes,
-      links: data.links,
-      categories: names.map(function (n) { return { name: n }; }),
-      label: { show: data.nodes.length <= 80, position: "right" },
-      labelLayout: { hideOverlap: true },
-      force: { repulsion: data.nodes.length > 200 ? 30 : 120, edgeLength: [30, 90] },
-      lineStyle: { color: "source", opacity: 0.5 },
-      emphasis: { focus: "adjacency" }
-    }]
-  });
+  var nodes = [], links = [], names = [""], next = 0;
+
+  function draw() {
+    var many = nodes.length > 200;
+    chart.setOption({
+      animation: !many,
+      tooltip: {},
+      legend: nodes.length <= 300 && names.length <= 13 ? [{ data: names.filter(Boolean), type: "scroll", bottom: 0 }] : [],
+      series: [{
+        type: "graph",
+        layout: "force",
+        roam: true,
+        draggable: true,
+        data: nodes,
+        links: links,
+        categories: names.map(function (n) { return { name: n }; }),
+        label: { show: nodes.length <= 80, position: "right" },
+        labelLayout: { hideOverlap: true },
+        force: { repulsion: many ? 30 : 120, edgeLength: [30, 90] },
+        lineStyle: { color: "source", opacity: 0.5 },
+        emphasis: { focus: "adjacency" }
+      }]
+    });
+  }
+
+  function load() {
+    if (next === null) return;
+    if (more) more.disabled = true;
+    var url = box.dataset.url + (box.dataset.url.indexOf("?") < 0 ? "?" : "&") + "offset=" + next;
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.json(); })
+      .then(function (data) {
+        data.nodes.forEach(function (n) {
+          var index = names.indexOf(n.category);
+          if (index < 0) { names.push(n.category); index = names.length - 1; }
+          n.category = index;
+          nodes.push(n);
+        });
+        links = links.concat(data.links);
+        next = data.next;
+        draw();
+        if (more) { more.hidden = next === null; more.disabled = false; }
+      });
+  }
+
+  if (more) more.addEventListener("click", load);
+  load();
   window.addEventListener("resize", function () { chart.resize(); });
 });
