@@ -662,12 +662,6 @@ class CompiledRule:
         """The matching households (or persons) of the context's area: one query."""
         return self.base().filter(self.condition)
 
-    def outside(self) -> QuerySet:
-        """The rows of the area the rule does not select (false or unknown), as NOT EXISTS:
-        PostgreSQL plans it as an anti-join, where NOT IN over a county's matches would scan
-        the whole list for every row once it no longer fits in memory as a hash."""
-        return self.base().exclude(Exists(self.queryset().filter(pk=OuterRef("pk"))))
-
 
 @dataclass
 class AreaRules:
@@ -737,10 +731,16 @@ class AreaRules:
         """The rows of the area that their part's rule selects: one query."""
         return self.base().filter(self.condition)
 
-    def outside(self) -> QuerySet:
-        """The rows of the area that their part's rule does not select (see
-        `CompiledRule.outside`)."""
-        return self.base().exclude(Exists(self.queryset().filter(pk=OuterRef("pk"))))
+    def outside(self, among: QuerySet) -> QuerySet:
+        """The rows of the area among these (a query of their keys) that their part's rule does
+        not select, false or unknown: the keys less the selected ones, one EXCEPT that the
+        database computes once. (NOT EXISTS on the rules' query lets PostgreSQL plan a
+        nested-loop anti-join that computes the income view again for every row of the area.)
+        The keys also narrow the rows directly, so that PostgreSQL expects few and looks each up
+        by its primary key rather than scanning the area."""
+        among = among.order_by()
+        selected = self.queryset().order_by().values("pk")
+        return self.base().filter(pk__in=among).filter(pk__in=among.difference(selected))
 
 
 def compile_rule(
