@@ -140,17 +140,19 @@ def gap_querysets(
 ) -> dict[str, QuerySet]:
     """The eligible set and both gap lists as querysets of households or persons, in the area."""
     person = policy.benefit_unit == BenefitUnit.PERSON
-    enrolled = active_enrolments(policy=policy, day=day)
+    running = active_enrolments(policy=policy, day=day)
     enrolled = (
-        enrolled.filter(person=OuterRef("pk"))
+        running.filter(person=OuterRef("pk"))
         if person
-        else enrolled.filter(household=OuterRef("pk"))
+        else running.filter(household=OuterRef("pk"))
     )
     eligible = compiled.queryset()
     return {
         "eligible": eligible,
         GapKind.ELIGIBLE_NOT_ENROLLED: eligible.exclude(Exists(enrolled)),
-        GapKind.ENROLLED_NOT_ELIGIBLE: compiled.outside().filter(Exists(enrolled)),
+        GapKind.ENROLLED_NOT_ELIGIBLE: compiled.outside(
+            running.values("person_id" if person else "household_id")
+        ),
     }
 
 

@@ -190,6 +190,13 @@ class Compiler:
         )
         if self.subject == "person" and name.startswith("household.") and definition.type == NUMBER:
             self.via_households(leaf, node, part, depth)
+        if definition.holds is not None and node.get("op") in {"=", "!="}:
+            # A flag that is never unknown, CASE WHEN test THEN true ELSE false: select by the
+            # test, or its negation, which the database plans as a join, a semi-join or an
+            # anti-join where it cannot see through the CASE.
+            holds = definition.holds(self, ref)
+            wanted = (node["value"] is True) == (node["op"] == "=")
+            leaf.when_positive = leaf.when_negative = holds if wanted else negation(holds)
         if definition.selects is not None and node.get("op") in {"=", "!="}:
             # A flag that is never unknown and has a plain membership test: select by it.
             leaf.membership = definition.selects(self, ref)
@@ -564,6 +571,18 @@ class Compiler:
         return leaf
 
 
+def negation(condition: Q) -> Q:
+    """NOT condition, taken inside an OR: NOT (a OR b) is NOT a AND NOT b, so that each EXISTS
+    stands alone under its NOT, which PostgreSQL plans as an anti-join (under NOT (… OR …) it
+    stays a subquery run for every row)."""
+    if condition.negated or condition.connector != Q.OR:
+        return ~condition
+    result = Q()
+    for child in condition.children:
+        result &= negation(child) if isinstance(child, Q) else ~Q(child)
+    return result
+
+
 def joined(rows: QuerySet, relations: dict[str, FilteredRelation]) -> QuerySet:
     """The rows with these relations as aliases; fresh copies, as a queryset marks the relations
     it joins."""
@@ -580,7 +599,7 @@ def selection(node: Leaf | Group, *, positive: bool) -> Q:
         form = node.when_positive if positive else node.when_negative
         return node.condition if form is None else form
     if node.kind == "not":
-        return ~selection(node.children[0], positive=not positive)
+        return negation(selection(node.children[0], positive=not positive))
     # "In A or in B" is "in (A or B)", and "not in A and not in B" is "not in (A or B)": one
     # subquery the database plans as one semi- or anti-join. Memberships are never unknown.
     parts, merged = [], {}
@@ -646,12 +665,6 @@ class CompiledRule:
     def queryset(self) -> QuerySet:
         """The matching households (or persons) of the context's area: one query."""
         return self.base().filter(self.condition)
-
-    def outside(self) -> QuerySet:
-        """The rows of the area the rule does not select (false or unknown), as NOT EXISTS:
-        PostgreSQL plans it as an anti-join, where NOT IN over a county's matches would scan
-        the whole list for every row once it no longer fits in memory as a hash."""
-        return self.base().exclude(Exists(self.queryset().filter(pk=OuterRef("pk"))))
 
 
 @dataclass
@@ -722,10 +735,16 @@ class AreaRules:
         """The rows of the area that their part's rule selects: one query."""
         return self.base().filter(self.condition)
 
-    def outside(self) -> QuerySet:
-        """The rows of the area that their part's rule does not select (see
-        `CompiledRule.outside`)."""
-        return self.base().exclude(Exists(self.queryset().filter(pk=OuterRef("pk"))))
+    def outside(self, among: QuerySet) -> QuerySet:
+        """The rows of the area among these (a query of their keys) that their part's rule does
+        not select, false or unknown: the keys less the selected ones, one EXCEPT that the
+        database computes once. (NOT EXISTS on the rules' query lets PostgreSQL plan a
+        nested-loop anti-join that computes the income view again for every row of the area.)
+        The keys also narrow the rows directly, so that PostgreSQL expects few and looks each up
+        by its primary key rather than scanning the area."""
+        among = among.order_by()
+        selected = self.queryset().order_by().values("pk")
+        return self.base().filter(pk__in=among).filter(pk__in=among.difference(selected))
 
 
 def compile_rule(

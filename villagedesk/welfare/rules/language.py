@@ -117,6 +117,11 @@ class FieldDef:
     # For a flag that is never unknown: the same test as a membership the database can plan as a
     # semi-join (the value expression stays what explain reads).
     selects: Callable[["Compiler", HouseholdRef | None], "Membership"] | None = None
+    # For a flag that is never unknown, CASE WHEN test THEN true ELSE false: the test, which rules
+    # select by instead of the flag. In a WHERE clause it must be true where the flag is true and
+    # false elsewhere, negated too: EXISTS subqueries, or lookups through a link, which Django
+    # negates as "not true" (a NULL column of a missing link is tested apart).
+    holds: Callable[["Compiler", HouseholdRef | None], Q] | None = None
 
 
 @dataclass(frozen=True)
@@ -343,6 +348,17 @@ def enrolled_field(name: str, label: str, policy: str, *, person: bool) -> Field
     )
 
 
+def family_field(name: str, label: str, test: Callable[["Compiler"], Q]) -> FieldDef:
+    """A fact about the person's family (`families`): true or false, selected by its test."""
+    return FieldDef(
+        name,
+        BOOL,
+        label,
+        lambda c, ref: families.flag(test(c)),
+        holds=lambda c, ref: test(c),
+    )
+
+
 def _household_fields() -> dict[str, FieldDef]:
     def column(name):
         return lambda c, ref: ref.field(name)
@@ -524,37 +540,32 @@ def _person_fields() -> dict[str, FieldDef]:
                 registry_codes.EducationExemption,
             ),
             flag("employee_medical_insurance", gettext_noop("employees' basic medical insurance")),
-            FieldDef(
+            family_field(
                 "parents_away",
-                BOOL,
                 gettext_noop(
                     "both parents work away, or one does and the other cannot guard the child"
                 ),
-                lambda c, ref: families.parents_away(),
+                families.parents_away_test,
             ),
-            FieldDef(
+            family_field(
                 "spouse_away",
-                BOOL,
                 gettext_noop("spouse works away half a year or more"),
-                lambda c, ref: families.spouse_away(),
+                families.spouse_away_test,
             ),
-            FieldDef(
+            family_field(
                 "supporters_at_home",
-                BOOL,
                 gettext_noop("a child or other supporter able to support is at home"),
-                lambda c, ref: families.elderly_supporters_at_home(c),
+                families.supporters_at_home_test,
             ),
-            FieldDef(
+            family_field(
                 "supporters_away",
-                BOOL,
                 gettext_noop("a child or other supporter works away"),
-                lambda c, ref: families.elderly_supporters_away(c),
+                families.supporters_away_test,
             ),
-            FieldDef(
+            family_field(
                 "able_supporters",
-                BOOL,
                 gettext_noop("a legal supporter is able to fulfil the duty"),
-                lambda c, ref: families.able_supporters(c),
+                families.able_supporters_test,
             ),
             flag("chronic_illness", gettext_noop("long-term chronic illness")),
             flag("serious_illness", gettext_noop("serious illness")),
