@@ -93,11 +93,14 @@ def scope_codes_set(model, frame: pl.DataFrame, *, key: str, codes: dict) -> pl.
     A key without a code raises (polars' strict replace), so no row is written without its code,
     which would make it invisible to everyone.
     """
+    fields = [f for f in model._meta.concrete_fields if isinstance(f, ScopeCodeField)]
+    if not frame.height:
+        # No rows, no codes: polars keeps the key's type for a replacement by nothing.
+        return frame.with_columns(pl.lit(None, dtype=pl.String).alias(f.attname) for f in fields)
     area_code = pl.col(key).replace_strict(codes, return_dtype=pl.String)
     return frame.with_columns(
         (area_code.str.slice(0, field.digits) if field.digits else area_code).alias(field.attname)
-        for field in model._meta.concrete_fields
-        if isinstance(field, ScopeCodeField)
+        for field in fields
     )
 
 
