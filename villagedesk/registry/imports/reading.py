@@ -421,7 +421,10 @@ def read_spreadsheet(path: Path) -> list[Sheet]:
     sheets = []
     errors = []
     for name in workbook.sheet_names:
-        sheet = workbook.get_sheet_by_name(name)
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+        except Exception:  # a sheet calamine cannot lay out, whatever the kind of failure
+            raise unreadable() from None
         check_sheet_size(name, sheet)
         try:
             sheets.append(make_sheet(name, cell_rows(sheet, merged.get(name))))
@@ -432,9 +435,20 @@ def read_spreadsheet(path: Path) -> list[Sheet]:
     return sheets
 
 
+def csv_rows(lines: list[str]):
+    """The rows of the first lines of a CSV, up to a cell longer than the csv module reads
+    (128 KB): polars reads such a cell with the others, and the checks report it."""
+    reader = csv.reader(lines)
+    while True:
+        try:
+            yield next(reader)
+        except (StopIteration, csv.Error):
+            return
+
+
 def read_csv(path: Path) -> list[Sheet]:
     data = utf8_csv(path.read_bytes())
-    last, headers = find_header(head_of(csv.reader(head_lines(data, HEAD_ROWS))))
+    last, headers = find_header(head_of(csv_rows(head_lines(data, HEAD_ROWS))))
     try:
         # A lazy scan cut at the limit parses only what it keeps; read_csv holds far more. The
         # columns are the header's: a short row is filled with blanks, a long one cut.

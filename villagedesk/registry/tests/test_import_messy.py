@@ -2,12 +2,14 @@
 its row and column, never taken with wrong values and never a traceback."""
 
 import datetime
+import re
+import zipfile
 
 import pytest
 
 from villagedesk.registry.codes import Ethnicity, Relation
 from villagedesk.registry.imports.engine import run_import
-from villagedesk.registry.imports.reading import read_ledger
+from villagedesk.registry.imports.reading import ReadError, read_ledger
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.tests.factories import make_id_number
 from villagedesk.registry.tests.ledgers import Grid, write_csv, write_ods, write_xls, write_xlsx
@@ -230,3 +232,27 @@ def test_a_partial_import_with_every_household_rejected_is_a_report(tmp_path, vi
     assert errors_of(result) == {("台账", 3, "name", "required")}
     assert result.counts["households_created"] == result.counts["persons_created"] == 0
     assert not Household.objects.exists()
+
+
+def test_a_sheet_calamine_cannot_lay_out_is_unreadable_not_a_traceback(tmp_path, village_a):
+    """A cell naming a shared string the workbook does not have: calamine refuses the sheet."""
+    path = write(tmp_path / "a.xlsx", [Grid("台账", [HEADERS, *family()])])
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    parts["xl/worksheets/sheet1.xml"] = re.sub(
+        r"<v>\d+</v>", "<v>9999</v>", sheet, count=1
+    ).encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    with pytest.raises(ReadError, match="not a spreadsheet that can be read"):
+        run_import(path, area=village_a)
+
+
+def test_a_csv_cell_longer_than_the_csv_module_reads_is_reported_at_its_row(tmp_path, village_a):
+    rows = family()
+    rows[2][1] = "张" * 200_000
+    path = write(tmp_path / "a.csv", [Grid("a", [HEADERS, *rows])])
+    result = run_import(path, area=village_a)
+    assert errors_of(result) == {("a", 4, "name", "too_long")}
