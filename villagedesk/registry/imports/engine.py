@@ -161,6 +161,7 @@ def frames_of(sheets: list[Sheet], out: list) -> pl.DataFrame | None:
         frame, cell_issues = normalise_sheet(
             frame=sheet.frame,
             mapping=sheet.mapping,
+            headers=sheet.headers,
             sheet=sheet.name,
             first_row=sheet.first_data_row,
         )

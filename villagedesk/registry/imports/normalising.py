@@ -20,9 +20,9 @@ from villagedesk.core.codelists import code_lookup
 from villagedesk.registry.codes import DisabilityGrade, Health, PovertyStatus, Sex
 from villagedesk.registry.identity import CHECK_WEIGHTS
 from villagedesk.registry.imports.columns import BY_NAME, Column
+from villagedesk.registry.imports.reading import INVISIBLE
 
 # Full-width forms, the ideographic and no-break spaces, and characters that take no room.
-INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
 FULL_WIDTH = [chr(c) for c in range(0xFF01, 0xFF5F)] + ["\u3000", "\u00a0", *INVISIBLE]
 HALF_WIDTH = [chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)] + [" ", " "] + [""] * len(INVISIBLE)
 TRUE_WORDS = ["是", "有", "y", "yes", "true", "1", "√", "✓", "参加", "已参加", "参保", "已参保"]
@@ -243,13 +243,32 @@ def by_distinct_values(frame: pl.DataFrame, column: Column, raw: pl.Expr):
     )
 
 
-def records(frame: pl.DataFrame, mapping: dict[int, str]) -> pl.DataFrame:
-    """The rows that are records: not blank in every mapped column, neither a total nor the
-    sign-off under the table (looked for in every column, mapped or not, among the few rows
-    that hold one of their words)."""
+def heading_text(expr: pl.Expr) -> pl.Expr:
+    """A cell as the reader makes a heading of it (`reading.header_text`)."""
+    return (
+        expr.fill_null("")
+        .str.replace_many(INVISIBLE, [""] * len(INVISIBLE))
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+    )
+
+
+def records(frame: pl.DataFrame, mapping: dict[int, str], headers: list[str]) -> pl.DataFrame:
+    """The rows that are records: not blank in every mapped column, not the header again (the
+    second row of a header whose headings are merged down it, or the header of another ledger
+    pasted below), neither a total nor the sign-off under the table (looked for in every column,
+    mapped or not, among the few rows that hold one of their words)."""
     frame = frame.filter(
         pl.any_horizontal([pl.col(f"c{p}").str.strip_chars().fill_null("") != "" for p in mapping])
     )
+    first = next(iter(mapping), None)
+    if first is not None:
+        again = frame.filter(heading_text(pl.col(f"c{first}")) == headers[first])
+        if again.height:
+            repeats = again.filter(
+                pl.all_horizontal([heading_text(pl.col(f"c{p}")) == headers[p] for p in mapping])
+            )["_index"]
+            frame = frame.filter(~pl.col("_index").is_in(repeats.implode()))
     columns = [c for c in frame.columns if c.startswith("c")]
     suspects = frame.filter(
         pl.any_horizontal([pl.col(c).str.contains(MAYBE_NOT_RECORDS) for c in columns])
@@ -257,22 +276,24 @@ def records(frame: pl.DataFrame, mapping: dict[int, str]) -> pl.DataFrame:
     if not suspects.height:
         return frame
     cells = [folded(pl.col(c).fill_null("")) for c in columns]
-    first = pl.coalesce([pl.when(cell != "").then(cell) for cell in cells])
+    leading = pl.coalesce([pl.when(cell != "").then(cell) for cell in cells])
     summary = (
-        first.str.contains(TOTALS)
-        | first.str.contains(f"^(?:{SIGN_OFF})")
+        leading.str.contains(TOTALS)
+        | leading.str.contains(f"^(?:{SIGN_OFF})")
         | pl.any_horizontal([cell.str.contains(f"^(?:{TOTALS}):?$") for cell in cells])
     )
     left_out = suspects.filter(summary.fill_null(False))["_index"]
     return frame.filter(~pl.col("_index").is_in(left_out.implode()))
 
 
-def normalise_sheet(*, frame: pl.DataFrame, mapping: dict[int, str], sheet: str, first_row: int):
+def normalise_sheet(
+    *, frame: pl.DataFrame, mapping: dict[int, str], headers: list[str], sheet: str, first_row: int
+):
     """The typed frame (one column per mapped field, `_row` the file's row) and the cell issues."""
     frame = frame.with_row_index("_index").with_columns(
         (pl.col("_index") + first_row).cast(pl.Int64).alias("_row")
     )
-    frame = records(frame, mapping)
+    frame = records(frame, mapping, headers)
     typed: dict[str, pl.Expr] = {}
     flags = []
     spread: list[tuple[str, pl.Expr]] = []

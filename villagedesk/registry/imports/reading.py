@@ -49,7 +49,7 @@ HEAD_ROWS = 100  # rows looked at for the header, blank ones included
 # Whole numbers a spreadsheet's numbers (64-bit floating point) hold exactly.
 EXACT_INTEGERS = 2**53
 # Characters that take no room: typed or pasted, they are not part of a value.
-INVISIBLE = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 

@@ -256,3 +256,17 @@ def test_a_csv_cell_longer_than_the_csv_module_reads_is_reported_at_its_row(tmp_
     path = write(tmp_path / "a.csv", [Grid("a", [HEADERS, *rows])])
     result = run_import(path, area=village_a)
     assert errors_of(result) == {("a", 4, "name", "too_long")}
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "xls", "ods", "csv"])
+def test_the_header_again_is_no_household(tmp_path, village_a, suffix):
+    """Headings merged down both rows of a header fill both; a second ledger pasted below the
+    first brings its header along."""
+    other = family("002", [make_id_number(born, sex) for born, sex in OTHER_FAMILY])
+    other[1][1] = ""  # on the sheet's row 8
+    rows = [HEADERS, [None] * 7, *family(), list(HEADERS), *other]
+    grid = Grid("台账", rows, merged=[(0, c, 1, c) for c in range(7)] if suffix != "csv" else [])
+    result = run_import(write(tmp_path / f"a.{suffix}", [grid]), area=village_a, partial=True)
+    sheet = "a" if suffix == "csv" else "台账"
+    assert errors_of(result) == {(sheet, 8, "name", "required")}
+    assert list(Household.objects.values_list("number", flat=True)) == ["001"]
