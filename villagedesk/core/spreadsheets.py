@@ -596,11 +596,18 @@ def xls_measure(source, limits: Limits) -> None:
         source.seek(0)
 
 
+# Whole numbers a spreadsheet's numbers (64-bit floating point) hold exactly.
+EXACT_INTEGERS = 2**53
+
+
 def cell_text(value) -> str:
-    """A cell as calamine gives it, as text: whole numbers without ".0", dates as ISO dates."""
+    """A cell as calamine gives it, as text: whole numbers without ".0", dates as ISO dates.
+
+    A number past 2**53 keeps its exponent (5.3012819800517005e+17): an identity number typed
+    as a number has lost its last digits, and must not be read as digits it does not have."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < EXACT_INTEGERS:
         return str(int(value))
     if isinstance(value, datetime.datetime):
         return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()

@@ -46,8 +46,6 @@ MAX_CELLS = 24_000_000
 MAX_MERGED_RANGES = 200_000
 HEADER_SCAN_ROWS = 12  # rows with something in them, looked at for the header
 HEAD_ROWS = 100  # rows looked at for the header, blank ones included
-# Whole numbers a spreadsheet's numbers (64-bit floating point) hold exactly.
-EXACT_INTEGERS = 2**53
 # Characters that take no room: typed or pasted, they are not part of a value.
 INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -80,7 +78,7 @@ def cell_text(value) -> str:
     if isinstance(value, float):
         # Past 2**53 a float no longer holds every whole number: its repr keeps the point or
         # the exponent (5.3012819800517005e+17), so no field takes it for the digits it lost.
-        if value.is_integer() and abs(value) < EXACT_INTEGERS:
+        if value.is_integer() and abs(value) < spreadsheets.EXACT_INTEGERS:
             return str(int(value))
         return repr(value)
     if isinstance(value, datetime.datetime):
