@@ -15,6 +15,7 @@ one cell at IV65536 makes calamine lay out 16 million cells (a gigabyte).
 
 import dataclasses
 import datetime
+import html
 import io
 import posixpath
 import re
@@ -420,6 +421,9 @@ ODS_TOKEN = re.compile(
 )
 ODS_ROWS_REPEATED = re.compile(rb"""number-rows-repeated\s*=\s*["'](\d+)""")
 ODS_COLUMNS_REPEATED = re.compile(rb"""number-columns-repeated\s*=\s*["'](\d+)""")
+ODS_ROWS_SPANNED = re.compile(rb"""number-rows-spanned\s*=\s*["'](\d+)""")
+ODS_COLUMNS_SPANNED = re.compile(rb"""number-columns-spanned\s*=\s*["'](\d+)""")
+ODS_NAME = re.compile(rb"""table:name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 
 
 def repeated(pattern: re.Pattern, attributes: bytes) -> int:
@@ -427,7 +431,22 @@ def repeated(pattern: re.Pattern, attributes: bytes) -> int:
     return int(found[1]) if found else 1
 
 
-def ods_measure(archive: zipfile.ZipFile, *, rows: int, columns: int) -> SheetSize:
+def ods_table_name(attributes: bytes) -> str:
+    found = ODS_NAME.search(attributes)
+    if not found:
+        return ""
+    name = found[1] if found[1] is not None else found[2]
+    return html.unescape(name.decode("utf-8", "replace"))
+
+
+def ods_measure(
+    archive: zipfile.ZipFile,
+    *,
+    rows: int,
+    columns: int,
+    merged: dict[str, list] | None = None,
+    merged_max: int = 0,
+) -> SheetSize:
     """The largest sheet of an .ods as calamine lays it out, from content.xml as it streams.
 
     A row or cell may stand for many (number-rows-repeated, number-columns-repeated): a file of
@@ -435,10 +454,16 @@ def ods_measure(archive: zipfile.ZipFile, *, rows: int, columns: int) -> SheetSi
     (office programs end every sheet with a million of them), so only those with content count,
     and each counts as many times as it is repeated. Every element is looked at, so this is
     slower than measuring an .xlsx; the format is rare among ledgers.
+
+    Given `merged`, the merged ranges of each sheet (a cell spanning rows or columns) go into
+    it by sheet name, as ((top, left), (bottom, right)) counted from 0 as calamine counts an
+    .xlsx's; past `merged_max` ranges in a sheet, one more is kept and no others, which is
+    enough to refuse the sheet.
     """
     height = width = 0
     position = row_repeat = column = 0
     row_has_content = False
+    ranges: list = []
     tail = b""
     with archive.open("content.xml") as stream:
         while height <= rows and width <= columns and (chunk := stream.read(1 << 20)):
@@ -452,12 +477,26 @@ def ods_measure(archive: zipfile.ZipFile, *, rows: int, columns: int) -> SheetSi
                         height = max(height, position)
                 elif element == b"table":
                     position = 0
+                    if merged is not None:
+                        ranges = merged.setdefault(ods_table_name(attributes), [])
                 elif element == b"table-row":
                     row_repeat = repeated(ODS_ROWS_REPEATED, attributes)
                     column, row_has_content = 0, False
                     if closed:
                         position += row_repeat
                 else:
+                    if (
+                        merged is not None
+                        and b"spanned" in attributes
+                        and element == b"table-cell"
+                        and len(ranges) <= merged_max
+                    ):
+                        down = repeated(ODS_ROWS_SPANNED, attributes)
+                        across = repeated(ODS_COLUMNS_SPANNED, attributes)
+                        if down > 1 or across > 1:
+                            ranges.append(
+                                ((position, column), (position + down - 1, column + across - 1))
+                            )
                     column += repeated(ODS_COLUMNS_REPEATED, attributes)
                     if not closed or b"value-type" in attributes:
                         row_has_content = True
@@ -557,11 +596,18 @@ def xls_measure(source, limits: Limits) -> None:
         source.seek(0)
 
 
+# Whole numbers a spreadsheet's numbers (64-bit floating point) hold exactly.
+EXACT_INTEGERS = 2**53
+
+
 def cell_text(value) -> str:
-    """A cell as calamine gives it, as text: whole numbers without ".0", dates as ISO dates."""
+    """A cell as calamine gives it, as text: whole numbers without ".0", dates as ISO dates.
+
+    A number past 2**53 keeps its exponent (5.3012819800517005e+17): an identity number typed
+    as a number has lost its last digits, and must not be read as digits it does not have."""
     if value is None:
         return ""
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < EXACT_INTEGERS:
         return str(int(value))
     if isinstance(value, datetime.datetime):
         return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()

@@ -74,6 +74,13 @@ def test_a_small_sheet_is_read_as_text():
     assert spreadsheets.sheet_rows(upload) == [["姓名", ""], ["张三", "13912345678"]]
 
 
+def test_a_number_too_large_to_be_exact_is_not_read_as_digits():
+    """An identity number typed as a number: the spreadsheet keeps 15 significant digits."""
+    upload = workbook_with([(0, 0, "身份证号"), (1, 0, 530128198005170013.0)])
+    (number,) = spreadsheets.sheet_rows(upload)[1]
+    assert "e+17" in number and not number.isdigit()
+
+
 def test_a_cell_far_to_the_right_is_refused_before_it_is_read():
     upload = workbook_with([(0, 0, "a"), (0, 16383, "x")])  # XFD1
     with pytest.raises(SpreadsheetRefused, match="columns"):

@@ -176,6 +176,7 @@ def frames_of(sheets: list[Sheet], out: list) -> pl.DataFrame | None:
         frame, cell_issues = normalise_sheet(
             frame=sheet.frame,
             mapping=sheet.mapping,
+            headers=sheet.headers,
             sheet=sheet.name,
             first_row=sheet.first_data_row,
         )
@@ -329,7 +330,7 @@ def registered_heads(households: pl.DataFrame, known: pl.DataFrame) -> pl.DataFr
 
 def column_of(sheet: Sheet, position: int) -> str:
     """A column's letters as the sheet shows them."""
-    return column_letters(sheet.first_column + position + 1)
+    return column_letters(position + 1)
 
 
 def placed(issues: pl.DataFrame, sheets: list[Sheet]) -> pl.DataFrame:

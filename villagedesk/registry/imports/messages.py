@@ -28,6 +28,10 @@ def messages() -> dict[str, str]:
         ),
         "unreadable_decimal": _("“%(value)s” is not an amount in yuan."),
         "too_many_values": _("“%(column)s” takes at most %(param)s values."),
+        "lost_digits": _(
+            "“%(value)s” is a number the spreadsheet keeps without its last digits; format "
+            "“%(column)s” as text and type the number in full."
+        ),
         "negative": _("“%(column)s” cannot be negative."),
         "causes_without_main": _("Give the main cause before the other causes."),
         "cause_twice": _("An other cause differs from the main cause."),

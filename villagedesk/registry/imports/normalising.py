@@ -7,6 +7,11 @@ null and an issue naming its row, column and value.
 
 A cell of several values ("长期慢性病,残疾", "因学、缺技术") is split on commas, 、 and semicolons
 and spread over the fields that store it (`SPREADS`).
+
+A number written in scientific notation (5.34021E+17, as a spreadsheet shows an identity number
+typed as a number, or a CSV saved from it holds it) has lost its last digits: in a column of
+digits it is reported, never read. Rows that total the others (合计, 小计) or sign the sheet off
+(填表人, 审核人) are not records and are left out, as blank rows are.
 """
 
 import polars as pl
@@ -15,9 +20,11 @@ from villagedesk.core.codelists import code_lookup
 from villagedesk.registry.codes import DisabilityGrade, Health, PovertyStatus, Sex
 from villagedesk.registry.identity import CHECK_WEIGHTS
 from villagedesk.registry.imports.columns import BY_NAME, Column
+from villagedesk.registry.imports.reading import INVISIBLE
 
-FULL_WIDTH = [chr(c) for c in range(0xFF01, 0xFF5F)] + ["\u3000", "\u00a0"]
-HALF_WIDTH = [chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)] + [" ", " "]
+# Full-width forms, the ideographic and no-break spaces, and characters that take no room.
+FULL_WIDTH = [chr(c) for c in range(0xFF01, 0xFF5F)] + ["\u3000", "\u00a0", *INVISIBLE]
+HALF_WIDTH = [chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)] + [" ", " "] + [""] * len(INVISIBLE)
 TRUE_WORDS = ["是", "有", "y", "yes", "true", "1", "√", "✓", "参加", "已参加", "参保", "已参保"]
 FALSE_WORDS = ["否", "无", "没有", "n", "no", "false", "0", "×", "未参加", "不参加", "未参保"]
 EXCEL_EPOCH = pl.date(1899, 12, 30)
@@ -38,6 +45,21 @@ EXTRA_CODES = {
 }
 EXTRA_CODES["other_causes"] = EXTRA_CODES["main_cause"]
 SEPARATORS = r"[,，、;；/]+"
+# Columns of digits, where a number in scientific notation has lost some of them.
+DIGIT_FIELDS = {"id_number", "number", "phone", "household_phone", "disability_certificate"}
+# ... and those whose value is then left empty, so that only its loss is reported.
+LOST_DIGITS_EMPTIED = DIGIT_FIELDS - {"number"}
+# As software writes it (Excel's 5.34021E+17, a float's 5.3402119800517005e+17), blanks around.
+SCIENTIFIC = r"^\s*[+-]?\d(?:\.\d+)?[eE]\+\d+\s*$"
+# Rows that are no records: a total (the first cell that holds something names it, or a cell
+# says no more than 合计) or the sign-off under the table. Labels of two characters are often
+# spaced out (合　计).
+TOTALS = "合计|总计|小计|共计"
+SIGN_OFF = "填表人|填报人|制表人|审核人|负责人|统计人|填表日期|填报日期|制表日期|注:|说明:"
+# The rows that may be such, found in one pass over the cells as they are.
+MAYBE_NOT_RECORDS = (
+    r"[合总小共][\s\p{Cf}]*计|填表|填报|制表|审核|负责人|统计人|注[\s\p{Cf}]*[:：]|说明"
+)
 
 
 def spread_causes(values: pl.Expr) -> dict[str, pl.Expr]:
@@ -88,6 +110,10 @@ def lookup_for(column: Column) -> dict[str, str]:
     lookup.update({k: str(v) for k, v in EXTRA_CODES.get(column.name, {}).items()})
     if column.choices is DisabilityGrade:
         lookup.update({str(n): str(n) for n in range(1, 5)})
+    # A national code typed as a number has lost its leading zeros (民族 01 is 1).
+    for key, code in list(lookup.items()):
+        if key.isdecimal() and key.startswith("0"):
+            lookup.setdefault(key.lstrip("0") or "0", code)
     return lookup
 
 
@@ -191,7 +217,8 @@ def normalise_column(column: Column, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         )
         return value, ~blank & value.is_null()
     if column.kind == "int":
-        value = folded(raw).str.replace(r"(个月|月|months?)$", "").cast(pl.Int64, strict=False)
+        text = folded(raw).str.replace(r"(个月|月|months?)$", "").str.replace(r"\.0*$", "")
+        value = text.cast(pl.Int64, strict=False)
         return value, ~blank & value.is_null()
     if column.kind == "id_number":
         value = normalise_id_number(raw)
@@ -216,15 +243,57 @@ def by_distinct_values(frame: pl.DataFrame, column: Column, raw: pl.Expr):
     )
 
 
-def normalise_sheet(*, frame: pl.DataFrame, mapping: dict[int, str], sheet: str, first_row: int):
+def heading_text(expr: pl.Expr) -> pl.Expr:
+    """A cell as the reader makes a heading of it (`reading.header_text`)."""
+    return (
+        expr.fill_null("")
+        .str.replace_many(INVISIBLE, [""] * len(INVISIBLE))
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars()
+    )
+
+
+def records(frame: pl.DataFrame, mapping: dict[int, str], headers: list[str]) -> pl.DataFrame:
+    """The rows that are records: not blank in every mapped column, not the header again (the
+    second row of a header whose headings are merged down it, or the header of another ledger
+    pasted below), neither a total nor the sign-off under the table (looked for in every column,
+    mapped or not, among the few rows that hold one of their words)."""
+    frame = frame.filter(
+        pl.any_horizontal([pl.col(f"c{p}").str.strip_chars().fill_null("") != "" for p in mapping])
+    )
+    first = next(iter(mapping), None)
+    if first is not None:
+        again = frame.filter(heading_text(pl.col(f"c{first}")) == headers[first])
+        if again.height:
+            repeats = again.filter(
+                pl.all_horizontal([heading_text(pl.col(f"c{p}")) == headers[p] for p in mapping])
+            )["_index"]
+            frame = frame.filter(~pl.col("_index").is_in(repeats.implode()))
+    columns = [c for c in frame.columns if c.startswith("c")]
+    suspects = frame.filter(
+        pl.any_horizontal([pl.col(c).str.contains(MAYBE_NOT_RECORDS) for c in columns])
+    )
+    if not suspects.height:
+        return frame
+    cells = [folded(pl.col(c).fill_null("")) for c in columns]
+    leading = pl.coalesce([pl.when(cell != "").then(cell) for cell in cells])
+    summary = (
+        leading.str.contains(TOTALS)
+        | leading.str.contains(f"^(?:{SIGN_OFF})")
+        | pl.any_horizontal([cell.str.contains(f"^(?:{TOTALS}):?$") for cell in cells])
+    )
+    left_out = suspects.filter(summary.fill_null(False))["_index"]
+    return frame.filter(~pl.col("_index").is_in(left_out.implode()))
+
+
+def normalise_sheet(
+    *, frame: pl.DataFrame, mapping: dict[int, str], headers: list[str], sheet: str, first_row: int
+):
     """The typed frame (one column per mapped field, `_row` the file's row) and the cell issues."""
     frame = frame.with_row_index("_index").with_columns(
         (pl.col("_index") + first_row).cast(pl.Int64).alias("_row")
     )
-    # Rows entirely blank are spacing, not records.
-    frame = frame.filter(
-        pl.any_horizontal([pl.col(f"c{p}").str.strip_chars().fill_null("") != "" for p in mapping])
-    )
+    frame = records(frame, mapping, headers)
     typed: dict[str, pl.Expr] = {}
     flags = []
     spread: list[tuple[str, pl.Expr]] = []
@@ -235,6 +304,11 @@ def normalise_sheet(*, frame: pl.DataFrame, mapping: dict[int, str], sheet: str,
             value, bad = by_distinct_values(frame, column, raw)
         else:
             value, bad = normalise_column(column, raw)
+        if name in DIGIT_FIELDS:
+            lost = raw.str.contains(SCIENTIFIC)
+            flags.append(lost.alias(f"{name}__lost"))
+            if name in LOST_DIGITS_EMPTIED:
+                value = pl.when(lost).then(None).otherwise(value)
         typed[f"{name}__raw"] = raw
         flags.append(bad.alias(f"{name}__bad"))
         if name in SPREADS:
@@ -277,7 +351,20 @@ def normalise_sheet(*, frame: pl.DataFrame, mapping: dict[int, str], sheet: str,
         for name in mapping.values()
         if f"{name}__many" in out.columns
     ]
+    issues += [
+        out.filter(pl.col(f"{name}__lost")).select(
+            pl.lit(sheet).alias("sheet"),
+            pl.col("_row").alias("row"),
+            pl.lit(name).alias("field"),
+            pl.col(f"{name}__raw").alias("value"),
+            pl.lit("lost_digits").alias("code"),
+            pl.lit("error").alias("level"),
+            pl.lit(None, dtype=pl.String).alias("param"),
+        )
+        for name in mapping.values()
+        if f"{name}__lost" in out.columns
+    ]
     out = out.drop(
-        [c for c in out.columns if c.endswith("__bad") or c.endswith("__many")]
+        [c for c in out.columns if c.endswith(("__bad", "__many", "__lost"))]
     ).with_columns(pl.lit(sheet).alias("_sheet"))
     return out, pl.concat(issues) if issues else pl.DataFrame(schema=ISSUE_SCHEMA)

@@ -2,6 +2,18 @@
 
 Every cell becomes text here (numbers without a spurious ".0", dates as ISO dates) so that the
 normalising step sees one type and treats a date typed as text and a date typed as a date alike.
+A number too large for a spreadsheet to hold exactly stays in scientific notation: an identity
+number typed as a number has lost its last digits (a spreadsheet keeps fifteen), and is reported
+as such, never read with digits it does not have.
+
+Sheets are read as counties make them: title and note rows above the header, a header of two rows
+(a group heading over the headings of its columns, merged or not), merged cells (filled with
+their value, in .xlsx, .xls and .ods alike), a row numbering the columns under the header, the
+table starting anywhere in the sheet. Rows and columns keep the numbers the spreadsheet gives
+them. Hidden rows and columns are read like the others: hiding changes what a sheet shows, not
+what it holds, and the same sheet saved as CSV holds them too; a row meant to be left out is
+deleted, not hidden.
+
 Reading stops at MAX_ROWS so that a runaway file cannot exhaust memory: an .xlsx or .ods is
 measured as it streams and an .xls from its cell records, before calamine reads it (see
 `check_zip_size` and `check_xls_size`).
@@ -20,7 +32,7 @@ import python_calamine
 from django.utils.translation import gettext_lazy as _
 
 from villagedesk.core import spreadsheets
-from villagedesk.registry.imports.columns import guess_mapping
+from villagedesk.registry.imports.columns import guess_mapping, header_field
 
 MAX_ROWS = 600_000
 MAX_BYTES = 200 * 1024 * 1024
@@ -32,7 +44,10 @@ MAX_COLUMNS = spreadsheets.MAX_COLUMNS
 MAX_CELLS = 24_000_000
 # Merged ranges are filled in row by row; a ledger merges a household's cells, not thousands.
 MAX_MERGED_RANGES = 200_000
-HEADER_SCAN_ROWS = 12
+HEADER_SCAN_ROWS = 12  # rows with something in them, looked at for the header
+HEAD_ROWS = 100  # rows looked at for the header, blank ones included
+# Characters that take no room: typed or pasted, they are not part of a value.
+INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"]
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 
 
@@ -44,11 +59,9 @@ class ReadError(Exception):
 class Sheet:
     name: str
     headers: list[str]
-    header_row: int  # 1-based row number of the header in the file
+    header_row: int  # 1-based row number of the header's last row in the file
     frame: pl.DataFrame  # one text column per header, named c0, c1, ...
     mapping: dict[int, str]
-    # Columns left of the first one used (calamine starts its rows there): letters count them.
-    first_column: int = 0
 
     @property
     def first_data_row(self) -> int:
@@ -63,7 +76,11 @@ def cell_text(value) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        # Past 2**53 a float no longer holds every whole number: its repr keeps the point or
+        # the exponent (5.3012819800517005e+17), so no field takes it for the digits it lost.
+        if value.is_integer() and abs(value) < spreadsheets.EXACT_INTEGERS:
+            return str(int(value))
+        return repr(value)
     if isinstance(value, datetime.datetime):
         return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
     if isinstance(value, datetime.date):
@@ -110,18 +127,74 @@ def head_lines(data: bytes, count: int) -> list[str]:
     return data[:end].decode("utf-8").splitlines()[:count]
 
 
-def find_header(rows: list[list[str]]) -> int:
-    """The row among the first ones that names the most known fields (title rows come before)."""
-    best, best_count = -1, 0
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
-        count = len(guess_mapping(row))
-        if count > best_count:
-            best, best_count = index, count
-    if best_count < 2:
+def header_text(value: str) -> str:
+    """A heading as the user reads it: no invisible characters, one blank between words."""
+    for character in INVISIBLE:
+        value = value.replace(character, "")
+    return " ".join(value.split())
+
+
+def is_blank(row: list[str]) -> bool:
+    return not any(cell.strip() for cell in row)
+
+
+def two_row_header(upper: list[str], lower: list[str]) -> list[str]:
+    """The headings of a header of two rows: a column's own heading where it names a field, its
+    group's heading and its own together where together they do (残疾 over 类别), the group's
+    where the lower cell is blank or repeats it (a heading merged down both rows), else its own."""
+    width = max(len(upper), len(lower))
+    out = []
+    for top, bottom in zip(
+        upper + [""] * (width - len(upper)), lower + [""] * (width - len(lower)), strict=True
+    ):
+        top, bottom = header_text(top), header_text(bottom)
+        if not bottom or bottom == top:
+            out.append(top)
+        elif not top or header_field(bottom):
+            out.append(bottom)
+        elif header_field(top + bottom):
+            out.append(f"{top} {bottom}")
+        else:
+            out.append(bottom)
+    return out
+
+
+def is_column_numbering(row: list[str]) -> bool:
+    """Whether a row under the header numbers the columns (1, 2, 3, …), as official forms do."""
+    cells = [cell.strip() for cell in row if cell.strip()]
+    if len(cells) < 3 or not all(cell.isdecimal() and len(cell) <= 3 for cell in cells):
+        return False
+    numbers = [int(cell) for cell in cells]
+    return all(a < b for a, b in zip(numbers, numbers[1:], strict=False))
+
+
+def find_header(rows: list[list[str]]) -> tuple[int, list[str]]:
+    """The header among the first rows, as the index of its last row and its headings.
+
+    The header is the row, or the two rows read together, naming the most known fields; title
+    and note rows come before it. Two rows are taken together only when they name more fields
+    than either alone, and a row numbering the columns (the first row under it that is not
+    blank) belongs to the header.
+    """
+    candidates = []
+    for index, row in enumerate(rows):
+        if not is_blank(row):
+            headers = [header_text(cell) for cell in row]
+            candidates.append((len(guess_mapping(headers)), index, headers))
+    for index in range(1, len(rows)):
+        if not is_blank(rows[index - 1]) and not is_blank(rows[index]):
+            headers = two_row_header(rows[index - 1], rows[index])
+            candidates.append((len(guess_mapping(headers)), index, headers))
+    # The first of the best: a single row before two rows that name no more.
+    count, last, headers = max(candidates, key=lambda c: c[0], default=(0, 0, []))
+    if count < 2:
         raise ReadError(
             _("No header row with known column names (such as 姓名 or 身份证号码) was found.")
         )
-    return best
+    below = next((i for i in range(last + 1, len(rows)) if not is_blank(rows[i])), None)
+    if below is not None and is_column_numbering(rows[below]):
+        last = below
+    return last, headers
 
 
 CHUNK_ROWS = 50_000
@@ -145,48 +218,63 @@ def frame_of(rows: list[list], width: int) -> pl.DataFrame:
         return pl.DataFrame(rows, schema=schema, orient="row")
 
 
+def head_of(rows) -> list[list[str]]:
+    """The first rows of an iterator of rows, as text, up to HEADER_SCAN_ROWS that are not
+    blank (and at most HEAD_ROWS in all); the iterator goes on after them."""
+    head: list[list[str]] = []
+    filled = 0
+    for row in rows:
+        head.append([v if type(v) is str else cell_text(v) for v in row])
+        filled += not is_blank(head[-1])
+        if filled == HEADER_SCAN_ROWS or len(head) == HEAD_ROWS:
+            break
+    return head
+
+
 def make_sheet(name: str, rows) -> Sheet:
-    """A sheet from an iterator of text rows, turned into columns a chunk at a time.
+    """A sheet from an iterator of rows, turned into text columns a chunk at a time.
 
     Only one chunk of rows lives as Python strings at once; a county's ledger would otherwise
     hold millions of them.
     """
     rows = iter(rows)
-    head = []
-    for row in rows:
-        head.append([v if type(v) is str else cell_text(v) for v in row])
-        if len(head) == HEADER_SCAN_ROWS:
-            break
-    if not any(any(cell.strip() for cell in row) for row in head):
+    head = head_of(rows)
+    if all(is_blank(row) for row in head):
         raise ReadError(_("The sheet “%(sheet)s” is empty.") % {"sheet": name})
-    header_index = find_header(head)
-    headers = [h.strip() for h in head[header_index]]
+    last, headers = find_header(head)
     width = len(headers)
-    frames, chunk = [], head[header_index + 1 :]
+    frames, chunk = [], head[last + 1 :]
     for row in rows:
         chunk.append(row)
         if len(chunk) == CHUNK_ROWS:
             frames.append(frame_of(chunk, width))
             chunk = []
     frames.append(frame_of(chunk, width))
-    return Sheet(name, headers, header_index + 1, pl.concat(frames), guess_mapping(headers))
+    return Sheet(name, headers, last + 1, pl.concat(frames), guess_mapping(headers))
 
 
-def cell_rows(sheet):
-    """The sheet's rows, merged cells filled with the value of their top-left cell (cells stay
-    as calamine gives them: text, numbers, dates; `frame_of` turns them into text).
+def cell_rows(sheet, merged=None):
+    """The sheet's rows from its first row and first column, merged cells filled with the value
+    of their top-left cell (cells stay as calamine gives them: text, numbers, dates; `frame_of`
+    turns them into text). `merged` gives the ranges where calamine knows none (an .ods).
+
+    calamine gives every row from the first, but each from the first column that holds
+    something; the columns before it are put back, so that a cell keeps its column's place.
 
     Ranges are taken in order of their first row and dropped after their last, so memory holds
     the ranges and their values, not their cells; the cells they cover, cut to the sheet, are
     counted first, so that overlapping ranges cannot make filling in cost more than the sheet.
     """
-    merged = sheet.merged_cell_ranges or []
+    if sheet.start is None:
+        return
+    merged = sheet.merged_cell_ranges or merged or []
     if len(merged) > MAX_MERGED_RANGES:
         raise ReadError(
             _("The sheet has more than %(max)s merged ranges; unmerge the cells and fill them in.")
             % {"max": f"{MAX_MERGED_RANGES:,}"}
         )
-    last_row, last_column = sheet.height - 1, sheet.width - 1
+    before = [""] * sheet.start[1]
+    last_row, last_column = sheet.end
     ranges = sorted(
         (top, left, min(bottom, last_row), min(right, last_column))
         for (top, left), (bottom, right) in merged
@@ -199,6 +287,8 @@ def cell_rows(sheet):
     upcoming = next(waiting, None)
     active: list[tuple[int, int, int, int, object]] = []
     for index, row in enumerate(sheet.iter_rows()):
+        if before:
+            row = before + row
         while upcoming is not None and upcoming[0] == index:
             top, left, bottom, right = upcoming
             active.append((top, left, bottom, right, row[left] if left < len(row) else ""))
@@ -239,8 +329,9 @@ def unreadable() -> ReadError:
     return ReadError(_("The file is not a spreadsheet that can be read."))
 
 
-def check_zip_size(path: Path) -> None:
-    """Refuse a zip-based workbook too large to read before calamine holds a whole sheet.
+def check_zip_size(path: Path) -> dict[str, list]:
+    """Refuse a zip-based workbook too large to read before calamine holds a whole sheet; return
+    the merged ranges of an .ods by sheet (calamine reads those of an .xlsx, not of an .ods).
 
     calamine reads a worksheet in one piece, making room for every row and column up to the
     furthest cell (a million rows take well over a gigabyte), and reads the shared strings and
@@ -249,7 +340,8 @@ def check_zip_size(path: Path) -> None:
     one pass over the compressed file as it streams (`core.spreadsheets`).
 
     An .ods (a zip with content.xml) is held to the same expanded size, and its largest sheet is
-    measured from content.xml, counting repeated rows and cells (`core.spreadsheets.ods_measure`).
+    measured from content.xml, counting repeated rows and cells, and its merged ranges found in
+    the same pass (`core.spreadsheets.ods_measure`).
     An .xlsb is refused: its binary parts cannot be measured before calamine reads them, and a
     few bytes of it can declare a sheet of 17 billion cells. A zip that is neither, or whose parts
     fail their checks as they stream (a part longer than it declares), is refused.
@@ -257,11 +349,18 @@ def check_zip_size(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
+            merged: dict[str, list] = {}
             if "xl/workbook.bin" in names:
                 raise ReadError(_("Save the file as .xlsx (an .xlsb cannot be checked)."))
             if "content.xml" in names and "xl/workbook.xml" not in names:
                 spreadsheets.xlsx_parts_measure(archive, LIMITS)
-                largest = spreadsheets.ods_measure(archive, rows=MAX_ROWS, columns=MAX_COLUMNS)
+                largest = spreadsheets.ods_measure(
+                    archive,
+                    rows=MAX_ROWS,
+                    columns=MAX_COLUMNS,
+                    merged=merged,
+                    merged_max=MAX_MERGED_RANGES,
+                )
                 sizes = [(path.name, largest)]
             else:
                 sizes = spreadsheets.xlsx_sheet_sizes(archive, LIMITS)
@@ -276,15 +375,20 @@ def check_zip_size(path: Path) -> None:
         raise ReadError(error.messages[0]) from None
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, EOFError, OSError):
         raise unreadable() from None
+    return merged
 
 
 def check_sheet_size(name: str, sheet) -> None:
-    """What calamine laid out, checked again before any of it becomes Python objects."""
-    if sheet.height > MAX_ROWS:
+    """What calamine laid out, checked again before any of it becomes Python objects: the rows
+    and columns from the first of the sheet, as `cell_rows` gives them."""
+    if sheet.end is None:
+        return
+    height, width = sheet.end[0] + 1, sheet.end[1] + 1
+    if height > MAX_ROWS:
         raise too_many_rows(name)
-    if sheet.width > MAX_COLUMNS:
+    if width > MAX_COLUMNS:
         raise too_wide()
-    if sheet.height * sheet.width > MAX_CELLS:
+    if height * width > MAX_CELLS:
         raise ReadError(spreadsheets.too_many_cells(LIMITS).messages[0])
 
 
@@ -299,8 +403,9 @@ def check_xls_size(path: Path) -> None:
 
 
 def read_spreadsheet(path: Path) -> list[Sheet]:
+    merged: dict[str, list] = {}
     if zipfile.is_zipfile(path):
-        check_zip_size(path)
+        merged = check_zip_size(path)
     else:
         with path.open("rb") as handle:
             if handle.read(len(spreadsheets.OLE_MAGIC)) == spreadsheets.OLE_MAGIC:
@@ -314,11 +419,13 @@ def read_spreadsheet(path: Path) -> list[Sheet]:
     sheets = []
     errors = []
     for name in workbook.sheet_names:
-        sheet = workbook.get_sheet_by_name(name)
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+        except Exception:  # a sheet calamine cannot lay out, whatever the kind of failure
+            raise unreadable() from None
         check_sheet_size(name, sheet)
         try:
-            sheets.append(make_sheet(name, cell_rows(sheet)))
-            sheets[-1].first_column = sheet.start[1] if sheet.start else 0
+            sheets.append(make_sheet(name, cell_rows(sheet, merged.get(name))))
         except ReadError as error:
             errors.append(error)
     if not sheets:
@@ -326,18 +433,29 @@ def read_spreadsheet(path: Path) -> list[Sheet]:
     return sheets
 
 
+def csv_rows(lines: list[str]):
+    """The rows of the first lines of a CSV, up to a cell longer than the csv module reads
+    (128 KB): polars reads such a cell with the others, and the checks report it."""
+    reader = csv.reader(lines)
+    while True:
+        try:
+            yield next(reader)
+        except (StopIteration, csv.Error):
+            return
+
+
 def read_csv(path: Path) -> list[Sheet]:
     data = utf8_csv(path.read_bytes())
-    header_rows = list(csv.reader(head_lines(data, HEADER_SCAN_ROWS)))
-    header_index = find_header(header_rows)
+    last, headers = find_header(head_of(csv_rows(head_lines(data, HEAD_ROWS))))
     try:
-        # A lazy scan cut at the limit parses only what it keeps; read_csv holds far more.
+        # A lazy scan cut at the limit parses only what it keeps; read_csv holds far more. The
+        # columns are the header's: a short row is filled with blanks, a long one cut.
         frame = (
             pl.scan_csv(
                 data,
                 has_header=False,
-                skip_rows=header_index + 1,
-                infer_schema=False,
+                skip_rows=last + 1,
+                schema={f"c{i}": pl.String for i in range(len(headers))},
                 truncate_ragged_lines=True,
             )
             .head(MAX_ROWS + 1)
@@ -347,13 +465,8 @@ def read_csv(path: Path) -> list[Sheet]:
         raise ReadError(_("The file is not a CSV table that can be read.")) from None
     if frame.height > MAX_ROWS:
         raise too_many_rows(path.name)
-    headers = [h.strip() for h in header_rows[header_index]]
-    frame = frame.select(frame.columns[: len(headers)])
-    frame.columns = [f"c{i}" for i in range(frame.width)]
-    for i in range(frame.width, len(headers)):
-        frame = frame.with_columns(pl.lit("").alias(f"c{i}"))
     frame = frame.fill_null("")
-    return [Sheet(path.stem, headers, header_index + 1, frame, guess_mapping(headers))]
+    return [Sheet(path.stem, headers, last + 1, frame, guess_mapping(headers))]
 
 
 def read_ledger(path: Path) -> list[Sheet]:

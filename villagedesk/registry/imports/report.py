@@ -42,7 +42,7 @@ def write_report(result: ImportResult, path: Path) -> None:
     warning_cell = book.add_format({"bg_color": "#FFEB9C"})
     for sheet in result.sheets:
         worksheet = book.add_worksheet(sheet_name(sheet.name) or None)
-        left, width = sheet.first_column, len(sheet.headers)
+        left, width = 0, len(sheet.headers)
         header_index = sheet.header_row - 1
         for col, heading in enumerate([*sheet.headers, _("Status"), _("Problems")]):
             worksheet.write_string(header_index, left + col, cell_safe(heading), bold)

@@ -24,7 +24,7 @@ from villagedesk.registry.identity import (
     OLD_FOREIGN_RE,
 )
 from villagedesk.registry.imports.columns import BY_NAME
-from villagedesk.registry.imports.normalising import ISSUE_SCHEMA, check_character
+from villagedesk.registry.imports.normalising import ISSUE_SCHEMA, check_character, clean_text
 
 ERROR, WARNING = "error", "warning"
 YOUNGER_THAN_HEAD = [
@@ -235,7 +235,7 @@ def person_checks(
                 pl.lit(None, dtype=pl.String if name != "birth_date" else pl.Date).alias(name)
             )
         raw_blank = (
-            (pl.col(name + "__raw").fill_null("").str.strip_chars() == "")
+            (clean_text(pl.col(name + "__raw").fill_null("")) == "")
             if name + "__raw" in frame.columns
             else pl.lit(True)
         )

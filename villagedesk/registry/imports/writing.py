@@ -91,17 +91,16 @@ def scope_codes_set(model, frame: pl.DataFrame, *, key: str, codes: dict) -> pl.
     it, from `codes`: the area code of the village or household each row's `key` names.
 
     A key without a code raises (polars' strict replace), so no row is written without its code,
-    which would make it invisible to everyone. A frame of no rows (every household of a partial
-    load left out) comes with no codes, a mapping polars cannot type: its columns are only typed.
+    which would make it invisible to everyone.
     """
-    if frame.height:
-        area_code = pl.col(key).replace_strict(codes, return_dtype=pl.String)
-    else:
-        area_code = pl.lit(None, dtype=pl.String)
+    fields = [f for f in model._meta.concrete_fields if isinstance(f, ScopeCodeField)]
+    if not frame.height:
+        # No rows, no codes: polars keeps the key's type for a replacement by nothing.
+        return frame.with_columns(pl.lit(None, dtype=pl.String).alias(f.attname) for f in fields)
+    area_code = pl.col(key).replace_strict(codes, return_dtype=pl.String)
     return frame.with_columns(
         (area_code.str.slice(0, field.digits) if field.digits else area_code).alias(field.attname)
-        for field in model._meta.concrete_fields
-        if isinstance(field, ScopeCodeField)
+        for field in fields
     )
 
 
