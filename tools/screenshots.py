@@ -107,7 +107,8 @@ def main():
 
 
 def household_enrolled_not_eligible(env) -> int:
-    """A household of cadre1's village on the subsistence allowance its rule does not select."""
+    """A household of cadre1's village on the subsistence allowance its rule does not select, or
+    else one the rule selects that is not enrolled: a line of the gap report either way."""
     return shell_int(
         env,
         "import datetime;"
@@ -122,7 +123,9 @@ def household_enrolled_not_eligible(env) -> int:
         "day = timezone.localdate();"
         "compiled = policy_compiled(policy=policy, area=area, day=day);"
         "sets = gap_querysets(compiled=compiled, policy=policy, day=day);"
-        "print(sets['enrolled_not_eligible'].order_by('number').first().pk)",
+        "h = sets['enrolled_not_eligible'].order_by('number').first()"
+        " or sets['eligible_not_enrolled'].order_by('number').first();"
+        "print(h.pk)",
     )
 
 
