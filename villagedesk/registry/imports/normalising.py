@@ -256,20 +256,28 @@ def heading_text(expr: pl.Expr) -> pl.Expr:
 def records(frame: pl.DataFrame, mapping: dict[int, str], headers: list[str]) -> pl.DataFrame:
     """The rows that are records: not blank in every mapped column, not the header again (the
     second row of a header whose headings are merged down it, or the header of another ledger
-    pasted below), neither a total nor the sign-off under the table (looked for in every column,
-    mapped or not, among the few rows that hold one of their words)."""
+    pasted below), neither a total nor the sign-off under the table.
+
+    A total or a sign-off names itself at the left of the table, where a ledger numbers its rows
+    and households: it is looked for in the columns up to the household number's, mapped or not,
+    and only in the few rows that hold one of its words there (a county's ledger is millions of
+    cells, most of them far to the right).
+    """
     frame = frame.filter(
         pl.any_horizontal([pl.col(f"c{p}").str.strip_chars().fill_null("") != "" for p in mapping])
     )
     first = next(iter(mapping), None)
     if first is not None:
-        again = frame.filter(heading_text(pl.col(f"c{first}")) == headers[first])
+        # Only a cell holding the heading's last character may be the heading again.
+        again = frame.filter(pl.col(f"c{first}").str.contains(headers[first][-1:], literal=True))
         if again.height:
             repeats = again.filter(
                 pl.all_horizontal([heading_text(pl.col(f"c{p}")) == headers[p] for p in mapping])
             )["_index"]
             frame = frame.filter(~pl.col("_index").is_in(repeats.implode()))
+    number = next((p for p, name in mapping.items() if name == "number"), None)
     columns = [c for c in frame.columns if c.startswith("c")]
+    columns = columns if number is None else columns[: number + 1]
     suspects = frame.filter(
         pl.any_horizontal([pl.col(c).str.contains(MAYBE_NOT_RECORDS) for c in columns])
     )
