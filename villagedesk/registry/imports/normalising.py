@@ -96,6 +96,12 @@ def half_width(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_many(FULL_WIDTH, HALF_WIDTH)
 
 
+def blank_cell(expr: pl.Expr) -> pl.Expr:
+    """Whether a cell holds nothing but blanks and characters that take no room (the cleaned
+    text would be empty), found without cleaning it."""
+    return ~expr.fill_null("").str.contains(f"[^\\s{''.join(INVISIBLE)}]")
+
+
 def clean_text(expr: pl.Expr) -> pl.Expr:
     """Half-width, trimmed, inner runs of blanks as one space."""
     return half_width(expr).str.replace_all(r"\s+", " ").str.strip_chars()
@@ -256,20 +262,26 @@ def heading_text(expr: pl.Expr) -> pl.Expr:
 def records(frame: pl.DataFrame, mapping: dict[int, str], headers: list[str]) -> pl.DataFrame:
     """The rows that are records: not blank in every mapped column, not the header again (the
     second row of a header whose headings are merged down it, or the header of another ledger
-    pasted below), neither a total nor the sign-off under the table (looked for in every column,
-    mapped or not, among the few rows that hold one of their words)."""
-    frame = frame.filter(
-        pl.any_horizontal([pl.col(f"c{p}").str.strip_chars().fill_null("") != "" for p in mapping])
-    )
+    pasted below), neither a total nor the sign-off under the table.
+
+    A total or a sign-off names itself at the left of the table, where a ledger numbers its rows
+    and households: it is looked for in the columns up to the household number's, mapped or not,
+    and only in the few rows that hold one of its words there (a county's ledger is millions of
+    cells, most of them far to the right).
+    """
+    frame = frame.filter(pl.any_horizontal([~blank_cell(pl.col(f"c{p}")) for p in mapping]))
     first = next(iter(mapping), None)
     if first is not None:
-        again = frame.filter(heading_text(pl.col(f"c{first}")) == headers[first])
+        # Only a cell holding the heading's last character may be the heading again.
+        again = frame.filter(pl.col(f"c{first}").str.contains(headers[first][-1:], literal=True))
         if again.height:
             repeats = again.filter(
                 pl.all_horizontal([heading_text(pl.col(f"c{p}")) == headers[p] for p in mapping])
             )["_index"]
             frame = frame.filter(~pl.col("_index").is_in(repeats.implode()))
+    number = next((p for p, name in mapping.items() if name == "number"), None)
     columns = [c for c in frame.columns if c.startswith("c")]
+    columns = columns if number is None else columns[: number + 1]
     suspects = frame.filter(
         pl.any_horizontal([pl.col(c).str.contains(MAYBE_NOT_RECORDS) for c in columns])
     )
@@ -286,6 +298,12 @@ def records(frame: pl.DataFrame, mapping: dict[int, str], headers: list[str]) ->
     return frame.filter(~pl.col("_index").is_in(left_out.implode()))
 
 
+def unreadable_code(name: str, lost: str | None) -> pl.Expr:
+    """The code of a cell that could not be read: its digits lost, or not of its kind."""
+    code = pl.lit("unreadable_" + BY_NAME[name].kind)
+    return pl.when(pl.col(lost)).then(pl.lit("lost_digits")).otherwise(code) if lost else code
+
+
 def normalise_sheet(
     *, frame: pl.DataFrame, mapping: dict[int, str], headers: list[str], sheet: str, first_row: int
 ):
@@ -294,8 +312,15 @@ def normalise_sheet(
         (pl.col("_index") + first_row).cast(pl.Int64).alias("_row")
     )
     frame = records(frame, mapping, headers)
+    # Where a column of digits holds a number in scientific notation, found once per cell.
+    lost = {name: f"{name}__lost" for name in mapping.values() if name in DIGIT_FIELDS}
+    frame = frame.with_columns(
+        pl.col(f"c{p}").fill_null("").str.contains(SCIENTIFIC).alias(lost[name])
+        for p, name in mapping.items()
+        if name in lost
+    )
     typed: dict[str, pl.Expr] = {}
-    flags = []
+    flags = [pl.col(flag) for flag in lost.values()]
     spread: list[tuple[str, pl.Expr]] = []
     for position, name in mapping.items():
         raw = pl.col(f"c{position}").fill_null("")
@@ -304,11 +329,10 @@ def normalise_sheet(
             value, bad = by_distinct_values(frame, column, raw)
         else:
             value, bad = normalise_column(column, raw)
-        if name in DIGIT_FIELDS:
-            lost = raw.str.contains(SCIENTIFIC)
-            flags.append(lost.alias(f"{name}__lost"))
+        if name in lost:
+            bad = bad | pl.col(lost[name])
             if name in LOST_DIGITS_EMPTIED:
-                value = pl.when(lost).then(None).otherwise(value)
+                value = pl.when(pl.col(lost[name])).then(None).otherwise(value)
         typed[f"{name}__raw"] = raw
         flags.append(bad.alias(f"{name}__bad"))
         if name in SPREADS:
@@ -332,7 +356,7 @@ def normalise_sheet(
             pl.col("_row").alias("row"),
             pl.lit(name).alias("field"),
             pl.col(f"{name}__raw").alias("value"),
-            pl.lit("unreadable_" + BY_NAME[name].kind).alias("code"),
+            unreadable_code(name, lost.get(name)).alias("code"),
             pl.lit("error").alias("level"),
             pl.lit(None, dtype=pl.String).alias("param"),
         )
@@ -350,19 +374,6 @@ def normalise_sheet(
         )
         for name in mapping.values()
         if f"{name}__many" in out.columns
-    ]
-    issues += [
-        out.filter(pl.col(f"{name}__lost")).select(
-            pl.lit(sheet).alias("sheet"),
-            pl.col("_row").alias("row"),
-            pl.lit(name).alias("field"),
-            pl.col(f"{name}__raw").alias("value"),
-            pl.lit("lost_digits").alias("code"),
-            pl.lit("error").alias("level"),
-            pl.lit(None, dtype=pl.String).alias("param"),
-        )
-        for name in mapping.values()
-        if f"{name}__lost" in out.columns
     ]
     out = out.drop(
         [c for c in out.columns if c.endswith(("__bad", "__many", "__lost"))]

@@ -24,7 +24,7 @@ from villagedesk.registry.identity import (
     OLD_FOREIGN_RE,
 )
 from villagedesk.registry.imports.columns import BY_NAME
-from villagedesk.registry.imports.normalising import ISSUE_SCHEMA, check_character, clean_text
+from villagedesk.registry.imports.normalising import ISSUE_SCHEMA, blank_cell, check_character
 
 ERROR, WARNING = "error", "warning"
 YOUNGER_THAN_HEAD = [
@@ -235,9 +235,7 @@ def person_checks(
                 pl.lit(None, dtype=pl.String if name != "birth_date" else pl.Date).alias(name)
             )
         raw_blank = (
-            (clean_text(pl.col(name + "__raw").fill_null("")) == "")
-            if name + "__raw" in frame.columns
-            else pl.lit(True)
+            blank_cell(pl.col(name + "__raw")) if name + "__raw" in frame.columns else pl.lit(True)
         )
         empty = pl.col(name).is_null() | (pl.col(name).cast(pl.String) == "")
         out.append(issues(frame, empty & raw_blank, field=name, code="required"))
