@@ -12,6 +12,7 @@ def areas(request):
     return {
         "my_areas": assigned_area_list(user=user),
         "focus_prefix": getattr(user, "focus_prefix", None),
+        "may_keep_registry": permissions.holds_anywhere(user, Capability.KEEP_REGISTRY),
         "may_keep_diary": permissions.holds_anywhere(user, Capability.KEEP_DIARY),
         "may_supervise": permissions.holds_anywhere(user, Capability.SUPERVISE),
     }

@@ -67,9 +67,9 @@ class ProblemCategory(models.TextChoices):
 
 
 class Urgency(models.TextChoices):
-    LOW = "low", bi("一般", "Low")
-    NORMAL = "normal", bi("较急", "Normal")
-    HIGH = "high", bi("紧急", "High")
+    LOW = "low", bi("不急", "Not urgent")
+    NORMAL = "normal", bi("一般", "Normal")
+    HIGH = "high", bi("紧急", "Urgent")
 
 
 class Solvable(models.TextChoices):

@@ -1,9 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from villagedesk.accounts import permissions
+from villagedesk.accounts.permissions import Capability
 from villagedesk.accounts.selectors import assigned_area_list
 from villagedesk.fieldwork.selectors import due_list
 from villagedesk.registry.codes import HouseholdStatus
+from villagedesk.registry.forms import HouseholdFilterForm
 from villagedesk.reports import selectors
 
 
@@ -18,5 +21,7 @@ def home(request):
         "statuses": list(HouseholdStatus),
         "assignments": request.user.current_assignments(),
         "areas": assigned_area_list(user=request.user),
+        "search": HouseholdFilterForm(villages=[], groups=[]),
+        "may_record": permissions.holds_anywhere(request.user, Capability.RECORD_FIELDWORK),
     }
     return render(request, "reports/home.html", context)

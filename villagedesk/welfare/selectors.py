@@ -352,7 +352,7 @@ def enrolment_list(*, user: User, policy: Policy | None = None) -> QuerySet[Enro
     )
     if policy:
         enrolments = enrolments.filter(policy=policy)
-    return enrolments.order_by("area_code", "policy__code", "household__number", "-starts_on")
+    return enrolments.order_by("area_code", "policy__code", "household__number", "-starts_on", "pk")
 
 
 def member_by_id_number(*, household: Household, id_number: str) -> Person | None:

@@ -151,3 +151,19 @@ def test_the_home_page_costs_the_same_queries_for_many_villages(
     with django_assert_max_num_queries(few) as counted:
         page = home_page(client)
     assert len(page.villages) == 12
+
+
+def test_the_home_page_searches_and_logs_a_visit_for_those_who_record(
+    client, cadre_a, county_supervisor
+):
+    client.force_login(cadre_a)
+    page = client.get(reverse("reports:home")).content.decode()
+    assert f'action="{reverse("registry:household-list")}"' in page and 'name="q"' in page
+    assert f'href="{reverse("fieldwork:visit-create")}"' in page
+    assert f'href="{reverse("registry:import-start")}"' in page
+    assert f'href="{reverse("development:help-list")}"' in page
+    client.force_login(county_supervisor)
+    page = client.get(reverse("reports:home")).content.decode()
+    assert 'name="q"' in page
+    assert f'href="{reverse("fieldwork:visit-create")}"' not in page
+    assert f'href="{reverse("registry:import-start")}"' not in page

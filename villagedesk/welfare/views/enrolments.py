@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -11,11 +12,15 @@ from villagedesk.welfare import selectors, services
 from villagedesk.welfare.forms import EnrolmentForm, EnrolmentImportForm
 from villagedesk.welfare.views.service_errors import KEEP_REFUSED, errors_on_form
 
+PAGE_SIZE = 50
+
 
 @login_required
 def enrolment_list(request):
-    enrolments = selectors.enrolment_list(user=request.user)[:500]
-    return render(request, "welfare/enrolment_list.html", {"enrolments": enrolments})
+    page = Paginator(selectors.enrolment_list(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "welfare/enrolment_list.html", {"page": page, "query": ""})
 
 
 @login_required
