@@ -64,12 +64,14 @@ HOUSEHOLDS_PER_HELPER = 8
 # Cases of last year closed because a safety net now covers the household.
 SAFETY_NET_CASES = 5
 BATCH = 5_000
+# The demo's figures are made up: the source column says so in both languages.
+DEMO_SOURCE = "演示数值，非本地标准 · made-up demo figure, not a local standard"
 
 
 def parameters_create(*, county: Area, year: int) -> None:
     for name, value in COUNTY_PARAMETERS.items():
         Parameter.objects.update_or_create(
-            name=name, area=county, year=year, defaults={"value": value, "note": "demo"}
+            name=name, area=county, year=year, defaults={"value": value, "note": DEMO_SOURCE}
         )
     township = Area.objects.filter(parent=county, level=Level.TOWNSHIP).order_by("-code").first()
     if township:
@@ -77,7 +79,7 @@ def parameters_create(*, county: Area, year: int) -> None:
             name="dibao_standard",
             area=township,
             year=year,
-            defaults={"value": TOWNSHIP_DIBAO, "note": "demo"},
+            defaults={"value": TOWNSHIP_DIBAO, "note": DEMO_SOURCE},
         )
 
 

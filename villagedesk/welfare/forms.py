@@ -143,7 +143,7 @@ class ParameterForm(SavedOnceForm, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].queryset = areas.order_by("code")
         self.fields["area"].label_from_instance = lambda area: area.display_name
-        self.fields["name"].choices = [(n, f"{label} ({n})") for n, label in names.items()]
+        self.fields["name"].choices = list(names.items())
 
 
 class StepForm(SavedOnceForm, forms.Form):

@@ -501,13 +501,18 @@ def parameter_list(*, user: User, year: int) -> list[Parameter]:
     return parameters
 
 
-def parameter_history(*, user: User, limit: int = 30):
-    """The latest changes to those parameters, newest first, with who made them."""
-    return (
+def parameter_history(*, user: User, limit: int = 30) -> list:
+    """The latest changes to those parameters, newest first, with who made them, each labelled
+    (`label`) with its catalogue name."""
+    names = parameter_names()
+    changes = list(
         Parameter.history.filter(area__code__in=_areas_and_above(parameter_area_list(user=user)))
         .select_related("history_user", "area")
         .order_by("-history_date")[:limit]
     )
+    for change in changes:
+        change.label = names.get(change.name, change.name)
+    return changes
 
 
 def monitored_list(

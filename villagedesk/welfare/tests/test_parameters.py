@@ -1,11 +1,19 @@
 """The parameters page: administrators and county supervisors set local figures per area and
 year within their areas, validated, with every change kept."""
 
+import re
+
 from villagedesk.accounts.models import Role
 from villagedesk.welfare.models import Parameter
 from villagedesk.welfare.tests.factories import ParameterFactory
 
 URL = "/welfare/parameters/"
+TAG = re.compile(r"<[^>]*>")
+
+
+def visible(page: str) -> str:
+    """The page's text as a reader sees it: no tags, no attribute values."""
+    return TAG.sub(" ", page)
 
 
 def post(client, area, **extra):
@@ -29,6 +37,19 @@ def test_a_county_supervisor_sets_and_changes_a_parameter_with_history(
     assert parameter.history.first().history_user == county_supervisor
     page = client.get(URL + "?year=2025").content.decode()
     assert "supervisor" in page  # the latest changes name who made them
+
+
+def test_parameters_and_their_changes_are_named_in_words_not_keys(
+    county, county_supervisor, client
+):
+    ParameterFactory(name="dibao_standard", area=county, value=6000)
+    client.force_login(county_supervisor)
+    post(client, county)
+    for language, words in (("en", "Days of public notice"), ("zh-hans", "公示天数")):
+        page = client.get(URL + "?year=2025", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        text = visible(page)
+        assert "dibao_standard" not in text and "notice_days" not in text
+        assert words in text
 
 
 def test_bad_values_are_refused_and_the_form_keeps_them(county, county_supervisor, client):
