@@ -116,11 +116,17 @@ def request_edit(request, pk):
 
 @login_required
 def problem_requests(request, pk):
-    """The requests answering a problem, as a fragment the problem's page loads with htmx (so
-    that fieldwork, below development, never imports it)."""
+    """The requests answering a problem: a fragment the problem's page loads with htmx (so that
+    fieldwork, below development, never imports it), or a page of its own when the link is
+    followed without it."""
     problem = fieldwork.problem_get(user=request.user, pk=pk)
     context = {
         "problem": problem,
         "requests": selectors.requests_answering(user=request.user, problem=problem),
     }
-    return render(request, "development/_problem_requests.html", context)
+    template = (
+        "development/_problem_requests.html"
+        if request.htmx
+        else "development/problem_requests.html"
+    )
+    return render(request, template, context)
