@@ -126,6 +126,7 @@ def fieldwork_demo_create(*, county: Area, today: datetime.date, seed: int) -> d
                 status=status,
                 objective_causes="" if status == ProblemStatus.NEW else "资金和设施不足",
                 referred_to="县有关部门" if status == ProblemStatus.REFERRED else "",
+                resolution="已联系供电所更换灯具" if status == ProblemStatus.SOLVED else "",
                 owner=cadre,
                 due_on=today + datetime.timedelta(days=(n * 7) - 10),
                 created_by=cadre,

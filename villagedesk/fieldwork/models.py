@@ -372,6 +372,7 @@ class Problem(VillageScoped):
     )
     referred_to = models.CharField(_("referred to"), max_length=200, blank=True)
     referral_answer = models.TextField(_("answer to the referral"), blank=True)
+    resolution = models.TextField(_("what was done"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

@@ -5,7 +5,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -274,10 +274,20 @@ def problem_history(*, problem: Problem) -> list:
 
 
 def owner_choices(*, villages: list[Area]) -> QuerySet[User]:
-    """Users assigned now to one of the villages or an area above them: who may own problems."""
+    """Users assigned now to one of the villages or an area above them: who may own problems.
+    Those closest to the village come first (its own team and committee, then the township,
+    the county…), each level by name."""
     codes = {v.code[:n].ljust(12, "0") for v in villages for n in (2, 4, 6, 9, 12)}
     assigned = Assignment.objects.current().filter(user=OuterRef("pk"), area__code__in=codes)
-    return User.objects.filter(Exists(assigned)).order_by("username")
+    closest = Subquery(
+        assigned.order_by("-area__level").values("area__level")[:1],
+        output_field=IntegerField(),
+    )
+    return (
+        User.objects.filter(Exists(assigned))
+        .annotate(closest_level=closest)
+        .order_by("-closest_level", "username")
+    )
 
 
 def person_notes_get(*, user: User, pk: int) -> tuple[Person, list[PersonNote]]:

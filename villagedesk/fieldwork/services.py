@@ -192,10 +192,14 @@ def problem_update(
 
 
 @transaction.atomic
-def problem_move(*, by: User, problem: Problem, status: str, referred_to: str = "") -> Problem:
+def problem_move(
+    *, by: User, problem: Problem, status: str, referred_to: str = "", resolution: str = ""
+) -> Problem:
     """Move a problem one step along the register's workflow; skipping a step is refused.
 
-    Work starts only once a cause is written down, and a referral names the body referred to.
+    Work starts only once a cause is written down, a referral names the body referred to, and a
+    problem is solved only with a note of what was done; solving it also closes the follow-up of
+    the visit it came from.
     """
     permissions.require(by, Capability.RECORD_FIELDWORK, problem.area_code)
     problem = Problem.objects.select_for_update().get(pk=problem.pk)
@@ -215,6 +219,14 @@ def problem_move(*, by: User, problem: Problem, status: str, referred_to: str = 
         )
     if status == ProblemStatus.REFERRED:
         problem.referred_to = referred_to.strip() or problem.referred_to
+    if status == ProblemStatus.SOLVED:
+        if not resolution.strip():
+            raise ValidationError({"resolution": _("Write down what was done to solve it.")})
+        problem.resolution = resolution.strip()
+        visit = problem.visit
+        if visit is not None and visit.follow_up and visit.follow_up_done_on is None:
+            visit.follow_up_done_on = timezone.localdate()
+            validated_save(visit)
     problem.status = status
     validated_save(problem, by=by)
     return problem

@@ -246,10 +246,13 @@ def problem_create(request):
             "households": [visit.household_id] if visit.household_id else [],
             "persons": [p.pk for p in visit.persons.all()],
         }
+    owners = selectors.owner_choices(villages=villages)
+    if owners.filter(pk=request.user.pk).exists():
+        initial = {"owner": request.user.pk, **initial}
     form = ProblemCreateForm(
         request.POST or None,
         villages=villages,
-        owners=selectors.owner_choices(villages=villages),
+        owners=owners,
         households=households,
         persons=persons,
         initial=initial,
@@ -350,6 +353,7 @@ def problem_move(request, pk):
             problem=problem,
             status=request.POST.get("status", ""),
             referred_to=request.POST.get("referred_to", ""),
+            resolution=request.POST.get("resolution", ""),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -85,8 +85,10 @@ def test_visit_follow_up_and_problem_to_solved_on_a_phone(
     page.click("button.primary")
     page.click("button[value=in_progress]")
     expect(page.locator("#problem-status")).to_have_text("办理中")
+    page.fill("textarea[name=resolution]", "请供电所更换了线路和灯具")
     page.click("button[value=solved]")
     expect(page.locator("#problem-status")).to_have_text("已解决")
+    expect(page.locator(".facts")).to_contain_text("请供电所更换了线路和灯具")
 
     village = household.village
     make_problem(
@@ -122,6 +124,7 @@ def test_visit_follow_up_and_problem_to_solved_on_a_phone(
     problem = Problem.objects.get(visit=visit)
     assert visit.follow_up_due == due and visit.household == household
     assert problem.visit == visit and problem.status == ProblemStatus.SOLVED
+    assert visit.follow_up_done_on == timezone.localdate()  # the visit's follow-up closes with it
     assert list(problem.history.values_list("status", flat=True).order_by("history_date")) == [
         "new",
         "analysing",

@@ -11,7 +11,7 @@ from villagedesk.core.photos import MAX_UPLOAD_BYTES
 from villagedesk.fieldwork import services
 from villagedesk.fieldwork.codes import Presence, ProblemStatus, Topic
 from villagedesk.fieldwork.models import DiaryDay, Problem, Visit
-from villagedesk.fieldwork.tests.factories import make_problem
+from villagedesk.fieldwork.tests.factories import make_problem, make_visit
 
 pytestmark = pytest.mark.django_db
 
@@ -150,7 +150,9 @@ def test_problem_moves_through_its_steps_with_history(cadre_a, village_a):
     problem.objective_causes = "管道老化"
     services.problem_update(by=cadre_a, problem=problem, households=[], persons=[])
     services.problem_move(by=cadre_a, problem=problem, status=ProblemStatus.IN_PROGRESS)
-    problem = services.problem_move(by=cadre_a, problem=problem, status=ProblemStatus.SOLVED)
+    problem = services.problem_move(
+        by=cadre_a, problem=problem, status=ProblemStatus.SOLVED, resolution="更换了水管"
+    )
     assert problem.status == ProblemStatus.SOLVED
     statuses = [h.status for h in problem.history.order_by("history_date")]
     assert statuses == ["new", "analysing", "analysing", "in_progress", "solved"]
@@ -219,3 +221,37 @@ def test_village_committee_cannot_write_people_notes(committee_a, household_a):
             person=household_a.members.first(),
             note=PersonNote(attitude="eager", influence="high"),
         )
+
+
+def test_a_problem_is_solved_only_with_a_note_of_what_was_done(cadre_a, village_a):
+    problem = make_problem(village=village_a, by=cadre_a, status=ProblemStatus.IN_PROGRESS)
+    for blank in ("", "   \n"):
+        with pytest.raises(ValidationError) as refused:
+            services.problem_move(
+                by=cadre_a, problem=problem, status=ProblemStatus.SOLVED, resolution=blank
+            )
+        assert "resolution" in refused.value.message_dict
+    problem.refresh_from_db()
+    assert problem.status == ProblemStatus.IN_PROGRESS
+    services.problem_move(
+        by=cadre_a, problem=problem, status=ProblemStatus.SOLVED, resolution=" 修好了路灯 "
+    )
+    problem.refresh_from_db()
+    assert (problem.status, problem.resolution) == (ProblemStatus.SOLVED, "修好了路灯")
+
+
+def test_solving_a_problem_closes_the_follow_up_of_its_visit(cadre_a, household_a):
+    visit = make_visit(
+        household=household_a,
+        visitor=cadre_a,
+        follow_up="修路灯",
+        follow_up_due=timezone.localdate() + datetime.timedelta(days=5),
+    )
+    problem = make_problem(
+        village=household_a.village, by=cadre_a, status=ProblemStatus.IN_PROGRESS, visit=visit
+    )
+    services.problem_move(
+        by=cadre_a, problem=problem, status=ProblemStatus.SOLVED, resolution="修好了"
+    )
+    visit.refresh_from_db()
+    assert visit.follow_up_done_on == timezone.localdate()

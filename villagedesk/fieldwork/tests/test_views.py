@@ -118,6 +118,16 @@ def test_skipping_a_status_step_shows_a_message_and_changes_nothing(client, cadr
     assert problem.status == ProblemStatus.NEW
 
 
+def test_a_new_problem_is_owned_by_its_author_unless_they_choose_another(
+    client, cadre_a, village_a, county_supervisor
+):
+    client.force_login(cadre_a)
+    form = client.get(reverse("fieldwork:problem-create")).context["form"]
+    assert form["owner"].value() == cadre_a.pk
+    owners = list(form.fields["owner"].queryset)
+    assert owners.index(cadre_a) < owners.index(county_supervisor)  # the village's own first
+
+
 def test_cadre_cannot_see_or_move_problems_of_another_village(client, cadre_a, cadre_b, village_b):
     problem = make_problem(village=village_b, by=cadre_b, title="小河村的问题")
     client.force_login(cadre_a)
