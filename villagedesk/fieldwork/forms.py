@@ -123,6 +123,32 @@ class ProblemCreateForm(ProblemForm):
         self.fields["village"].choices = [(v.code, v.display_name) for v in villages]
 
 
+class VisitFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": _("Household, person, or words of the visit"),
+                "autocomplete": "off",
+            }
+        ),
+    )
+    village = forms.ChoiceField(label=_("Village"), required=False)
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    until = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    mine = forms.BooleanField(label=_("My visits only"), required=False)
+    open_follow_up = forms.BooleanField(label=_("Follow-up still open"), required=False)
+
+    def __init__(self, *args, villages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["village"].choices = [("", _("All villages"))] + [
+            (v.code, v.display_name) for v in villages
+        ]
+
+
 class ProblemFilterForm(forms.Form):
     village = forms.ChoiceField(label=_("Village"), required=False)
     status = forms.ChoiceField(

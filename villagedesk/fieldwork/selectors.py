@@ -30,21 +30,69 @@ from villagedesk.fieldwork.models import (
 )
 from villagedesk.registry.codes import HouseholdStatus, Relation
 from villagedesk.registry.models import Household, Person
-from villagedesk.registry.search import person_match
+from villagedesk.registry.search import household_match, person_match
+
+
+@dataclass
+class VisitFilters:
+    """What the visit list is narrowed to: a search (a household or person as the registry's
+    search box finds them, or words of what was said, proposed, to follow up or where), the
+    user's own visits, visits with a follow-up still open, and a span of days."""
+
+    q: str = ""
+    mine: bool = False
+    open_follow_up: bool = False
+    since: datetime.date | None = None
+    until: datetime.date | None = None
 
 
 def visit_list(
-    *, user: User, village: str = "", household: Household | None = None
+    *,
+    user: User,
+    village: str = "",
+    household: Household | None = None,
+    filters: VisitFilters | None = None,
 ) -> QuerySet[Visit]:
     """Visits in the user's areas, newest first, with who and whom."""
     visits = Visit.objects.visible_to(user)
     if village:
         visits = visits.filter(area_code=village)
+    if filters is not None:
+        visits = _visits_filtered(visits, user=user, filters=filters)
     if household is not None:
         visits = visits.filter(Q(household=household) | Q(persons__household=household)).distinct()
     return visits.select_related("visitor", "household", "village").prefetch_related(
         Prefetch("persons", queryset=Person.objects.order_by("id"))
     )
+
+
+def _visits_filtered(visits: QuerySet[Visit], *, user: User, filters: VisitFilters):
+    query = filters.q.strip()
+    if query:
+        said = (
+            Q(said__icontains=query)
+            | Q(opinions__icontains=query)
+            | Q(follow_up__icontains=query)
+            | Q(place__icontains=query)
+        )
+        found = household_match(query)
+        if found is not None:
+            households = Household.objects.visible_to(user).filter(found | Q(number=query))
+            households = households.values("pk")
+            met = Visit.persons.through.objects.filter(
+                visit=OuterRef("pk"), person__household__in=households
+            )
+            said |= Q(household__in=households) | Exists(met)
+        visits = visits.filter(said)
+    if filters.mine:
+        visits = visits.filter(visitor=user)
+    if filters.open_follow_up:
+        visits = visits.exclude(follow_up="").filter(follow_up_done_on__isnull=True)
+    if filters.since:
+        visits = visits.filter(visited_on__gte=filters.since)
+    if filters.until:
+        visits = visits.filter(visited_on__lte=filters.until)
+    return visits
 
 
 def visit_get(*, user: User, pk: int) -> Visit:

@@ -3,6 +3,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +27,7 @@ from villagedesk.fieldwork.forms import (
     ProblemCreateForm,
     ProblemFilterForm,
     ProblemForm,
+    VisitFilterForm,
     VisitForm,
     month_from,
 )
@@ -34,11 +36,29 @@ from villagedesk.registry import selectors as registry
 
 # Visits
 
+VISITS_PER_PAGE = 50
+
 
 @login_required
 def visit_list(request):
-    visits = selectors.visit_list(user=request.user)[:100]
-    return render(request, "fieldwork/visit_list.html", {"visits": visits})
+    villages = list(permissions.village_list(request.user)[:500])
+    form = VisitFilterForm(request.GET or None, villages=villages)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = selectors.VisitFilters(
+        q=data.get("q") or "",
+        mine=bool(data.get("mine")),
+        open_follow_up=bool(data.get("open_follow_up")),
+        since=data.get("since"),
+        until=data.get("until"),
+    )
+    visits = selectors.visit_list(
+        user=request.user, village=data.get("village") or "", filters=filters
+    )
+    page = Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "visits": page, "query": query.urlencode()}
+    return render(request, "fieldwork/visit_list.html", context)
 
 
 @login_required

@@ -8,6 +8,7 @@ from django.utils import timezone
 from villagedesk.fieldwork.codes import Presence, ProblemStatus
 from villagedesk.fieldwork.models import DiaryDay, PersonNote, Problem, Visit
 from villagedesk.fieldwork.tests.factories import make_problem, make_visit
+from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -398,3 +399,45 @@ def test_village_committee_records_a_visit(client, committee_a, household_a):
     response = client.post(reverse("fieldwork:visit-create"), visit_data(household_a))
     assert response.status_code == 302
     assert Visit.objects.get().visitor == committee_a
+
+
+def visits_shown(client, **query) -> set[int]:
+    page = client.get(reverse("fieldwork:visit-list"), query).content.decode()
+    return {int(pk) for pk in re.findall(r'href="/fieldwork/visits/(\d+)/"', page)}
+
+
+def test_the_visit_list_finds_visits_by_household_person_words_and_days(
+    client, cadre_a, committee_a, household_a, household_b, cadre_b, village_a
+):
+    other = HouseholdFactory(village=village_a, number="A-002")
+    PersonFactory(household=other, name="赵六", relation="head")
+    lamp = make_visit(household=household_a, visitor=cadre_a, said="村口路灯坏了", days_ago=3)
+    met = make_visit(
+        household=other, visitor=committee_a, persons=[household_a.members.get(name="李梅")]
+    )
+    follow = make_visit(household=other, visitor=cadre_a, follow_up="送低保材料", days_ago=10)
+    make_visit(household=household_b, visitor=cadre_b, said="村口路灯坏了")
+    client.force_login(cadre_a)
+    assert visits_shown(client) == {lamp.pk, met.pk, follow.pk}
+    assert visits_shown(client, q="路灯") == {lamp.pk}  # words; village B's alike stays out
+    assert visits_shown(client, q="A-001") == {lamp.pk, met.pk}  # the household, or met there
+    assert visits_shown(client, q="lm") == {lamp.pk, met.pk}  # initials of 李梅
+    assert visits_shown(client, q="王五") == set()  # a person of another village
+    assert visits_shown(client, mine="on") == {lamp.pk, follow.pk}
+    assert visits_shown(client, open_follow_up="on") == {follow.pk}
+    since = (timezone.localdate() - datetime.timedelta(days=5)).isoformat()
+    assert visits_shown(client, since=since) == {lamp.pk, met.pk}
+    assert visits_shown(client, until=since) == {follow.pk}
+    assert visits_shown(client, since="not a day") == {lamp.pk, met.pk, follow.pk}
+    page = client.get(reverse("fieldwork:visit-list"), {"q": "路灯"}).content.decode()
+    assert 'value="路灯"' in page and "1 visit" in page
+
+
+def test_the_visit_list_is_paged(client, cadre_a, household_a):
+    from villagedesk.fieldwork.views import VISITS_PER_PAGE
+
+    for n in range(VISITS_PER_PAGE + 2):
+        make_visit(household=household_a, visitor=cadre_a, days_ago=n)
+    client.force_login(cadre_a)
+    assert len(visits_shown(client)) == VISITS_PER_PAGE
+    assert len(visits_shown(client, page=2)) == 2
