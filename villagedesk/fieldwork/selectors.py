@@ -95,6 +95,18 @@ def _visits_filtered(visits: QuerySet[Visit], *, user: User, filters: VisitFilte
     return visits
 
 
+def household_problems(*, user: User, household: Household) -> QuerySet[Problem]:
+    """The problems registered about the household (or one of its members), newest first."""
+    concerns = Q(households=household) | Q(persons__household=household)
+    matching = Problem.objects.filter(concerns).values("pk")
+    return (
+        Problem.objects.visible_to(user)
+        .filter(pk__in=matching)
+        .select_related("owner")
+        .order_by("-created_at", "-pk")
+    )
+
+
 def visit_get(*, user: User, pk: int) -> Visit:
     """One visit in the user's areas; 404 outside them."""
     return get_visible_or_404(visit_list(user=user), user=user, pk=pk)

@@ -156,6 +156,7 @@ def household_visits(request, pk):
     context = {
         "household": household,
         "visits": selectors.visit_list(user=request.user, household=household),
+        "problems": selectors.household_problems(user=request.user, household=household),
         "members": selectors.household_members_with_groups(household=household),
         "may_record": permissions.holds(
             request.user, Capability.RECORD_FIELDWORK, household.area_code

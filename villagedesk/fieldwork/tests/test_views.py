@@ -441,3 +441,22 @@ def test_the_visit_list_is_paged(client, cadre_a, household_a):
     client.force_login(cadre_a)
     assert len(visits_shown(client)) == VISITS_PER_PAGE
     assert len(visits_shown(client, page=2)) == 2
+
+
+def test_the_household_page_leads_to_its_policies_visits_and_problems(
+    client, cadre_a, household_a, household_b, cadre_b
+):
+    about_household = make_problem(village=household_a.village, by=cadre_a, title="房顶漏雨")
+    about_household.households.set([household_a])
+    about_member = make_problem(village=household_a.village, by=cadre_a, title="看病报销难")
+    about_member.persons.set([household_a.members.get(name="李梅")])
+    make_problem(village=household_a.village, by=cadre_a, title="村口路灯坏了")
+    elsewhere = make_problem(village=household_b.village, by=cadre_b, title="别村的问题")
+    elsewhere.households.set([household_b])
+    client.force_login(cadre_a)
+    page = client.get(household_a.get_absolute_url()).content.decode()
+    assert reverse("welfare:household-explain", args=[household_a.pk]) in page
+    panel = client.get(reverse("fieldwork:household-visits", args=[household_a.pk])).content
+    panel = panel.decode()
+    assert "房顶漏雨" in panel and "看病报销难" in panel
+    assert "村口路灯坏了" not in panel and "别村的问题" not in panel

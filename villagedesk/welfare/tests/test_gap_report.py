@@ -3,6 +3,7 @@ the data changes, and pages stay inside the user's areas."""
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -390,3 +391,31 @@ def test_a_rule_file_is_imported_and_checked(planted, county_supervisor, client)
     assert "unknown parameter “nope”" in response.content.decode()
     exported = client.get("/welfare/policies/dibao/rule/?format=json")
     assert b"dibao_standard" in exported.content
+
+
+def explanation_order(page: str) -> list[str]:
+    """The ids of the policy cards (and of the folded group) in the order the page shows them."""
+    return re.findall(r'<details class="(?:card explain|explain-group)" id="([^"]+)"', page)
+
+
+def test_the_household_explanation_puts_the_policy_asked_for_first_and_folds_the_rest(
+    planted, cadre_a, client
+):
+    _, h = planted
+    client.force_login(cadre_a)
+    url = f"/welfare/households/{h['eligible_missing_1'].pk}/?year=2025"
+    page = client.get(url).content.decode()
+    order = explanation_order(page)
+    # Eligible for the allowance and not enrolled: a gap, among those needing attention, open.
+    folded = order.index("not-eligible")
+    assert (
+        page.index("Needs attention")
+        < page.index('id="policy-dibao"')
+        < page.index('id="not-eligible"')
+    )
+    assert re.search(r'id="policy-dibao" open', page)
+    assert all(card.startswith("policy-") for card in order[folded + 1 :])
+    assert len(order) - folded - 1 > 5  # most policies wait, folded, below
+    focused = client.get(url + "&policy=tekun").content.decode()
+    assert explanation_order(focused)[0].startswith("policy-tekun-")  # a person policy
+    assert re.search(r'id="policy-tekun-\d+" open', focused)

@@ -17,21 +17,53 @@ from villagedesk.welfare.views.request_values import report_day
 from villagedesk.welfare.views.service_errors import KEEP_REFUSED, errors_on_form
 
 
+def explanation_sections(results: list, focus: str) -> list[dict]:
+    """The explanations in the order a user reads them: the policy they came for, then what
+    needs attention (eligible and not enrolled, enrolled and not eligible), then what the
+    household has or qualifies for, then rules that could not be evaluated, and last, folded,
+    everything it does not qualify for."""
+    sections = {key: [] for key in ("focus", "attention", "eligible", "error", "not_eligible")}
+    for r in results:
+        if r.policy.code == focus:
+            key = "focus"
+        elif r.error:
+            key = "error"
+        elif r.policy.category != "care" and r.enrolled != r.explanation.eligible:
+            key = "attention"
+        elif r.explanation.eligible or r.enrolled:
+            key = "eligible"
+        else:
+            key = "not_eligible"
+        sections[key].append(r)
+    titles = {
+        "focus": "",
+        "attention": _("Needs attention"),
+        "eligible": _("Eligible or enrolled"),
+        "error": _("Could not be evaluated"),
+        "not_eligible": _("Not eligible"),
+    }
+    return [
+        {"key": key, "title": titles[key], "results": rows, "folded": key == "not_eligible"}
+        for key, rows in sections.items()
+        if rows
+    ]
+
+
 @login_required
 def household_explain(request, pk):
     household = registry_selectors.household_get(user=request.user, pk=pk)
     day = report_day(request)
+    focus = request.GET.get("policy", "")
+    results = selectors.household_explanations(user=request.user, household=household, day=day)
     return render(
         request,
         "welfare/household_explain.html",
         {
             "household": household,
-            "results": selectors.household_explanations(
-                user=request.user, household=household, day=day
-            ),
+            "sections": explanation_sections(results, focus),
             "day": day,
             "income_years": list(IncomeWindow(day).days),
-            "focus": request.GET.get("policy", ""),
+            "focus": focus,
             "kinds": GapKind,
             "helper": selectors.helper_current(user=request.user, household=household),
         },
