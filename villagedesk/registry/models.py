@@ -81,6 +81,28 @@ MEASURES = [
 ]
 
 
+# The conditions in the order of the national form, as the household page lists them.
+CONDITIONS = [
+    "arable_land",
+    "irrigated_land",
+    "forest_land",
+    "returned_forest_land",
+    "orchard_land",
+    "grassland",
+    "water_surface",
+    "cooperative_member",
+    "production_electricity",
+    "household_electricity",
+    "road_distance",
+    "road_type",
+    "housing_area",
+    "water_difficulty",
+    "main_fuel",
+    "sanitary_toilet",
+    "radio_tv",
+]
+
+
 class Household(VillageScoped):
     # Re-declared to keep the reverse name `village.households` and the level by its name.
     village = models.ForeignKey(
@@ -268,6 +290,33 @@ class Household(VillageScoped):
             for name in names
             if getattr(self, name)
         ]
+
+    def flag_labels(self) -> list[str]:
+        """The household's flags recorded as true (军烈属, 独生子女户, 双女户), labelled."""
+        names = ["martyr_family", "only_child", "two_daughters"]
+        return [
+            capfirst(self._meta.get_field(name).verbose_name)
+            for name in names
+            if getattr(self, name)
+        ]
+
+    def conditions(self) -> list[tuple[str, str]]:
+        """The production and living conditions recorded, labelled, in the national form's
+        order; those not recorded are left out."""
+        shown = []
+        for name in CONDITIONS:
+            field = self._meta.get_field(name)
+            value = getattr(self, name)
+            if value is None or value == "":
+                continue
+            if field.choices:
+                value = getattr(self, f"get_{name}_display")()
+            elif isinstance(value, bool):
+                value = _("yes") if value else _("no")
+            else:
+                value = f"{value.normalize():f}"  # 5.50 as 5.5, 100.00 as 100
+            shown.append((capfirst(field.verbose_name), str(value)))
+        return shown
 
     @property
     def other_causes(self) -> list[str]:
