@@ -15,7 +15,9 @@ from villagedesk.audit.models import AuditEvent, Kind
 from villagedesk.core.masking import mask_id_number
 from villagedesk.registry import services
 from villagedesk.registry.exports import export_ledger
+from villagedesk.registry.imports.engine import run_import
 from villagedesk.registry.models import Person, RevealLog
+from villagedesk.registry.tests.importing import HEADERS, family, write_xlsx
 from villagedesk.registry.tests.test_certificate_masking import file_cells
 from villagedesk.registry.tests.test_pages import person_data
 
@@ -190,3 +192,16 @@ def test_the_admin_shows_no_account_but_masked_in_the_history(client, cadre_a, h
     pages = [client.get(url).content.decode() for url in (history, change)]
     assert mask_id_number(ACCOUNT) in pages[0] and mask_id_number(OTHER_ACCOUNT) in pages[0]
     assert not [page for page in pages if ACCOUNT in page or OTHER_ACCOUNT in page]
+
+
+def test_an_imported_account_is_sealed(tmp_path, village_a):
+    rows = family()
+    headers = [*HEADERS, "开户银行", "银行账号"]
+    rows = [
+        [*row, "中国农业银行", ACCOUNT] if i == 0 else [*row, "", ""] for i, row in enumerate(rows)
+    ]
+    result = run_import(write_xlsx(tmp_path / "a.xlsx", rows, headers), area=village_a)
+    assert result.loaded, result.issues.rows()
+    assert Person.objects.get(relation="head").bank_account == ACCOUNT
+    stored = raw_accounts()
+    assert len(stored) == 2 and not [value for value in stored if ACCOUNT[:10] in value]

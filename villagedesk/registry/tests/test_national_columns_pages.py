@@ -45,9 +45,7 @@ def test_domain_readme_s1_the_household_form_groups_the_conditions(client, cadre
     assert page.index('name="martyr_family"') < conditions
 
 
-def test_domain_readme_s1_conditions_saved_from_the_form_with_history(
-    client, cadre_a, household_a
-):
+def test_domain_readme_s1_conditions_saved_from_the_form_with_history(client, cadre_a, household_a):
     client.force_login(cadre_a)
     assert edit(client, household_a, **CONDITIONS).status_code == 302
     household = Household.objects.get(pk=household_a.pk)
