@@ -50,7 +50,8 @@ from villagedesk.registry.identity import ACCOUNT_NUMBER_RE
 
 
 def not_recorded_fact(verbose_name) -> models.BooleanField:
-    """A yes-or-no fact of the household form that may not be recorded (left empty)."""
+    """A yes-or-no fact of the national form, left empty (null) when not recorded: never "no"
+    by default."""
     return models.BooleanField(verbose_name, null=True, blank=True, default=None)
 
 
