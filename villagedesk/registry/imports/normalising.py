@@ -6,7 +6,9 @@ has one expression turning such text into a typed value; a cell that cannot be u
 null and an issue naming its row, column and value.
 
 A cell of several values ("长期慢性病,残疾", "因学、缺技术") is split on commas, 、 and semicolons
-and spread over the fields that store it (`SPREADS`).
+and spread over the fields that store it (`SPREADS`). An amount, area or distance may carry its
+unit (元, 亩, 平方米, ㎡, 公里: `Column.extra["units"]`); a bank account number may be typed in
+groups (6228 4801 …, 6228-4801-…).
 
 A number written in scientific notation (5.34021E+17, as a spreadsheet shows an identity number
 typed as a number, or a CSV saved from it holds it) has lost its last digits: in a column of
