@@ -358,3 +358,30 @@ class Safety(models.TextChoices):
     SAFE = "safe", bi("安全", "Safe")
     UNSAFE = "unsafe", bi("不安全", "Unsafe")
     UNKNOWN = "unknown", bi("未核实", "Not checked")
+
+
+class IdentificationStandard(models.TextChoices):
+    """识别标准: the poverty line a household was identified by (A1 of the 贫困户登记表)."""
+
+    NATIONAL = "national", bi("国家标准", "National standard")
+    PROVINCIAL = "provincial", bi("省定标准", "Provincial standard")
+    MUNICIPAL = "municipal", bi("市定标准", "Municipal standard")
+
+
+class RoadType(models.TextChoices):
+    """入户路类型: the road to the household's door."""
+
+    EARTH = "earth", bi("泥土路", "Earth")
+    GRAVEL = "gravel", bi("砂石路", "Gravel")
+    CEMENT = "cement", bi("水泥路", "Cement")
+    ASPHALT = "asphalt", bi("沥青路", "Asphalt")
+
+
+class Fuel(models.TextChoices):
+    """主要燃料类型: the fuel the household mainly cooks with."""
+
+    FIREWOOD = "firewood", bi("柴草", "Firewood")
+    COAL = "coal", bi("煤炭", "Coal")
+    GAS = "gas", bi("燃气", "Gas")
+    ELECTRICITY = "electricity", bi("电", "Electricity")
+    OTHER = "other", bi("其他", "Other")

@@ -4,8 +4,15 @@ from django.utils.translation import gettext_lazy as _
 
 from villagedesk.core.forms import SavedOnceForm
 from villagedesk.registry.codes import DocumentType, HouseholdStatus
-from villagedesk.registry.identity import check_phone, identity_facts
-from villagedesk.registry.models import PERSONAL_NUMBERS, Household, Person, Supporter
+from villagedesk.registry.identity import check_phone, identity_facts, normalise_account_number
+from villagedesk.registry.models import (
+    CONDITIONS,
+    MEASURES,
+    PERSONAL_NUMBERS,
+    Household,
+    Person,
+    Supporter,
+)
 
 
 class HouseholdFilterForm(forms.Form):
@@ -93,6 +100,11 @@ class HouseholdForm(KeepsMaskedNumbers, SavedOnceForm, forms.ModelForm):
             "public_payroll",
             "town_housing",
             "deposits",
+            "identification_standard",
+            "martyr_family",
+            "only_child",
+            "two_daughters",
+            *CONDITIONS,
         ]
         widgets = {"identified_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
@@ -103,7 +115,8 @@ class HouseholdForm(KeepsMaskedNumbers, SavedOnceForm, forms.ModelForm):
         self.fields["group"].queryset = groups
         self.fields["group"].label_from_instance = lambda g: f"{g.village.display_name} · {g.name}"
         self.fields["phone"].widget.attrs.update({"inputmode": "tel"})
-        self.fields["deposits"].widget.attrs.update({"inputmode": "decimal", "min": 0})
+        for name in ["deposits", *MEASURES]:
+            self.fields[name].widget.attrs.update({"inputmode": "decimal", "min": 0})
         self.hide_recorded_numbers()
 
     def clean_number(self):
@@ -141,7 +154,11 @@ class PersonForm(KeepsMaskedNumbers, SavedOnceForm, forms.ModelForm):
             "employee_medical_insurance",
             "serious_illness_insurance",
             "pension_insurance",
+            "accident_insurance",
+            "active_serviceman",
             "phone",
+            "bank",
+            "bank_account",
         ]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         help_texts = {
@@ -160,6 +177,9 @@ class PersonForm(KeepsMaskedNumbers, SavedOnceForm, forms.ModelForm):
         )
         self.fields["phone"].widget.attrs.update({"inputmode": "tel"})
         self.fields["migrant_months"].widget.attrs.update({"min": 0, "max": 12})
+        self.fields["bank_account"].widget.attrs.update(
+            {"autocomplete": "off", "spellcheck": "false", "inputmode": "numeric"}
+        )
         self.hide_recorded_numbers()
 
     def _get_validation_exclusions(self):
@@ -191,6 +211,10 @@ class PersonForm(KeepsMaskedNumbers, SavedOnceForm, forms.ModelForm):
 
     def clean_phone(self):
         return self.recorded_or("phone", check_phone(self.cleaned_data["phone"]))
+
+    def clean_bank_account(self):
+        typed = normalise_account_number(self.cleaned_data["bank_account"])
+        return self.recorded_or("bank_account", typed)
 
     def clean(self):
         cleaned = super().clean()

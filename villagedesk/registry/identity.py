@@ -1,4 +1,4 @@
-"""Resident identity numbers (GB 11643) and phone numbers: normalise, check, mask.
+"""Resident identity numbers (GB 11643), phone and bank account numbers: normalise, check, mask.
 
 An 18-character number is a 6-digit area code of registration, an 8-digit birth date, a 3-digit
 sequence (odd for men, even for women) and an ISO 7064 MOD 11-2 check character. The area code is
@@ -25,6 +25,9 @@ from villagedesk.registry.codes import DocumentType, Sex
 EARLIEST_BIRTH_YEAR = 1890
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}\d{7,8}$")
+# A bank account for payments: a card number or a passbook account, digits only. The range is a
+# plausibility check that catches a number cut short or run into another, not a bank's rule.
+ACCOUNT_NUMBER_RE = re.compile(r"^\d{8,30}$")
 
 
 @dataclass(frozen=True)
@@ -152,3 +155,9 @@ def check_phone(raw: str) -> str:
             code="phone",
         )
     return phone
+
+
+def normalise_account_number(text: str) -> str:
+    """An account number as cadres type it (full-width digits, blanks or hyphens between groups
+    of four) as digits only."""
+    return re.sub(r"[\s\-]+", "", unicodedata.normalize("NFKC", text or ""))

@@ -8,7 +8,7 @@ import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -30,7 +30,9 @@ from villagedesk.registry.codes import (
     Education,
     EducationExemption,
     Ethnicity,
+    Fuel,
     HouseholdStatus,
+    IdentificationStandard,
     Labour,
     MigrantWork,
     PoliticalStatus,
@@ -38,11 +40,68 @@ from villagedesk.registry.codes import (
     PovertyCause,
     PovertyStatus,
     Relation,
+    RoadType,
     Safety,
     Schooling,
     Sex,
     SupporterRelation,
 )
+from villagedesk.registry.identity import ACCOUNT_NUMBER_RE
+
+
+def not_recorded_fact(verbose_name) -> models.BooleanField:
+    """A yes-or-no fact of the national form, left empty (null) when not recorded: never "no"
+    by default."""
+    return models.BooleanField(verbose_name, null=True, blank=True, default=None)
+
+
+def measured(verbose_name) -> models.DecimalField:
+    """An area or a distance of the household form, left empty when not recorded."""
+    return models.DecimalField(
+        verbose_name,
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+
+# The household's production and living conditions (生产生活条件) on the national household
+# form, as stored: areas in mu (亩), the distance in km, the housing area in m².
+MEASURES = [
+    "arable_land",
+    "irrigated_land",
+    "forest_land",
+    "returned_forest_land",
+    "orchard_land",
+    "grassland",
+    "water_surface",
+    "road_distance",
+    "housing_area",
+]
+
+
+# The conditions in the order of the national form, as the household page lists them.
+CONDITIONS = [
+    "arable_land",
+    "irrigated_land",
+    "forest_land",
+    "returned_forest_land",
+    "orchard_land",
+    "grassland",
+    "water_surface",
+    "cooperative_member",
+    "production_electricity",
+    "household_electricity",
+    "road_distance",
+    "road_type",
+    "housing_area",
+    "water_difficulty",
+    "main_fuel",
+    "sanitary_toilet",
+    "radio_tv",
+]
 
 
 class Household(VillageScoped):
@@ -119,6 +178,35 @@ class Household(VillageScoped):
         validators=[MinValueValidator(0)],
         help_text=_("Left empty when not recorded."),
     )
+    identification_standard = models.CharField(
+        _("identification standard"),
+        max_length=20,
+        choices=IdentificationStandard.choices,
+        blank=True,
+    )
+    martyr_family = not_recorded_fact(_("martyr or soldier family"))
+    only_child = not_recorded_fact(_("only-child household"))
+    two_daughters = not_recorded_fact(_("two-daughter household"))
+    # Production and living conditions (生产生活条件).
+    arable_land = measured(_("arable land (mu)"))
+    irrigated_land = measured(_("effectively irrigated land (mu)"))
+    forest_land = measured(_("forest land (mu)"))
+    returned_forest_land = measured(_("land returned to forest (mu)"))
+    orchard_land = measured(_("orchard (mu)"))
+    grassland = measured(_("grassland (mu)"))
+    water_surface = measured(_("water surface (mu)"))
+    cooperative_member = not_recorded_fact(_("member of a farmers' cooperative"))
+    production_electricity = not_recorded_fact(_("electricity for production"))
+    household_electricity = not_recorded_fact(_("electricity for the household"))
+    road_distance = measured(_("distance to the village's main road (km)"))
+    road_type = models.CharField(
+        _("access road type"), max_length=20, choices=RoadType.choices, blank=True
+    )
+    housing_area = measured(_("housing area (m²)"))
+    water_difficulty = not_recorded_fact(_("drinking-water difficulty"))
+    main_fuel = models.CharField(_("main fuel"), max_length=20, choices=Fuel.choices, blank=True)
+    sanitary_toilet = not_recorded_fact(_("sanitary toilet"))
+    radio_tv = not_recorded_fact(_("radio and TV"))
     # `area_code` comes from VillageScoped; the county's code serves county-wide figures.
     county_code = ScopeCodeField(digits=6)
 
@@ -153,6 +241,13 @@ class Household(VillageScoped):
                 condition=Q(deposits__isnull=True) | Q(deposits__gte=0),
                 name="household_deposits_not_negative",
             ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__gte": 0}),
+                    name=f"household_{name}_not_negative",
+                )
+                for name in MEASURES
+            ],
         ]
         indexes = [
             models.Index(fields=["area_code", "number"], name="household_area_number"),
@@ -196,6 +291,33 @@ class Household(VillageScoped):
             for name in names
             if getattr(self, name)
         ]
+
+    def flag_labels(self) -> list[str]:
+        """The household's flags recorded as true (军烈属, 独生子女户, 双女户), labelled."""
+        names = ["martyr_family", "only_child", "two_daughters"]
+        return [
+            capfirst(self._meta.get_field(name).verbose_name)
+            for name in names
+            if getattr(self, name)
+        ]
+
+    def conditions(self) -> list[tuple[str, str]]:
+        """The production and living conditions recorded, labelled, in the national form's
+        order; those not recorded are left out."""
+        shown = []
+        for name in CONDITIONS:
+            field = self._meta.get_field(name)
+            value = getattr(self, name)
+            if value is None or value == "":
+                continue
+            if field.choices:
+                value = getattr(self, f"get_{name}_display")()
+            elif isinstance(value, bool):
+                value = _("yes") if value else _("no")
+            else:
+                value = f"{value.normalize():f}"  # 5.50 as 5.5, 100.00 as 100
+            shown.append((capfirst(field.verbose_name), str(value)))
+        return shown
 
     @property
     def other_causes(self) -> list[str]:
@@ -303,7 +425,25 @@ class Person(HouseholdScoped):
     )
     serious_illness_insurance = models.BooleanField(_("serious-illness insurance"), default=False)
     pension_insurance = models.BooleanField(_("basic pension insurance"), default=False)
+    accident_insurance = not_recorded_fact(_("personal accident insurance"))
+    active_serviceman = not_recorded_fact(_("active serviceman"))
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The bank and account that payments to the household go to (开户银行, 银行账号): the national
+    # form gives them with the household, and the account is held by a member, as a rule the
+    # head. The account number is personal: sealed in its column like the identity number.
+    bank = models.CharField(_("bank"), max_length=50, blank=True)
+    bank_account = SealedIdentityField(
+        _("bank account number"),
+        max_length=30,
+        blank=True,
+        validators=[
+            RegexValidator(
+                ACCOUNT_NUMBER_RE,
+                message=_("A bank account number is 8 to 30 digits."),
+                code="bank_account",
+            )
+        ],
+    )
 
     version = VersionField()
     # The hash stays out of the history: a deleted person's numbers are masked there, and a
@@ -428,10 +568,12 @@ class Person(HouseholdScoped):
 
 # A person's personal numbers and the mask each is shown with (core.masking): masked on every
 # page, form, export and change history unless revealed, and revealed one at a time, logged. A
-# disability certificate number is the identity number and two digits, so it is masked as one.
+# disability certificate number is the identity number and two digits, so it is masked as one;
+# a bank account number shows as much as a masked identity number does.
 PERSONAL_NUMBERS = {
     "id_number": mask_id_number,
     "disability_certificate": mask_id_number,
+    "bank_account": mask_id_number,
     "phone": mask_phone,
 }
 

@@ -147,9 +147,9 @@ def person_reveal(*, by: User, person: Person, field: str, request=None) -> str:
 
 
 def person_history_anonymise(*, person_ids) -> int:
-    """Overwrite the identity numbers, disability certificate numbers and phones in the change
-    history of these persons with their masked forms (PIPL art. 47: a deleted person's numbers
-    are not kept). Returns the number of history rows changed."""
+    """Overwrite the identity numbers, disability certificate numbers, bank account numbers and
+    phones in the change history of these persons with their masked forms (PIPL art. 47: a
+    deleted person's numbers are not kept). Returns the number of history rows changed."""
     fields = list(PERSONAL_NUMBERS)
     changed = []
     for row in Person.history.filter(id__in=list(person_ids)).only(*fields):
@@ -193,13 +193,14 @@ def supporter_delete(*, by: User, supporter: Supporter) -> None:
 
 
 SEALED_TABLES = [Person, Person.history.model]
-# The identity number and the disability certificate number, which holds it.
-SEALED_COLUMNS = ["id_number", "disability_certificate"]
+# The identity number, the disability certificate number, which holds it, and the bank account.
+SEALED_COLUMNS = ["id_number", "disability_certificate", "bank_account"]
 
 
 def identity_keys_rotate(*, batch_size: int = 5000, progress=None) -> dict[str, int]:
-    """Seal again under the first key of IDENTITY_KEYS every identity and certificate number,
-    of the persons and of their history, sealed under another key; returns how many per table.
+    """Seal again under the first key of IDENTITY_KEYS every identity, certificate and account
+    number of the persons and of their history sealed under another key; returns how many per
+    table.
 
     Idempotent and resumable: each batch commits on its own and a number already under the
     first key is left alone, so a second run (or one after an interruption) does only the rest.
@@ -222,7 +223,7 @@ def identity_keys_rotate(*, batch_size: int = 5000, progress=None) -> dict[str, 
 
 
 def identity_key_counts() -> dict[str, dict[str, int]]:
-    """How many identity and certificate numbers each key id seals, per table."""
+    """How many identity, certificate and account numbers each key id seals, per table."""
     counts = {}
     for model in SEALED_TABLES:
         table = model._meta.db_table

@@ -1,7 +1,8 @@
 """No page, file or answer shows a full identity number while numbers are masked.
 
 An identity number stands in more than one field: the disability certificate number (残疾证号) is
-the identity number and two digits. A small demo county is seeded (persons with identity numbers
+the identity number and two digits. A bank account number for payments (银行账号) is as personal
+and is checked the same way. A small demo county is seeded (persons with identity numbers
 and disability certificates, supporters outside the household), with certificates typed in lower
 case and with blanks, and a certificate and an identity number changed, so that the change
 history holds both. Then, as each role, the test fetches
@@ -139,6 +140,11 @@ def certificate_holders(persons) -> list[Person]:
     ]
 
 
+def account_of(person: Person, *, branch: str = "1") -> str:
+    """A bank account of 19 digits, long enough for the check's runs, one of its own per person."""
+    return f"6228480{branch}{person.pk:011d}"
+
+
 def spaced(number: str) -> str:
     return f"{number[:6]} {number[6:14]} {number[14:]}"
 
@@ -146,8 +152,8 @@ def spaced(number: str) -> str:
 @pytest.fixture
 def county(db):
     """A demo county of two villages, and in the first one a household whose members hold
-    certificates as people type them (lower-case x, blanks), supporters outside it, and a
-    certificate changed since it was first recorded."""
+    certificates as people type them (lower-case x, blanks) and bank accounts, supporters
+    outside it, and a certificate and an account changed since first recorded."""
     call_command("seed_demo", "--villages", "2", "--households", "40", "--seed", "3", verbosity=0)
     village = Area.objects.filter(level=Level.VILLAGE).order_by("code").first()
     cadre = User.objects.get(username="cadre1")
@@ -158,9 +164,11 @@ def county(db):
     for member, typed in zip(members, typings, strict=False):
         member.disability_category, member.disability_grade = DisabilityCategory.PHYSICAL, 2
         member.disability_certificate = certificate_of(member, typed=typed)
+        member.bank, member.bank_account = "中国农业银行", account_of(member)
         services.person_save(by=cadre, person=member)
     changed = members[0]
     changed.disability_certificate = certificate_of(changed, grade=3)
+    changed.bank_account = account_of(changed, branch="2")
     services.person_save(by=cadre, person=changed)
     renumbered = members[1]
     renumbered.id_number = make_id_number(renumbered.birth_date, renumbered.sex, village.code[:6])
@@ -191,11 +199,12 @@ def persona(village: Area, role: str) -> User:
 
 
 def numbers_kept() -> dict[str, str]:
-    """The runs of every identity and certificate number kept, current or in the history."""
+    """The runs of every identity, certificate and bank account number kept, current or in the
+    history."""
     numbers = set()
     for rows in (Person.objects, Person.history):
-        for id_number, certificate in rows.values_list("id_number", "disability_certificate"):
-            numbers |= {n for n in (id_number, certificate) if n and "*" not in n}
+        for kept in rows.values_list("id_number", "disability_certificate", "bank_account"):
+            numbers |= {n for n in kept if n and "*" not in n}
     return number_runs(numbers)
 
 

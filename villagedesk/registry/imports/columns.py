@@ -1,7 +1,29 @@
 """The fields an import understands and the headers cadres write for them.
 
 A header is matched after folding (full-width to half-width, blanks removed, lower case), so
-"身份证号码", "身份证 号码" and "ID number" all find the identity number.
+"身份证号码", "身份证 号码" and "ID number" all find the identity number. The first Chinese
+header of a column is the national form's, and the one an export writes.
+
+A coded column takes the Chinese label, the English label and our own code of each value, and
+the national code where the domain sources give one (`codes.*.national`):
+
+- sex: 1 male, 2 female;
+- ethnicity: the GB 3304 codes 01–56 (also without the leading zero, as a spreadsheet keeps a
+  code typed as a number);
+- poverty attribute (贫困户属性): the national codes 01–08;
+- poverty status (贫困户状态): the national codes 0, 1, 3, 4;
+- disability grade: 1–4 (and 一级 … 四级).
+
+For relation to head, education, schooling status, labour ability, political status, health,
+disability category, migrant work, household type, identification standard, access road type and
+main fuel the sources give the national labels only, no item codes (the national system's
+dictionary numbers such as 1010 or 100A11 name whole lists, not their values): these columns take
+the labels and the common ways of writing them (`normalising.EXTRA_CODES`, `label_variants`),
+and no numbers, since a number another system gives them would be taken for the wrong value.
+Causes of poverty are numbered differently by different programs, so no number is taken for one.
+
+Yes-or-no columns take 是/否, 有/无, √/×, 1/0, yes/no; amounts, areas and distances take their
+unit after the number (元, 亩, 平方米, 公里).
 """
 
 from dataclasses import dataclass, field
@@ -16,7 +38,9 @@ from villagedesk.registry import codes
 class Column:
     name: str
     label: object
-    kind: str  # text, code, codes (several in one cell), date, bool, int, decimal, id_number, phone
+    # text, code, codes (several in one cell), date, bool, int, decimal, id_number, phone,
+    # account (a bank account number)
+    kind: str
     table: str  # household or person
     synonyms: tuple[str, ...] = ()
     choices: type | None = None
@@ -29,6 +53,8 @@ class Column:
 
 HOUSEHOLD = "household"
 PERSON = "person"
+# Areas of land and water are in mu (亩); a cell that is no number says so, not "no amount".
+MU = {"units": ("亩", "mu"), "unreadable": "unreadable_number"}
 
 COLUMNS = [
     Column(
@@ -131,7 +157,13 @@ COLUMNS = [
         _("drinking-water safety"),
         "code",
         HOUSEHOLD,
-        ("饮水安全", "饮水是否安全", "drinking-water safety", "water safety"),
+        (
+            "饮水安全",
+            "饮水是否安全",
+            "是否解决安全饮用水",
+            "drinking-water safety",
+            "water safety",
+        ),
         codes.Safety,
     ),
     Column(
@@ -193,6 +225,193 @@ COLUMNS = [
             "deposits and securities",
             "deposits",
         ),
+        extra={"units": ("元", "yuan")},
+    ),
+    Column(
+        "identification_standard",
+        _("identification standard"),
+        "code",
+        HOUSEHOLD,
+        ("识别标准", "贫困户识别标准", "identification standard"),
+        codes.IdentificationStandard,
+    ),
+    Column(
+        "martyr_family",
+        _("martyr or soldier family"),
+        "bool",
+        HOUSEHOLD,
+        ("是否军烈属", "军烈属", "是否军烈属户", "martyr or soldier family"),
+    ),
+    Column(
+        "only_child",
+        _("only-child household"),
+        "bool",
+        HOUSEHOLD,
+        ("是否独生子女户", "独生子女户", "only-child household"),
+    ),
+    Column(
+        "two_daughters",
+        _("two-daughter household"),
+        "bool",
+        HOUSEHOLD,
+        ("是否双女户", "双女户", "two-daughter household"),
+    ),
+    Column(
+        "arable_land",
+        _("arable land (mu)"),
+        "decimal",
+        HOUSEHOLD,
+        ("耕地面积(亩)", "耕地面积", "耕地", "arable land (mu)", "arable land"),
+        extra=MU,
+    ),
+    Column(
+        "irrigated_land",
+        _("effectively irrigated land (mu)"),
+        "decimal",
+        HOUSEHOLD,
+        (
+            "有效灌溉面积(亩)",
+            "有效灌溉面积",
+            "有效灌溉耕地面积",
+            "effectively irrigated land (mu)",
+            "irrigated land",
+        ),
+        extra=MU,
+    ),
+    Column(
+        "forest_land",
+        _("forest land (mu)"),
+        "decimal",
+        HOUSEHOLD,
+        ("林地面积(亩)", "林地面积", "林地", "forest land (mu)", "forest land"),
+        extra=MU,
+    ),
+    Column(
+        "returned_forest_land",
+        _("land returned to forest (mu)"),
+        "decimal",
+        HOUSEHOLD,
+        (
+            "退耕还林面积(亩)",
+            "退耕还林面积",
+            "退耕还林",
+            "land returned to forest (mu)",
+            "land returned to forest",
+        ),
+        extra=MU,
+    ),
+    Column(
+        "orchard_land",
+        _("orchard (mu)"),
+        "decimal",
+        HOUSEHOLD,
+        ("林果面积(亩)", "林果面积", "林果地面积", "果园面积", "orchard (mu)", "orchard"),
+        extra=MU,
+    ),
+    Column(
+        "grassland",
+        _("grassland (mu)"),
+        "decimal",
+        HOUSEHOLD,
+        ("牧草地面积(亩)", "牧草地面积", "牧草地", "草地面积", "grassland (mu)", "grassland"),
+        extra=MU,
+    ),
+    Column(
+        "water_surface",
+        _("water surface (mu)"),
+        "decimal",
+        HOUSEHOLD,
+        ("水面面积(亩)", "水面面积", "水面", "water surface (mu)", "water surface"),
+        extra=MU,
+    ),
+    Column(
+        "cooperative_member",
+        _("member of a farmers' cooperative"),
+        "bool",
+        HOUSEHOLD,
+        (
+            "是否加入农民专业合作组织",
+            "是否加入农民专业合作社",
+            "加入农民专业合作组织",
+            "农民专业合作社",
+            "member of a farmers' cooperative",
+            "cooperative member",
+        ),
+    ),
+    Column(
+        "production_electricity",
+        _("electricity for production"),
+        "bool",
+        HOUSEHOLD,
+        ("是否通生产用电", "通生产用电", "生产用电", "electricity for production"),
+    ),
+    Column(
+        "household_electricity",
+        _("electricity for the household"),
+        "bool",
+        HOUSEHOLD,
+        ("是否通生活用电", "通生活用电", "生活用电", "electricity for the household"),
+    ),
+    Column(
+        "road_distance",
+        _("distance to the village's main road (km)"),
+        "decimal",
+        HOUSEHOLD,
+        (
+            "与村主干路距离(公里)",
+            "与村主干路距离",
+            "距村主干路距离(公里)",
+            "距村主干路距离",
+            "距离村主干路(公里)",
+            "distance to the village's main road (km)",
+            "distance to the main road",
+        ),
+        extra={"units": ("公里", "千米", "km"), "unreadable": "unreadable_number"},
+    ),
+    Column(
+        "road_type",
+        _("access road type"),
+        "code",
+        HOUSEHOLD,
+        ("入户路类型", "入户路", "access road type", "road type"),
+        codes.RoadType,
+    ),
+    Column(
+        "housing_area",
+        _("housing area (m²)"),
+        "decimal",
+        HOUSEHOLD,
+        ("住房面积(平方米)", "住房面积", "住房面积(㎡)", "housing area (m²)", "housing area"),
+        extra={"units": ("平方米", "平米", "㎡", "m²", "m2"), "unreadable": "unreadable_number"},
+    ),
+    Column(
+        "water_difficulty",
+        _("drinking-water difficulty"),
+        "bool",
+        HOUSEHOLD,
+        ("是否饮水困难", "饮水困难", "drinking-water difficulty", "water difficulty"),
+    ),
+    Column(
+        "main_fuel",
+        _("main fuel"),
+        "code",
+        HOUSEHOLD,
+        ("主要燃料类型", "燃料类型", "主要燃料", "main fuel", "fuel"),
+        codes.Fuel,
+    ),
+    Column(
+        "sanitary_toilet",
+        _("sanitary toilet"),
+        "bool",
+        HOUSEHOLD,
+        ("是否有卫生厕所", "卫生厕所", "sanitary toilet"),
+    ),
+    Column(
+        "radio_tv",
+        _("radio and TV"),
+        "bool",
+        HOUSEHOLD,
+        ("是否通广播电视", "通广播电视", "广播电视", "radio and TV", "radio and television"),
     ),
     Column(
         "head_name",
@@ -449,6 +668,26 @@ COLUMNS = [
         ),
     ),
     Column(
+        "accident_insurance",
+        _("personal accident insurance"),
+        "bool",
+        PERSON,
+        (
+            "是否参加人身意外伤害保险",
+            "人身意外伤害保险",
+            "意外伤害保险",
+            "personal accident insurance",
+            "accident insurance",
+        ),
+    ),
+    Column(
+        "active_serviceman",
+        _("active serviceman"),
+        "bool",
+        PERSON,
+        ("是否现役军人", "现役军人", "active serviceman"),
+    ),
+    Column(
         "phone",
         _("phone"),
         "phone",
@@ -464,6 +703,21 @@ COLUMNS = [
             "phone",
             "mobile",
         ),
+    ),
+    Column(
+        "bank",
+        _("bank"),
+        "text",
+        PERSON,
+        ("开户银行", "开户行", "开户银行名称", "bank"),
+        max_length=50,
+    ),
+    Column(
+        "bank_account",
+        _("bank account number"),
+        "account",
+        PERSON,
+        ("银行账号", "银行卡号", "开户账号", "账号", "bank account number", "bank account"),
     ),
 ]
 
@@ -502,6 +756,27 @@ HOUSEHOLD_DATA = [
     "public_payroll",
     "town_housing",
     "deposits",
+    "identification_standard",
+    "martyr_family",
+    "only_child",
+    "two_daughters",
+    "arable_land",
+    "irrigated_land",
+    "forest_land",
+    "returned_forest_land",
+    "orchard_land",
+    "grassland",
+    "water_surface",
+    "cooperative_member",
+    "production_electricity",
+    "household_electricity",
+    "road_distance",
+    "road_type",
+    "housing_area",
+    "water_difficulty",
+    "main_fuel",
+    "sanitary_toilet",
+    "radio_tv",
 ]
 PERSON_DATA = [
     name

@@ -27,6 +27,7 @@ def messages() -> dict[str, str]:
             "“%(value)s” is not a list of values of “%(column)s” separated by commas or 、."
         ),
         "unreadable_decimal": _("“%(value)s” is not an amount in yuan."),
+        "unreadable_number": _("“%(value)s” is not a number for “%(column)s”."),
         "too_many_values": _("“%(column)s” takes at most %(param)s values."),
         "lost_digits": _(
             "“%(value)s” is a number the spreadsheet keeps without its last digits; format "
@@ -100,6 +101,7 @@ def messages() -> dict[str, str]:
         "unknown_group": _("“%(value)s” is not a group of this village."),
         "unknown_household": _("Household %(value)s is neither in the file nor registered."),
         "masked": _("This number is masked; export the ledger with full numbers to re-import it."),
+        "bank_account": _("A bank account number is 8 to 30 digits."),
     }
 
 

@@ -6,7 +6,9 @@ has one expression turning such text into a typed value; a cell that cannot be u
 null and an issue naming its row, column and value.
 
 A cell of several values ("长期慢性病,残疾", "因学、缺技术") is split on commas, 、 and semicolons
-and spread over the fields that store it (`SPREADS`).
+and spread over the fields that store it (`SPREADS`). An amount, area or distance may carry its
+unit (元, 亩, 平方米, ㎡, 公里: `Column.extra["units"]`); a bank account number may be typed in
+groups (6228 4801 …, 6228-4801-…).
 
 A number written in scientific notation (5.34021E+17, as a spreadsheet shows an identity number
 typed as a number, or a CSV saved from it holds it) has lost its last digits: in a column of
@@ -14,10 +16,27 @@ digits it is reported, never read. Rows that total the others (合计, 小计) o
 (填表人, 审核人) are not records and are left out, as blank rows are.
 """
 
+import re
+
 import polars as pl
 
-from villagedesk.core.codelists import code_lookup
-from villagedesk.registry.codes import DisabilityGrade, Health, PovertyStatus, Sex
+from villagedesk.core.codelists import code_lookup, fold
+from villagedesk.registry.codes import (
+    DisabilityCategory,
+    DisabilityGrade,
+    Education,
+    Fuel,
+    Health,
+    IdentificationStandard,
+    Labour,
+    MigrantWork,
+    PoliticalStatus,
+    PovertyStatus,
+    Relation,
+    RoadType,
+    Safety,
+    Sex,
+)
 from villagedesk.registry.identity import CHECK_WEIGHTS
 from villagedesk.registry.imports.columns import BY_NAME, Column
 from villagedesk.registry.imports.reading import INVISIBLE
@@ -42,11 +61,83 @@ EXTRA_CODES = {
     "status": {"贫困户": "poor", "一般户": "not_poor"},
     "main_cause": {"其他": "other", "因大病": "illness", "交通落后": "poor_transport"},
     "health": {"大病": Health.SERIOUS_ILLNESS, "慢性病": Health.CHRONIC_ILLNESS},
+    "relation": {
+        "本人": Relation.HEAD,
+        "妻子": Relation.SPOUSE,
+        "丈夫": Relation.SPOUSE,
+        "儿子": Relation.SON,
+        "女儿": Relation.DAUGHTER,
+        "儿媳": Relation.DAUGHTER_IN_LAW,
+        "父亲": Relation.FATHER,
+        "母亲": Relation.MOTHER,
+    },
+    "education": {
+        "文盲": Education.ILLITERATE,
+        "半文盲": Education.ILLITERATE,
+        "本科": Education.BACHELOR,
+        "大学本科": Education.BACHELOR,
+        "研究生": Education.BACHELOR,
+    },
+    "political_status": {
+        "党员": PoliticalStatus.CPC_MEMBER,
+        "预备党员": PoliticalStatus.CPC_PROBATIONARY,
+        "团员": PoliticalStatus.CYL_MEMBER,
+    },
+    "labour": {"弱劳动力": Labour.WEAK, "半劳动力": Labour.WEAK},
+    "migrant_work": {
+        "乡镇内": MigrantWork.IN_TOWNSHIP,
+        "乡镇外县内": MigrantWork.IN_COUNTY,
+        "县外省内": MigrantWork.IN_PROVINCE,
+        "省外": MigrantWork.OUT_OF_PROVINCE,
+    },
+    "identification_standard": {
+        "国家": IdentificationStandard.NATIONAL,
+        "国定标准": IdentificationStandard.NATIONAL,
+        "省定": IdentificationStandard.PROVINCIAL,
+        "省标准": IdentificationStandard.PROVINCIAL,
+        "市定": IdentificationStandard.MUNICIPAL,
+        "市标准": IdentificationStandard.MUNICIPAL,
+    },
+    "road_type": {
+        "土路": RoadType.EARTH,
+        "泥土": RoadType.EARTH,
+        "沙石路": RoadType.GRAVEL,
+        "碎石路": RoadType.GRAVEL,
+        "砂石": RoadType.GRAVEL,
+        "水泥": RoadType.CEMENT,
+        "沥青": RoadType.ASPHALT,
+        "柏油路": RoadType.ASPHALT,
+    },
+    # The fuels of the household form, named more finely than the list keeps them (A36).
+    "main_fuel": {
+        "柴": Fuel.FIREWOOD,
+        "柴火": Fuel.FIREWOOD,
+        "薪柴": Fuel.FIREWOOD,
+        "煤": Fuel.COAL,
+        "罐装液化气": Fuel.GAS,
+        "管道液化气": Fuel.GAS,
+        "管道煤气": Fuel.GAS,
+        "天然气": Fuel.GAS,
+        "液化气": Fuel.GAS,
+        "煤气": Fuel.GAS,
+        "用电": Fuel.ELECTRICITY,
+        "其它": Fuel.OTHER,
+    },
+    # 是否安全 asked as a question: yes is safe.
+    "housing_safety": {"是": Safety.SAFE, "否": Safety.UNSAFE},
+    "water_safety": {"是": Safety.SAFE, "否": Safety.UNSAFE},
 }
 EXTRA_CODES["other_causes"] = EXTRA_CODES["main_cause"]
 SEPARATORS = r"[,，、;；/]+"
 # Columns of digits, where a number in scientific notation has lost some of them.
-DIGIT_FIELDS = {"id_number", "number", "phone", "household_phone", "disability_certificate"}
+DIGIT_FIELDS = {
+    "id_number",
+    "number",
+    "phone",
+    "household_phone",
+    "disability_certificate",
+    "bank_account",
+}
 # ... and those whose value is then left empty, so that only its loss is reported.
 LOST_DIGITS_EMPTIED = DIGIT_FIELDS - {"number"}
 # As software writes it (Excel's 5.34021E+17, a float's 5.3402119800517005e+17), blanks around.
@@ -111,8 +202,23 @@ def folded(expr: pl.Expr) -> pl.Expr:
     return half_width(expr).str.replace_all(r"\s+", "").str.to_lowercase()
 
 
+def label_variants(choices) -> dict[str, str]:
+    """The Chinese labels as ledgers also write them: relations without 之 (子, 孙女), kinds
+    of disability without 残疾 (肢体), places of migrant work without 务工 (省外务工 as 省外)."""
+    trimmed = {
+        Relation: lambda zh: zh.removeprefix("之"),
+        DisabilityCategory: lambda zh: zh.removesuffix("残疾"),
+        MigrantWork: lambda zh: zh.removesuffix("务工"),
+    }.get(choices)
+    if trimmed is None:
+        return {}
+    return {fold(trimmed(member.label.zh)): member.value for member in choices}
+
+
 def lookup_for(column: Column) -> dict[str, str]:
     lookup = {key: str(code) for key, code in code_lookup(column.choices).items()}
+    for key, code in label_variants(column.choices).items():
+        lookup.setdefault(key, str(code))
     lookup.update({k: str(v) for k, v in EXTRA_CODES.get(column.name, {}).items()})
     if column.choices is DisabilityGrade:
         lookup.update({str(n): str(n) for n in range(1, 5)})
@@ -206,9 +312,20 @@ def normalise_column(column: Column, raw: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
         value = pl.when(blank).then(None).otherwise(codes.list.unique(maintain_order=True))
         return value, ~blank & unknown.fill_null(False)
     if column.kind == "decimal":
-        text = folded(raw).str.replace_all(r"[,，]", "").str.replace(r"(元|yuan)$", "")
+        # A unit as typed (㎡, m²) and as folded (m2).
+        units = "|".join(
+            re.escape(form)
+            for unit in column.extra.get("units", ())
+            for form in {unit.lower(), fold(unit)}
+        )
+        text = folded(raw).str.replace_all(r"[,，]", "")
+        if units:
+            text = text.str.replace(f"(?:{units})$", "")
         value = text.cast(pl.Decimal(12, 2), strict=False)
         return value, ~blank & value.is_null()
+    if column.kind == "account":
+        value = half_width(raw).str.replace_all(r"[\s\-]+", "")
+        return pl.when(blank).then(None).otherwise(value), pl.lit(False)
     if column.kind == "date":
         value = parse_date(raw)
         return value, ~blank & value.is_null()
@@ -300,7 +417,8 @@ def records(frame: pl.DataFrame, mapping: dict[int, str], headers: list[str]) ->
 
 def unreadable_code(name: str, lost: str | None) -> pl.Expr:
     """The code of a cell that could not be read: its digits lost, or not of its kind."""
-    code = pl.lit("unreadable_" + BY_NAME[name].kind)
+    column = BY_NAME[name]
+    code = pl.lit(column.extra.get("unreadable", "unreadable_" + column.kind))
     return pl.when(pl.col(lost)).then(pl.lit("lost_digits")).otherwise(code) if lost else code
 
 

@@ -17,6 +17,7 @@ from villagedesk.registry.codes import (
     Sex,
 )
 from villagedesk.registry.identity import (
+    ACCOUNT_NUMBER_RE,
     DOCUMENT_PREFIXES,
     EARLIEST_BIRTH_YEAR,
     LANDLINE_RE,
@@ -120,6 +121,23 @@ def phone_check(frame: pl.DataFrame, name: str) -> list[pl.DataFrame]:
         & ~phone.str.contains(LANDLINE_RE.pattern)
     )
     return [issues(frame, bad, field=name, code="phone")]
+
+
+def account_checks(frame: pl.DataFrame) -> list[pl.DataFrame]:
+    """A bank account number of digits only, neither cut short nor masked."""
+    if "bank_account" not in frame.columns:
+        return []
+    account = pl.col("bank_account").fill_null("")
+    masked = account.str.contains(r"\*")
+    return [
+        issues(frame, masked, field="bank_account", code="masked"),
+        issues(
+            frame,
+            (account != "") & ~masked & ~account.str.contains(ACCOUNT_NUMBER_RE.pattern),
+            field="bank_account",
+            code="bank_account",
+        ),
+    ]
 
 
 def identity_checks(frame: pl.DataFrame, *, today: datetime.date) -> tuple[pl.DataFrame, list]:
@@ -240,8 +258,9 @@ def person_checks(
         empty = pl.col(name).is_null() | (pl.col(name).cast(pl.String) == "")
         out.append(issues(frame, empty & raw_blank, field=name, code="required"))
     out.append(issues(frame, pl.col("birth_date") > today, field="birth_date", code="future_date"))
-    out += text_checks(frame, ["name", "disability_certificate", "migrant_place"])
+    out += text_checks(frame, ["name", "disability_certificate", "migrant_place", "bank"])
     out += phone_check(frame, "phone")
+    out += account_checks(frame)
     if "education" in frame.columns or "schooling" in frame.columns:
         education = (
             (pl.col("education").fill_null("") != "")
@@ -598,7 +617,8 @@ def family_checks(
 
 
 def household_checks(households: pl.DataFrame) -> list[pl.DataFrame]:
-    """Causes of poverty in order and each given once; deposits not negative."""
+    """Causes of poverty in order and each given once; amounts, areas and distances not
+    negative."""
     out = []
     main = (
         pl.col("main_cause").fill_null("")
@@ -627,8 +647,9 @@ def household_checks(households: pl.DataFrame) -> list[pl.DataFrame]:
                 value=raw,
             )
         )
-    if "deposits" in households.columns:
-        out.append(issues(households, pl.col("deposits") < 0, field="deposits", code="negative"))
+    for name in households.columns:
+        if name in BY_NAME and BY_NAME[name].kind == "decimal":
+            out.append(issues(households, pl.col(name) < 0, field=name, code="negative"))
     return out
 
 

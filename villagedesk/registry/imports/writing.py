@@ -105,14 +105,15 @@ def scope_codes_set(model, frame: pl.DataFrame, *, key: str, codes: dict) -> pl.
 
 
 def identity_sealed(frame: pl.DataFrame) -> pl.DataFrame:
-    """The frame with its identity and certificate numbers sealed and the identity numbers'
-    keyed hashes beside them, as `SealedIdentityField` and `IdentityHashField` would write them
-    on `save`; the hashes the engine found the holders by are taken as they are."""
-    if "disability_certificate" in frame.columns:
-        certificates = frame["disability_certificate"].to_list()
-        frame = frame.with_columns(
-            pl.Series("disability_certificate", [seal(c) if c else c for c in certificates])
-        )
+    """The frame with its identity, certificate and bank account numbers sealed and the identity
+    numbers' keyed hashes beside them, as `SealedIdentityField` and `IdentityHashField` would
+    write them on `save`; the hashes the engine found the holders by are taken as they are."""
+    for name in ("disability_certificate", "bank_account"):
+        if name in frame.columns:
+            numbers = frame[name].to_list()
+            frame = frame.with_columns(
+                pl.Series(name, [seal(n) if n else n for n in numbers], dtype=pl.String)
+            )
     if "id_number" not in frame.columns:
         return frame
     known = frame["id_number_hash"].to_list() if "id_number_hash" in frame.columns else None

@@ -1,6 +1,7 @@
 """Ledger exports, the round trip through the importer, and the two commands."""
 
 import csv
+from decimal import Decimal
 
 import pytest
 import python_calamine
@@ -96,6 +97,19 @@ def rewrite(path, rows):
 
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])
 def test_round_trip(tmp_path, registered, file_format):
+    # Domain README §1: the household's conditions and flags and the account for payments too.
+    Household.objects.filter(number="002").update(
+        identification_standard="national",
+        only_child=False,
+        arable_land=Decimal("5.50"),
+        housing_area=Decimal("96.25"),
+        road_type="asphalt",
+        main_fuel="coal",
+        radio_tv=True,
+    )
+    Person.objects.filter(household__number="002", relation="head").update(
+        bank="农村信用社", bank_account="6217001234567890", active_serviceman=False
+    )
     path = tmp_path / f"roster.{file_format}"
     export_ledger(
         name="person_roster", area=registered, path=path, file_format=file_format, reveal=True

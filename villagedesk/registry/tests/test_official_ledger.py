@@ -8,6 +8,7 @@ Good households and planted errors of each kind, imported all-or-nothing and wit
 import csv
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 import python_calamine
@@ -17,13 +18,17 @@ from django.core.management import call_command
 from villagedesk.core.spreadsheets import column_letters
 from villagedesk.registry.codes import (
     DisabilityCategory,
+    Fuel,
     HouseholdStatus,
+    IdentificationStandard,
     Labour,
     MigrantWork,
     PovertyAttribute,
     PovertyCause,
     PovertyStatus,
     Relation,
+    RoadType,
+    Safety,
     Schooling,
     Sex,
 )
@@ -72,6 +77,33 @@ HEADERS = [
     "其他致贫原因",
     "识别标准",
     "识别时间",
+    # The rest of the national column set (domain README §1): payments, the household's flags,
+    # production and living conditions, and the member's service and accident insurance.
+    "开户银行",
+    "银行账号",
+    "是否军烈属",
+    "是否独生子女户",
+    "是否双女户",
+    "耕地面积（亩）",
+    "有效灌溉面积（亩）",
+    "林地面积（亩）",
+    "退耕还林面积（亩）",
+    "林果面积（亩）",
+    "牧草地面积（亩）",
+    "水面面积（亩）",
+    "是否加入农民专业合作组织",
+    "是否通生产用电",
+    "是否通生活用电",
+    "与村主干路距离（公里）",
+    "入户路类型",
+    "住房面积（平方米）",
+    "是否解决安全饮用水",
+    "是否饮水困难",
+    "主要燃料类型",
+    "是否有卫生厕所",
+    "是否通广播电视",
+    "是否现役军人",
+    "是否参加人身意外伤害保险",
 ]
 DAHE, XIAOHE = "530128100001", "小河村"
 FIRST_DATA_ROW = 3  # the title on row 1, the header on row 2
@@ -134,6 +166,50 @@ DUPLICATE = number_of(datetime.date(1985, 1, 1), Sex.FEMALE)
 BAD_CHECK = wrong_check_character(number_of(datetime.date(1978, 8, 8), Sex.MALE))
 SOMEONE_ELSE = number_of(datetime.date(1950, 1, 1), Sex.MALE)
 EXITED = {"贫困户属性": "一般脱贫户", "贫困户状态": "已脱贫(享受政策)", "户类型": "脱贫户"}
+# Domain README §1, the household's conditions by their labels, with units and marks as typed.
+CONDITIONS_BY_LABEL = {
+    "是否军烈属": "否",
+    "是否独生子女户": "×",
+    "是否双女户": "否",
+    "耕地面积（亩）": "5.5亩",
+    "有效灌溉面积（亩）": "3",
+    "林地面积（亩）": "10",
+    "退耕还林面积（亩）": "2.5 亩",
+    "林果面积（亩）": "1",
+    "牧草地面积（亩）": "0",
+    "水面面积（亩）": "0.3",
+    "是否加入农民专业合作组织": "是",
+    "是否通生产用电": "√",
+    "是否通生活用电": "是",
+    "与村主干路距离（公里）": "1.2公里",
+    "入户路类型": "水泥路",
+    "住房面积（平方米）": "120平方米",
+    "是否解决安全饮用水": "是",
+    "是否饮水困难": "否",
+    "主要燃料类型": "柴草",
+    "是否有卫生厕所": "是",
+    "是否通广播电视": "是",
+}
+# ... and as 1/0, other spellings and other units.
+CONDITIONS_OTHERWISE = {
+    "是否军烈属": "1",
+    "是否独生子女户": "0",
+    "是否双女户": "0",
+    "耕地面积（亩）": "8",
+    "有效灌溉面积（亩）": "",
+    "林地面积（亩）": "12.5 亩",
+    "是否加入农民专业合作组织": "0",
+    "是否通生产用电": "1",
+    "是否通生活用电": "1",
+    "与村主干路距离（公里）": "0.5km",
+    "入户路类型": "砂石路",
+    "住房面积（平方米）": "85.5㎡",
+    "是否解决安全饮用水": "否",
+    "是否饮水困难": "1",
+    "主要燃料类型": "天然气",
+    "是否有卫生厕所": "0",
+    "是否通广播电视": "1",
+}
 
 
 def ledger() -> list[dict]:
@@ -155,6 +231,10 @@ def ledger() -> list[dict]:
                     **{"务工时间（月）": "10"},
                     务工所在地="广东省东莞市",
                     务工企业名称="东莞长安电子厂",
+                    开户银行="中国农业银行",
+                    银行账号="6228 4801 2345 6789 012",
+                    是否现役军人="否",
+                    是否参加人身意外伤害保险="是",
                 ),
                 member(
                     "李梅",
@@ -173,6 +253,7 @@ def ledger() -> list[dict]:
                     "2012年9月1日",
                     在校生状况="七年级",
                     劳动技能="无劳动力",
+                    是否现役军人="0",
                 ),
             ],
             人数="3",
@@ -182,6 +263,7 @@ def ledger() -> list[dict]:
             识别标准="国家标准",
             识别时间="2014/10/1",
             **EXITED,
+            **CONDITIONS_BY_LABEL,
         ),
         # Rows 6–7: clean; the head's name and the facts repeated on every row, the group by its
         # name, a date as an Excel date cell; 人数 says 3 for two members (a warning).
@@ -239,7 +321,15 @@ def ledger() -> list[dict]:
                     "1978-08-08",
                     证件号码=BAD_CHECK,
                 ),
-                member("吴九", "配偶", "女", datetime.date(1979, 9, 9), "1979-09-09"),
+                # Row 13: a yes-or-no cell that is neither.
+                member(
+                    "吴九",
+                    "配偶",
+                    "女",
+                    datetime.date(1979, 9, 9),
+                    "1979-09-09",
+                    是否现役军人="也许",
+                ),
             ],
         ),
         # Rows 14–15 and 16–17: one identity number for two spouses (rows 15 and 17).
@@ -276,8 +366,16 @@ def ledger() -> list[dict]:
             "1",
             "008",
             [
+                # ... and a fuel not on the list, a negative housing area (row 18).
                 member(
-                    "卫二", "户主", "男", datetime.date(1972, 12, 12), "1972-12-12", 民族="火星族"
+                    "卫二",
+                    "户主",
+                    "男",
+                    datetime.date(1972, 12, 12),
+                    "1972-12-12",
+                    民族="火星族",
+                    主要燃料类型="核能",
+                    **{"住房面积（平方米）": "-20"},
                 ),
                 member("蒋三", "配偶", "女", datetime.date(1973, 11, 11), "1973-11-11"),
             ],
@@ -288,11 +386,21 @@ def ledger() -> list[dict]:
             "1",
             "009",
             [
-                member("沈四", "户主", "男", datetime.date(1989, 5, 5), "1989-05-05"),
+                # A bank account number that is no number (row 20).
+                member(
+                    "沈四",
+                    "户主",
+                    "男",
+                    datetime.date(1989, 5, 5),
+                    "1989-05-05",
+                    开户银行="农村信用社",
+                    银行账号="6228X",
+                ),
                 member("韩五", "配偶", "女", datetime.date(1990, 1, 15), "1990-13-45"),
             ],
         ),
-        # Rows 22–23: a village code the county does not have (row 22, the household's row).
+        # Rows 22–23: a village code the county does not have and an arable land that is no
+        # number (row 22, the household's row).
         *household(
             "530128100999",
             "1",
@@ -301,8 +409,9 @@ def ledger() -> list[dict]:
                 member("杨六", "户主", "男", datetime.date(1960, 6, 6), "1960-06-06"),
                 member("朱七", "配偶", "女", datetime.date(1961, 7, 7), "1961-07-07"),
             ],
+            **{"耕地面积（亩）": "很多"},
         ),
-        # Rows 24–25: a group the village does not have (row 24).
+        # Rows 24–25: a group the village does not have and a road type not on the list (row 24).
         *household(
             DAHE,
             "9",
@@ -311,6 +420,7 @@ def ledger() -> list[dict]:
                 member("秦八", "户主", "男", datetime.date(1962, 8, 8), "1962-08-08"),
                 member("尤九", "配偶", "女", datetime.date(1963, 9, 9), "1963-09-09"),
             ],
+            入户路类型="高速公路",
         ),
         # Rows 26–28: clean, in the other village named by its name; national codes for sex,
         # ethnicity, poverty attribute and status; several health values in one cell.
@@ -330,6 +440,10 @@ def ledger() -> list[dict]:
                     残疾类别="肢体残疾",
                     残疾等级="二级",
                     劳动技能="弱劳动力或半劳动力",
+                    开户银行="农村信用社",
+                    银行账号="6217-0012-3456-7890",
+                    是否现役军人="0",
+                    是否参加人身意外伤害保险="1",
                 ),
                 member("何二", "配偶", "2", datetime.date(1962, 6, 6), "1962-06-06", 民族="01"),
                 member(
@@ -347,9 +461,12 @@ def ledger() -> list[dict]:
             贫困户状态="1",
             户类型="脱贫户",
             主要致贫原因="因残",
+            识别标准="省定标准",
             识别时间="2015年3月1日",
+            **CONDITIONS_OTHERWISE,
         ),
-        # Rows 29–30: 户主证件号码 is not the head's number (row 29).
+        # Rows 29–30: 户主证件号码 is not the head's number, and household electricity neither
+        # yes nor no (row 29).
         *household(
             DAHE,
             "1",
@@ -359,6 +476,7 @@ def ledger() -> list[dict]:
                 member("施四", "配偶", "女", datetime.date(1970, 10, 10), "1970-10-10"),
             ],
             户主证件号码=SOMEONE_ELSE,
+            是否通生活用电="通了",
         ),
         # Rows 31–32: clean; the head's name repeated on the son's row.
         *household(
@@ -389,13 +507,20 @@ EXPECTED_ERRORS = {
     (9, "head_name"),
     (11, "name"),
     (12, "id_number"),
+    (13, "active_serviceman"),
     (15, "id_number"),
     (17, "id_number"),
     (18, "ethnicity"),
+    (18, "main_fuel"),
+    (18, "housing_area"),
+    (20, "bank_account"),
     (21, "birth_date"),
     (22, "village"),
+    (22, "arable_land"),
     (24, "group"),
+    (24, "road_type"),
     (29, "head_id_number"),
+    (29, "household_electricity"),
 }
 EXPECTED_WARNINGS = {(6, "size")}
 CLEAN = {"001", "002", "012", "014"}
@@ -475,6 +600,11 @@ def test_the_planted_errors_are_found_at_their_rows_and_columns(
     assert places[(11, "name")] == (letter("姓名"), "姓名")
     assert places[(9, "head_name")] == (letter("户主姓名"), "户主姓名")
     assert places[(22, "village")] == (letter("行政村"), "行政村")
+    # Domain README §1: the national columns beyond the registry's first ones, at their places.
+    assert places[(22, "arable_land")] == (letter("耕地面积（亩）"), "耕地面积（亩）")
+    assert places[(20, "bank_account")] == (letter("银行账号"), "银行账号")
+    assert places[(13, "active_serviceman")] == (letter("是否现役军人"), "是否现役军人")
+    assert places[(29, "household_electricity")] == (letter("是否通生活用电"), "是否通生活用电")
 
 
 def test_all_or_nothing_writes_nothing_and_names_rows_and_columns(
@@ -502,10 +632,17 @@ def test_all_or_nothing_writes_nothing_and_names_rows_and_columns(
     assert any(
         f"row 9, {letter('户主姓名')} 户主姓名 [error]" in line and "王伍" in line for line in lines
     )
-    assert (
-        f"These columns were not read: 务工企业名称 ({letter('务工企业名称')}), "
-        f"识别标准 ({letter('识别标准')})." in lines
-    )
+    # Domain README §1: every column of the national set is read; the employer is not kept.
+    assert f"These columns were not read: 务工企业名称 ({letter('务工企业名称')})." in lines
+    said = {
+        (22, "耕地面积（亩）"): "“很多” is not a number for “arable land (mu)”.",
+        (24, "入户路类型"): "“高速公路” is not one of the values of “access road type”.",
+        (20, "银行账号"): "A bank account number is 8 to 30 digits.",
+        (18, "住房面积（平方米）"): "“housing area (m²)” cannot be negative.",
+        (13, "是否现役军人"): "“也许” is neither yes (是) nor no (否).",
+    }
+    for (row, header), message in said.items():
+        assert f"采集表 row {row}, {letter(header)} {header} [error] {message}" in lines, header
 
 
 def test_partial_loads_exactly_the_clean_households(official_file, county, village_a, village_b):
@@ -600,6 +737,103 @@ def test_partial_loads_exactly_the_clean_households(official_file, county, villa
     assert Person.objects.get(name="许小宝").schooling == Schooling.PRESCHOOL_CHILD
     assert Person.objects.get(name="张六").schooling == Schooling.PRIMARY
     assert "households_created=4" in out and "persons_created=10" in out
+
+
+CONDITIONS = [
+    "identification_standard",
+    "martyr_family",
+    "only_child",
+    "two_daughters",
+    "arable_land",
+    "irrigated_land",
+    "forest_land",
+    "returned_forest_land",
+    "orchard_land",
+    "grassland",
+    "water_surface",
+    "cooperative_member",
+    "production_electricity",
+    "household_electricity",
+    "road_distance",
+    "road_type",
+    "housing_area",
+    "water_safety",
+    "water_difficulty",
+    "main_fuel",
+    "sanitary_toilet",
+    "radio_tv",
+]
+
+
+def test_domain_readme_s1_the_national_column_set_by_labels_and_by_codes(
+    official_file, county, village_a, village_b
+):
+    """Domain README §1: identification standard, the martyr/soldier, only-child and
+    two-daughter flags, land in mu, the cooperative, electricity, the main road and the access
+    road, housing area, safe water and its difficulty, main fuel, sanitary toilet, radio and TV,
+    the bank and account for payments, active serviceman and personal accident insurance."""
+    status, out, err = import_command(official_file, county, "--partial")
+    assert status == 0, err
+    by_label = Household.objects.get(number="001")
+    assert [getattr(by_label, name) for name in CONDITIONS] == [
+        IdentificationStandard.NATIONAL,
+        False,
+        False,
+        False,
+        Decimal("5.5"),
+        Decimal("3"),
+        Decimal("10"),
+        Decimal("2.5"),
+        Decimal("1"),
+        Decimal("0"),
+        Decimal("0.3"),
+        True,
+        True,
+        True,
+        Decimal("1.2"),
+        RoadType.CEMENT,
+        Decimal("120"),
+        Safety.SAFE,
+        False,
+        Fuel.FIREWOOD,
+        True,
+        True,
+    ]
+    otherwise = Household.objects.get(number="012")
+    assert [getattr(otherwise, name) for name in CONDITIONS] == [
+        IdentificationStandard.PROVINCIAL,
+        True,
+        False,
+        False,
+        Decimal("8"),
+        None,
+        Decimal("12.5"),
+        None,
+        None,
+        None,
+        None,
+        False,
+        True,
+        True,
+        Decimal("0.5"),
+        RoadType.GRAVEL,
+        Decimal("85.5"),
+        Safety.UNSAFE,
+        True,
+        Fuel.GAS,
+        False,
+        True,
+    ]
+    # Facts of households the ledger leaves empty stay not recorded.
+    assert Household.objects.get(number="002").radio_tv is None
+    members = {
+        p.name: (p.bank, p.bank_account, p.active_serviceman, p.accident_insurance)
+        for p in Person.objects.all()
+    }
+    assert members["张三"] == ("中国农业银行", "6228480123456789012", False, True)
+    assert members["许一"] == ("农村信用社", "6217001234567890", False, True)
+    assert members["张小明"] == ("", "", False, None)
+    assert members["李梅"] == ("", "", None, None)
 
 
 def test_the_report_shows_each_row_at_its_own_number(official_file, county, village_a, village_b):
