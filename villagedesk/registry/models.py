@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from villagedesk.areas.models import Area, Level, VillageGroup
@@ -330,7 +331,7 @@ class Person(HouseholdScoped):
     household = models.ForeignKey(
         Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="members"
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     name_pinyin = models.CharField(max_length=200, editable=False, db_index=True)
     name_initials = models.CharField(max_length=50, editable=False, db_index=True)
     document_type = models.CharField(
@@ -593,7 +594,7 @@ class Supporter(HouseholdScoped):
         on_delete=models.CASCADE,
         related_name="supporters",
     )
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     relation = models.CharField(
         _("relation to the member"), max_length=20, choices=SupporterRelation.choices
     )

@@ -29,6 +29,7 @@ unit after the number (元, 亩, 平方米, 公里).
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from villagedesk.core.codelists import fold
 from villagedesk.registry import codes
@@ -445,7 +446,14 @@ COLUMNS = [
         ("人数", "家庭人口数", "家庭人数", "户人数", "户人口数", "household size"),
         stored=False,
     ),
-    Column("name", _("name"), "text", PERSON, ("姓名", "成员姓名", "name"), max_length=50),
+    Column(
+        "name",
+        pgettext_lazy("person", "name"),
+        "text",
+        PERSON,
+        ("姓名", "成员姓名", "name"),
+        max_length=50,
+    ),
     Column(
         "document_type",
         _("document type"),

@@ -1,5 +1,7 @@
 """Create and edit pages: bad input gets a clear message and keeps what was typed."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -263,3 +265,12 @@ def test_history_shows_who_changed_what_with_numbers_masked(client, cadre_a, hou
     assert "cadre_a" in page
     assert "Junior secondary → Senior secondary" in page
     assert "139****1111" in page and "13900001111" not in page
+
+
+def test_a_persons_name_is_called_a_name_of_a_person_in_chinese(client, cadre_a, household_a):
+    client.force_login(cadre_a)
+    page = client.get(
+        reverse("registry:person-create", args=[household_a.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert re.search(r'<label for="id_name"[^>]*>\s*姓名', page)
+    assert not re.search(r'<label for="id_name"[^>]*>\s*名称', page)
