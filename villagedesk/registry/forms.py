@@ -219,6 +219,9 @@ class PersonForm(KeepsMaskedNumbers, SavedOnceForm, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         identity = getattr(self, "identity", None)
+        if "id_number" in self.errors:
+            # A mistyped number is one mistake: sex and birth date come from it once corrected.
+            return cleaned
         if not cleaned.get("id_number"):
             for field in ("sex", "birth_date"):
                 if not cleaned.get(field) and field not in self.errors:

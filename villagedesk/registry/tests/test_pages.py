@@ -274,3 +274,19 @@ def test_a_persons_name_is_called_a_name_of_a_person_in_chinese(client, cadre_a,
     ).content.decode()
     assert re.search(r'<label for="id_name"[^>]*>\s*姓名', page)
     assert not re.search(r'<label for="id_name"[^>]*>\s*名称', page)
+
+
+def test_a_mistyped_identity_number_is_one_error_and_the_summary_links_to_it(
+    client, cadre_a, household_a
+):
+    client.force_login(cadre_a)
+    url = reverse("registry:person-create", args=[household_a.pk])
+    data = person_data(id_number="110105194912310021", sex="", birth_date="")
+    response = client.post(url, data)
+    form = response.context["form"]
+    assert set(form.errors) == {"id_number"}
+    page = response.content.decode()
+    summary = page[
+        page.index('id="error-summary"') : page.index("</div>", page.index("error-summary"))
+    ]
+    assert 'href="#id_id_number"' in summary and "check character" in summary
