@@ -1,5 +1,6 @@
 """Scoped reads of the registry. Every function takes the user and sees only their areas."""
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -11,6 +12,7 @@ from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, VillageGroup
 from villagedesk.core.concurrency import VersionField
 from villagedesk.core.scoping import get_visible_or_404
+from villagedesk.registry.codes import Relation
 from villagedesk.registry.models import PERSONAL_NUMBERS, Household, Person, Supporter
 from villagedesk.registry.search import household_match
 
@@ -73,6 +75,27 @@ def person_get(*, user: User, pk: int) -> Person:
 def village_list(*, user: User, capability: Capability | None = None) -> QuerySet[Area]:
     """Villages in the user's areas, by code; with a capability, only those where it is held."""
     return permissions.village_list(user, capability)
+
+
+TRAILING_NUMBER = re.compile(r"^(.*?)(\d+)$")
+
+
+def household_number_next(*, village: Area) -> str:
+    """The number after the highest household number of the village, in the same form (its
+    prefix and its width: 0123 is followed by 0124); empty when no number ends in digits."""
+    highest = None
+    for number in Household.objects.filter(area_code=village.code).values_list("number", flat=True):
+        found = TRAILING_NUMBER.match(number)
+        if found and (highest is None or int(found[2]) > int(highest[2])):
+            highest = found
+    if highest is None:
+        return ""
+    prefix, digits = highest[1], highest[2]
+    return prefix + str(int(digits) + 1).zfill(len(digits))
+
+
+def household_has_head(*, household: Household) -> bool:
+    return household.members.filter(relation=Relation.HEAD).exists()
 
 
 def group_list(*, user: User, village_code: str = "") -> QuerySet[VillageGroup]:

@@ -13,6 +13,7 @@ from villagedesk.accounts.permissions import Capability
 from villagedesk.core.concurrency import saved_once
 from villagedesk.core.forms import form_with_service_errors
 from villagedesk.registry import selectors, services
+from villagedesk.registry.codes import Relation
 from villagedesk.registry.forms import (
     HouseholdFilterForm,
     HouseholdForm,
@@ -66,6 +67,7 @@ def household_detail(request, pk):
     context = {
         "household": household,
         "members": members,
+        "has_head": any(m.relation == Relation.HEAD for m in members),
         "supporters": list(household.supporters.all()),
         "history": selectors.household_history(household=household),
         "may_edit": permissions.holds(request.user, Capability.KEEP_REGISTRY, household.area_code),
@@ -76,11 +78,20 @@ def household_detail(request, pk):
 
 def household_form(request, household: Household, *, create: bool):
     villages = selectors.village_list(user=request.user)
+    initial = {}
+    if create:
+        keeps = list(selectors.village_list(user=request.user, capability=Capability.KEEP_REGISTRY))
+        if len(keeps) == 1:
+            initial = {
+                "village": keeps[0],
+                "number": selectors.household_number_next(village=keeps[0]),
+            }
     form = HouseholdForm(
         request.POST or None,
         instance=household,
         villages=villages,
         groups=selectors.group_list(user=request.user),
+        initial=initial,
     )
     if request.method == "POST" and form.is_valid():
         service = services.household_create if create else services.household_update
@@ -91,6 +102,13 @@ def household_form(request, household: Household, *, create: bool):
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:
+            if create:
+                messages.success(
+                    request,
+                    _("Household %(number)s saved. Now add its head and members.")
+                    % {"number": household.number},
+                )
+                return redirect("registry:person-create", household_pk=household.pk)
             messages.success(
                 request, _("Household %(number)s saved.") % {"number": household.number}
             )
@@ -117,7 +135,10 @@ def household_edit(request, pk):
 
 
 def person_form(request, person: Person, *, create: bool):
-    form = PersonForm(request.POST or None, instance=person)
+    initial = {}
+    if create and not selectors.household_has_head(household=person.household):
+        initial = {"relation": Relation.HEAD}
+    form = PersonForm(request.POST or None, instance=person, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             with saved_once(form) as receipt:
@@ -127,6 +148,8 @@ def person_form(request, person: Person, *, create: bool):
             form_with_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s saved.") % {"name": person.name})
+            if request.POST.get("then") == "another":
+                return redirect("registry:person-create", household_pk=person.household_id)
             return redirect(person.household)
     return render(
         request,

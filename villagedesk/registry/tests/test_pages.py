@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from villagedesk.registry.models import Household, Person, RevealLog
-from villagedesk.registry.tests.factories import make_id_number
+from villagedesk.registry.tests.factories import HouseholdFactory, make_id_number
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,8 @@ def test_cadre_adds_a_household(client, cadre_a, village_a):
     client.force_login(cadre_a)
     response = client.post(reverse("registry:household-create"), household_data(village_a))
     household = Household.objects.get(number="A-100")
-    assert response.status_code == 302
+    # A new household has no member yet: the next page adds its head.
+    assert response["Location"] == reverse("registry:person-create", args=[household.pk])
     assert household.area_code == village_a.code
     assert household.history.first().history_user == cadre_a
 
@@ -290,3 +291,44 @@ def test_a_mistyped_identity_number_is_one_error_and_the_summary_links_to_it(
         page.index('id="error-summary"') : page.index("</div>", page.index("error-summary"))
     ]
     assert 'href="#id_id_number"' in summary and "check character" in summary
+
+
+def test_a_cadre_of_one_village_finds_it_chosen_and_the_next_number_suggested(
+    client, cadre_a, county_supervisor, village_a, household_a
+):
+    HouseholdFactory(village=village_a, number="A-009")
+    HouseholdFactory(village=village_a, number="0120")
+    client.force_login(cadre_a)
+    form = client.get(reverse("registry:household-create")).context["form"]
+    assert form["village"].value() == village_a.pk
+    assert form["number"].value() == "0121"  # the highest number's successor, zeros kept
+
+
+def test_the_next_number_keeps_a_prefix_and_is_empty_without_numbers(village_a, village_b):
+    from villagedesk.registry.selectors import household_number_next
+
+    assert household_number_next(village=village_b) == ""
+    HouseholdFactory(village=village_a, number="A-009")
+    HouseholdFactory(village=village_a, number="A-010")
+    HouseholdFactory(village=village_a, number="老户")
+    assert household_number_next(village=village_a) == "A-011"
+
+
+def test_the_first_member_of_a_household_is_offered_as_its_head_and_more_follow(
+    client, cadre_a, village_a
+):
+    household = HouseholdFactory(village=village_a, number="A-200")
+    client.force_login(cadre_a)
+    page = client.get(household.get_absolute_url()).content.decode()
+    assert "No head of household is recorded yet" in page
+    url = reverse("registry:person-create", args=[household.pk])
+    assert client.get(url).context["form"]["relation"].value() == "head"
+    head = person_data(name="王大山", relation="head", sex="male", birth_date="1970-01-01")
+    head.update(schooling="", education="primary", labour="ordinary")
+    response = client.post(url, {**head, "then": "another"})
+    assert response["Location"] == url
+    assert client.get(url).context["form"]["relation"].value() != "head"
+    response = client.post(url, person_data())
+    assert response["Location"] == household.get_absolute_url()
+    assert household.members.count() == 2
+    assert "No head of household" not in client.get(household.get_absolute_url()).content.decode()
