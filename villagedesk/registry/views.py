@@ -98,7 +98,10 @@ def household_form(request, household: Household, *, create: bool):
         try:
             with saved_once(form) as receipt:
                 household = service(by=request.user, household=form.instance)
-                receipt.leads_to(household)
+                if create:
+                    receipt.leads_to("registry:person-create", household_pk=household.pk)
+                else:
+                    receipt.leads_to(household)
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:
