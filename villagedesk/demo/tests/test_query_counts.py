@@ -11,8 +11,10 @@ fails here.
 
 import datetime
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
@@ -37,6 +39,8 @@ from villagedesk.welfare.models import (
 
 # (villages, households, records of each kind added per village)
 SIZES = {"small": (2, 20, 1), "large": (3, 90, 3)}
+# The demo is drawn around its day, and pages show the current month: both are held on one day.
+NOW = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @dataclass
@@ -99,7 +103,7 @@ def records_add(village: Area, count: int, cadre: User) -> None:
 @pytest.fixture(scope="module", params=list(SIZES))
 def county(request, django_db_setup, django_db_blocker):
     villages, households, records = SIZES[request.param]
-    with django_db_blocker.unblock(), transaction.atomic():
+    with time_machine.travel(NOW), django_db_blocker.unblock(), transaction.atomic():
         call_command(
             "seed_demo",
             "--villages",
@@ -270,9 +274,19 @@ PAGES = {
 }
 
 # Pages whose first visit writes what the next visits read: the network page and its chart
-# queue the figures of the user's areas, the second-factor page makes the key to enrol. They are pinned
-# as visited again.
+# queue the figures of the user's areas, the second-factor page makes the key to enrol. They
+# are pinned as visited again.
 VISITED_BEFORE = {"network", "network chart", "second factor"}
+
+# Downloads append to the audit log; on PostgreSQL the append first takes the chain's advisory
+# lock (SQLite writes one at a time anyway), one query more.
+LOGGED = {
+    "gap export",
+    "care list export",
+    "attendance export",
+    "contacts export",
+    "contacts vcard",
+}
 
 ROLES = {"supervisor": "county", "cadre": "cadre1"}
 
@@ -311,7 +325,8 @@ def test_a_page_takes_its_pinned_queries_at_any_size(county, page, role):
         client.get(path(county))
     response, queries = queries_of(client, path(county))
     assert response.status_code == 200
-    assert len(queries) == REQUEST + pin, listed(queries)
+    chain_lock = page in LOGGED and connection.vendor == "postgresql"
+    assert len(queries) == REQUEST + pin + chain_lock, listed(queries)
 
 
 @pytest.mark.django_db
