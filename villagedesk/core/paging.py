@@ -7,14 +7,17 @@ COUNT_EXACT_UP_TO rows, which bounds the count's cost; past that it is the plann
 PostgreSQL, shown as "about", and elsewhere only "more than" the bound.
 """
 
+import json
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from villagedesk.core.planner import row_estimate
 
 COUNT_EXACT_UP_TO = 10_000
-KEY_SEPARATOR = "~"
+# A key is the row's values of the order's two fields, as a JSON list of two strings.
+KEY_LENGTH_MAX = 300
 
 
 @dataclass(frozen=True)
@@ -48,15 +51,29 @@ class KeyPage:
 
 
 def key_of(row, fields: tuple[str, str]) -> str:
-    return KEY_SEPARATOR.join(str(getattr(row, field)) for field in fields)
+    return json.dumps([str(getattr(row, field)) for field in fields], ensure_ascii=False)
 
 
-def key_parsed(text: str) -> tuple[str, str] | None:
-    """A key from a URL, or None when it is not one (a new page of the list starts instead)."""
-    first, separator, second = (text or "").partition(KEY_SEPARATOR)
-    if not separator or not first or len(text) > 200:
+def key_parsed(text: str, queryset: QuerySet, fields: tuple[str, str]) -> tuple | None:
+    """A key from a URL as the fields' values, or None when it is not one (a new page of the
+    list starts instead)."""
+    if not text or len(text) > KEY_LENGTH_MAX:
         return None
-    return first, second
+    try:
+        values = json.loads(text)
+    except ValueError:
+        return None
+    if not (isinstance(values, list) and len(values) == 2):
+        return None
+    if not all(isinstance(value, str) for value in values):
+        return None
+    try:
+        return tuple(
+            queryset.model._meta.get_field(field).to_python(value)
+            for field, value in zip(fields, values, strict=True)
+        )
+    except ValidationError:
+        return None
 
 
 def key_page(
@@ -66,7 +83,7 @@ def key_page(
     first page, the page after the row keyed `after`, or the page before the row keyed
     `before`."""
     first, second = fields
-    if (key := key_parsed(before)) is not None:
+    if (key := key_parsed(before, queryset, fields)) is not None:
         earlier = Q(**{f"{first}__lt": key[0]}) | Q(**{first: key[0], f"{second}__lt": key[1]})
         rows = list(queryset.filter(earlier).order_by(f"-{first}", f"-{second}")[: size + 1])
         if rows:
@@ -77,7 +94,7 @@ def key_page(
                 previous_key=key_of(shown[0], fields) if len(rows) > size else None,
             )
         after = ""
-    key = key_parsed(after)
+    key = key_parsed(after, queryset, fields)
     if key is not None:
         later = Q(**{f"{first}__gt": key[0]}) | Q(**{first: key[0], f"{second}__gt": key[1]})
         queryset = queryset.filter(later)

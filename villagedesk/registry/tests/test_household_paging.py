@@ -77,12 +77,23 @@ def test_a_cadre_pages_through_their_own_village_only(client, cadre_a, household
     body = client.get(f"{URL}?{link(body, 'after')}").content.decode()
     assert numbers_shown(body) == [f"A{i:02d}" for i in range(25, 30)]
     # A key of the other village's rows shows nothing of that village.
-    body = client.get(URL, {"before": "530128100002~B29"}).content.decode()
+    body = client.get(URL, {"before": '["530128100002", "B29"]'}).content.decode()
     assert not any(n.startswith("B") for n in numbers_shown(body))
 
 
 @pytest.mark.parametrize(
-    "key", ["nonsense", "", "~", "530128100001~A05' OR 1=1 --", "<script>~x", "9" * 300]
+    "key",
+    [
+        "nonsense",
+        "",
+        "[]",
+        '["530128100001"]',
+        "[1, 2]",
+        '{"a": 1}',
+        '["530128100001", "A05\' OR 1=1 --"]',
+        '["<script>", "x"]',
+        "[" + "9" * 400 + "]",
+    ],
 )
 def test_a_key_that_is_not_one_shows_a_page_not_an_error(
     client, county_supervisor, households, key
@@ -91,7 +102,7 @@ def test_a_key_that_is_not_one_shows_a_page_not_an_error(
     for name in ("after", "before"):
         response = client.get(URL, {name: key})
         assert response.status_code == 200
-        assert "<script>~x" not in response.content.decode()
+        assert "<script>" not in response.content.decode()
 
 
 def test_a_page_deep_in_the_list_is_found_by_key_without_offset(
@@ -99,7 +110,7 @@ def test_a_page_deep_in_the_list_is_found_by_key_without_offset(
 ):
     client.force_login(county_supervisor)
     with CaptureQueriesContext(connection) as queries:
-        body = client.get(URL, {"after": "530128100002~B10"}).content.decode()
+        body = client.get(URL, {"after": '["530128100002", "B10"]'}).content.decode()
     assert numbers_shown(body)[0] == "B11"
     pages = [q["sql"] for q in queries if 'FROM "registry_household"' in q["sql"]]
     assert pages and not any("OFFSET" in sql for sql in pages)
