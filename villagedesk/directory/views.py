@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
-from villagedesk.core import spreadsheets
+from villagedesk.core import paging, spreadsheets
 from villagedesk.core.concurrency import saved_once
 from villagedesk.core.forms import form_with_service_errors, numbers_in_full_asked
 from villagedesk.core.masking import phone_shown
@@ -33,6 +32,8 @@ from villagedesk.directory.forms import (
 )
 from villagedesk.directory.models import Contact, Link, Organisation, Position
 from villagedesk.directory.profile import village_figures
+
+CONTACT_PAGE_SIZE = 50
 
 
 def contact_filters(request) -> tuple[ContactFilterForm, selectors.ContactFilters]:
@@ -53,12 +54,21 @@ def contact_filters(request) -> tuple[ContactFilterForm, selectors.ContactFilter
 def contact_list(request):
     form, filters = contact_filters(request)
     contacts = selectors.contact_list(user=request.user, filters=filters)
-    page = Paginator(contacts, 50).get_page(request.GET.get("page"))
+    page = paging.key_page(
+        contacts,
+        fields=("name_pinyin", "id"),
+        size=CONTACT_PAGE_SIZE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
     context = {
         "form": form,
         "page": page,
+        "total": paging.total(contacts),
+        "on_first_page": not (request.GET.get("after") or request.GET.get("before")),
         "query": query.urlencode(),
         "organisations": selectors.organisation_list(user=request.user, q=filters.q)[:20]
         if filters.q

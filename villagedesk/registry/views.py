@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
+from villagedesk.core import paging
 from villagedesk.core.concurrency import saved_once
 from villagedesk.core.forms import form_with_service_errors
 from villagedesk.registry import selectors, services
@@ -43,12 +43,21 @@ def household_list(request):
     )
     households = selectors.household_list(user=request.user, filters=filters)
     size = data.get("size") or HouseholdFilterForm.base_fields["size"].empty_value
-    page = Paginator(households, size).get_page(request.GET.get("page"))
+    page = paging.key_page(
+        households,
+        fields=("area_code", "number"),
+        size=size,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
     context = {
         "form": form,
         "page": page,
+        "total": paging.total(households),
+        "on_first_page": not (request.GET.get("after") or request.GET.get("before")),
         "query": query.urlencode(),
         "may_add": selectors.village_list(
             user=request.user, capability=Capability.KEEP_REGISTRY

@@ -1,0 +1,338 @@
+"""Every page a user reaches takes the same number of queries whatever the size of the data.
+
+The demo county is seeded twice: one village of a few households, then three villages of thirty
+households each, and each village is given one (then three) of every kind of record the pages
+list (supporters, monitoring cases with their steps and measures, helpers, notes, import jobs).
+Each page is asked for twice by a county supervisor and by a village cadre (the first answer
+warms nothing the second relies on but the session), and the queries of the second answer must
+equal the page's pinned number at both sizes: a query per row (N+1) or a new query per request
+fails here.
+"""
+
+import datetime
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from villagedesk.accounts.models import Assignment, User
+from villagedesk.areas.models import Area, Level
+from villagedesk.development.models import SupportRequest
+from villagedesk.directory.models import Contact, Organisation
+from villagedesk.fieldwork.models import PersonNote, Problem, Visit
+from villagedesk.fieldwork.tests.factories import make_problem, make_visit
+from villagedesk.registry.codes import SupporterRelation
+from villagedesk.registry.models import Household, ImportJob, Person, Supporter
+from villagedesk.welfare.codes import MeasureKind, Step
+from villagedesk.welfare.models import (
+    HouseholdHelper,
+    Measure,
+    MonitoredHousehold,
+    ProcedureStep,
+)
+
+# (villages, households, records of each kind added per village)
+SIZES = {"small": (2, 20, 1), "large": (3, 90, 3)}
+# The demo is drawn around its day, and pages show the current month: both are held on one day.
+NOW = datetime.datetime(2026, 11, 18, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+@dataclass
+class County:
+    village: Area
+    household: Household
+    person: Person
+    visit: Visit
+    problem: Problem
+    contact: Contact
+    organisation: Organisation
+    monitored: MonitoredHousehold
+    request: SupportRequest
+    job: ImportJob
+    users: dict
+
+
+def records_add(village: Area, count: int, cadre: User) -> None:
+    """`count` of each kind of record the demo leaves out of a small village."""
+    households = list(
+        Household.objects.filter(village=village, monitoring=None).order_by("pk")[:count]
+    )
+    for number, household in enumerate(households):
+        person = household.members.order_by("pk").first()
+        Supporter.objects.create(
+            household=household,
+            supported=person,
+            name="赵大山",
+            relation=SupporterRelation.CHILD,
+            birth_date=datetime.date(1975, 6, 1),
+        )
+        monitored = MonitoredHousehold.objects.create(
+            household=household,
+            year=2026,
+            category="unstable",
+            risk_types=["illness"],
+            found_by="screening",
+            first_lead_on=datetime.date(2026, 3, 1),
+        )
+        ProcedureStep.objects.create(
+            monitored=monitored, step=Step.HOME_CHECK, done_on=datetime.date(2026, 3, 2)
+        )
+        Measure.objects.create(
+            monitored=monitored, kind=MeasureKind.HEALTH, started_on=datetime.date(2026, 3, 5)
+        )
+        HouseholdHelper.objects.filter(household=household).delete()
+        HouseholdHelper.objects.create(
+            household=household, name="钱帮扶", unit="县卫健局", starts_on=datetime.date(2026, 1, 1)
+        )
+        PersonNote.objects.create(
+            person=person, recorded_by=cadre, attitude="support", influence="high"
+        )
+        ImportJob.objects.create(user=cadre, area=village, original_name=f"台账{number}.xlsx")
+        visit = make_visit(household=household, visitor=cadre, days_ago=number, persons=[person])
+        problem = make_problem(village=village, by=cadre, visit=visit)
+        problem.households.add(household)
+        problem.persons.add(person)
+
+
+@pytest.fixture(scope="module", params=list(SIZES))
+def county(request, django_db_setup, django_db_blocker):
+    villages, households, records = SIZES[request.param]
+    with time_machine.travel(NOW), django_db_blocker.unblock(), transaction.atomic():
+        call_command(
+            "seed_demo",
+            "--villages",
+            str(villages),
+            "--households",
+            str(households),
+            "--seed",
+            "5",
+            verbosity=0,
+        )
+        users = {name: User.objects.get(username=name) for name in ("county", "cadre1", "admin")}
+        cadre_villages = []
+        for village in Area.objects.filter(level=Level.VILLAGE).order_by("code"):
+            cadre = Assignment.objects.filter(area=village).order_by("pk").first().user
+            records_add(village, records, cadre)
+            cadre_villages.append(village)
+        village = Assignment.objects.get(user=users["cadre1"]).area
+        monitored = (
+            MonitoredHousehold.objects.filter(household__village=village, steps__isnull=False)
+            .order_by("pk")
+            .first()
+        )
+        household = monitored.household
+        yield County(
+            village=village,
+            household=household,
+            person=household.members.order_by("pk").first(),
+            visit=Visit.objects.filter(village=village).order_by("pk").first(),
+            problem=Problem.objects.filter(village=village).order_by("pk").first(),
+            contact=Contact.objects.filter(area=village).order_by("pk").first()
+            or Contact.objects.order_by("pk").first(),
+            organisation=Organisation.objects.order_by("pk").first(),
+            monitored=monitored,
+            request=SupportRequest.objects.filter(village=village).order_by("pk").first(),
+            job=ImportJob.objects.filter(area=village).order_by("pk").first(),
+            users=users,
+        )
+        transaction.set_rollback(True)
+
+
+def url(name, *args, query=""):
+    return reverse(name, args=args) + (f"?{query}" if query else "")
+
+
+# Every authenticated page reads the session, the user, and the user's assignments with their
+# areas before the view runs.
+REQUEST = 3
+
+# The pages of the menu and the pages they lead to: the path, then the queries each takes beyond
+# REQUEST for a county supervisor and for a village cadre (None: the role may not open it).
+PAGES = {
+    "home": (lambda c: url("reports:home"), 7, 7),
+    "households": (lambda c: url("registry:household-list"), 4, 6),
+    "households of a village": (
+        lambda c: url("registry:household-list", query=f"village={c.village.code}"),
+        5,
+        6,
+    ),
+    "search by name": (lambda c: url("registry:household-list", query=f"q={c.person.name}"), 4, 6),
+    "search by identity tail": (
+        lambda c: url("registry:household-list", query=f"q={c.person.id_number[-4:]}"),
+        5,
+        7,
+    ),
+    "household": (lambda c: url("registry:household-detail", c.household.pk), 5, 5),
+    "household form": (lambda c: url("registry:household-create"), None, 3),
+    "household edit": (lambda c: url("registry:household-edit", c.household.pk), None, 5),
+    "member form": (lambda c: url("registry:person-create", c.household.pk), None, 3),
+    "person": (lambda c: url("registry:person-edit", c.person.pk), None, 1),
+    "person notes": (lambda c: url("fieldwork:person-notes", c.person.pk), 2, 2),
+    "person key groups": (lambda c: url("fieldwork:person-groups", c.person.pk), None, 2),
+    "welfare of a household": (lambda c: url("welfare:household-explain", c.household.pk), 58, 58),
+    "income": (lambda c: url("welfare:income-edit", c.household.pk), 5, 5),
+    "helper": (lambda c: url("welfare:helper-edit", c.household.pk), 4, 4),
+    "gap report": (lambda c: url("welfare:gap-report"), 10, 13),
+    "gap report of a village": (
+        lambda c: url("welfare:gap-report", query=f"area={c.village.code}"),
+        13,
+        13,
+    ),
+    "gap export": (lambda c: url("welfare:gap-export"), 10, 13),
+    "policies": (lambda c: url("welfare:policy-list"), 13, 13),
+    "rule": (lambda c: url("welfare:rule-edit", "dibao"), 4, None),
+    "parameters": (lambda c: url("welfare:parameter-list"), 8, None),
+    "enrolments": (lambda c: url("welfare:enrolment-list"), 1, 1),
+    "enrolment form": (lambda c: url("welfare:enrolment-create"), 1, 1),
+    "enrolment import": (lambda c: url("welfare:enrolment-import"), 1, 1),
+    "care list": (lambda c: url("welfare:care-list", "left_behind_children"), 6, 6),
+    "care list export": (
+        lambda c: url("welfare:care-list", "left_behind_children", query="format=xlsx"),
+        6,
+        6,
+    ),
+    "poverty status": (lambda c: url("welfare:poverty-status"), 5, 14),
+    "poverty status of a village": (
+        lambda c: url("welfare:poverty-status", query=f"area={c.village.code}"),
+        14,
+        14,
+    ),
+    "monitoring": (lambda c: url("welfare:monitoring"), 15, 15),
+    "monitoring of a village": (
+        lambda c: url("welfare:monitoring", query=f"area={c.village.code}"),
+        15,
+        15,
+    ),
+    "monitoring case": (lambda c: url("welfare:monitored-detail", c.monitored.pk), 6, 6),
+    "monitoring form": (lambda c: url("welfare:monitored-create"), 0, 0),
+    "monitoring edit": (lambda c: url("welfare:monitored-edit", c.monitored.pk), 1, 1),
+    "visits": (lambda c: url("fieldwork:visit-list"), 2, 2),
+    "visit form": (lambda c: url("fieldwork:visit-create"), 0, 0),
+    "visit form for a household": (
+        lambda c: url("fieldwork:visit-create", query=f"household={c.household.pk}"),
+        None,
+        4,
+    ),
+    "visit people": (
+        lambda c: url("fieldwork:visit-people", query=f"q={c.person.name[:1]}"),
+        1,
+        1,
+    ),
+    "visit": (lambda c: url("fieldwork:visit-detail", c.visit.pk), 3, 3),
+    "visits of a household": (lambda c: url("fieldwork:household-visits", c.household.pk), 7, 7),
+    "coverage": (lambda c: url("fieldwork:coverage"), 8, 8),
+    "problems": (lambda c: url("fieldwork:problem-list"), 2, 3),
+    "problems as a list": (lambda c: url("fieldwork:problem-list", query="view=list"), 2, 3),
+    "problem form": (lambda c: url("fieldwork:problem-create"), None, 2),
+    "problem": (lambda c: url("fieldwork:problem-detail", c.problem.pk), 4, 4),
+    "problem edit": (lambda c: url("fieldwork:problem-edit", c.problem.pk), None, 4),
+    "problem requests": (lambda c: url("development:problem-requests", c.problem.pk), 4, 4),
+    "diary": (lambda c: url("fieldwork:diary"), None, 5),
+    "diary day": (lambda c: url("fieldwork:diary-edit", "2026-11-02"), None, 5),
+    "attendance": (lambda c: url("fieldwork:attendance"), 4, None),
+    "attendance export": (lambda c: url("fieldwork:attendance-export"), 6, None),
+    "member diary": (lambda c: url("fieldwork:member-diary", c.users["cadre1"].pk), 3, None),
+    "directory": (lambda c: url("directory:contact-list"), 4, 4),
+    "contacts export": (lambda c: url("directory:contact-export-xlsx"), 3, 3),
+    "contacts vcard": (lambda c: url("directory:contact-export-vcf"), 3, 3),
+    "contact import": (lambda c: url("directory:contact-import"), 1, 1),
+    "contact": (lambda c: url("directory:contact-detail", c.contact.pk), 3, 3),
+    "contact form": (lambda c: url("directory:contact-create"), 4, 5),
+    "contact edit": (lambda c: url("directory:contact-edit", c.contact.pk), 4, 5),
+    "contact notes": (lambda c: url("fieldwork:contact-notes", c.contact.pk), 2, 2),
+    "contact notes summary": (
+        lambda c: url("fieldwork:contact-notes-summary", c.contact.pk),
+        2,
+        2,
+    ),
+    "organisations": (lambda c: url("directory:organisation-list"), 2, 2),
+    "organisation": (lambda c: url("directory:organisation-detail", c.organisation.pk), 3, 3),
+    "organisation edit": (
+        lambda c: url("directory:organisation-edit", c.organisation.pk),
+        3,
+        None,
+    ),
+    "network": (lambda c: url("directory:network"), 5, 6),
+    "network chart": (lambda c: url("directory:network-chart"), 3, 4),
+    "village profiles": (lambda c: url("directory:profile-index"), 2, None),
+    "village profile": (lambda c: url("directory:profile", c.village.code), 10, 10),
+    "outside help": (lambda c: url("development:help-list"), 5, 6),
+    "consultation form": (lambda c: url("development:consultation-create"), 2, 4),
+    "request form": (lambda c: url("development:request-create"), 1, 4),
+    "support request": (lambda c: url("development:request-edit", c.request.pk), 4, 6),
+    "import": (lambda c: url("registry:import-start"), 2, 4),
+    "import job": (lambda c: url("registry:import-detail", c.job.pk), None, 1),
+    "ledger export": (lambda c: url("registry:ledger-export"), 1, 1),
+    "password": (lambda c: url("accounts:password-change"), 1, 1),
+    "second factor": (lambda c: url("accounts:second-factor-enrol"), 1, 1),
+}
+
+# Pages whose first visit writes what the next visits read: the network page and its chart
+# queue the figures of the user's areas, the second-factor page makes the key to enrol. They
+# are pinned as visited again.
+VISITED_BEFORE = {"network", "network chart", "second factor"}
+
+# Downloads append to the audit log; on PostgreSQL the append first takes the chain's advisory
+# lock (SQLite writes one at a time anyway), one query more.
+LOGGED = {
+    "gap export",
+    "care list export",
+    "attendance export",
+    "contacts export",
+    "contacts vcard",
+}
+
+ROLES = {"supervisor": "county", "cadre": "cadre1"}
+
+CASES = [
+    pytest.param(page, role, id=f"{page}-{role}")
+    for page, (_, *pins) in PAGES.items()
+    for role, pin in zip(ROLES, pins, strict=True)
+    if pin is not None
+]
+
+# The audit log (in the administration site): the changelist, its count and the date
+# hierarchy, beyond the administrator's session and user.
+AUDIT_LOG = 6
+
+
+def queries_of(client, path):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return response, [query["sql"] for query in queries]
+
+
+def listed(queries) -> str:
+    return "\n".join(sql[:160] for sql in queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("page", "role"), CASES)
+def test_a_page_takes_its_pinned_queries_at_any_size(county, page, role):
+    path, *pins = PAGES[page]
+    pin = dict(zip(ROLES, pins, strict=True))[role]
+    client = Client()
+    client.force_login(county.users[ROLES[role]])
+    if page in VISITED_BEFORE:
+        client.get(path(county))
+    response, queries = queries_of(client, path(county))
+    assert response.status_code == 200
+    chain_lock = page in LOGGED and connection.vendor == "postgresql"
+    assert len(queries) == REQUEST + pin + chain_lock, listed(queries)
+
+
+@pytest.mark.django_db
+def test_the_audit_log_takes_its_pinned_queries_at_any_size(county):
+    client = Client()
+    client.force_login(county.users["admin"])
+    response, queries = queries_of(client, reverse("admin:audit_auditevent_changelist"))
+    assert response.status_code == 200
+    assert len(queries) == 2 + AUDIT_LOG, listed(queries)
