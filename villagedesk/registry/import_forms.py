@@ -11,7 +11,7 @@ from villagedesk.core.forms import SavedOnceForm
 from villagedesk.registry.imports.columns import COLUMNS
 from villagedesk.registry.models import ImportMapping
 
-UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
 
 
 def importable_areas(user):
@@ -24,7 +24,9 @@ def importable_areas(user):
 
 
 class ImportUploadForm(SavedOnceForm, forms.Form):
-    file = forms.FileField(label=_("Ledger file"), help_text=_("A .xlsx, .xls, .ods or .csv file."))
+    file = forms.FileField(
+        label=_("Ledger file"), help_text=_("A .xlsx, .xls, .ods, .csv or .txt file.")
+    )
     area = forms.ModelChoiceField(label=_("Import into"), queryset=Area.objects.none())
     mapping = forms.ModelChoiceField(
         label=_("Saved column mapping"), queryset=ImportMapping.objects.none(), required=False
@@ -42,7 +44,7 @@ class ImportUploadForm(SavedOnceForm, forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
-            raise forms.ValidationError(_("Give a .xlsx, .xls, .ods or .csv file."))
+            raise forms.ValidationError(_("Give a .xlsx, .xls, .ods, .csv or .txt file."))
         return upload
 
 

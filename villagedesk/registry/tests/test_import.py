@@ -526,7 +526,7 @@ def test_a_county_import_places_households_by_village_code_or_name(
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"hello, this is not a spreadsheet", "Give a .xlsx, .xls, .ods or .csv file."),
+        (b"hello, this is not a spreadsheet", "Give a .xlsx, .xls, .ods, .csv or .txt file."),
         (b"PK\x03\x04 broken zip", "The file is not a spreadsheet that can be read."),
     ],
 )

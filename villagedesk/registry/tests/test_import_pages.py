@@ -122,6 +122,29 @@ def test_an_unreadable_upload_says_why(client, cadre_a, village_a, tmp_path):
     assert "The file is not a spreadsheet that can be read." in page.content.decode()
 
 
+def test_unicode_text_saved_by_a_spreadsheet_is_uploaded(client, cadre_a, village_a, tmp_path):
+    """A .txt as a spreadsheet saves "Unicode text": UTF-16 with its mark, tab separated."""
+    lines = ["\t".join(HEADERS)] + ["\t".join(row) for row in family()]
+    path = tmp_path / "台账.txt"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-16"))
+    client.force_login(cadre_a)
+    response = upload(client, path, village_a)
+    job = ImportJob.objects.get()
+    assert response.url == reverse("registry:import-detail", args=[job.pk])
+    assert job.status == ImportJob.Status.CHECKED
+    assert (job.counts["rows"], job.counts["errors"]) == (3, 0)
+
+
+def test_an_upload_of_another_kind_is_refused(client, cadre_a, village_a, tmp_path):
+    path = tmp_path / "a.doc"
+    path.write_bytes(b"not a ledger")
+    client.force_login(cadre_a)
+    response = upload(client, path, village_a)
+    assert response.status_code == 200
+    assert "Give a .xlsx, .xls, .ods, .csv or .txt file." in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
 def test_a_cancelled_import_writes_nothing(client, cadre_a, village_a, tmp_path):
     client.force_login(cadre_a)
     upload(client, write_xlsx(tmp_path / "a.xlsx", family()), village_a)
