@@ -20,16 +20,18 @@ from villagedesk.registry.import_forms import (
     MappingForm,
 )
 from villagedesk.registry.imports import jobs
-from villagedesk.registry.imports.messages import column_shown, unread_line
+from villagedesk.registry.imports.messages import column_shown, unread_line, value_shown
 from villagedesk.registry.imports.messages import render as render_issue
 from villagedesk.registry.models import ImportJob
 
 
 def shown_issues(job: ImportJob) -> list[dict]:
     """The issues kept on the job, with the column as the sheet shows it (letters and header)
-    and the message in the user's language."""
+    and the message in the user's language; the numbers they quote masked (the engine masks
+    them, and a job kept from before it did is shown alike)."""
     shown = []
-    for issue in job.issues:
+    for kept in job.issues:
+        issue = {**kept, "value": value_shown(kept["field"], kept["value"])}
         message = render_issue(**{k: issue[k] for k in ("code", "field", "value", "param")})
         shown.append({**issue, "shown_column": column_shown(issue), "message": message})
     return shown

@@ -35,6 +35,7 @@ from villagedesk.registry.imports.columns import (
     stored_fields,
 )
 from villagedesk.registry.imports.frames import attach
+from villagedesk.registry.imports.messages import masked_issues
 from villagedesk.registry.imports.normalising import normalise_sheet
 from villagedesk.registry.imports.reading import ReadError, Sheet, read_ledger
 from villagedesk.registry.models import Household, Person
@@ -482,6 +483,9 @@ def run_import(
         )
     )
     issues = placed(validating.concat(out).unique().sort(["sheet", "row", "field"]), sheets)
+    # Every issue leaves the engine with its numbers masked: the job keeps it, the preview, the
+    # command and the report quote it.
+    issues = masked_issues(issues)
     result = ImportResult(
         sheets=sheets, issues=issues, dry_run=dry_run, unread=unread_columns(sheets)
     )
