@@ -381,12 +381,38 @@ def visible_to(by: User | None) -> pl.Expr:
     return seen
 
 
+def blank_column_key(letters: str) -> str:
+    """The key a column without a header is mapped by: its letters, with a blank no folded
+    header holds."""
+    return f"column {letters}"
+
+
+def column_key(header: str, position: int) -> str:
+    """The key a column is mapped by: its header folded, or its letters when it has none."""
+    return fold(header) if header else blank_column_key(column_letters(position + 1))
+
+
+def blank_columns(sheets: list[Sheet]) -> dict[str, str]:
+    """The columns without a header above cells that hold something, as they can be mapped by
+    hand: their letters, with the field each is read as ("" for none)."""
+    found = {}
+    for sheet in sheets:
+        for position, header in enumerate(sheet.headers):
+            if header:
+                continue
+            cells = sheet.frame[f"c{position}"].fill_null("").str.strip_chars()
+            if (cells != "").any():
+                found.setdefault(column_of(sheet, position), sheet.mapping.get(position, ""))
+    return found
+
+
 def apply_columns(sheets: list[Sheet], columns: dict[str, str]) -> None:
-    """Replace the guessed mapping where the user named a field for a header."""
+    """Replace the guessed mapping where the user named a field for a header, or for the
+    letters of a column without one."""
     for sheet in sheets:
         mapping, taken = {}, set()
         for position, header in enumerate(sheet.headers):
-            key = fold(header)
+            key = column_key(header, position)
             name = columns[key] if key in columns else sheet.mapping.get(position)
             if name and name in BY_NAME and name not in taken:
                 mapping[position] = name

@@ -242,6 +242,39 @@ def test_unread_columns_are_named_and_can_be_mapped_by_hand(client, cadre_a, vil
     assert Household.objects.get().members.get(name="李梅").chronic_illness
 
 
+def test_a_column_without_a_header_is_named_by_its_letters_and_can_be_mapped(
+    client, cadre_a, village_a, tmp_path
+):
+    headers = [*HEADERS, "", ""]  # O holds the health of a member, P nothing
+    rows = [[*row, "", ""] for row in family()]
+    rows[1][-2] = "长期慢性病"
+    client.force_login(cadre_a)
+    response = upload(client, write_xlsx(tmp_path / "a.xlsx", rows, headers), village_a)
+    job = ImportJob.objects.get()
+    assert job.counts["blank_columns"] == ["O"]
+    assert job.columns["column O"] == ""
+    page = client.get(response.url).content.decode()
+    assert "These columns were not read: O." in page
+    blank = f"col{len(job.counts['headers'])}"
+    assert (
+        f'<label for="id_{blank}">column O (no header)</label> <span class="badge warning">' in page
+    )
+    assert f'id_col{len(job.counts["headers"]) + 1}"' not in page, "P holds nothing"
+    data = {f"col{i}": job.columns[fold(h)] for i, h in enumerate(job.counts["headers"])}
+    data[blank] = "health"
+    client.post(reverse("registry:import-remap", args=[job.pk]), data)
+    job.refresh_from_db()
+    assert job.counts["unread"] == []
+    assert job.columns["column O"] == "health"
+    page = client.get(response.url).content.decode()
+    assert "These columns were not read" not in page
+    assert '<option value="health" selected>' in page
+    client.post(reverse("registry:import-load", args=[job.pk]), {})
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert Household.objects.get().members.get(name="李梅").chronic_illness
+
+
 def test_the_preview_names_each_problem_s_row_and_column(client, cadre_a, village_a, tmp_path):
     rows = family()
     rows[2][HEADERS.index("出生日期")] = "2012-02-30"
