@@ -40,7 +40,8 @@ from villagedesk.registry.imports.normalising import normalise_sheet
 from villagedesk.registry.imports.reading import ReadError, Sheet, read_ledger
 from villagedesk.registry.models import Household, Person
 
-KEY_FIELDS = ["village", "group", "number"]
+# The fields a row of members names its household by: blank, they are the row above's.
+KEY_FIELDS = ["village", "number"]
 
 
 class MappingError(ReadError):
@@ -68,6 +69,11 @@ class ImportResult:
     @property
     def warnings(self) -> pl.DataFrame:
         return self.issues.filter(pl.col("level") == validating.WARNING)
+
+
+def blank_filled(cells: pl.Expr) -> pl.Expr:
+    """Blank cells filled with the cell above that is not blank."""
+    return pl.when(cells == "").then(None).otherwise(cells).forward_fill()
 
 
 def household_key(village_id: pl.Expr, number: pl.Expr) -> pl.Expr:
@@ -194,15 +200,17 @@ def prepare(sheets: list[Sheet], *, area: Area, today: datetime.date):
     for name in KEY_FIELDS:
         if name in persons.columns:
             # Merged or blank cells below a head's row belong to the head's household.
-            persons = persons.with_columns(
-                pl.when(pl.col(name) == "")
-                .then(None)
-                .otherwise(pl.col(name))
-                .forward_fill()
-                .alias(name)
-            )
+            persons = persons.with_columns(blank_filled(pl.col(name)).alias(name))
     if "number" not in persons.columns:
         raise MappingError(_("No column gives the household number (户编号)."))
+    # A member is of the household its village and number name, the village found whether
+    # written by its code or its name; its issues are reported once, on the households.
+    persons = resolve_villages(persons, area=area, out=[])
+    persons = persons.with_columns(file_household_key(persons))
+    if "group" in persons.columns:
+        # A blank group is the household's own, from a row above of the same household: a
+        # household whose rows name no group has none, whatever the household above has.
+        persons = persons.with_columns(blank_filled(pl.col("group")).over("_hkey").alias("group"))
     households = frames_of(household_sheets, out)
     if households is None:
         present = [
@@ -210,18 +218,18 @@ def prepare(sheets: list[Sheet], *, area: Area, today: datetime.date):
         ]
         households = (
             persons.filter(pl.col("number").is_not_null())
-            .group_by(
-                [c for c in ("village", "number") if c in persons.columns], maintain_order=True
-            )
+            .group_by("_hkey", maintain_order=True)
             .agg(
                 pl.col("_sheet").first(),
                 pl.col("_row").first(),
+                *[pl.col(c).first() for c in ("village", "number") if c in persons.columns],
                 *[
                     pl.col(c).filter(pl.col(c).cast(pl.String).fill_null("") != "").first()
                     for c in present
                 ],
                 *[pl.col(c + "__raw").first() for c in present],
             )
+            .drop("_hkey")
         )
     else:
         households = households.filter(pl.col("number").fill_null("") != "")
@@ -244,8 +252,6 @@ def prepare(sheets: list[Sheet], *, area: Area, today: datetime.date):
     out += validating.text_checks(households, ["number", "address"])
     out += validating.household_checks(households)
     out += validating.phone_check(households, "household_phone")
-    persons = resolve_villages(persons, area=area, out=[])
-    persons = persons.with_columns(file_household_key(persons))
     out.append(
         validating.issues(persons, pl.col("number").is_null(), field="number", code="required")
     )
