@@ -194,7 +194,8 @@ def find_header(rows: list[list[str]]) -> tuple[int, list[str]]:
     The header is the row, or the two rows read together, naming the most known fields; title
     and note rows come before it. Two rows are taken together only when they name more fields
     than either alone, and a row numbering the columns (the first row under it that is not
-    blank) belongs to the header.
+    blank, nor the header again, as a header of two rows merged down both reads) belongs to the
+    header.
     """
     candidates = []
     for index, row in enumerate(rows):
@@ -211,7 +212,14 @@ def find_header(rows: list[list[str]]) -> tuple[int, list[str]]:
         raise ReadError(
             _("No header row with known column names (such as 姓名 or 身份证号码) was found.")
         )
-    below = next((i for i in range(last + 1, len(rows)) if not is_blank(rows[i])), None)
+    below = next(
+        (
+            i
+            for i in range(last + 1, len(rows))
+            if not is_blank(rows[i]) and [header_text(cell) for cell in rows[i]] != headers
+        ),
+        None,
+    )
     if below is not None and is_column_numbering(rows[below]):
         last = below
     return last, headers

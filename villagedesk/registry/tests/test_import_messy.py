@@ -133,6 +133,21 @@ def test_a_two_row_header_with_merged_groups_and_a_numbering_row(tmp_path, villa
     }
 
 
+@pytest.mark.parametrize("suffix", ["xlsx", "xls", "ods"])
+def test_a_two_row_header_merged_down_both_rows_and_a_numbering_row(tmp_path, village_a, suffix):
+    """Every heading merged down both rows of the header: read, the second row is the first
+    again, and the row numbering the columns under it is still the header's."""
+    numbering = [str(n) for n in range(1, len(HEADERS) + 1)]
+    rows = [HEADERS, HEADERS, numbering, *family()]
+    merged = [(0, c, 1, c) for c in range(len(HEADERS))]
+    path = write(tmp_path / f"a.{suffix}", [Grid("台账", rows, merged=merged)])
+    (sheet,) = read_ledger(path)
+    assert (sheet.header_row, sheet.frame.height) == (3, 3)
+    result = run_import(path, area=village_a)
+    assert result.errors.height == 0, result.errors.rows()
+    assert Household.objects.get().members.count() == 3
+
+
 def test_a_two_row_header_unmerged_in_a_csv(tmp_path, village_a):
     """As a CSV keeps it: a heading alone stands in the upper row over a blank."""
     upper = ["户编号", "家庭成员", "", "", "", "", ""]
