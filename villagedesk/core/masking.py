@@ -3,6 +3,17 @@
 Every page, export and answer that shows an identity or phone number passes it through here.
 """
 
+import re
+import unicodedata
+
+from django.http import QueryDict
+
+# The length of the shorter identity number (of the first generation; the second's is 18): a
+# number typed as long as it is one, or nearly all of one. A phone number is shorter.
+ID_TYPED = 15
+# Identity-number characters typed in a search box: digits, a final X.
+TYPED_NUMBER_RE = re.compile(r"^\d+X?$")
+
 
 def mask_id_number(number: str) -> str:
     """The first 6 and the last 4 characters; the rest hidden."""
@@ -30,3 +41,21 @@ def id_number_shown(number: str | None, *, reveal: bool) -> str:
 def phone_shown(phone: str | None, *, reveal: bool) -> str:
     """The phone number in full for a viewer who may reveal it, masked otherwise."""
     return (phone or "") if reveal else mask_phone(phone or "")
+
+
+def query_shown(text: str) -> str:
+    """What was typed in a search box as the page shows it back: a number as long as an identity
+    number masked like one; anything else (a name, the tail of a number, a phone number) as
+    typed. A search for the masked form finds what the number found (`registry.search`)."""
+    typed = "".join(unicodedata.normalize("NFKC", text or "").split()).upper()
+    if len(typed) >= ID_TYPED and TYPED_NUMBER_RE.match(typed):
+        return mask_id_number(typed)
+    return text
+
+
+def query_masked(query: QueryDict) -> QueryDict:
+    """A page's query with what was typed in its search box (`q`) as `query_shown` shows it."""
+    shown = query.copy()
+    if "q" in shown:
+        shown["q"] = query_shown(shown["q"])
+    return shown

@@ -18,7 +18,7 @@ from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
 from villagedesk.core import paging, spreadsheets
 from villagedesk.core.concurrency import saved_once
 from villagedesk.core.forms import form_with_service_errors, numbers_in_full_asked
-from villagedesk.core.masking import phone_shown
+from villagedesk.core.masking import phone_shown, query_masked, query_shown
 from villagedesk.directory import exports, imports, selectors, services
 from villagedesk.directory.forms import (
     ContactFilterForm,
@@ -61,7 +61,11 @@ def contact_list(request):
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
     )
-    query = request.GET.copy()
+    # An identity number typed in the box is shown back masked, as every page shows one.
+    shown = query_masked(request.GET)
+    if form.is_bound:
+        form.data = shown
+    query = shown.copy()
     for name in ("page", "after", "before"):
         query.pop(name, None)
     context = {
@@ -82,7 +86,10 @@ def contact_list(request):
     template = "directory/contact_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if request.htmx and shown != request.GET:
+        response["HX-Push-Url"] = f"{request.path}?{shown.urlencode()}"
+    return response
 
 
 def contact_page(request, contact: Contact, link_form: LinkForm | None = None):
@@ -220,7 +227,7 @@ def organisation_list(request):
     organisations = selectors.organisation_list(user=request.user, q=q)
     context = {
         "organisations": organisations,
-        "q": q,
+        "q": query_shown(q),
         "may_add": selectors.keeping_area_list(user=request.user).exists(),
     }
     return render(request, "directory/organisation_list.html", context)

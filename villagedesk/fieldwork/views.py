@@ -16,6 +16,7 @@ from villagedesk.accounts.permissions import Capability
 from villagedesk.audit import services as audit
 from villagedesk.core.concurrency import saved_once
 from villagedesk.core.forms import form_with_service_errors
+from villagedesk.core.masking import query_masked
 from villagedesk.core.spreadsheets import download
 from villagedesk.fieldwork import exports, selectors, services
 from villagedesk.fieldwork.codes import STATUS_STEPS, Presence, ProblemStatus
@@ -225,7 +226,7 @@ def problem_list(request):
     )
     problems = selectors.problem_list(user=request.user, filters=filters)[:500]
     board = request.GET.get("view", "board") == "board"
-    query = request.GET.copy()
+    query = query_masked(request.GET)
     query.pop("view", None)
     context = {
         "form": form,

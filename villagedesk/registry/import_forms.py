@@ -9,9 +9,10 @@ from villagedesk.areas.models import Area, Level
 from villagedesk.core.codelists import fold
 from villagedesk.core.forms import SavedOnceForm
 from villagedesk.registry.imports.columns import COLUMNS
+from villagedesk.registry.imports.engine import blank_column_key
 from villagedesk.registry.models import ImportMapping
 
-UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+UPLOAD_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt")
 
 
 def importable_areas(user):
@@ -24,7 +25,9 @@ def importable_areas(user):
 
 
 class ImportUploadForm(SavedOnceForm, forms.Form):
-    file = forms.FileField(label=_("Ledger file"), help_text=_("A .xlsx, .xls, .ods or .csv file."))
+    file = forms.FileField(
+        label=_("Ledger file"), help_text=_("A .xlsx, .xls, .ods, .csv or .txt file.")
+    )
     area = forms.ModelChoiceField(label=_("Import into"), queryset=Area.objects.none())
     mapping = forms.ModelChoiceField(
         label=_("Saved column mapping"), queryset=ImportMapping.objects.none(), required=False
@@ -42,7 +45,7 @@ class ImportUploadForm(SavedOnceForm, forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(UPLOAD_SUFFIXES):
-            raise forms.ValidationError(_("Give a .xlsx, .xls, .ods or .csv file."))
+            raise forms.ValidationError(_("Give a .xlsx, .xls, .ods, .csv or .txt file."))
         return upload
 
 
@@ -51,28 +54,38 @@ def field_choices():
 
 
 class MappingForm(forms.Form):
-    """One choice per header of the file: the field it holds."""
+    """One choice per column of the file: the field it holds. A column is named by its header,
+    or by its letters when it has none (`blank_columns`, which hold something)."""
 
     save_as = forms.CharField(label=_("Save this mapping as"), max_length=100, required=False)
 
-    def __init__(self, *args, headers: list[str], columns: dict, **kwargs):
+    def __init__(self, *args, headers: list[str], columns: dict, blank_columns=(), **kwargs):
         super().__init__(*args, **kwargs)
+        named = [(fold(header), header) for header in headers]
+        named += [
+            (
+                blank_column_key(letters),
+                _("column %(letters)s (no header)") % {"letters": letters},
+            )
+            for letters in blank_columns
+        ]
         self.headers = []
-        for index, header in enumerate(headers):
+        for index, (key, label) in enumerate(named):
             name = f"col{index}"
             self.fields[name] = forms.ChoiceField(
-                label=header,
+                label=label,
                 choices=field_choices(),
                 required=False,
-                initial=columns.get(fold(header), ""),
+                initial=columns.get(key, ""),
             )
-            self.headers.append((header, name))
+            self.headers.append((key, label, name))
 
     def columns(self) -> dict:
-        return {fold(header): self.cleaned_data[name] for header, name in self.headers}
+        return {key: self.cleaned_data[name] for key, _label, name in self.headers}
 
     def header_fields(self):
-        return [(header, self[name]) for header, name in self.headers]
+        """Each column's key, label and choice of field."""
+        return [(key, label, self[name]) for key, label, name in self.headers]
 
 
 class LoadForm(forms.Form):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from villagedesk.core.codelists import fold
 from villagedesk.core.concurrency import saved_once
 from villagedesk.registry.exports import LEDGERS, ledger_export_audited
 from villagedesk.registry.import_forms import (
@@ -20,19 +21,32 @@ from villagedesk.registry.import_forms import (
     MappingForm,
 )
 from villagedesk.registry.imports import jobs
-from villagedesk.registry.imports.messages import column_shown, unread_line
+from villagedesk.registry.imports.engine import blank_column_key
+from villagedesk.registry.imports.messages import column_shown, unread_line, value_shown
 from villagedesk.registry.imports.messages import render as render_issue
 from villagedesk.registry.models import ImportJob
 
 
 def shown_issues(job: ImportJob) -> list[dict]:
     """The issues kept on the job, with the column as the sheet shows it (letters and header)
-    and the message in the user's language."""
+    and the message in the user's language; the numbers they quote masked (the engine masks
+    them, and a job kept from before it did is shown alike)."""
     shown = []
-    for issue in job.issues:
+    for kept in job.issues:
+        issue = {**kept, "value": value_shown(kept["field"], kept["value"])}
         message = render_issue(**{k: issue[k] for k in ("code", "field", "value", "param")})
         shown.append({**issue, "shown_column": column_shown(issue), "message": message})
     return shown
+
+
+def mapping_form_of(job: ImportJob, data=None) -> MappingForm:
+    """The columns of the job's file, each with the field it is read as."""
+    return MappingForm(
+        data,
+        headers=job.counts.get("headers", []),
+        blank_columns=job.counts.get("blank_columns", []),
+        columns=job.columns,
+    )
 
 
 @login_required
@@ -65,15 +79,17 @@ def import_detail(request, pk):
     )
     if not checking:
         return redirect("registry:import-progress", pk=job.pk)
-    mapping_form = MappingForm(headers=job.counts.get("headers", []), columns=job.columns)
+    mapping_form = mapping_form_of(job)
     unread = job.counts.get("unread", [])
-    unread_headers = {column["header"] for column in unread}
+    unread_keys = {
+        fold(column["header"]) if column["header"] else blank_column_key(column["column"])
+        for column in unread
+    }
     context = {
         "job": job,
         "mapping_form": mapping_form,
         "mapping_rows": [
-            (header, field, header in unread_headers)
-            for header, field in mapping_form.header_fields()
+            (label, field, key in unread_keys) for key, label, field in mapping_form.header_fields()
         ],
         "unread": unread_line(unread) if unread else "",
         "load_form": LoadForm(),
@@ -86,7 +102,7 @@ def import_detail(request, pk):
 @require_POST
 def import_remap(request, pk):
     job = jobs.import_job_get(user=request.user, pk=pk)
-    form = MappingForm(request.POST, headers=job.counts.get("headers", []), columns=job.columns)
+    form = mapping_form_of(job, request.POST)
     if form.is_valid() and job.status in {ImportJob.Status.CHECKED, ImportJob.Status.REJECTED}:
         columns = form.columns()
         jobs.import_recheck(by=request.user, job=job, columns=columns)

@@ -12,6 +12,7 @@ from villagedesk.accounts.permissions import Capability
 from villagedesk.core import paging
 from villagedesk.core.concurrency import saved_once
 from villagedesk.core.forms import form_with_service_errors
+from villagedesk.core.masking import query_masked
 from villagedesk.registry import selectors, services
 from villagedesk.registry.codes import Relation
 from villagedesk.registry.forms import (
@@ -50,7 +51,12 @@ def household_list(request):
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
     )
-    query = request.GET.copy()
+    # What was typed is searched for as typed, and shown back (in the box, the links, the
+    # address pushed) with a number masked.
+    shown = query_masked(request.GET)
+    if form.is_bound:
+        form.data = shown
+    query = shown.copy()
     for name in ("page", "after", "before"):
         query.pop(name, None)
     context = {
@@ -66,7 +72,10 @@ def household_list(request):
     template = "registry/household_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if request.htmx and shown != request.GET:
+        response["HX-Push-Url"] = f"{request.path}?{shown.urlencode()}"
+    return response
 
 
 @login_required

@@ -10,7 +10,9 @@ history holds both. Then, as each role, the test fetches
 - every URL of the URL conf, its keys filled with rows of the user's own village as
   `demo/tests/test_every_url.py` fills them with another village's (a pattern whose key no row
   fills fails both tests), lists and searches also asked for the village and for a person by
-  name and by the tail of the number;
+  name, by the tail of the number and by the whole number (a search box shows it masked), and
+  the import's preview with issues that quote a member's numbers in full, as a job kept before
+  the import masked them;
 - every ledger of the export registry (`registry.exports.LEDGERS`) in each format from the web
   page with numbers masked, every care list as a page and as .xlsx, and every other policy's gap
   report and export;
@@ -21,8 +23,8 @@ and fails if any seventeen consecutive characters of an identity or certificate 
 in any case and whatever blanks stand between them, in an HTML page, a .csv or .vcf, a JSON
 answer, or an .xlsx (its cells and every part of the file). Showing a number in full is the
 reveal, a logged POST, which the walk does not send. Not checked: photos (re-encoded with no
-metadata), and what an import's issues and report quote of the uploaded file, shown to the
-uploader alone (the import pages are walked with a job of the user's own without issues).
+metadata). What an import's issues, its command and its error report quote of the uploaded file
+is checked in `registry/tests/test_import_masking.py`.
 """
 
 import datetime
@@ -208,6 +210,35 @@ def numbers_kept() -> dict[str, str]:
     return number_runs(numbers)
 
 
+def import_job(user: User, village: Area, person: Person) -> ImportJob:
+    """A checked import of the user's own whose issues quote the person's numbers in full."""
+    quoted = [
+        ("id_number", person.id_number, "id_twice"),
+        ("disability_certificate", person.disability_certificate, "too_long"),
+    ]
+    issues = [
+        {
+            "sheet": "台账",
+            "row": row,
+            "field": field,
+            "value": value,
+            "code": code,
+            "level": "error",
+            "param": "3" if code == "id_twice" else "20",
+            "column": "D",
+            "header": "身份证号码",
+        }
+        for row, (field, value, code) in enumerate(quoted, start=2)
+    ]
+    return ImportJob.objects.create(
+        user=user,
+        area=village,
+        original_name="台账.xlsx",
+        issues=issues,
+        counts={"rows": 2, "errors": 2, "warnings": 0, "headers": ["身份证号码"], "unread": []},
+    )
+
+
 def rows_of(village: Area, household: Household, user: User) -> dict:
     """Rows of the village that fill the URL patterns' keys: its household and members with
     certificates first."""
@@ -221,7 +252,7 @@ def rows_of(village: Area, household: Household, user: User) -> dict:
         Household: household,
         Person: person,
         Supporter: household.supporters.first(),
-        ImportJob: ImportJob.objects.create(user=user, area=village, original_name="台账.xlsx"),
+        ImportJob: import_job(user, village, person),
         MonitoredHousehold: MonitoredHousehold.objects.filter(area_code=code).first()
         or MonitoredHousehold.objects.create(
             household=household,
@@ -325,6 +356,7 @@ def test_no_page_or_export_shows_an_identity_number_while_masked(county, role):
     searches = [
         {"village": village.code, "area": village.code, "code": village.code},
         {"village": village.code, "q": certificate_holder.id_number[-4:]},
+        {"village": village.code, "q": certificate_holder.id_number},
         {"q": certificate_holder.name, "household": household.pk, "person": certificate_holder.pk},
     ]
     client = Client(raise_request_exception=False)

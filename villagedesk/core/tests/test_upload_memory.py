@@ -25,6 +25,8 @@ import olefile
 import pytest
 from django.conf import settings
 
+from villagedesk.registry.tests.ledgers import ods_cell, ods_package
+
 pytestmark = pytest.mark.timeout(120)
 
 LIMIT_MB = 200
@@ -512,31 +514,10 @@ def test_an_xlsb_is_refused_by_the_registry(tmp_path, village_a):
 
 
 def ods_write(path: Path, rows: bytes) -> Path:
-    """An .ods whose one table holds a header row and then `rows`."""
-    office = "urn:oasis:names:tc:opendocument:xmlns"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        archive.writestr(
-            "META-INF/manifest.xml",
-            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest='
-            f'"{office}:manifest:1.0"><manifest:file-entry manifest:full-path="/" '
-            'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-            '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type='
-            '"text/xml"/></manifest:manifest>',
-        )
-        archive.writestr(
-            "content.xml",
-            f'<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-            f'xmlns:office="{office}:office:1.0" xmlns:table="{office}:table:1.0" '
-            f'xmlns:text="{office}:text:1.0" office:version="1.2"><office:body>'
-            '<office:spreadsheet><table:table table:name="S"><table:table-row>'
-            '<table:table-cell office:value-type="string"><text:p>姓名</text:p></table:table-cell>'
-            '<table:table-cell office:value-type="string"><text:p>身份证号码</text:p>'
-            "</table:table-cell></table:table-row>".encode()
-            + rows
-            + b"</table:table></office:spreadsheet></office:body></office:document-content>",
-        )
-    return path
+    """An .ods whose one table holds a header row and then `rows` (their XML as written)."""
+    header = "<table:table-row>" + ods_cell("姓名") + ods_cell("身份证号码") + "</table:table-row>"
+    table = b'<table:table table:name="S">' + header.encode() + rows + b"</table:table>"
+    return ods_package(path, table)
 
 
 VALUE = b'office:value-type="float" office:value="1"'

@@ -33,6 +33,18 @@ def test_search_finds_people_by_chinese_pinyin_initials_and_organisation(
     assert names(cadre_a, "5678") == {"张建国", "李红"}
 
 
+@pytest.mark.parametrize("name", ["contact-list", "organisation-list"])
+def test_an_identity_number_typed_in_the_search_is_shown_back_masked(client, cadre_a, name):
+    number = "53012819800517001X"
+    client.force_login(cadre_a)
+    url = reverse(f"directory:{name}")
+    page = client.get(url, {"q": number}).content.decode()
+    assert number[:17] not in page and number[1:] not in page
+    assert 'value="530128********001X"' in page
+    page = client.get(url, {"q": "13812345678"}).content.decode()
+    assert 'value="13812345678"' in page, "a phone number is searched for and shown as typed"
+
+
 def test_shared_entry_of_another_village_is_visible_but_private_one_is_not(
     client, cadre_a, village_b
 ):

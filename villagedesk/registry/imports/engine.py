@@ -35,11 +35,13 @@ from villagedesk.registry.imports.columns import (
     stored_fields,
 )
 from villagedesk.registry.imports.frames import attach
+from villagedesk.registry.imports.messages import masked_issues
 from villagedesk.registry.imports.normalising import normalise_sheet
 from villagedesk.registry.imports.reading import ReadError, Sheet, read_ledger
 from villagedesk.registry.models import Household, Person
 
-KEY_FIELDS = ["village", "group", "number"]
+# The fields a row of members names its household by: blank, they are the row above's.
+KEY_FIELDS = ["village", "number"]
 
 
 class MappingError(ReadError):
@@ -67,6 +69,11 @@ class ImportResult:
     @property
     def warnings(self) -> pl.DataFrame:
         return self.issues.filter(pl.col("level") == validating.WARNING)
+
+
+def blank_filled(cells: pl.Expr) -> pl.Expr:
+    """Blank cells filled with the cell above that is not blank."""
+    return pl.when(cells == "").then(None).otherwise(cells).forward_fill()
 
 
 def household_key(village_id: pl.Expr, number: pl.Expr) -> pl.Expr:
@@ -193,15 +200,17 @@ def prepare(sheets: list[Sheet], *, area: Area, today: datetime.date):
     for name in KEY_FIELDS:
         if name in persons.columns:
             # Merged or blank cells below a head's row belong to the head's household.
-            persons = persons.with_columns(
-                pl.when(pl.col(name) == "")
-                .then(None)
-                .otherwise(pl.col(name))
-                .forward_fill()
-                .alias(name)
-            )
+            persons = persons.with_columns(blank_filled(pl.col(name)).alias(name))
     if "number" not in persons.columns:
         raise MappingError(_("No column gives the household number (户编号)."))
+    # A member is of the household its village and number name, the village found whether
+    # written by its code or its name; its issues are reported once, on the households.
+    persons = resolve_villages(persons, area=area, out=[])
+    persons = persons.with_columns(file_household_key(persons))
+    if "group" in persons.columns:
+        # A blank group is the household's own, from a row above of the same household: a
+        # household whose rows name no group has none, whatever the household above has.
+        persons = persons.with_columns(blank_filled(pl.col("group")).over("_hkey").alias("group"))
     households = frames_of(household_sheets, out)
     if households is None:
         present = [
@@ -209,18 +218,18 @@ def prepare(sheets: list[Sheet], *, area: Area, today: datetime.date):
         ]
         households = (
             persons.filter(pl.col("number").is_not_null())
-            .group_by(
-                [c for c in ("village", "number") if c in persons.columns], maintain_order=True
-            )
+            .group_by("_hkey", maintain_order=True)
             .agg(
                 pl.col("_sheet").first(),
                 pl.col("_row").first(),
+                *[pl.col(c).first() for c in ("village", "number") if c in persons.columns],
                 *[
                     pl.col(c).filter(pl.col(c).cast(pl.String).fill_null("") != "").first()
                     for c in present
                 ],
                 *[pl.col(c + "__raw").first() for c in present],
             )
+            .drop("_hkey")
         )
     else:
         households = households.filter(pl.col("number").fill_null("") != "")
@@ -243,8 +252,6 @@ def prepare(sheets: list[Sheet], *, area: Area, today: datetime.date):
     out += validating.text_checks(households, ["number", "address"])
     out += validating.household_checks(households)
     out += validating.phone_check(households, "household_phone")
-    persons = resolve_villages(persons, area=area, out=[])
-    persons = persons.with_columns(file_household_key(persons))
     out.append(
         validating.issues(persons, pl.col("number").is_null(), field="number", code="required")
     )
@@ -380,12 +387,38 @@ def visible_to(by: User | None) -> pl.Expr:
     return seen
 
 
+def blank_column_key(letters: str) -> str:
+    """The key a column without a header is mapped by: its letters, with a blank no folded
+    header holds."""
+    return f"column {letters}"
+
+
+def column_key(header: str, position: int) -> str:
+    """The key a column is mapped by: its header folded, or its letters when it has none."""
+    return fold(header) if header else blank_column_key(column_letters(position + 1))
+
+
+def blank_columns(sheets: list[Sheet]) -> dict[str, str]:
+    """The columns without a header above cells that hold something, as they can be mapped by
+    hand: their letters, with the field each is read as ("" for none)."""
+    found = {}
+    for sheet in sheets:
+        for position, header in enumerate(sheet.headers):
+            if header:
+                continue
+            cells = sheet.frame[f"c{position}"].fill_null("").str.strip_chars()
+            if (cells != "").any():
+                found.setdefault(column_of(sheet, position), sheet.mapping.get(position, ""))
+    return found
+
+
 def apply_columns(sheets: list[Sheet], columns: dict[str, str]) -> None:
-    """Replace the guessed mapping where the user named a field for a header."""
+    """Replace the guessed mapping where the user named a field for a header, or for the
+    letters of a column without one."""
     for sheet in sheets:
         mapping, taken = {}, set()
         for position, header in enumerate(sheet.headers):
-            key = fold(header)
+            key = column_key(header, position)
             name = columns[key] if key in columns else sheet.mapping.get(position)
             if name and name in BY_NAME and name not in taken:
                 mapping[position] = name
@@ -482,6 +515,9 @@ def run_import(
         )
     )
     issues = placed(validating.concat(out).unique().sort(["sheet", "row", "field"]), sheets)
+    # Every issue leaves the engine with its numbers masked: the job keeps it, the preview, the
+    # command and the report quote it.
+    issues = masked_issues(issues)
     result = ImportResult(
         sheets=sheets, issues=issues, dry_run=dry_run, unread=unread_columns(sheets)
     )

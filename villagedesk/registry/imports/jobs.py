@@ -24,6 +24,8 @@ from villagedesk.registry.imports.engine import (
     ImportCancelled,
     ImportResult,
     MappingError,
+    blank_column_key,
+    blank_columns,
     run_import,
 )
 from villagedesk.registry.imports.messages import internal_error
@@ -78,6 +80,7 @@ def import_job_get(*, user: User, pk: int) -> ImportJob:
 
 
 def record_result(job: ImportJob, result: ImportResult) -> None:
+    blank = blank_columns(result.sheets)
     job.issues = [
         {k: v for k, v in issue.items()}
         for issue in result.issues.head(MAX_ISSUES_KEPT).iter_rows(named=True)
@@ -88,13 +91,17 @@ def record_result(job: ImportJob, result: ImportResult) -> None:
         "warnings": result.warnings.height,
         "rows": sum(sheet.frame.height for sheet in result.sheets),
         "headers": list(dict.fromkeys(h for sheet in result.sheets for h in sheet.headers if h)),
+        "blank_columns": list(blank),
         "unread": result.unread,
     }
     job.columns = {
-        fold(header): sheet.mapping.get(position, "")
-        for sheet in result.sheets
-        for position, header in enumerate(sheet.headers)
-        if header
+        **{
+            fold(header): sheet.mapping.get(position, "")
+            for sheet in result.sheets
+            for position, header in enumerate(sheet.headers)
+            if header
+        },
+        **{blank_column_key(letters): field for letters, field in blank.items()},
     }
     report_path = Path(job.file.path).with_suffix(".report.xlsx")
     write_report(result, report_path)

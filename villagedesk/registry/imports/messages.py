@@ -4,10 +4,30 @@ Issues are kept as codes with a parameter so that one import can be reported in 
 user and in English to another; the identity and family messages are the ones the forms use.
 """
 
+import re
+
+import polars as pl
 from django.utils.translation import gettext as _
 
+from villagedesk.core.masking import mask_id_number, mask_phone
 from villagedesk.registry.codes import DocumentType, Relation, Sex
 from villagedesk.registry.imports.columns import BY_NAME
+from villagedesk.registry.models import PERSONAL_NUMBERS
+
+# The personal numbers an import reads, each with its mask: a member's own, the head's identity
+# number typed beside them and the household's phone. An issue, the preview, the command's output
+# and the error report quote them masked, as every page does: the file's uploader sees no more
+# of them than the registry shows once they are loaded.
+PERSONAL_FIELDS = {
+    **PERSONAL_NUMBERS,
+    "head_id_number": mask_id_number,
+    "household_phone": mask_phone,
+}
+# A run of digits as long as an identity number (15 digits of the first generation, 18 of the
+# second, with a final X): masked wherever else it stands (a note, a column no field reads), but
+# in the household number, which some counties make that long.
+IDENTITY_RUN = re.compile(r"\d{15,}(?:[Xx]\d*)?")
+UNMASKED = {"number"}
 
 LABELLED = {
     "id_sex": Sex,
@@ -103,6 +123,36 @@ def messages() -> dict[str, str]:
         "masked": _("This number is masked; export the ledger with full numbers to re-import it."),
         "bank_account": _("A bank account number is 8 to 30 digits."),
     }
+
+
+def value_shown(field: str | None, value: str | None) -> str | None:
+    """A cell of the file as an import quotes it: a personal number masked, and in any other
+    column (`field` None for one no field reads) a run of digits as long as an identity number."""
+    if not value or field in UNMASKED:
+        return value
+    if field in PERSONAL_FIELDS:
+        return PERSONAL_FIELDS[field](value)
+    return IDENTITY_RUN.sub(lambda match: mask_id_number(match.group()), value)
+
+
+def masked_issues(issues: pl.DataFrame) -> pl.DataFrame:
+    """The issues with the numbers their values quote masked (`value_shown`); only the values
+    that hold one are looked at, the order is kept."""
+    rows = issues.with_row_index("_order")
+    quoting = (
+        pl.col("field").is_in(list(PERSONAL_FIELDS))
+        | pl.col("value").str.contains(IDENTITY_RUN.pattern)
+    ) & ~pl.col("field").is_in(list(UNMASKED))
+    masked = rows.filter(quoting.fill_null(False))
+    if not masked.height:
+        return issues
+    shown = [
+        value_shown(field, value)
+        for field, value in zip(masked["field"], masked["value"], strict=True)
+    ]
+    masked = masked.with_columns(pl.Series("value", shown, dtype=pl.String))
+    kept = rows.filter(~quoting.fill_null(False))
+    return pl.concat([kept, masked]).sort("_order").drop("_order")
 
 
 def internal_error() -> str:

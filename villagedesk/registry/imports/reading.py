@@ -101,20 +101,40 @@ def is_utf8(data: bytes) -> bool:
     return True
 
 
+RECODE_CHUNK = 1 << 20
+
+
+def recoded(data: bytes, encoding: str) -> bytes:
+    """Text in `encoding` as UTF-8, a megabyte at a time, so that the whole text never stands
+    as Python text (a county's file decoded at once takes several times its size)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
+    parts = [
+        decoder.decode(view[start : start + RECODE_CHUNK]).encode("utf-8")
+        for start in range(0, len(view), RECODE_CHUNK)
+    ]
+    parts.append(decoder.decode(b"", final=True).encode("utf-8"))
+    return b"".join(parts)
+
+
 def utf8_csv(data: bytes) -> bytes:
-    """UTF-8 with or without a byte-order mark, else GB18030 (which includes GBK and GB2312).
+    """UTF-16 with a byte-order mark (what a spreadsheet saves as "Unicode text"), UTF-8 with or
+    without one, else GB18030 (which includes GBK and GB2312).
 
     The text stays bytes for polars: a county's file decoded to Python text takes several times
     its size.
     """
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    if is_utf8(data):
-        return data
     try:
-        return data.decode("gb18030").encode("utf-8")
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            # The decoder reads the mark for the byte order and drops it.
+            return recoded(data, "utf-16")
+        if data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8) :]
+        if is_utf8(data):
+            return data
+        return recoded(data, "gb18030")
     except UnicodeDecodeError:
-        raise ReadError(_("The file is neither UTF-8 nor GB18030 text.")) from None
+        raise ReadError(_("The file is neither UTF-8, UTF-16 nor GB18030 text.")) from None
 
 
 def head_lines(data: bytes, count: int) -> list[str]:
@@ -174,7 +194,8 @@ def find_header(rows: list[list[str]]) -> tuple[int, list[str]]:
     The header is the row, or the two rows read together, naming the most known fields; title
     and note rows come before it. Two rows are taken together only when they name more fields
     than either alone, and a row numbering the columns (the first row under it that is not
-    blank) belongs to the header.
+    blank, nor the header again, as a header of two rows merged down both reads) belongs to the
+    header.
     """
     candidates = []
     for index, row in enumerate(rows):
@@ -191,7 +212,14 @@ def find_header(rows: list[list[str]]) -> tuple[int, list[str]]:
         raise ReadError(
             _("No header row with known column names (such as 姓名 or 身份证号码) was found.")
         )
-    below = next((i for i in range(last + 1, len(rows)) if not is_blank(rows[i])), None)
+    below = next(
+        (
+            i
+            for i in range(last + 1, len(rows))
+            if not is_blank(rows[i]) and [header_text(cell) for cell in rows[i]] != headers
+        ),
+        None,
+    )
     if below is not None and is_column_numbering(rows[below]):
         last = below
     return last, headers
@@ -433,10 +461,10 @@ def read_spreadsheet(path: Path) -> list[Sheet]:
     return sheets
 
 
-def csv_rows(lines: list[str]):
+def csv_rows(lines: list[str], separator: str = ","):
     """The rows of the first lines of a CSV, up to a cell longer than the csv module reads
     (128 KB): polars reads such a cell with the others, and the checks report it."""
-    reader = csv.reader(lines)
+    reader = csv.reader(lines, delimiter=separator)
     while True:
         try:
             yield next(reader)
@@ -444,9 +472,29 @@ def csv_rows(lines: list[str]):
             return
 
 
+SEPARATORS = (",", "\t")
+
+
+def text_header(lines: list[str]) -> tuple[str, int, list[str]]:
+    """The separator of a text table and its header: a comma, or a tab as a spreadsheet saves
+    "Unicode text" and "Text (tab delimited)"; whichever finds the header naming more fields."""
+    found, refused = [], None
+    for separator in SEPARATORS:
+        try:
+            last, headers = find_header(head_of(csv_rows(lines, separator)))
+        except ReadError as error:
+            refused = refused or error
+            continue
+        found.append((len(guess_mapping(headers)), separator, last, headers))
+    if not found:
+        raise refused
+    _count, separator, last, headers = max(found, key=lambda f: f[0])
+    return separator, last, headers
+
+
 def read_csv(path: Path) -> list[Sheet]:
     data = utf8_csv(path.read_bytes())
-    last, headers = find_header(head_of(csv_rows(head_lines(data, HEAD_ROWS))))
+    separator, last, headers = text_header(head_lines(data, HEAD_ROWS))
     try:
         # A lazy scan cut at the limit parses only what it keeps; read_csv holds far more. The
         # columns are the header's: a short row is filled with blanks, a long one cut.
@@ -454,6 +502,7 @@ def read_csv(path: Path) -> list[Sheet]:
             pl.scan_csv(
                 data,
                 has_header=False,
+                separator=separator,
                 skip_rows=last + 1,
                 schema={f"c{i}": pl.String for i in range(len(headers))},
                 truncate_ragged_lines=True,
@@ -483,4 +532,4 @@ def read_ledger(path: Path) -> list[Sheet]:
     head = path.read_bytes()[:8]
     if head.startswith((b"PK", b"\xd0\xcf\x11\xe0")):
         return read_spreadsheet(path)
-    raise ReadError(_("Give a .xlsx, .xls, .ods or .csv file."))
+    raise ReadError(_("Give a .xlsx, .xls, .ods, .csv or .txt file."))

@@ -1,8 +1,9 @@
 """The error report: the file's own rows with a status and the messages, bad cells highlighted,
 each row and column where the file has it, so that a message's place is found in either.
 
-The file's cells go back to the user as they came, so they pass `cell_safe` like every cell
-written: the report of a hostile ledger must not run its formulas when opened.
+The file's cells go back to the user as they came, but for personal numbers, masked as on every
+page (`messages.value_shown`); and they pass `cell_safe` like every cell written: the report of a
+hostile ledger must not run its formulas when opened.
 """
 
 from pathlib import Path
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from villagedesk.core.spreadsheets import cell_safe, sheet_name, workbook_new
 from villagedesk.registry.imports.engine import ImportResult
-from villagedesk.registry.imports.messages import column_shown, render
+from villagedesk.registry.imports.messages import column_shown, render, value_shown
 
 
 def issue_messages(issues: pl.DataFrame) -> list[dict]:
@@ -59,7 +60,8 @@ def write_report(result: ImportResult, path: Path) -> None:
                     fmt = error_cell if issue["level"] == "error" else warning_cell
                     formats[position] = error_cell if formats.get(position) is error_cell else fmt
             for col, value in enumerate(row):
-                worksheet.write_string(file_row - 1, left + col, cell_safe(value), formats.get(col))
+                shown = value_shown(sheet.mapping.get(col), value)
+                worksheet.write_string(file_row - 1, left + col, cell_safe(shown), formats.get(col))
             if any(i["level"] == "error" for i in found):
                 status = _("error")
             elif found:

@@ -249,7 +249,9 @@ def ods_table(grid: Grid) -> str:
     return "".join(parts)
 
 
-def write_ods(path: Path, grids: list[Grid]) -> Path:
+def ods_package(path: Path, tables: bytes) -> Path:
+    """An .ods holding these tables (the XML of its `table:table` elements) and nothing else a
+    reader needs: the mime type, the manifest and the content."""
     office = "urn:oasis:names:tc:opendocument:xmlns"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
@@ -263,14 +265,20 @@ def write_ods(path: Path, grids: list[Grid]) -> Path:
         )
         archive.writestr(
             "content.xml",
-            '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
-            f'xmlns:office="{office}:office:1.0" xmlns:table="{office}:table:1.0" '
-            f'xmlns:text="{office}:text:1.0" office:version="1.2"><office:body>'
-            "<office:spreadsheet>"
-            + "".join(ods_table(grid) for grid in grids)
-            + "</office:spreadsheet></office:body></office:document-content>",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+                f'xmlns:office="{office}:office:1.0" xmlns:table="{office}:table:1.0" '
+                f'xmlns:text="{office}:text:1.0" office:version="1.2"><office:body>'
+                "<office:spreadsheet>"
+            ).encode()
+            + tables
+            + b"</office:spreadsheet></office:body></office:document-content>",
         )
     return path
+
+
+def write_ods(path: Path, grids: list[Grid]) -> Path:
+    return ods_package(path, "".join(ods_table(grid) for grid in grids).encode())
 
 
 def shown(value) -> str:

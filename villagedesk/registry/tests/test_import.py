@@ -523,10 +523,63 @@ def test_a_county_import_places_households_by_village_code_or_name(
     assert Household.objects.get(number="002").village == village_b
 
 
+@pytest.mark.parametrize("area", ["county", "village"])
+def test_a_household_is_one_whether_its_village_is_written_by_code_or_by_name(
+    request, tmp_path, village_a, village_b, area
+):
+    """One sheet, the household's cells on every row: its village by code on one row and by
+    name on another (with blanks and full-width digits) is one village."""
+    headers = ["村", *HEADERS]
+    wide_code = village_a.code.translate({ord(d): ord(d) + 0xFEE0 for d in "0123456789"})
+    villages = [village_a.code, "大河村", f" {wide_code} "]
+    rows = [[village, *row] for village, row in zip(villages, family("001"), strict=True)]
+    if area == "county":
+        rows += [
+            [v, *r] for v, r in zip(["小河村", village_b.code, ""], family("002"), strict=True)
+        ]
+    into = request.getfixturevalue("county") if area == "county" else village_a
+    result = run_import(write_xlsx(tmp_path / "a.xlsx", rows, headers), area=into)
+    assert result.errors.height == 0, result.issues
+    assert Household.objects.get(number="001", village=village_a).members.count() == 3
+    if area == "county":
+        assert Household.objects.get(number="002", village=village_b).members.count() == 3
+
+
+def test_the_same_household_number_in_two_villages_is_two_households(
+    tmp_path, county, village_a, village_b
+):
+    headers = ["村", *HEADERS]
+    rows = [["大河村", *r] for r in family("001")] + [[village_b.code, *r] for r in family("001")]
+    result = run_import(write_xlsx(tmp_path / "a.xlsx", rows, headers), area=county)
+    assert result.errors.height == 0, result.issues
+    assert Household.objects.filter(number="001").count() == 2
+
+
+def test_a_blank_group_is_the_households_own_never_the_household_above(tmp_path, village_a):
+    """The group is filled from a row above of the same household only: 002 names none and has
+    none (not 001's); 003 names its group on its second row; a member row that names no
+    household is of the household above, and of its group."""
+    from villagedesk.areas.models import VillageGroup
+
+    second = VillageGroup.objects.create(village=village_a, number=2, name="二组")
+    group, number = col("村民小组"), col("户编号")
+    rows = family("001") + family("002") + family("003")
+    for row in rows:
+        row[group] = ""
+    rows[0][group] = "2"
+    rows[7][group] = "一组"
+    rows[2][number] = ""
+    result = run_import(write_xlsx(tmp_path / "a.xlsx", rows), area=village_a)
+    assert result.errors.height == 0, result.issues
+    groups = dict(Household.objects.values_list("number", "group"))
+    assert groups == {"001": second.pk, "002": None, "003": village_a.groups.get(number=1).pk}
+    assert Household.objects.get(number="001").members.count() == 3
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"hello, this is not a spreadsheet", "Give a .xlsx, .xls, .ods or .csv file."),
+        (b"hello, this is not a spreadsheet", "Give a .xlsx, .xls, .ods, .csv or .txt file."),
         (b"PK\x03\x04 broken zip", "The file is not a spreadsheet that can be read."),
     ],
 )

@@ -133,6 +133,21 @@ def test_a_two_row_header_with_merged_groups_and_a_numbering_row(tmp_path, villa
     }
 
 
+@pytest.mark.parametrize("suffix", ["xlsx", "xls", "ods"])
+def test_a_two_row_header_merged_down_both_rows_and_a_numbering_row(tmp_path, village_a, suffix):
+    """Every heading merged down both rows of the header: read, the second row is the first
+    again, and the row numbering the columns under it is still the header's."""
+    numbering = [str(n) for n in range(1, len(HEADERS) + 1)]
+    rows = [HEADERS, HEADERS, numbering, *family()]
+    merged = [(0, c, 1, c) for c in range(len(HEADERS))]
+    path = write(tmp_path / f"a.{suffix}", [Grid("台账", rows, merged=merged)])
+    (sheet,) = read_ledger(path)
+    assert (sheet.header_row, sheet.frame.height) == (3, 3)
+    result = run_import(path, area=village_a)
+    assert result.errors.height == 0, result.errors.rows()
+    assert Household.objects.get().members.count() == 3
+
+
 def test_a_two_row_header_unmerged_in_a_csv(tmp_path, village_a):
     """As a CSV keeps it: a heading alone stands in the upper row over a blank."""
     upper = ["户编号", "家庭成员", "", "", "", "", ""]
@@ -219,6 +234,51 @@ def test_a_csv_whose_first_row_is_short_keeps_the_columns_of_the_others(tmp_path
     result = run_import(path, area=village_a)
     assert result.errors.height == 0, result.errors.rows()
     assert Person.objects.get(relation=Relation.SON).schooling == "grade_7"
+
+
+def tab_text(title: str = "大河村台账") -> str:
+    """A ledger as a spreadsheet saves it as "Unicode text": cells separated by tabs, lines by
+    CR LF, a title row above the header, an address holding a comma."""
+    rows = [[title], HEADERS] + [["" if v is None else v for v in row] for row in family()]
+    rows[2][4] = "汉族"
+    lines = ["\t".join(row) for row in rows] + ["\t".join(["002", "王五", "", "户主", "汉,族"])]
+    return "\r\n".join(lines) + "\r\n"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "encoding"),
+    [
+        ("txt", "utf-16"),  # Python writes the mark of the machine's byte order, then the text
+        ("txt", "utf-16-be"),
+        ("csv", "utf-16-le"),
+        ("txt", "utf-8-sig"),
+        ("txt", "gb18030"),
+    ],
+)
+def test_tab_separated_text_is_read_in_every_encoding_a_spreadsheet_saves(
+    tmp_path, village_a, suffix, encoding
+):
+    text = tab_text()
+    if encoding in {"utf-16-be", "utf-16-le"}:
+        # Written with the mark, as a spreadsheet does, in the byte order named.
+        text = "\ufeff" + text
+    path = tmp_path / f"unicode.{suffix}"
+    path.write_bytes(text.encode(encoding))
+    (sheet,) = read_ledger(path)
+    assert sheet.headers == HEADERS
+    assert sheet.header_row == 2
+    assert sheet.frame.height == 4
+    assert sheet.frame.row(3)[:5] == ("002", "王五", "", "户主", "汉,族")
+    result = run_import(path, area=village_a)
+    assert {e["row"] for e in result.errors.iter_rows(named=True)} == {6}
+    assert Household.objects.count() == 0
+
+
+def test_text_neither_utf_8_utf_16_nor_gb18030_is_refused(tmp_path, village_a):
+    path = tmp_path / "a.txt"
+    path.write_bytes("户编号\t姓名\n".encode() + b"\x80\xff\xff")
+    with pytest.raises(ReadError, match="neither UTF-8, UTF-16 nor GB18030"):
+        read_ledger(path)
 
 
 def test_a_partial_import_with_every_household_rejected_is_a_report(tmp_path, village_a):

@@ -122,6 +122,29 @@ def test_an_unreadable_upload_says_why(client, cadre_a, village_a, tmp_path):
     assert "The file is not a spreadsheet that can be read." in page.content.decode()
 
 
+def test_unicode_text_saved_by_a_spreadsheet_is_uploaded(client, cadre_a, village_a, tmp_path):
+    """A .txt as a spreadsheet saves "Unicode text": UTF-16 with its mark, tab separated."""
+    lines = ["\t".join(HEADERS)] + ["\t".join(row) for row in family()]
+    path = tmp_path / "台账.txt"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-16"))
+    client.force_login(cadre_a)
+    response = upload(client, path, village_a)
+    job = ImportJob.objects.get()
+    assert response.url == reverse("registry:import-detail", args=[job.pk])
+    assert job.status == ImportJob.Status.CHECKED
+    assert (job.counts["rows"], job.counts["errors"]) == (3, 0)
+
+
+def test_an_upload_of_another_kind_is_refused(client, cadre_a, village_a, tmp_path):
+    path = tmp_path / "a.doc"
+    path.write_bytes(b"not a ledger")
+    client.force_login(cadre_a)
+    response = upload(client, path, village_a)
+    assert response.status_code == 200
+    assert "Give a .xlsx, .xls, .ods, .csv or .txt file." in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
 def test_a_cancelled_import_writes_nothing(client, cadre_a, village_a, tmp_path):
     client.force_login(cadre_a)
     upload(client, write_xlsx(tmp_path / "a.xlsx", family()), village_a)
@@ -213,6 +236,39 @@ def test_unread_columns_are_named_and_can_be_mapped_by_hand(client, cadre_a, vil
     job.refresh_from_db()
     assert job.counts["unread"] == []
     assert "These columns were not read" not in client.get(response.url).content.decode()
+    client.post(reverse("registry:import-load", args=[job.pk]), {})
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE
+    assert Household.objects.get().members.get(name="李梅").chronic_illness
+
+
+def test_a_column_without_a_header_is_named_by_its_letters_and_can_be_mapped(
+    client, cadre_a, village_a, tmp_path
+):
+    headers = [*HEADERS, "", ""]  # O holds the health of a member, P nothing
+    rows = [[*row, "", ""] for row in family()]
+    rows[1][-2] = "长期慢性病"
+    client.force_login(cadre_a)
+    response = upload(client, write_xlsx(tmp_path / "a.xlsx", rows, headers), village_a)
+    job = ImportJob.objects.get()
+    assert job.counts["blank_columns"] == ["O"]
+    assert job.columns["column O"] == ""
+    page = client.get(response.url).content.decode()
+    assert "These columns were not read: O." in page
+    blank = f"col{len(job.counts['headers'])}"
+    assert (
+        f'<label for="id_{blank}">column O (no header)</label> <span class="badge warning">' in page
+    )
+    assert f'id_col{len(job.counts["headers"]) + 1}"' not in page, "P holds nothing"
+    data = {f"col{i}": job.columns[fold(h)] for i, h in enumerate(job.counts["headers"])}
+    data[blank] = "health"
+    client.post(reverse("registry:import-remap", args=[job.pk]), data)
+    job.refresh_from_db()
+    assert job.counts["unread"] == []
+    assert job.columns["column O"] == "health"
+    page = client.get(response.url).content.decode()
+    assert "These columns were not read" not in page
+    assert '<option value="health" selected>' in page
     client.post(reverse("registry:import-load", args=[job.pk]), {})
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE

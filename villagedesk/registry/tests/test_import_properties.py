@@ -224,7 +224,7 @@ def draw_family(data, *, village, groups, number, serials) -> Family:
         number=str(number) if numeric else f"{number:04d}",
         numeric=numeric,
         # Every household is in a group: in one sheet of members, a blank group is its
-        # household's (or the household's above), as a cell merged down the rows would be.
+        # household's, as a cell merged down the household's rows would be.
         group=data.draw(st.sampled_from(groups)),
         address=f"{village.name}{number}号",
         status=data.draw(st.sampled_from(list(HouseholdStatus))).value,
@@ -785,12 +785,8 @@ def build(data, directory: Path, villages, county) -> Ledger:
                 cells = person_cells(writer, family, index, member)
                 if index == 0 or layout.household_cells == "every":
                     if index:
-                        # The same household spelt again, its village as on the first row: the
-                        # engine knows a household by its village as written (code or name).
-                        household = {
-                            **household_cells(writer, family, names),
-                            "village": household["village"],
-                        }
+                        # The same household spelt again, its village by code or by name.
+                        household = household_cells(writer, family, names)
                     cells.update(household)
                 table.rows.append({**cells, **extras(writer, table)})
             if layout.household_cells == "merged" and len(family.members) > 1:

@@ -1,8 +1,11 @@
+from urllib.parse import urlencode
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from villagedesk.core.masking import mask_id_number, query_shown
 from villagedesk.registry.selectors import HouseholdFilters, household_list
 from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
 
@@ -110,3 +113,56 @@ def test_groups_are_offered_once_a_village_is_chosen(client, county_supervisor, 
     url = reverse("registry:household-list")
     assert "一组" not in client.get(url).content.decode()
     assert "一组" in client.get(url, {"village": village_a.code}).content.decode()
+
+
+def shows(text: str, number: str) -> bool:
+    """Whether a page shows seventeen characters of the number in a row."""
+    return number[:17] in text or number[1:] in text
+
+
+def test_a_whole_number_typed_is_searched_and_shown_back_masked(client, cadre_a, people):
+    number = people["赵四"].id_number
+    masked = mask_id_number(number)
+    client.force_login(cadre_a)
+    url = reverse("registry:household-list")
+    response = client.get(url, {"q": f" {number[:9]} {number[9:].lower()} ", "page": "1"})
+    page = response.content.decode()
+    assert "赵四" in page and "张三" not in page
+    assert not shows(page.upper(), number)
+    assert f'value="{masked}"' in page
+    assert response.context["query"] == urlencode({"q": masked})
+    partial = client.get(url, {"q": number}, headers={"HX-Request": "true"})
+    assert "赵四" in partial.content.decode()
+    assert not shows(partial.content.decode(), number)
+    assert partial["HX-Push-Url"] == f"{url}?{urlencode({'q': masked})}"
+
+
+def test_the_masked_number_shown_back_finds_what_the_number_found(cadre_a, people, village_a):
+    number = people["赵四"].id_number
+    assert found(cadre_a, mask_id_number(number)) == ["赵四"]
+    assert found(cadre_a, mask_id_number(number).lower()) == ["赵四"]
+    assert found(cadre_a, mask_id_number(number[1:])) == ["赵四"], "a tail of 17 masked"
+    assert found(cadre_a, "999999" + mask_id_number(number)[6:]) == []
+    assert found(cadre_a, mask_id_number(number)[:-1] + "*") == []
+
+
+def test_a_long_household_number_is_searched_and_shown_back_masked(client, cadre_a, village_a):
+    household = HouseholdFactory(village=village_a, number="5301280010010042")
+    PersonFactory(household=household, name="王芳")
+    PersonFactory(household=HouseholdFactory(village=village_a, number="5301280010020042"))
+    assert found(cadre_a, "5301280010010042") == ["王芳"]
+    # Masked, the number is also the other's: what it finds is all it can tell apart.
+    assert found(cadre_a, mask_id_number("5301280010010042")) == ["张三", "王芳"]
+    client.force_login(cadre_a)
+    page = client.get(reverse("registry:household-list"), {"q": "5301280010010042"})
+    form = page.content.decode().split("<tbody>")[0]
+    assert "5301280010010042" not in form
+    assert f'value="{mask_id_number("5301280010010042")}"' in form
+
+
+@pytest.mark.parametrize("typed", ["0042", "7890123X", "12345678901234", "张三", "zhangsan"])
+def test_a_tail_a_name_or_a_short_number_is_shown_back_as_typed(client, cadre_a, people, typed):
+    client.force_login(cadre_a)
+    page = client.get(reverse("registry:household-list"), {"q": typed}).content.decode()
+    assert f'value="{typed}"' in page
+    assert query_shown(typed) == typed

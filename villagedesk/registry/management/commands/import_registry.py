@@ -21,7 +21,7 @@ from villagedesk.registry.imports.report import issue_messages, write_report
 
 
 class Command(BaseCommand):
-    help = "Import households and members from a .xlsx, .xls, .ods or .csv ledger."
+    help = "Import households and members from a .xlsx, .xls, .ods, .csv or .txt ledger."
 
     def add_arguments(self, parser):
         parser.add_argument("file")
