@@ -56,7 +56,11 @@ def visit_list(request):
         user=request.user, village=data.get("village") or "", filters=filters
     )
     page = Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    # An identity number typed in the box is shown back masked, as every page shows one.
+    shown = query_masked(request.GET)
+    if form.is_bound:
+        form.data = shown
+    query = shown.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "visits": page, "query": query.urlencode()}
     return render(request, "fieldwork/visit_list.html", context)
