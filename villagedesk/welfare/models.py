@@ -235,6 +235,8 @@ class HouseholdIncome(models.Model):
         related_name="income_totals",
     )
     year = models.PositiveSmallIntegerField()
+    # The household's: rules join the rows of the area they evaluate by it (`income_sql`).
+    area_code = models.CharField(max_length=12)
     net_income = models.DecimalField(max_digits=14, decimal_places=2)
     assistance_income = models.DecimalField(max_digits=14, decimal_places=2)
 
@@ -260,6 +262,8 @@ class HouseholdSize(models.Model):
         db_constraint=False,
         related_name="member_count",
     )
+    # The household's: rules join the rows of the area they evaluate by it (`income_sql`).
+    area_code = models.CharField(max_length=12)
     size = models.IntegerField()
 
     class Meta:
