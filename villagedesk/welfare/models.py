@@ -309,6 +309,13 @@ class Enrolment(HouseholdScoped):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         ordering = ["area_code", "policy", "household_id"]
+        # "Enrolled?" is asked per policy and row (the gap lists' NOT EXISTS): SQLite, which
+        # keeps no statistics, would otherwise take the single-column policy index and scan
+        # every enrolment of the policy for each household or person.
+        indexes = [
+            models.Index(fields=["policy", "person"], name="enrolment_policy_person"),
+            models.Index(fields=["policy", "household"], name="enrolment_policy_household"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
