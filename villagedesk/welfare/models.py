@@ -235,8 +235,9 @@ class HouseholdIncome(models.Model):
         related_name="income_totals",
     )
     year = models.PositiveSmallIntegerField()
-    # The household's: rules join the rows of the area they evaluate by it (`income_sql`).
-    area_code = models.CharField(max_length=12)
+    # The household's on PostgreSQL, NULL on SQLite: rules join the rows of the area they
+    # evaluate by it (`income_sql`).
+    area_code = models.CharField(max_length=12, null=True)
     net_income = models.DecimalField(max_digits=14, decimal_places=2)
     assistance_income = models.DecimalField(max_digits=14, decimal_places=2)
 
@@ -262,8 +263,9 @@ class HouseholdSize(models.Model):
         db_constraint=False,
         related_name="member_count",
     )
-    # The household's: rules join the rows of the area they evaluate by it (`income_sql`).
-    area_code = models.CharField(max_length=12)
+    # The household's on PostgreSQL, NULL on SQLite: rules join the rows of the area they
+    # evaluate by it (`income_sql`).
+    area_code = models.CharField(max_length=12, null=True)
     size = models.IntegerField()
 
     class Meta:

@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -60,6 +61,9 @@ from villagedesk.welfare.rules.language import (
     json_text,
 )
 
+# Databases whose income and member views carry the household's area code (`income_sql`).
+AREA_JOINS = {"postgresql"}
+
 
 @dataclass
 class Leaf:
@@ -102,8 +106,10 @@ class Compiler:
         self.subject = subject
         self.context = context
         # The prefix of the area whose rows the rule is read on: joined figures are grouped for
-        # its households only (see `income_relation`).
-        self.within = within if within is not None or context is None else context.area.prefix
+        # its households only (see `income_relation`), where the views carry the area code.
+        self.within = None
+        if context is not None and connection.vendor in AREA_JOINS:
+            self.within = context.area.prefix if within is None else within
         self.leaves: list[Leaf] = []
         # Whether some comparison may be unknown (a nullable value, a blank that means missing).
         self.may_be_unknown = False
