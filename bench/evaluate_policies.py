@@ -499,9 +499,10 @@ def gap_pages(*, county, day) -> None:
     supervisor) and one village's lists (the demo cadre of the first village). The queries of
     one request are captured, then timed again one by one (their sum, and the slowest), beside
     the whole request (rendering included)."""
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     from villagedesk.accounts.models import User
     from villagedesk.welfare.codes import PolicyCategory
@@ -533,6 +534,11 @@ def gap_pages(*, county, day) -> None:
             each.append((time.perf_counter() - started) * 1000)
         return each
 
+    # Pages name their static files; without DEBUG the default storage reads a manifest that
+    # only `collectstatic` writes.
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    pages = override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain})
+    pages.enable()
     for policy in policies:
         for label, user, area in (("county", supervisor, county), ("village", cadre, village)):
             client = Client(HTTP_HOST="localhost")
@@ -542,14 +548,14 @@ def gap_pages(*, county, day) -> None:
                 response = client.get(url)
             if response.status_code != 200:
                 raise SystemExit(f"{url}: {response.status_code}")
-            sqls = statements(captured.captured_queries)
+            count, sqls = len(captured.captured_queries), statements(captured.captured_queries)
             (request_ms, _), (sql_ms, each) = timed(
                 lambda url=url, client=client: client.get(url),
                 lambda sqls=sqls: run_all(sqls),
             )
             # `timed` keeps the median of the sums; the slowest query is read from the last run.
             print(
-                f"{policy.code + ' ' + label:30} {len(captured.captured_queries):7} "
+                f"{policy.code + ' ' + label:30} {count:7} "
                 f"{request_ms:11.1f} {sql_ms:9.1f} {max(each):11.1f}",
                 flush=True,
             )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -257,7 +257,26 @@ def gap_counts(
     *, compiled: AreaRules, policy: Policy, day: datetime.date
 ) -> dict[str, tuple[int, int, int]]:
     """Per village code of the area: eligible, eligible not enrolled and enrolled not eligible
-    (the sizes of the `gap_querysets`), in one query that evaluates the rule once.
+    (the sizes of the `gap_querysets`). On PostgreSQL in one query (`gap_counts_joined`), 2.5 to
+    3 times faster over a county than a query per list; SQLite runs that query several times
+    slower than a grouped count per list, which it gets."""
+    if connection.vendor == "postgresql":
+        return gap_counts_joined(compiled=compiled, policy=policy, day=day)
+    sets = gap_querysets(compiled=compiled, policy=policy, day=day)
+    counts = {}
+    lists = ("eligible", GapKind.ELIGIBLE_NOT_ENROLLED, GapKind.ENROLLED_NOT_ELIGIBLE)
+    for i, name in enumerate(lists):
+        rows = sets[name].order_by().values("area_code").annotate(n=Count("pk"))
+        for code, n in rows.values_list("area_code", "n"):
+            figures = counts.setdefault(code, [0, 0, 0])
+            figures[i] = n
+    return {code: tuple(figures) for code, figures in counts.items()}
+
+
+def gap_counts_joined(
+    *, compiled: AreaRules, policy: Policy, day: datetime.date
+) -> dict[str, tuple[int, int, int]]:
+    """The figures of `gap_counts` in one query that evaluates the rule once.
 
     The area's rows are joined to the rule's selection and to the running enrolments, and each
     figure is a sum over the joined rows (counting each list apart evaluates the rule for each
