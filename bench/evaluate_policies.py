@@ -5,13 +5,20 @@
 Seeds the 100,000-household demo county with its welfare data, then for every shipped policy
 times the compiled query (the ORM, as the gap report runs it) and a hand-written SQL query in the
 same run, checks that both select the same rows, and prints the ratio. SQLite in a cache directory
-(reused on later runs), then PostgreSQL in a database `vd_bench`, also kept as a cache: drop it
-to seed again (BENCH_PG_URL names the server; set it empty to skip PostgreSQL). Each timing is
+(reused on later runs; BENCH_SQLITE=0 skips it), then PostgreSQL: in the database
+BENCH_DATABASE_URL names, migrated and, when it holds fewer households, seeded (a seeded demo
+database serves as it is, and is kept), or else in a database created for the run on the server
+BENCH_PG_URL names and dropped after it (set BENCH_PG_URL empty to skip PostgreSQL). Each timing is
 the median of 5 runs after a warm-up, the compiled and the hand-written query taking turns.
 
 Then, for every policy with enrolments, the gap report's "enrolled, not eligible" list
 (`AreaRules.outside`), timed against the same subtraction written by hand, which it must
 agree with and keep within the same ratio of.
+
+Last, the gap report pages themselves, for the county (its roll-up) and for one village (its
+lists), as the demo's county supervisor and village cadre open them: the queries each page runs
+are captured from one request and timed again one by one, beside the whole request. The policies
+are BENCH_GAP_POLICIES (codes, comma-separated), or every one with enrolments.
 """
 
 import os
@@ -26,7 +33,9 @@ HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "100000"))
 VILLAGES = int(os.environ.get("BENCH_VILLAGES", "200"))
 CACHE = Path(os.environ.get("BENCH_WELFARE_CACHE", f"/tmp/villagedesk-bench-welfare-{HOUSEHOLDS}"))
 PG_SERVER = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "vd_bench")
+PG_DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "")
+SQLITE = os.environ.get("BENCH_SQLITE", "1") != "0"
+GAP_POLICIES = [c for c in os.environ.get("BENCH_GAP_POLICIES", "").split(",") if c]
 RUNS = 5
 LIMIT = 1.5
 
@@ -480,8 +489,76 @@ def measure() -> None:
         f"SQL ({verdict} {LIMIT}×)",
         flush=True,
     )
+    gap_pages(county=county, day=day)
     if worst > LIMIT or outside_worst > LIMIT:
         raise SystemExit(1)
+
+
+def gap_pages(*, county, day) -> None:
+    """Each gap report page as its users open it: the county's roll-up (the demo county
+    supervisor) and one village's lists (the demo cadre of the first village). The queries of
+    one request are captured, then timed again one by one (their sum, and the slowest), beside
+    the whole request (rendering included)."""
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from villagedesk.accounts.models import User
+    from villagedesk.welfare.codes import PolicyCategory
+    from villagedesk.welfare.models import Policy
+
+    supervisor = User.objects.get(username="county")
+    cadre = User.objects.get(username="cadre1")
+    village = cadre.current_assignments()[0].area
+    policies = Policy.objects.exclude(category=PolicyCategory.CARE).order_by("category", "code")
+    if GAP_POLICIES:
+        policies = policies.filter(code__in=GAP_POLICIES)
+    print(
+        f"{'gap report page':30} {'queries':>7} {'request ms':>11} {'SQL ms':>9} "
+        f"{'slowest ms':>11}",
+        flush=True,
+    )
+
+    def statements(captured) -> list[str]:
+        reads = ("SELECT", "WITH", "(SELECT")
+        return [q["sql"] for q in captured if q["sql"].lstrip().upper().startswith(reads)]
+
+    def run_all(sqls) -> list[float]:
+        each = []
+        for sql in sqls:
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                cursor.fetchall()
+            each.append((time.perf_counter() - started) * 1000)
+        return each
+
+    # Pages name their static files; without DEBUG the default storage reads a manifest that
+    # only `collectstatic` writes.
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    pages = override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain})
+    pages.enable()
+    for policy in policies:
+        for label, user, area in (("county", supervisor, county), ("village", cadre, village)):
+            client = Client(HTTP_HOST="localhost")
+            client.force_login(user)
+            url = f"/welfare/gaps/?policy={policy.code}&area={area.code}&year={day.year}"
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+            if response.status_code != 200:
+                raise SystemExit(f"{url}: {response.status_code}")
+            count, sqls = len(captured.captured_queries), statements(captured.captured_queries)
+            (request_ms, _), (sql_ms, each) = timed(
+                lambda url=url, client=client: client.get(url),
+                lambda sqls=sqls: run_all(sqls),
+            )
+            # `timed` keeps the median of the sums; the slowest query is read from the last run.
+            print(
+                f"{policy.code + ' ' + label:30} {count:7} "
+                f"{request_ms:11.1f} {sql_ms:9.1f} {max(each):11.1f}",
+                flush=True,
+            )
 
 
 def run_child(env: dict) -> int:
@@ -492,24 +569,29 @@ def main() -> None:
     base = {**os.environ, "VAR_DIR": str(CACHE), "DJANGO_SETTINGS_MODULE": "villagedesk.settings"}
     base.pop("DATABASE_URL", None)
     CACHE.mkdir(parents=True, exist_ok=True)
-    print("== SQLite", flush=True)
-    failed = run_child(base)
-    if PG_SERVER:
+    failed = 0
+    if SQLITE:
+        print("== SQLite", flush=True)
+        failed = run_child(base)
+    if PG_DATABASE_URL:
+        print(f"== PostgreSQL (database {PG_DATABASE_URL.rsplit('/', 1)[1]}, kept)", flush=True)
+        failed |= run_child({**base, "DATABASE_URL": PG_DATABASE_URL})
+    elif PG_SERVER:
         import psycopg
 
-        print(f"== PostgreSQL (database {PG_DATABASE}, kept as the cache)", flush=True)
+        name = f"vd_bench_{os.getpid()}"
+        print(f"== PostgreSQL (database {name}, for this run)", flush=True)
         try:
             with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-                exists = admin.execute(
-                    "SELECT 1 FROM pg_database WHERE datname = %s", [PG_DATABASE]
-                ).fetchone()
-                if not exists:
-                    admin.execute(f"CREATE DATABASE {PG_DATABASE}")
+                admin.execute(f"CREATE DATABASE {name}")
         except psycopg.OperationalError as error:
             print(f"PostgreSQL not reachable at BENCH_PG_URL, skipped: {error}", flush=True)
             sys.exit(failed)
-        url = PG_SERVER.rsplit("/", 1)[0] + "/" + PG_DATABASE
-        failed |= run_child({**base, "DATABASE_URL": url})
+        try:
+            failed |= run_child({**base, "DATABASE_URL": PG_SERVER.rsplit("/", 1)[0] + "/" + name})
+        finally:
+            with psycopg.connect(PG_SERVER, autocommit=True) as admin:
+                admin.execute(f"DROP DATABASE IF EXISTS {name}")
     sys.exit(failed)
 
 

@@ -235,6 +235,9 @@ class HouseholdIncome(models.Model):
         related_name="income_totals",
     )
     year = models.PositiveSmallIntegerField()
+    # The household's on PostgreSQL, NULL on SQLite: rules join the rows of the area they
+    # evaluate by it (`income_sql`).
+    area_code = models.CharField(max_length=12, null=True)
     net_income = models.DecimalField(max_digits=14, decimal_places=2)
     assistance_income = models.DecimalField(max_digits=14, decimal_places=2)
 
@@ -260,6 +263,9 @@ class HouseholdSize(models.Model):
         db_constraint=False,
         related_name="member_count",
     )
+    # The household's on PostgreSQL, NULL on SQLite: rules join the rows of the area they
+    # evaluate by it (`income_sql`).
+    area_code = models.CharField(max_length=12, null=True)
     size = models.IntegerField()
 
     class Meta:
@@ -305,6 +311,13 @@ class Enrolment(HouseholdScoped):
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         ordering = ["area_code", "policy", "household_id"]
+        # "Enrolled?" is asked per policy and row (the gap lists' NOT EXISTS): SQLite, which
+        # keeps no statistics, would otherwise take the single-column policy index and scan
+        # every enrolment of the policy for each household or person.
+        indexes = [
+            models.Index(fields=["policy", "person"], name="enrolment_policy_person"),
+            models.Index(fields=["policy", "household"], name="enrolment_policy_household"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),

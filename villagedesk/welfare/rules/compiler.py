@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -60,6 +61,9 @@ from villagedesk.welfare.rules.language import (
     json_text,
 )
 
+# Databases whose income and member views carry the household's area code (`income_sql`).
+AREA_JOINS = {"postgresql"}
+
 
 @dataclass
 class Leaf:
@@ -95,10 +99,17 @@ class Group:
 class Compiler:
     """Compiles one rule for one subject and context; raises RuleError on the first fault."""
 
-    def __init__(self, *, rule_name: str, subject: str, context: Context | None):
+    def __init__(
+        self, *, rule_name: str, subject: str, context: Context | None, within: str | None = None
+    ):
         self.rule_name = rule_name
         self.subject = subject
         self.context = context
+        # The prefix of the area whose rows the rule is read on: joined figures are grouped for
+        # its households only (see `income_relation`), where the views carry the area code.
+        self.within = None
+        if context is not None and connection.vendor in AREA_JOINS:
+            self.within = context.area.prefix if within is None else within
         self.leaves: list[Leaf] = []
         # Whether some comparison may be unknown (a nullable value, a blank that means missing).
         self.may_be_unknown = False
@@ -210,7 +221,9 @@ class Compiler:
         figure passes)": computed once per household instead of once per member."""
         if self.context is None:
             return
-        inner = Compiler(rule_name=self.rule_name, subject="household", context=self.context)
+        inner = Compiler(
+            rule_name=self.rule_name, subject="household", context=self.context, within=self.within
+        )
         on_household = {**node, "field": node["field"].removeprefix("household.")}
         condition = inner.comparison(on_household, part, depth, members=False).condition
         if inner.relations:
@@ -226,13 +239,32 @@ class Compiler:
 
     def income_relation(self, ref: HouseholdRef, *, year: int) -> str:
         """The household's row of `HouseholdIncome` for the year, joined (LEFT JOIN): a rule's
-        income joins one row per year its window overlaps."""
+        income joins one row per year its window overlaps.
+
+        The join also names the area the rule is read on, by the view's own area code: that
+        condition passes through the view's grouping, so that only the area's income lines are
+        grouped (a household outside the area reads no income)."""
         name = f"{ref.prefix.replace('__', '_')}income_{year}"
         self.relations[name] = FilteredRelation(
             f"{ref.prefix}income_totals",
-            condition=Q(**{f"{ref.prefix}income_totals__year": year}),
+            condition=Q(**{f"{ref.prefix}income_totals__year": year})
+            & self.in_area(ref, "income_totals"),
         )
         return name
+
+    def size_relation(self, ref: HouseholdRef) -> str:
+        """The household's row of `HouseholdSize`, joined (LEFT JOIN) like the income rows: the
+        members of the area's households only are counted."""
+        name = f"{ref.prefix.replace('__', '_')}size"
+        self.relations[name] = FilteredRelation(
+            f"{ref.prefix}member_count", condition=self.in_area(ref, "member_count")
+        )
+        return name
+
+    def in_area(self, ref: HouseholdRef, relation: str) -> Q:
+        if self.within is None:
+            return Q()
+        return Q(**{f"{ref.prefix}{relation}__area_code__startswith": self.within})
 
     def household_ref(self, name: str) -> HouseholdRef | None:
         if self.subject == "household":
@@ -468,7 +500,9 @@ class Compiler:
             flag = Value(1)
             text = gettext_noop("members")
         else:
-            inner = Compiler(rule_name=self.rule_name, subject="person", context=self.context)
+            inner = Compiler(
+                rule_name=self.rule_name, subject="person", context=self.context, within=self.within
+            )
             tree = inner.node(
                 where, f"{part}.{'count' if kind == 'count' else 'where'}", members=True
             )
@@ -701,7 +735,8 @@ class AreaRules:
 
     @property
     def relations(self) -> dict[str, FilteredRelation]:
-        # Parts of one policy on one day join the same relations under the same names.
+        # Parts of one policy on one day, compiled to be read on the same area, join the same
+        # relations under the same names.
         return {name: r for part in self.parts for name, r in part.relations.items()}
 
     @property
@@ -748,13 +783,21 @@ class AreaRules:
 
 
 def compile_rule(
-    definition, *, name: str, subject: str = "household", context: Context | None = None
+    definition,
+    *,
+    name: str,
+    subject: str = "household",
+    context: Context | None = None,
+    within: str | None = None,
 ) -> CompiledRule:
-    """Compile a rule; without a context it is only checked (fields, types, parameter names)."""
+    """Compile a rule; without a context it is only checked (fields, types, parameter names).
+
+    The rule is read on rows of the context's area, or of the wider area `within` names (a
+    prefix) when it is one part of an area whose parts follow different rules."""
     if subject not in {"household", "person"}:
         raise RuleError(
             _("unknown subject “%(subject)s”") % {"subject": subject}, rule=name, part=""
         )
-    compiler = Compiler(rule_name=name, subject=subject, context=context)
+    compiler = Compiler(rule_name=name, subject=subject, context=context, within=within)
     tree = compiler.node(definition, "")
     return CompiledRule(name, subject, tree, compiler.leaves, context, compiler.relations)

@@ -233,7 +233,7 @@ def window_income(
     return WindowIncome(
         total=sum(total[1:], total[0]),
         days=NullIf(Cast(sum(days[1:], days[0]), FloatField()), Value(0.0)),
-        size=Cast(ref.field("member_count__size"), FloatField()),
+        size=Cast(F(f"{compiler.size_relation(ref)}__size"), FloatField()),
     )
 
 
