@@ -10,6 +10,7 @@ from villagedesk.areas.models import Area, Level, VillageGroup
 from villagedesk.registry.codes import HouseholdStatus
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
+from villagedesk.reports import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +152,18 @@ def test_the_home_page_costs_the_same_queries_for_many_villages(
     with django_assert_max_num_queries(few) as counted:
         page = home_page(client)
     assert len(page.villages) == 12
+
+
+def test_totals_are_counted_in_full_when_the_village_table_is_cut(
+    client, county_supervisor, registered, monkeypatch
+):
+    monkeypatch.setattr(selectors, "VILLAGE_ROWS", 1)
+    client.force_login(county_supervisor)
+    response = client.get(reverse("reports:home"))
+    assert len(response.context["villages"]) == 1
+    figures = PageFigures()
+    figures.feed(response.content.decode())
+    assert figures.figures["Households"] == Household.objects.count() == 5
+    for status in HouseholdStatus:
+        count = Household.objects.filter(status=status).count()
+        assert figures.figures[str(status.label)] == count
