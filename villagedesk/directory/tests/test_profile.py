@@ -12,6 +12,7 @@ from villagedesk.areas.models import Area, PointOfInterest, VillageNote
 from villagedesk.directory.profile import Figures, village_figures
 from villagedesk.registry.codes import HouseholdStatus
 from villagedesk.registry.models import Household, Person
+from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +184,20 @@ def test_map_points_of_an_area_outside_the_users_are_not_found(
         assert client.get(url).status_code == 404
     own = client.get(reverse("directory:profile-points", args=[village_a.code]))
     assert own.json() == {"points": []}
+
+
+def test_profile_lists_only_the_codes_present_in_the_order_of_their_lists(village_a):
+    poor = HouseholdFactory(village=village_a, status=HouseholdStatus.POOR)
+    PersonFactory(household=poor, labour="weak", disability_category="mental", disability_grade=2)
+    PersonFactory(
+        household=HouseholdFactory(village=village_a, status=HouseholdStatus.NOT_POOR),
+        labour="ordinary",
+        migrant_work="out_of_province",
+        disability_category="visual",
+        disability_grade=1,
+    )
+    figures = village_figures(prefix=village_a.prefix, today=timezone.localdate())
+    assert figures.labour == [("Ordinary labour", 1), ("Weak or half labour", 1)]
+    assert figures.migrants_by_place == [("Outside the province", 1)]
+    assert figures.disabled_by_category == [("Visual", 1), ("Mental", 1)]
+    assert figures.households_by_status == [("Not poor", 1), ("Registered poor", 1)]
