@@ -153,10 +153,14 @@ TEMPLATES = [
 ]
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+# A worker keeps its database connection for DB_CONN_MAX_AGE seconds rather than opening one per
+# request (on PostgreSQL, opening one costs more than a simple page's queries); a connection
+# that broke meanwhile is found before a request uses it. 0 closes it after every request.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'villagedesk.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

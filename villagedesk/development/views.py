@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,20 +17,31 @@ from villagedesk.directory import selectors as directory
 from villagedesk.directory.models import ContactKind
 from villagedesk.fieldwork import selectors as fieldwork
 
+# Each list of the outside help page shows this many at a time, with its own pages.
+HELP_PAGE_SIZE = 25
+
 
 @login_required
 def help_list(request):
     village = request.GET.get("village", "")
-    context = {
-        "villages": permissions.village_list(request.user),
-        "village": village,
-        "consultations": selectors.consultation_list(user=request.user, village=village),
+    lists = {
         "requests": selectors.request_list(user=request.user, village=village),
+        "consultations": selectors.consultation_list(user=request.user, village=village),
         "natives": directory.contact_list(
             user=request.user, filters=directory.ContactFilters(kind=ContactKind.NATIVE)
         ),
+    }
+    context = {
+        "villages": permissions.village_list(request.user),
+        "village": village,
         "may_add": editable_villages(request.user).exists(),
     }
+    for name, items in lists.items():
+        param = f"{name}_page"
+        query = request.GET.copy()
+        query.pop(param, None)
+        context[name] = Paginator(items, HELP_PAGE_SIZE).get_page(request.GET.get(param))
+        context[f"{name}_pager"] = {"param": param, "query": query.urlencode(), "anchor": name}
     return render(request, "development/help_list.html", context)
 
 

@@ -1,7 +1,7 @@
 """The village profile's population figures, computed from the registry on every view.
 
 Nothing here is stored: a figure typed once goes stale, a figure counted from the household
-registry is as current as the registry. Each figure is one aggregate query.
+registry is as current as the registry, in three aggregate queries whatever the area's size.
 """
 
 import datetime
@@ -82,23 +82,30 @@ def age_bands(today: datetime.date) -> list[tuple[str, Q]]:
     return bands
 
 
-def counted(rows, key: str, choices) -> list[tuple[str, int]]:
-    """Counts per code in the order of the code list, with labels, zeros left out."""
-    by_code = {row[key]: row["n"] for row in rows}
+def by_code(field: str, choices) -> dict[str, Count]:
+    """One count per code of the list, to be taken in the same pass as the other figures."""
+    return {f"{field}_{c.value}": Count("id", filter=Q(**{field: c.value})) for c in choices}
+
+
+def counted(totals: dict, field: str, choices) -> list[tuple[str, int]]:
+    """The counts of by_code in the order of the code list, with labels, zeros left out."""
     return [
-        (str(choice.label), by_code[choice.value])
-        for choice in choices
-        if by_code.get(choice.value)
+        (str(c.label), totals[f"{field}_{c.value}"])
+        for c in choices
+        if totals[f"{field}_{c.value}"]
     ]
 
 
 def village_figures(*, prefix: str, today: datetime.date, surnames: int = 10) -> Figures:
-    """All population figures of the area with this prefix (a village, or anything above)."""
+    """All population figures of the area with this prefix (a village, or anything above).
+
+    Three passes: the persons (every count), their surnames, and the households.
+    """
     households = Household.objects.within([prefix])
     persons = Person.objects.within([prefix])
 
     bands = age_bands(today)
-    pyramid_counts = persons.aggregate(
+    person_counts = persons.aggregate(
         total=Count("id"),
         labour_force=Count("id", filter=Q(labour__in=WORKING_LABOUR)),
         migrant_workers=Count("id", filter=~Q(migrant_work="")),
@@ -109,6 +116,9 @@ def village_figures(*, prefix: str, today: datetime.date, surnames: int = 10) ->
             for i, (_label, condition) in enumerate(bands)
             for sex in (Sex.MALE, Sex.FEMALE)
         },
+        **by_code("labour", Labour),
+        **by_code("migrant_work", MigrantWork),
+        **by_code("disability_category", DisabilityCategory),
     )
     surname_rows = (
         persons.annotate(surname=Substr("name", 1, 1))
@@ -116,38 +126,25 @@ def village_figures(*, prefix: str, today: datetime.date, surnames: int = 10) ->
         .annotate(n=Count("id"))
         .order_by("-n", "surname")[:surnames]
     )
+    household_counts = households.aggregate(total=Count("id"), **by_code("status", HouseholdStatus))
     return Figures(
-        households=households.count(),
-        persons=pyramid_counts["total"],
+        households=household_counts["total"],
+        persons=person_counts["total"],
         age_pyramid=[
             AgeBand(
                 label=label,
-                male=pyramid_counts[f"b{i}_{Sex.MALE}"],
-                female=pyramid_counts[f"b{i}_{Sex.FEMALE}"],
+                male=person_counts[f"b{i}_{Sex.MALE}"],
+                female=person_counts[f"b{i}_{Sex.FEMALE}"],
             )
             for i, (label, _condition) in enumerate(bands)
         ],
-        labour_force=pyramid_counts["labour_force"],
-        labour=counted(
-            persons.exclude(labour="").values("labour").annotate(n=Count("id")), "labour", Labour
-        ),
-        migrant_workers=pyramid_counts["migrant_workers"],
-        migrants_by_place=counted(
-            persons.exclude(migrant_work="").values("migrant_work").annotate(n=Count("id")),
-            "migrant_work",
-            MigrantWork,
-        ),
+        labour_force=person_counts["labour_force"],
+        labour=counted(person_counts, "labour", Labour),
+        migrant_workers=person_counts["migrant_workers"],
+        migrants_by_place=counted(person_counts, "migrant_work", MigrantWork),
         surnames=[(row["surname"], row["n"]) for row in surname_rows],
-        disabled=pyramid_counts["disabled"],
-        disabled_by_category=counted(
-            persons.exclude(disability_category="")
-            .values("disability_category")
-            .annotate(n=Count("id")),
-            "disability_category",
-            DisabilityCategory,
-        ),
-        households_by_status=counted(
-            households.values("status").annotate(n=Count("id")), "status", HouseholdStatus
-        ),
-        poor_persons=pyramid_counts["poor_persons"],
+        disabled=person_counts["disabled"],
+        disabled_by_category=counted(person_counts, "disability_category", DisabilityCategory),
+        households_by_status=counted(household_counts, "status", HouseholdStatus),
+        poor_persons=person_counts["poor_persons"],
     )

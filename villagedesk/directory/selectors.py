@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
 from villagedesk.accounts.permissions import Capability
-from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
+from villagedesk.areas.models import Area, Level, PoiCategory, PointOfInterest, VillageNote
 from villagedesk.core.scoping import get_visible_or_404
 from villagedesk.directory import figures
 from villagedesk.directory.models import (
@@ -231,6 +232,34 @@ def point_list(*, area: Area) -> QuerySet[PointOfInterest]:
 def point_get(*, user: User, pk: int) -> PointOfInterest:
     """One point in the user's areas; 404 outside them."""
     return get_visible_or_404(PointOfInterest.objects.select_related("village"), user=user, pk=pk)
+
+
+def point_counts_by_category(*, area: Area) -> list[tuple[str, int]]:
+    """How many points of each category an area already fetched through profile_area_get holds,
+    in the order of the categories, with labels."""
+    counts = dict(
+        PointOfInterest.objects.within([area.prefix])
+        .values("category")
+        .annotate(n=Count("id"))
+        .values_list("category", "n")
+    )
+    return [(str(c.label), counts[c.value]) for c in PoiCategory if counts.get(c.value)]
+
+
+def profile_village_summary(*, area: Area) -> QuerySet[Area]:
+    """The villages of an area already fetched through profile_area_get, by code, each with its
+    number of points and of notes."""
+    points = PointOfInterest.objects.filter(village=OuterRef("pk")).values("village")
+    notes = VillageNote.objects.filter(village=OuterRef("pk")).values("village")
+    return (
+        Area.objects.within([area.prefix])
+        .villages()
+        .annotate(
+            point_count=Coalesce(Subquery(points.annotate(n=Count("id")).values("n")), 0),
+            note_count=Coalesce(Subquery(notes.annotate(n=Count("id")).values("n")), 0),
+        )
+        .order_by("code")
+    )
 
 
 def note_list(*, area: Area) -> QuerySet[VillageNote]:

@@ -30,6 +30,7 @@ urlpatterns = [
     path("network/chart.json", views.network_chart, name="network-chart"),
     path("profile/", views.profile_index, name="profile-index"),
     path("profile/<str:code>/", views.profile, name="profile"),
+    path("profile/<str:code>/points.json", views.profile_points, name="profile-points"),
     path("profile/<str:code>/points/new/", views.point_create, name="point-create"),
     path("profile/<str:code>/notes/new/", views.note_create, name="note-create"),
     path("points/<id:pk>/edit/", views.point_edit, name="point-edit"),

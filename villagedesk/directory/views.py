@@ -525,9 +525,11 @@ def profile_index(request):
 
 @login_required
 def profile(request, code):
+    """The profile of a village, or the summary of an area above villages: its figures and
+    charts, and its points and notes (above a village, their counts per village, and the map's
+    points fetched when the map comes into view)."""
     area = selectors.profile_area_get(user=request.user, code=code)
     figures = village_figures(prefix=area.prefix, today=timezone.localdate())
-    points = list(selectors.point_list(area=area))
     charts = {
         "pyramid": {
             "bands": [b.label for b in figures.age_pyramid],
@@ -545,14 +547,26 @@ def profile(request, code):
         "area": area,
         "figures": figures,
         "charts": charts,
-        "points": points,
-        "map": map_data(points),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-        "notes": selectors.note_list(area=area),
         "may_edit": selectors.may_keep_profile(user=request.user, area=area),
     }
+    if area.is_village:
+        points = list(selectors.point_list(area=area))
+        context.update(points=points, map=map_data(points), notes=selectors.note_list(area=area))
+    else:
+        context.update(
+            points_by_category=selectors.point_counts_by_category(area=area),
+            villages=selectors.profile_village_summary(area=area),
+        )
     return render(request, "directory/profile.html", context)
+
+
+@login_required
+def profile_points(request, code):
+    """The points of an area's map, fetched by the profile page of an area above villages."""
+    area = selectors.profile_area_get(user=request.user, code=code)
+    return JsonResponse({"points": map_data(selectors.point_list(area=area))})
 
 
 def map_data(points: list[PointOfInterest]) -> list[dict]:

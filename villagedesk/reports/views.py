@@ -13,11 +13,12 @@ from villagedesk.reports import selectors
 @login_required
 def home(request):
     due, due_total = due_list(user=request.user)
+    villages = selectors.village_rows(user=request.user)
     context = {
         "due": due,
         "due_total": due_total,
-        "overview": selectors.overview(user=request.user),
-        "villages": selectors.village_rows(user=request.user),
+        "overview": selectors.overview(user=request.user, villages=villages),
+        "villages": villages,
         "statuses": list(HouseholdStatus),
         "assignments": request.user.current_assignments(),
         "areas": assigned_area_list(user=request.user),

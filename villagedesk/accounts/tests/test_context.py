@@ -34,3 +34,21 @@ def test_an_administrator_supervises_but_is_no_team_member(client, cadre_a, coun
     )
     cadre_a.assignments.filter(role=Role.CADRE).update(ends_on=datetime.date(2020, 1, 2))
     assert menu(client, cadre_a) == (False, True)
+
+
+def test_a_page_costs_three_queries_of_its_frame_beside_its_own(
+    client, cadre_a, village_b, django_assert_num_queries
+):
+    """Every logged-in page reads its session, its user and the user's current assignments,
+    once each; the menu, the area switcher and every permission asked are answered from them."""
+    Assignment.objects.create(
+        user=cadre_a, area=village_b, role=Role.CADRE, starts_on=datetime.date(2020, 1, 1)
+    )
+    client.force_login(cadre_a)
+    url = reverse("accounts:password-change")
+    client.get(url)
+    # The frame's three, and the page's own: whether the user has an authenticator app.
+    with django_assert_num_queries(4):
+        page = client.get(url).content.decode()
+    assert 'name="prefix"' in page  # the switcher of the user's two villages
+    assert reverse("fieldwork:diary") in page

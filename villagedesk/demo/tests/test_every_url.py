@@ -74,6 +74,7 @@ KEYS = {
     "directory:organisation-edit": Organisation,
     "directory:position-create": Organisation,
     "directory:profile": Area,
+    "directory:profile-points": Area,
     "directory:point-create": Area,
     "directory:note-create": Area,
     "directory:point-edit": PointOfInterest,

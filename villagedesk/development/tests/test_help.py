@@ -166,3 +166,24 @@ def test_a_supervisor_reads_outside_help_but_records_none(
     response = client.post(reverse("development:consultation-create"), data)
     assert response.status_code == 200  # the village is not a choice
     assert not Consultation.objects.exists() and not SupportRequest.objects.exists()
+
+
+def test_each_list_is_shown_a_page_at_a_time_keeping_the_others(client, cadre_a, village_a, bureau):
+    for n in range(30):
+        SupportRequest.objects.create(
+            village=village_a, title=f"请求{n:02d}号", kind="funds", body=bureau
+        )
+    Consultation.objects.create(village=village_a, organisation=bureau, asked="商量水渠")
+    client.force_login(cadre_a)
+    url = reverse("development:help-list")
+    first = client.get(url, {"village": village_a.code}).content.decode()
+    shown = {n for n in range(30) if f"请求{n:02d}号" in first}
+    assert len(shown) == 25
+    assert "商量水渠" in first
+    next_page = f'href="?village={village_a.code}&amp;requests_page=2#requests"'
+    assert next_page in first
+    second = client.get(url, {"village": village_a.code, "requests_page": 2}).content.decode()
+    rest = {n for n in range(30) if f"请求{n:02d}号" in second}
+    assert len(rest) == 5 and not rest & shown
+    assert "商量水渠" in second  # the consultations keep their own first page
+    assert "consultations_page=" not in second  # one page of them: no pager

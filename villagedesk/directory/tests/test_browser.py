@@ -36,9 +36,9 @@ def block_outside(page, live_server_url: str) -> list[str]:
     return refused
 
 
-def login(page, url):
+def login(page, url, username="cadre_a"):
     page.goto(f"{url}/accounts/login/")
-    page.fill("#id_username", "cadre_a")
+    page.fill("#id_username", username)
     page.fill("#id_password", "pw-for-tests-1")
     page.click("form:has(#id_password) button[type=submit]")
     page.wait_for_url(lambda address: "/login/" not in address)
@@ -114,6 +114,32 @@ def test_map_with_tiles_still_draws_points_when_tiles_are_blocked(
     page.goto(f"{live_server.url}/directory/profile/{village_with_points.code}/")
     expect(page.locator("#village-map path.leaflet-interactive")).to_have_count(len(POINTS))
     assert refused and all("tiles.example.invalid" in u for u in refused)
+    context.close()
+
+
+def test_county_map_fetches_its_points_when_scrolled_to(
+    live_server, browser, county_supervisor, county, village_with_points
+):
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    refused = block_outside(page, live_server.url)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    login(page, live_server.url, "supervisor")
+    page.goto(f"{live_server.url}/directory/profile/{county.code}/")
+    expect(page.locator("#chart-pyramid canvas")).to_have_count(1)
+    assert "大河小学" not in page.content()
+    assert not any("points.json" in url for url in fetched)
+    page.locator("#village-map").scroll_into_view_if_needed()
+    markers = page.locator("#village-map path.leaflet-interactive")
+    expect(markers).to_have_count(len(POINTS))
+    assert [url for url in fetched if "points.json" in url] == [
+        f"{live_server.url}/directory/profile/{county.code}/points.json"
+    ]
+    assert errors == [] and refused == []
     context.close()
 
 

@@ -12,6 +12,7 @@ from villagedesk.areas.models import Area, PointOfInterest, VillageNote
 from villagedesk.directory.profile import Figures, village_figures
 from villagedesk.registry.codes import HouseholdStatus
 from villagedesk.registry.models import Household, Person
+from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +133,71 @@ def test_profile_page_query_count_does_not_grow_with_the_village(
     client.force_login(cadre)
     with django_assert_max_num_queries(15):
         assert client.get(reverse("directory:profile", args=[village.code])).status_code == 200
+
+
+def test_county_profile_counts_points_and_notes_and_leaves_the_map_to_a_fetch(
+    client, county_supervisor, county, village_a, village_b
+):
+    for n in range(3):
+        PointOfInterest.objects.create(
+            village=village_a, category="school", name=f"小学{n}", latitude=25.5, longitude=102.5
+        )
+    PointOfInterest.objects.create(
+        village=village_b, category="water", name="龙潭", latitude=25.6, longitude=102.6
+    )
+    VillageNote.objects.create(village=village_b, topic="history", title="建村", body="明代")
+    client.force_login(county_supervisor)
+    page = client.get(reverse("directory:profile", args=[county.code])).content.decode()
+    # Neither a point nor a note is on the county's page: counts, and each village's link.
+    assert "小学0" not in page and "龙潭" not in page and "明代" not in page
+    assert 'id="map-points"' not in page
+    assert "<tr><td>School</td><td>3</td></tr>" in page
+    assert "<tr><td>Water source</td><td>1</td></tr>" in page
+    a, b = (reverse("directory:profile", args=[v.code]) for v in (village_a, village_b))
+    assert f'<a href="{a}">{village_a.display_name}</a></td><td>3</td><td>0</td>' in page
+    assert f'<a href="{b}">{village_b.display_name}</a></td><td>1</td><td>1</td>' in page
+    points_url = reverse("directory:profile-points", args=[county.code])
+    assert f'data-points-url="{points_url}"' in page
+    points = client.get(points_url).json()["points"]
+    assert sorted(p["name"] for p in points) == ["小学0", "小学1", "小学2", "龙潭"]
+
+
+def test_village_profile_keeps_its_points_and_notes_on_the_page(client, cadre_a, village_a):
+    PointOfInterest.objects.create(
+        village=village_a, category="school", name="大河小学", latitude=25.5, longitude=102.5
+    )
+    client.force_login(cadre_a)
+    page = client.get(reverse("directory:profile", args=[village_a.code])).content.decode()
+    assert 'id="map-points"' in page and "data-points-url" not in page
+    assert "大河小学</a>" in page  # in the table of points
+
+
+def test_map_points_of_an_area_outside_the_users_are_not_found(
+    client, cadre_a, village_a, village_b, county
+):
+    PointOfInterest.objects.create(
+        village=village_b, category="school", name="小学", latitude=25.5, longitude=102.5
+    )
+    client.force_login(cadre_a)
+    for area in (village_b, county):
+        url = reverse("directory:profile-points", args=[area.code])
+        assert client.get(url).status_code == 404
+    own = client.get(reverse("directory:profile-points", args=[village_a.code]))
+    assert own.json() == {"points": []}
+
+
+def test_profile_lists_only_the_codes_present_in_the_order_of_their_lists(village_a):
+    poor = HouseholdFactory(village=village_a, status=HouseholdStatus.POOR)
+    PersonFactory(household=poor, labour="weak", disability_category="mental", disability_grade=2)
+    PersonFactory(
+        household=HouseholdFactory(village=village_a, status=HouseholdStatus.NOT_POOR),
+        labour="ordinary",
+        migrant_work="out_of_province",
+        disability_category="visual",
+        disability_grade=1,
+    )
+    figures = village_figures(prefix=village_a.prefix, today=timezone.localdate())
+    assert figures.labour == [("Ordinary labour", 1), ("Weak or half labour", 1)]
+    assert figures.migrants_by_place == [("Outside the province", 1)]
+    assert figures.disabled_by_category == [("Visual", 1), ("Mental", 1)]
+    assert figures.households_by_status == [("Not poor", 1), ("Registered poor", 1)]

@@ -10,6 +10,7 @@ from villagedesk.areas.models import Area, Level, VillageGroup
 from villagedesk.registry.codes import HouseholdStatus
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
+from villagedesk.reports import selectors
 
 pytestmark = pytest.mark.django_db
 
@@ -167,3 +168,18 @@ def test_the_home_page_searches_and_logs_a_visit_for_those_who_record(
     assert 'name="q"' in page
     assert f'href="{reverse("fieldwork:visit-create")}"' not in page
     assert f'href="{reverse("registry:import-start")}"' not in page
+
+
+def test_totals_are_counted_in_full_when_the_village_table_is_cut(
+    client, county_supervisor, registered, monkeypatch
+):
+    monkeypatch.setattr(selectors, "VILLAGE_ROWS", 1)
+    client.force_login(county_supervisor)
+    response = client.get(reverse("reports:home"))
+    assert len(response.context["villages"]) == 1
+    figures = PageFigures()
+    figures.feed(response.content.decode())
+    assert figures.figures["Households"] == Household.objects.count() == 5
+    for status in HouseholdStatus:
+        count = Household.objects.filter(status=status).count()
+        assert figures.figures[str(status.label)] == count

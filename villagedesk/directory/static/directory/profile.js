@@ -1,8 +1,8 @@
 // Profile charts (ECharts) and the map of points (Leaflet). Every figure is also in a table
-// beside its chart, so the page reads the same without scripts.
+// beside its chart, so the page reads the same without scripts. A village's points come with
+// the page; an area above villages has its map's points fetched once the map comes into view.
 document.addEventListener("DOMContentLoaded", function () {
   var charts = JSON.parse(document.getElementById("profile-charts").textContent);
-  var points = JSON.parse(document.getElementById("map-points").textContent);
 
   function draw(id, option) {
     var box = document.getElementById(id);
@@ -63,40 +63,67 @@ document.addEventListener("DOMContentLoaded", function () {
 
   var box = document.getElementById("village-map");
   if (!box || !window.L) return;
-  var map = L.map(box, { attributionControl: Boolean(box.dataset.tiles), zoomSnap: box.dataset.tiles ? 1 : 0.25 });
-  if (box.dataset.tiles) {
-    L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution }).addTo(map);
-  } else {
-    box.classList.add("plain");
+  var inline = document.getElementById("map-points");
+  if (inline) {
+    drawMap(JSON.parse(inline.textContent));
+  } else if (box.dataset.pointsUrl) {
+    whenSeen(box, function () {
+      fetch(box.dataset.pointsUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (data) { drawMap(data.points); });
+    });
   }
-  var layer = L.featureGroup().addTo(map);
-  points.forEach(function (pt) {
-    L.circleMarker([pt.lat, pt.lng], { radius: 7, weight: 2, color: "#1d4ed8", fillOpacity: 0.8, className: "poi poi-" + pt.code })
-      .bindTooltip(pointLabel(pt), { permanent: points.length <= 30, direction: "right", offset: [8, 0], className: "poi-label" })
-      .bindPopup(pointPopup(pt))
-      .addTo(layer);
-  });
-  if (points.length) {
-    map.fitBounds(layer.getBounds(), { maxZoom: 16, paddingTopLeft: [16, 16], paddingBottomRight: [64, 16] });
-  } else {
-    map.setView([35, 105], 4);
-  }
-  function gridLabel(text) {
-    // Anchored just above and right of the line's end, so the label stays inside the map.
-    return L.divIcon({ className: "grid-label", html: text, iconSize: [72, 12], iconAnchor: [-3, 13] });
-  }
-  if (!box.dataset.tiles) {
-    // Without tiles, a grid of latitude and longitude lines gives the points a frame.
-    var bounds = map.getBounds();
-    var step = Math.max(0.001, Math.pow(10, Math.floor(Math.log10(bounds.getEast() - bounds.getWest()))) / 2);
-    var grid = L.layerGroup().addTo(map);
-    for (var x = Math.floor(bounds.getWest() / step) * step; x <= bounds.getEast(); x += step) {
-      L.polyline([[bounds.getSouth(), x], [bounds.getNorth(), x]], { color: "#cbd5e1", weight: 1, interactive: false }).addTo(grid);
-      L.marker([bounds.getSouth(), x], { icon: gridLabel(x.toFixed(3) + "°E"), interactive: false }).addTo(grid);
+
+  function whenSeen(element, callback) {
+    if (!window.IntersectionObserver) {
+      callback();
+      return;
     }
-    for (var y = Math.floor(bounds.getSouth() / step) * step; y <= bounds.getNorth(); y += step) {
-      L.polyline([[y, bounds.getWest()], [y, bounds.getEast()]], { color: "#cbd5e1", weight: 1, interactive: false }).addTo(grid);
-      L.marker([y, bounds.getWest()], { icon: gridLabel(y.toFixed(3) + "°N"), interactive: false }).addTo(grid);
+    var observer = new IntersectionObserver(function (entries) {
+      if (entries.some(function (entry) { return entry.isIntersecting; })) {
+        observer.disconnect();
+        callback();
+      }
+    }, { rootMargin: "200px" });
+    observer.observe(element);
+  }
+
+  function drawMap(points) {
+    var map = L.map(box, { attributionControl: Boolean(box.dataset.tiles), zoomSnap: box.dataset.tiles ? 1 : 0.25 });
+    if (box.dataset.tiles) {
+      L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution }).addTo(map);
+    } else {
+      box.classList.add("plain");
+    }
+    var layer = L.featureGroup().addTo(map);
+    points.forEach(function (pt) {
+      L.circleMarker([pt.lat, pt.lng], { radius: 7, weight: 2, color: "#1d4ed8", fillOpacity: 0.8, className: "poi poi-" + pt.code })
+        .bindTooltip(pointLabel(pt), { permanent: points.length <= 30, direction: "right", offset: [8, 0], className: "poi-label" })
+        .bindPopup(pointPopup(pt))
+        .addTo(layer);
+    });
+    if (points.length) {
+      map.fitBounds(layer.getBounds(), { maxZoom: 16, paddingTopLeft: [16, 16], paddingBottomRight: [64, 16] });
+    } else {
+      map.setView([35, 105], 4);
+    }
+    function gridLabel(text) {
+      // Anchored just above and right of the line's end, so the label stays inside the map.
+      return L.divIcon({ className: "grid-label", html: text, iconSize: [72, 12], iconAnchor: [-3, 13] });
+    }
+    if (!box.dataset.tiles) {
+      // Without tiles, a grid of latitude and longitude lines gives the points a frame.
+      var bounds = map.getBounds();
+      var step = Math.max(0.001, Math.pow(10, Math.floor(Math.log10(bounds.getEast() - bounds.getWest()))) / 2);
+      var grid = L.layerGroup().addTo(map);
+      for (var x = Math.floor(bounds.getWest() / step) * step; x <= bounds.getEast(); x += step) {
+        L.polyline([[bounds.getSouth(), x], [bounds.getNorth(), x]], { color: "#cbd5e1", weight: 1, interactive: false }).addTo(grid);
+        L.marker([bounds.getSouth(), x], { icon: gridLabel(x.toFixed(3) + "°E"), interactive: false }).addTo(grid);
+      }
+      for (var y = Math.floor(bounds.getSouth() / step) * step; y <= bounds.getNorth(); y += step) {
+        L.polyline([[y, bounds.getWest()], [y, bounds.getEast()]], { color: "#cbd5e1", weight: 1, interactive: false }).addTo(grid);
+        L.marker([y, bounds.getWest()], { icon: gridLabel(y.toFixed(3) + "°N"), interactive: false }).addTo(grid);
+      }
     }
   }
 });
