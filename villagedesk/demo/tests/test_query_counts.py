@@ -155,7 +155,7 @@ REQUEST = 3
 # The pages of the menu and the pages they lead to: the path, then the queries each takes beyond
 # REQUEST for a county supervisor and for a village cadre (None: the role may not open it).
 PAGES = {
-    "home": (lambda c: url("reports:home"), 7, 7),
+    "home": (lambda c: url("reports:home"), 6, 6),
     "households": (lambda c: url("registry:household-list"), 4, 6),
     "households of a village": (
         lambda c: url("registry:household-list", query=f"village={c.village.code}"),
@@ -261,8 +261,8 @@ PAGES = {
     "network": (lambda c: url("directory:network"), 5, 6),
     "network chart": (lambda c: url("directory:network-chart"), 3, 4),
     "village profiles": (lambda c: url("directory:profile-index"), 2, None),
-    "village profile": (lambda c: url("directory:profile", c.village.code), 10, 10),
-    "outside help": (lambda c: url("development:help-list"), 5, 6),
+    "village profile": (lambda c: url("directory:profile", c.village.code), 6, 6),
+    "outside help": (lambda c: url("development:help-list"), 8, 9),
     "consultation form": (lambda c: url("development:consultation-create"), 2, 4),
     "request form": (lambda c: url("development:request-create"), 1, 4),
     "support request": (lambda c: url("development:request-edit", c.request.pk), 4, 6),
