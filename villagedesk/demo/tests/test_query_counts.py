@@ -297,6 +297,10 @@ CASES = [
     if pin is not None
 ]
 
+# On PostgreSQL a gap roll-up over several villages counts its lists in one query instead of one
+# per list (`welfare.selectors.gap_counts`): two fewer.
+JOINED_ROLL_UP = {"gap report", "gap export"}
+
 # The audit log (in the administration site): the changelist, its count and the date
 # hierarchy, beyond the administrator's session and user.
 AUDIT_LOG = 6
@@ -325,8 +329,10 @@ def test_a_page_takes_its_pinned_queries_at_any_size(county, page, role):
         client.get(path(county))
     response, queries = queries_of(client, path(county))
     assert response.status_code == 200
-    chain_lock = page in LOGGED and connection.vendor == "postgresql"
-    assert len(queries) == REQUEST + pin + chain_lock, listed(queries)
+    postgresql = connection.vendor == "postgresql"
+    chain_lock = page in LOGGED and postgresql
+    joined = page in JOINED_ROLL_UP and role == "supervisor" and postgresql
+    assert len(queries) == REQUEST + pin + chain_lock - 2 * joined, listed(queries)
 
 
 @pytest.mark.django_db

@@ -92,6 +92,9 @@ def test_map_draws_points_with_no_network(
         expect(markers).to_have_count(len(POINTS))
         expect(page.locator("#village-map .poi-label")).to_have_count(len(POINTS))
         expect(page.locator("#village-map")).to_contain_text("大河小学")
+        zoom = page.locator("#village-map .leaflet-control-zoom")
+        expect(zoom.locator(".leaflet-control-zoom-in")).to_have_attribute("title", "放大")
+        expect(zoom.locator(".leaflet-control-zoom-out")).to_have_attribute("title", "缩小")
         expect(page.locator("#chart-pyramid canvas")).to_have_count(1)
         expect(page.locator("h1")).to_contain_text("村情")
         assert errors == []

@@ -89,7 +89,9 @@ document.addEventListener("DOMContentLoaded", function () {
   }
 
   function drawMap(points) {
-    var map = L.map(box, { attributionControl: Boolean(box.dataset.tiles), zoomSnap: box.dataset.tiles ? 1 : 0.25 });
+    var map = L.map(box, { attributionControl: Boolean(box.dataset.tiles), zoomSnap: box.dataset.tiles ? 1 : 0.25, zoomControl: false });
+    // The zoom buttons' titles in the page's language (Leaflet's own are English).
+    L.control.zoom({ zoomInTitle: box.dataset.zoomIn, zoomOutTitle: box.dataset.zoomOut }).addTo(map);
     if (box.dataset.tiles) {
       L.tileLayer(box.dataset.tiles, { maxZoom: 19, attribution: box.dataset.attribution }).addTo(map);
     } else {
