@@ -39,6 +39,7 @@ context.window.L = context.L = {
   map() { return { fitBounds() {}, setView() {}, getBounds() { return { getEast: () => 1, getWest: () => 0, getSouth: () => 0, getNorth: () => 1 }; } }; },
   tileLayer: chain, featureGroup: chain, circleMarker: chain, layerGroup: chain, polyline: chain, marker: chain,
   divIcon() { return {}; },
+  control: { zoom: chain },
 };
 vm.runInNewContext(fs.readFileSync(script, "utf8"), context);
 ready();
