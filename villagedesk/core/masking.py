@@ -47,7 +47,7 @@ def query_shown(text: str) -> str:
     """What was typed in a search box as the page shows it back: a number as long as an identity
     number masked like one; anything else (a name, the tail of a number, a phone number) as
     typed. A search for the masked form finds what the number found (`registry.search`)."""
-    typed = "".join(unicodedata.normalize("NFKC", text or "").split()).upper()
+    typed = "".join(unicodedata.normalize("NFKC", text).split()).upper()
     if len(typed) >= ID_TYPED and TYPED_NUMBER_RE.match(typed):
         return mask_id_number(typed)
     return text
