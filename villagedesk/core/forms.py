@@ -4,6 +4,7 @@ import dataclasses
 import datetime
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.http import QueryDict
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from villagedesk.core.concurrency import (
     form_token_refuse_spent,
     version_field_of,
 )
+from villagedesk.core.masking import query_masked
 
 FORM_OUT_OF_DATE = _(
     "This form was out of date and has been renewed, so nothing was saved. Check it and send it "
@@ -184,3 +186,28 @@ def numbers_in_full_asked(request) -> tuple[bool, str]:
     if request.method != "POST" or request.POST.get("full_numbers") != "1":
         return False, ""
     return True, request.POST.get("purpose", "")[:200]
+
+
+PAGING_KEYS = ("page", "after", "before")
+
+
+def search_shown(request, form) -> QueryDict:
+    """A list page's query as the page shows it back: an identity number typed in its search box
+    masked (in the bound form too, which the box shows), without the paging keys, for the links
+    that keep the search while they page or change a filter."""
+    shown = query_masked(request.GET)
+    if form.is_bound:
+        form.data = shown
+    for name in PAGING_KEYS:
+        shown.pop(name, None)
+    return shown
+
+
+def search_pushed(request, response):
+    """A list swapped in by htmx pushes its address to the browser's history: with what was
+    typed in its search box as the page shows it (a number masked)."""
+    if request.htmx:
+        pushed = query_masked(request.GET)
+        if pushed != request.GET:
+            response["HX-Push-Url"] = f"{request.path}?{pushed.urlencode()}"
+    return response

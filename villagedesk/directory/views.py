@@ -17,8 +17,13 @@ from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
 from villagedesk.core import paging, spreadsheets
 from villagedesk.core.concurrency import saved_once
-from villagedesk.core.forms import form_with_service_errors, numbers_in_full_asked
-from villagedesk.core.masking import phone_shown, query_masked, query_shown
+from villagedesk.core.forms import (
+    form_with_service_errors,
+    numbers_in_full_asked,
+    search_pushed,
+    search_shown,
+)
+from villagedesk.core.masking import phone_shown, query_shown
 from villagedesk.directory import exports, imports, selectors, services
 from villagedesk.directory.forms import (
     ContactFilterForm,
@@ -61,13 +66,7 @@ def contact_list(request):
         after=request.GET.get("after", ""),
         before=request.GET.get("before", ""),
     )
-    # An identity number typed in the box is shown back masked, as every page shows one.
-    shown = query_masked(request.GET)
-    if form.is_bound:
-        form.data = shown
-    query = shown.copy()
-    for name in ("page", "after", "before"):
-        query.pop(name, None)
+    query = search_shown(request, form)
     context = {
         "form": form,
         "page": page,
@@ -86,10 +85,7 @@ def contact_list(request):
     template = "directory/contact_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
-    response = render(request, template, context)
-    if request.htmx and shown != request.GET:
-        response["HX-Push-Url"] = f"{request.path}?{shown.urlencode()}"
-    return response
+    return search_pushed(request, render(request, template, context))
 
 
 def contact_page(request, contact: Contact, link_form: LinkForm | None = None):

@@ -15,7 +15,7 @@ from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
 from villagedesk.audit import services as audit
 from villagedesk.core.concurrency import saved_once
-from villagedesk.core.forms import form_with_service_errors
+from villagedesk.core.forms import form_with_service_errors, search_shown
 from villagedesk.core.masking import query_masked
 from villagedesk.core.spreadsheets import download
 from villagedesk.fieldwork import exports, selectors, services
@@ -56,12 +56,7 @@ def visit_list(request):
         user=request.user, village=data.get("village") or "", filters=filters
     )
     page = Paginator(visits, VISITS_PER_PAGE).get_page(request.GET.get("page"))
-    # An identity number typed in the box is shown back masked, as every page shows one.
-    shown = query_masked(request.GET)
-    if form.is_bound:
-        form.data = shown
-    query = shown.copy()
-    query.pop("page", None)
+    query = search_shown(request, form)
     context = {"form": form, "page": page, "visits": page, "query": query.urlencode()}
     return render(request, "fieldwork/visit_list.html", context)
 

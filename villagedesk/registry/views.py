@@ -11,8 +11,7 @@ from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
 from villagedesk.core import paging
 from villagedesk.core.concurrency import saved_once
-from villagedesk.core.forms import form_with_service_errors
-from villagedesk.core.masking import query_masked
+from villagedesk.core.forms import form_with_service_errors, search_pushed, search_shown
 from villagedesk.registry import selectors, services
 from villagedesk.registry.codes import Relation
 from villagedesk.registry.forms import (
@@ -53,12 +52,7 @@ def household_list(request):
     )
     # What was typed is searched for as typed, and shown back (in the box, the links, the
     # address pushed) with a number masked.
-    shown = query_masked(request.GET)
-    if form.is_bound:
-        form.data = shown
-    query = shown.copy()
-    for name in ("page", "after", "before"):
-        query.pop(name, None)
+    query = search_shown(request, form)
     context = {
         "form": form,
         "page": page,
@@ -72,10 +66,7 @@ def household_list(request):
     template = "registry/household_list.html"
     if request.htmx and not request.htmx.boosted:
         template += "#results"
-    response = render(request, template, context)
-    if request.htmx and shown != request.GET:
-        response["HX-Push-Url"] = f"{request.path}?{shown.urlencode()}"
-    return response
+    return search_pushed(request, render(request, template, context))
 
 
 @login_required

@@ -33,6 +33,7 @@ from django.utils.translation import pgettext_lazy
 
 from villagedesk.core.codelists import fold
 from villagedesk.registry import codes
+from villagedesk.registry.models import CONDITIONS
 
 
 @dataclass(frozen=True)
@@ -768,23 +769,7 @@ HOUSEHOLD_DATA = [
     "martyr_family",
     "only_child",
     "two_daughters",
-    "arable_land",
-    "irrigated_land",
-    "forest_land",
-    "returned_forest_land",
-    "orchard_land",
-    "grassland",
-    "water_surface",
-    "cooperative_member",
-    "production_electricity",
-    "household_electricity",
-    "road_distance",
-    "road_type",
-    "housing_area",
-    "water_difficulty",
-    "main_fuel",
-    "sanitary_toilet",
-    "radio_tv",
+    *CONDITIONS,
 ]
 PERSON_DATA = [
     name
