@@ -2,11 +2,13 @@
 
 Surnames with a reading of their own (单 is Shàn, not dān, as a surname) are read as surnames.
 Other characters are read one by one in their most common reading: a name is not a phrase, and
-reading character by character lets an import of a county read each distinct character once.
+reading character by character lets an import of a county read each distinct character once
+(`pinyin_table`).
 """
 
 from functools import cache, lru_cache
 
+import polars as pl
 from pypinyin import Style, lazy_pinyin
 from pypinyin.constants import RE_HANS
 
@@ -74,3 +76,55 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     full = "".join(pieces)
     initials = "".join(s[0] for s in pieces if s[0].isalnum())
     return full, initials
+
+
+def pinyin_table(names: list[str]) -> pl.DataFrame:
+    """The keys of many names at once, as `pinyin_keys` gives them: name, name_pinyin and
+    name_initials, one row per distinct name.
+
+    A name of Chinese characters only, the common case, is read in polars from a table of its
+    distinct characters, each read once; any other name (spaces, Latin letters, ·, 万俟) by
+    `pinyin_keys`.
+    """
+    schema = {"name": pl.String, "name_pinyin": pl.String, "name_initials": pl.String}
+    distinct = pl.Series("name", names, dtype=pl.String).drop_nulls().unique()
+    characters = distinct.str.split("").explode(empty_as_null=True).drop_nulls().unique().to_list()
+    readings = {c: reading(c) for c in characters if RE_HANS.match(c)}
+    # A reading that does not start with a letter or digit gives no initial: read one by one.
+    readings = {c: r for c, r in readings.items() if r and r[0].isalnum()}
+    known = pl.Series(list(readings), dtype=pl.String)
+    simple = distinct.filter(
+        (distinct.str.len_chars() > 0)
+        & ~distinct.str.starts_with("万俟")
+        & distinct.str.split("").list.eval(pl.element().is_in(known.implode())).list.all()
+    )
+    surnames = {s: r for s, r in SURNAME_READINGS.items() if len(s) == 1}
+    character = pl.col("character")
+    read = character.replace_strict(readings, return_dtype=pl.String)
+    first = pl.int_range(pl.len()).over("name") == 0
+    pieces = (
+        pl.DataFrame({"name": simple})
+        .with_columns(pl.col("name").str.split("").alias("character"))
+        .explode("character", empty_as_null=True)
+        .with_columns(
+            pl.when(first & character.is_in(list(surnames)))
+            .then(character.replace_strict(surnames, default=None, return_dtype=pl.String))
+            .otherwise(read)
+            .alias("piece")
+        )
+    )
+    fast = pieces.group_by("name", maintain_order=True).agg(
+        pl.col("piece").str.join("").alias("name_pinyin"),
+        pl.col("piece").str.slice(0, 1).str.join("").alias("name_initials"),
+    )
+    rest = distinct.filter(~distinct.is_in(simple.implode())).to_list()
+    keys = [pinyin_keys(name) for name in rest]
+    slow = pl.DataFrame(
+        {
+            "name": rest,
+            "name_pinyin": [k[0] for k in keys],
+            "name_initials": [k[1] for k in keys],
+        },
+        schema=schema,
+    )
+    return pl.concat([fast.cast(schema), slow])

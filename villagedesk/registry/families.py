@@ -31,10 +31,10 @@ mother a woman, and a couple is a man and a woman; a link that would break this 
 Members with other relations (其他) are never linked.
 """
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import polars as pl
 from django.db import connection
 
 from villagedesk.registry.codes import Relation, Sex
@@ -57,107 +57,167 @@ class Links:
     mother: int | None = None
 
 
-def family_links(members: Iterable[Member]) -> dict[int, Links]:
-    """The links of each member of one household, by the rules of the module docstring."""
-    members = list(members)
-    by_relation: dict[str, list[Member]] = defaultdict(list)
-    for member in members:
-        by_relation[member.relation].append(member)
-    spouse: dict[int, int] = {}
-    father: dict[int, int] = {}
-    mother: dict[int, int] = {}
+# A slot is the one member of a household holding one of its relations (of its sex, where it
+# names one), when exactly one does; `blocked` names relations of which more than one member
+# leaves the slot empty (the other side of a line of descent).
+SLOTS = {
+    "head": ([Relation.HEAD], None, []),
+    "partner": ([Relation.SPOUSE], None, []),
+    "head_father": ([Relation.FATHER], None, []),
+    "head_mother": ([Relation.MOTHER], None, []),
+    "wifes_father": ([Relation.WIFES_FATHER], None, []),
+    "wifes_mother": ([Relation.WIFES_MOTHER], None, []),
+    "husbands_father": ([Relation.HUSBANDS_FATHER], None, []),
+    "husbands_mother": ([Relation.HUSBANDS_MOTHER], None, []),
+    "in_law_father": ([Relation.WIFES_FATHER, Relation.HUSBANDS_FATHER], None, []),
+    "in_law_mother": ([Relation.WIFES_MOTHER, Relation.HUSBANDS_MOTHER], None, []),
+    "grandfather": ([Relation.GRANDFATHER], None, []),
+    "grandmother": ([Relation.GRANDMOTHER], None, []),
+    "maternal_grandfather": ([Relation.MATERNAL_GRANDFATHER], None, []),
+    "maternal_grandmother": ([Relation.MATERNAL_GRANDMOTHER], None, []),
+    # The lines of descent: one blood member, one in-law, their children.
+    "son": ([Relation.SON], None, [Relation.DAUGHTER_IN_LAW]),
+    "daughter_in_law": ([Relation.DAUGHTER_IN_LAW], None, [Relation.SON]),
+    "daughter": ([Relation.DAUGHTER], None, [Relation.SON_IN_LAW]),
+    "son_in_law": ([Relation.SON_IN_LAW], None, [Relation.DAUGHTER]),
+    "brother": ([Relation.SIBLING], Sex.MALE, [Relation.SIBLING_IN_LAW]),
+    "brothers_wife": ([Relation.SIBLING_IN_LAW], None, [Relation.SIBLING]),
+    "grandson": ([Relation.GRANDSON], None, []),
+}
+# Blocking by brothers counts the male siblings only.
+BLOCKING_SEX = {Relation.SIBLING: Sex.MALE}
 
-    def one(relation) -> Member | None:
-        holders = by_relation.get(relation, [])
-        return holders[0] if len(holders) == 1 else None
+COUPLES = [
+    ("head", "partner"),
+    ("head_father", "head_mother"),
+    ("wifes_father", "wifes_mother"),
+    ("husbands_father", "husbands_mother"),
+    ("grandfather", "grandmother"),
+    ("maternal_grandfather", "maternal_grandmother"),
+    ("son", "daughter_in_law"),
+    ("daughter", "son_in_law"),
+    ("brother", "brothers_wife"),
+]
 
-    def couple(a: Member | None, b: Member | None) -> None:
-        if a and b and {a.sex, b.sex} == {Sex.MALE, Sex.FEMALE}:
-            spouse[a.pk], spouse[b.pk] = b.pk, a.pk
+# (children: the slots and the relations whose every holder is a child, the two parents' slots)
+PARENTS = [
+    (([], [Relation.SON, Relation.DAUGHTER]), ("head", "partner")),
+    ((["head"], [Relation.SIBLING]), ("head_father", "head_mother")),
+    ((["partner"], []), ("in_law_father", "in_law_mother")),
+    ((["head_father"], [Relation.UNCLE]), ("grandfather", "grandmother")),
+    ((["head_mother"], []), ("maternal_grandfather", "maternal_grandmother")),
+    (([], [Relation.GRANDSON, Relation.GRANDDAUGHTER]), ("son", "daughter_in_law")),
+    (([], [Relation.DAUGHTERS_SON, Relation.DAUGHTERS_DAUGHTER]), ("daughter", "son_in_law")),
+    (([], [Relation.NEPHEW, Relation.NIECE]), ("brother", "brothers_wife")),
+    (([], [Relation.GREAT_GRANDSON, Relation.GREAT_GRANDDAUGHTER]), ("grandson", None)),
+]
 
-    def parents(children: Iterable[Member | None], *pair: Member | None) -> None:
-        present = [p for p in pair if p]
-        dad = [p for p in present if p.sex == Sex.MALE]
-        mum = [p for p in present if p.sex == Sex.FEMALE]
-        for child in children:
-            if child is None:
-                continue
-            if len(dad) == 1 and dad[0].pk != child.pk:
-                father[child.pk] = dad[0].pk
-            if len(mum) == 1 and mum[0].pk != child.pk:
-                mother[child.pk] = mum[0].pk
+MEMBER_SCHEMA = {"pk": pl.Int64, "household": pl.Int64, "relation": pl.String, "sex": pl.String}
+LINK_COLUMNS = ("spouse", "father", "mother")
 
-    head, partner = one(Relation.HEAD), one(Relation.SPOUSE)
-    couple(head, partner)
-    parents(by_relation[Relation.SON] + by_relation[Relation.DAUGHTER], head, partner)
 
-    head_father, head_mother = one(Relation.FATHER), one(Relation.MOTHER)
-    couple(head_father, head_mother)
-    parents([head, *by_relation[Relation.SIBLING]], head_father, head_mother)
+def holders(members: pl.DataFrame, relations, sex) -> pl.DataFrame:
+    chosen = members.filter(pl.col("relation").is_in([str(r) for r in relations]))
+    return chosen.filter(pl.col("sex") == str(sex)) if sex else chosen
 
-    for father_relation, mother_relation in (
-        (Relation.WIFES_FATHER, Relation.WIFES_MOTHER),
-        (Relation.HUSBANDS_FATHER, Relation.HUSBANDS_MOTHER),
-    ):
-        couple(one(father_relation), one(mother_relation))
-    in_law_fathers = by_relation[Relation.WIFES_FATHER] + by_relation[Relation.HUSBANDS_FATHER]
-    in_law_mothers = by_relation[Relation.WIFES_MOTHER] + by_relation[Relation.HUSBANDS_MOTHER]
-    parents(
-        [partner],
-        in_law_fathers[0] if len(in_law_fathers) == 1 else None,
-        in_law_mothers[0] if len(in_law_mothers) == 1 else None,
+
+def slot_holders(members: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Each slot's holder by household: household, pk, sex."""
+    out = {}
+    for name, (relations, sex, blocked) in SLOTS.items():
+        found = (
+            holders(members, relations, sex)
+            .group_by("household")
+            .agg(pl.len().alias("n"), pl.col("pk").first(), pl.col("sex").first())
+            .filter(pl.col("n") == 1)
+            .drop("n")
+        )
+        for relation in blocked:
+            crowded = (
+                holders(members, [relation], BLOCKING_SEX.get(relation))
+                .group_by("household")
+                .len()
+                .filter(pl.col("len") > 1)
+            )
+            found = found.join(crowded, on="household", how="anti")
+        out[name] = found
+    return out
+
+
+def links_frame(members: pl.DataFrame) -> pl.DataFrame:
+    """The links of members given as pk, household, relation and sex (households in any order,
+    each with all its members), by the rules of the module docstring: pk, spouse, father and
+    mother, one row per member."""
+    members = members.select(pl.col(n).cast(t) for n, t in MEMBER_SCHEMA.items())
+    slots = slot_holders(members)
+    male, female = str(Sex.MALE), str(Sex.FEMALE)
+    spouses = []
+    for a, b in COUPLES:
+        pair = slots[a].join(slots[b], on="household", suffix="_b")
+        pair = pair.filter(
+            ((pl.col("sex") == male) & (pl.col("sex_b") == female))
+            | ((pl.col("sex") == female) & (pl.col("sex_b") == male))
+        )
+        spouses += [
+            pair.select(pl.col("pk"), pl.col("pk_b").alias("spouse")),
+            pair.select(pl.col("pk_b").alias("pk"), pl.col("pk").alias("spouse")),
+        ]
+    parents = []
+    for (child_slots, child_relations), (a, b) in PARENTS:
+        pair = [slots[a]] + ([slots[b]] if b else [])
+        present = pl.concat(pair)
+        # A father is the one man of the pair, a mother the one woman.
+        one = (
+            present.group_by("household")
+            .agg(
+                pl.col("pk").filter(pl.col("sex") == male).alias("dads"),
+                pl.col("pk").filter(pl.col("sex") == female).alias("mums"),
+            )
+            .select(
+                "household",
+                pl.when(pl.col("dads").list.len() == 1)
+                .then(pl.col("dads").list.first())
+                .alias("father"),
+                pl.when(pl.col("mums").list.len() == 1)
+                .then(pl.col("mums").list.first())
+                .alias("mother"),
+            )
+        )
+        children = pl.concat(
+            [slots[s].select("household", "pk") for s in child_slots]
+            + [holders(members, child_relations, None).select("household", "pk")]
+        )
+        found = children.join(one, on="household").select(
+            "pk",
+            pl.when(pl.col("father") != pl.col("pk")).then(pl.col("father")).alias("father"),
+            pl.when(pl.col("mother") != pl.col("pk")).then(pl.col("mother")).alias("mother"),
+        )
+        parents.append(found)
+    spouse = pl.concat(spouses).unique("pk", keep="last")
+    parent = pl.concat(parents).unique("pk", keep="last")
+    return (
+        members.select("pk")
+        .join(spouse, on="pk", how="left")
+        .join(parent, on="pk", how="left")
+        .select("pk", *LINK_COLUMNS)
     )
 
-    grandfather, grandmother = one(Relation.GRANDFATHER), one(Relation.GRANDMOTHER)
-    couple(grandfather, grandmother)
-    parents([head_father, *by_relation[Relation.UNCLE]], grandfather, grandmother)
-    maternal = one(Relation.MATERNAL_GRANDFATHER), one(Relation.MATERNAL_GRANDMOTHER)
-    couple(*maternal)
-    parents([head_mother], *maternal)
 
-    brothers = [m for m in by_relation[Relation.SIBLING] if m.sex == Sex.MALE]
-    lines = [
-        (
-            by_relation[Relation.SON],
-            by_relation[Relation.DAUGHTER_IN_LAW],
-            (Relation.GRANDSON, Relation.GRANDDAUGHTER),
-        ),
-        (
-            by_relation[Relation.DAUGHTER],
-            by_relation[Relation.SON_IN_LAW],
-            (Relation.DAUGHTERS_SON, Relation.DAUGHTERS_DAUGHTER),
-        ),
-        (brothers, by_relation[Relation.SIBLING_IN_LAW], (Relation.NEPHEW, Relation.NIECE)),
-        (
-            by_relation[Relation.GRANDSON],
-            [],
-            (Relation.GREAT_GRANDSON, Relation.GREAT_GRANDDAUGHTER),
-        ),
-    ]
-    for blood, in_laws, child_relations in lines:
-        if len(blood) > 1 or len(in_laws) > 1:
-            continue
-        parent = blood[0] if blood else None
-        in_law = in_laws[0] if in_laws else None
-        couple(parent, in_law)
-        children = [m for relation in child_relations for m in by_relation[relation]]
-        parents(children, parent, in_law)
-
-    return {
-        m.pk: Links(spouse=spouse.get(m.pk), father=father.get(m.pk), mother=mother.get(m.pk))
-        for m in members
-    }
+def members_frame(rows: Iterable[tuple[int, int, str, str]]) -> pl.DataFrame:
+    return pl.DataFrame(list(rows), schema=MEMBER_SCHEMA, orient="row")
 
 
 def links_by_household(rows: Iterable[tuple[int, int, str, str]]) -> dict[int, Links]:
     """The links of members given as (pk, household, relation, sex), households in any order."""
-    households: dict[int, list[Member]] = defaultdict(list)
-    for pk, household_id, relation, sex in rows:
-        households[household_id].append(Member(pk=pk, relation=relation, sex=sex))
-    found: dict[int, Links] = {}
-    for members in households.values():
-        found.update(family_links(members))
-    return found
+    return {
+        pk: Links(spouse=spouse, father=father, mother=mother)
+        for pk, spouse, father, mother in links_frame(members_frame(rows)).iter_rows()
+    }
+
+
+def family_links(members: Iterable[Member]) -> dict[int, Links]:
+    """The links of each member of one household."""
+    return links_by_household((m.pk, 0, m.relation, m.sex) for m in members)
 
 
 def derive(household_ids: Iterable[int], *, person_model=Person) -> int:

@@ -468,8 +468,11 @@ def normalise_sheet(
     out = frame.select(
         [pl.col("_row"), *[expr.alias(name) for name, expr in typed.items()], *flags]
     )
+    # Rows with a bad cell are few: found in one pass, then each field's issues among them.
+    marked = [c for c in out.columns if c.endswith(("__bad", "__many"))]
+    suspects = out.filter(pl.any_horizontal(marked)) if marked else out.clear()
     issues = [
-        out.filter(pl.col(f"{name}__bad")).select(
+        suspects.filter(pl.col(f"{name}__bad")).select(
             pl.lit(sheet).alias("sheet"),
             pl.col("_row").alias("row"),
             pl.lit(name).alias("field"),
@@ -481,7 +484,7 @@ def normalise_sheet(
         for name in mapping.values()
     ]
     issues += [
-        out.filter(pl.col(f"{name}__many")).select(
+        suspects.filter(pl.col(f"{name}__many")).select(
             pl.lit(sheet).alias("sheet"),
             pl.col("_row").alias("row"),
             pl.lit(name).alias("field"),

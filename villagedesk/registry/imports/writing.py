@@ -20,7 +20,7 @@ from simple_history.utils import bulk_update_with_history
 
 from villagedesk.areas.models import Area
 from villagedesk.core.concurrency import version_field_of
-from villagedesk.core.pinyin import pinyin_keys
+from villagedesk.core.pinyin import pinyin_table
 from villagedesk.core.scoping import ScopeCodeField
 from villagedesk.core.sealing import (
     SealedIdentityField,
@@ -29,7 +29,7 @@ from villagedesk.core.sealing import (
     sealed_with_hashes,
     unseal,
 )
-from villagedesk.registry.families import derive, links_by_household
+from villagedesk.registry.families import LINK_COLUMNS, derive, links_frame
 from villagedesk.registry.imports.frames import attach
 from villagedesk.registry.models import Household, Person
 
@@ -247,17 +247,13 @@ def insert_frame(model, frame: pl.DataFrame, *, by, step) -> list[int]:
 def with_family_links(frame: pl.DataFrame, *, households: set[int]) -> pl.DataFrame:
     """New members with their couple and parent links, for the households that are new in this
     import (all their members are in the frame): written with the rows, not updated after."""
-    rows = frame.filter(pl.col("household_id").is_in(list(households))).select(
-        "id", "household_id", "relation", "sex"
+    members = frame.filter(pl.col("household_id").is_in(list(households))).select(
+        pl.col("id").alias("pk"), pl.col("household_id").alias("household"), "relation", "sex"
     )
-    found = links_by_household(rows.iter_rows())
-    ids = frame["id"].to_list()
-    return frame.with_columns(
-        pl.Series(name, [getattr(found.get(pk), name, None) for pk in ids], dtype=pl.Int64).alias(
-            f"{name}_id"
-        )
-        for name in ("spouse", "father", "mother")
+    links = links_frame(members).select(
+        pl.col("pk").alias("id"), *[pl.col(n).alias(f"{n}_id") for n in LINK_COLUMNS]
     )
+    return frame.join(links, on="id", how="left", maintain_order="left")
 
 
 def changed_rows(frame: pl.DataFrame, current: pl.DataFrame, *, key: str, names: list[str]):
@@ -435,16 +431,7 @@ def write(
         relinked |= set(moved["_household"].to_list())
     counts["persons_unchanged"] = known.height - counts["persons_updated"]
     new = persons.filter(pl.col("_ppk").is_null())
-    names = new["name"].unique()
-    keys = [pinyin_keys(name) for name in names]
-    pinyin = pl.DataFrame(
-        {
-            "name": names,
-            "name_pinyin": [k[0] for k in keys],
-            "name_initials": [k[1] for k in keys],
-        },
-        schema={"name": pl.String, "name_pinyin": pl.String, "name_initials": pl.String},
-    )
+    pinyin = pinyin_table(new["name"].to_list())
     new = new.join(pinyin, on="name", how="left", maintain_order="left").select(
         pl.col("_household").alias("household_id"),
         *[pl.col(n) for n in person_fields],
