@@ -192,44 +192,58 @@ def large_cache():
             cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
+# The history model's own fields, beside the copies of the model's.
+HISTORY_OWN = {
+    "history_id",
+    "history_date",
+    "history_change_reason",
+    "history_type",
+    "history_user_id",
+}
+
+
 def write_batch(model, batch: pl.DataFrame, *, by) -> None:
     """Insert one batch of new rows, then their history rows ("+", by the importing user).
 
-    The history rows are copied inside the database from the rows just written, so each value
-    crosses from Python to the database once.
+    On SQLite the history rows are copied inside the database from the rows just written (a
+    batch's keys are one range of the table's rowids), so each value crosses from Python to the
+    database once. On PostgreSQL they are copied from the same frame: selected back by key, the
+    rows of a table that was empty when its statistics were last taken are found by scanning the
+    whole table, once per batch, and a county's import into an empty registry grows with the
+    square of its rows.
     """
     fields = model._meta.concrete_fields
     table = model._meta.db_table
     scope_codes_check(model, batch)
-    copy_rows(table, batch.select([column(f, batch, {}) for f in fields]))
+    rows = batch.select([column(f, batch, {}) for f in fields])
+    copy_rows(table, rows)
     history = model.history.model
-    tracked = [
-        f.column
-        for f in history._meta.concrete_fields
-        if f.attname
-        not in {
-            "history_id",
-            "history_date",
-            "history_change_reason",
-            "history_type",
-            "history_user_id",
-        }
-    ]
+    tracked = [f.column for f in history._meta.concrete_fields if f.attname not in HISTORY_OWN]
+    now = timezone.now()
+    user = by.pk if by else None
+    if connection.vendor == "postgresql":
+        copy_rows(
+            history._meta.db_table,
+            rows.select(tracked).with_columns(
+                pl.lit(now.isoformat()).alias("history_date"),
+                pl.lit(CHANGE_REASON).alias("history_change_reason"),
+                pl.lit("+").alias("history_type"),
+                pl.lit(user, dtype=pl.Int64).alias("history_user_id"),
+            ),
+        )
+        return
     columns = ", ".join(f'"{c}"' for c in tracked)
     ids = batch["id"].to_list()
-    if connection.vendor == "postgresql":
-        where, params = "id = ANY(%s)", [ids]
-    else:
-        # The ids of a batch are consecutive on SQLite (see allocate_ids).
-        where, params = "id BETWEEN %s AND %s", [ids[0], ids[-1]]
     sql = (
         f'INSERT INTO "{history._meta.db_table}" ({columns}, history_date, history_change_reason, '  # noqa: S608
         f"history_type, history_user_id) SELECT {columns}, %s, %s, '+', %s FROM \"{table}\" "
-        f"WHERE {where}"
+        "WHERE id BETWEEN %s AND %s"
     )
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
-        cursor.execute(sql, [now, CHANGE_REASON, by.pk if by else None, *params])
+        cursor.execute(
+            sql,
+            [connection.ops.adapt_datetimefield_value(now), CHANGE_REASON, user, ids[0], ids[-1]],
+        )
 
 
 def insert_frame(model, frame: pl.DataFrame, *, by, step) -> list[int]:

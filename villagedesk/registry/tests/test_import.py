@@ -63,6 +63,26 @@ def test_loads_a_single_sheet_ledger_with_a_title_row(tmp_path, village_a):
     assert Person.history.filter(history_type="+").count() == 6
 
 
+def test_the_history_of_each_new_row_is_the_row_as_written_by_the_importer(
+    tmp_path, village_a, cadre_a
+):
+    path = write_xlsx(tmp_path / "a.xlsx", family() + family("002"))
+    run_import(path, area=village_a, by=cadre_a)
+    checked = set()
+    for model in (Household, Person):
+        rows = list(model.objects.all())
+        assert len(rows) == model.history.count() > 0
+        for row in rows:
+            record = row.history.get()
+            assert (record.history_type, record.history_change_reason) == ("+", "import")
+            assert record.history_user == cadre_a
+            for field in record._meta.concrete_fields:
+                if not field.attname.startswith("history_"):
+                    assert getattr(record, field.attname) == getattr(row, field.attname), field
+                    checked.add(field.attname)
+    assert {"name", "id_number", "birth_date", "relation", "number", "address"} <= checked
+
+
 def test_reimporting_the_same_file_changes_nothing(tmp_path, village_a):
     path = write_xlsx(tmp_path / "a.xlsx", family())
     run_import(path, area=village_a)
