@@ -12,7 +12,8 @@ from villagedesk.registry.tests.factories import HouseholdFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.mark.timeout(60)
+# Room for the test database to be made when this is the run's first test, on a busy machine.
+@pytest.mark.timeout(120)
 def test_a_household_outside_ones_areas_answers_the_products_404_page(
     live_server, phone_in_each_language, cadre_a, village_b, keep_screenshot
 ):
