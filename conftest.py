@@ -162,12 +162,58 @@ def browser():
         chromium.close()
 
 
+PHONE_WIDTH = 375
+PHONE_LOCALES = {"zh-hans": "zh-CN", "en": "en-GB"}
+
+# Every page the phone loads, and every part htmx swaps in, notes its width when wider than the
+# phone; the notes outlive navigation in the tab's session storage.
+WIDTH_WATCH = """
+(() => {
+  const note = () => {
+    const width = document.documentElement.scrollWidth;
+    if (width <= window.innerWidth) return;
+    const notes = JSON.parse(sessionStorage.getItem("wider-than-phone") || "[]");
+    notes.push(`${location.pathname}${location.search}: ${width} px`);
+    sessionStorage.setItem("wider-than-phone", JSON.stringify(notes));
+  };
+  window.addEventListener("load", note);
+  document.addEventListener("htmx:afterSettle", note);
+})();
+"""
+
+
+def phone_context(browser, language):
+    context = browser.new_context(
+        viewport={"width": PHONE_WIDTH, "height": 812},
+        locale=PHONE_LOCALES[language],
+        device_scale_factor=2,
+    )
+    context.set_default_timeout(10_000)
+    context.add_init_script(WIDTH_WATCH)
+    return context
+
+
+def pages_wider_than_the_phone(page) -> list[str]:
+    """The pages (and htmx swaps) this phone's tab loaded that were wider than the phone, the
+    page now shown measured once more as it stands."""
+    notes = page.evaluate("JSON.parse(sessionStorage.getItem('wider-than-phone') || '[]')")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    if width > PHONE_WIDTH:
+        notes.append(f"{page.url} (now): {width} px")
+    return notes
+
+
 @pytest.fixture
 def phone_page(browser):
     """A 375-px phone viewport speaking Chinese."""
-    context = browser.new_context(
-        viewport={"width": 375, "height": 812}, locale="zh-CN", device_scale_factor=2
-    )
-    context.set_default_timeout(10_000)
+    context = phone_context(browser, "zh-hans")
     yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(params=list(PHONE_LOCALES))
+def phone_in_each_language(browser, request):
+    """A 375-px phone viewport, once speaking Chinese and once English: `(page, language)`."""
+    context = phone_context(browser, request.param)
+    yield context.new_page(), request.param
     context.close()
