@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from villagedesk.areas.models import Level
+from villagedesk.accounts import permissions
+from villagedesk.accounts.permissions import Capability
 from villagedesk.core.codelists import fold
 from villagedesk.core.concurrency import saved_once
 from villagedesk.core.spreadsheets import download
@@ -21,14 +22,13 @@ from villagedesk.registry.import_forms import (
     LedgerExportForm,
     LoadForm,
     MappingForm,
-    importable_areas,
 )
 from villagedesk.registry.imports import jobs
 from villagedesk.registry.imports.engine import blank_column_key
 from villagedesk.registry.imports.messages import column_shown, unread_line, value_shown
 from villagedesk.registry.imports.messages import render as render_issue
 from villagedesk.registry.imports.preview import preview_shown
-from villagedesk.registry.imports.template import accepted_headers
+from villagedesk.registry.imports.template import accepted_headers, example_village
 from villagedesk.registry.imports.template import import_template as template_xlsx
 from villagedesk.registry.models import ImportJob
 
@@ -88,14 +88,12 @@ def import_start(request):
 
 @login_required
 def import_template(request):
-    """The ledger to fill in; its example household in the user's village when they keep one
-    village only."""
-    areas = list(importable_areas(request.user)[:2])
-    if not areas:
+    """The ledger to fill in, its example household in one of the user's villages; only for a
+    user who imports."""
+    if not permissions.holds_anywhere(request.user, Capability.KEEP_REGISTRY):
         raise Http404
-    only = areas[0] if len(areas) == 1 and areas[0].level == Level.VILLAGE else None
     return download(
-        template_xlsx(village=only.name if only else ""),
+        template_xlsx(village=example_village(request.user)),
         filename=_("household-ledger-template") + ".xlsx",
     )
 

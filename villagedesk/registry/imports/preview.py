@@ -23,6 +23,9 @@ from villagedesk.registry.imports.messages import PERSONAL_FIELDS
 from villagedesk.registry.models import Household, Person
 
 SAMPLE_HOUSEHOLDS = 10
+# A household's rows kept in the sample at most: a mapping that reads the wrong column as the
+# household number can make one household of a whole file.
+SAMPLE_MEMBERS = 30
 NEW, UPDATED, UNCHANGED, REJECTED = "new", "updated", "unchanged", "rejected"
 STATUSES = {
     NEW: gettext_lazy("new"),
@@ -156,7 +159,8 @@ def sample(
             household["_pk"], row["_hkey"] in loaded_households, changed_households
         )
         rows = []
-        for member in members.filter(pl.col("_hkey") == row["_hkey"]).iter_rows(named=True):
+        own = members.filter(pl.col("_hkey") == row["_hkey"])
+        for member in own.head(SAMPLE_MEMBERS).iter_rows(named=True):
             place = (member["_sheet"], member["_row"])
             person = loaded_members.get(place, member)
             person_status, person_changed = status_of(
@@ -182,6 +186,7 @@ def sample(
                 "changed": changed,
                 "values": shown_values(household, household_fields),
                 "members": rows,
+                "more_members": own.height - len(rows),
             }
         )
     return out

@@ -11,6 +11,9 @@ import re
 
 from django.utils.translation import gettext as _
 
+from villagedesk.accounts import permissions
+from villagedesk.accounts.models import User
+from villagedesk.accounts.permissions import Capability
 from villagedesk.core.spreadsheets import (
     rows_write,
     sheet_with_header,
@@ -112,6 +115,16 @@ def example_rows(*, village: str) -> list[list[str]]:
             values.update(EXAMPLE_HOUSEHOLD)
         rows.append([cell(name, values.get(name)) for name in PERSON_COLUMNS])
     return rows
+
+
+def example_village(user: User) -> str:
+    """How the example names its village: the first village whose registry the user keeps, by
+    its name, or by its code where another of the user's villages has the same name."""
+    villages = permissions.village_list(user, Capability.KEEP_REGISTRY)
+    first = villages.first()
+    if first is None:
+        return ""
+    return first.code if villages.filter(name=first.name).count() > 1 else first.name
 
 
 def import_template(*, village: str = "") -> bytes:

@@ -7,6 +7,9 @@ import pytest
 import python_calamine
 from django.utils import translation
 
+from conftest import make_area, make_user
+from villagedesk.accounts.models import Role
+from villagedesk.areas.models import Level
 from villagedesk.registry.exports import PERSON_COLUMNS, header
 from villagedesk.registry.imports.columns import (
     ALWAYS,
@@ -19,8 +22,14 @@ from villagedesk.registry.imports.columns import (
 )
 from villagedesk.registry.imports.engine import run_import
 from villagedesk.registry.imports.preview import import_preview, preview_shown
-from villagedesk.registry.imports.template import accepted_headers, example_rows, import_template
+from villagedesk.registry.imports.template import (
+    accepted_headers,
+    example_rows,
+    example_village,
+    import_template,
+)
 from villagedesk.registry.models import Household, Person
+from villagedesk.registry.tests.factories import make_id_number
 from villagedesk.registry.tests.importing import HEADERS, family, person_row, write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -110,8 +119,6 @@ def test_a_column_the_identity_number_may_give_is_required_without_one(tmp_path,
     result = run_import(written(tmp_path, rows), area=village_a, check_only=True)
     assert (name, "required") in errors_of(result)
     born = datetime.date.fromisoformat(rows[1][PERSON_COLUMNS.index("birth_date")] or "1978-03-15")
-    from villagedesk.registry.tests.factories import make_id_number
-
     rows[1][PERSON_COLUMNS.index("id_number")] = make_id_number(born, "female")
     result = run_import(written(tmp_path, rows, name="u.xlsx"), area=village_a, check_only=True)
     assert result.errors.height == 0
@@ -301,3 +308,34 @@ def test_a_member_without_an_identity_number_is_new_in_a_new_household(tmp_path,
         run_import(write_xlsx(tmp_path / "a.xlsx", rows), area=village_a, check_only=True)
     )
     assert preview["persons"] == {"new": 3, "updated": 0, "unchanged": 0, "rejected": 0}
+
+
+def test_the_template_of_a_township_names_a_village_and_imports_into_the_township(
+    tmp_path, township, village_a, village_b
+):
+
+    keeper = make_user("township_keeper", Role.CADRE, township)
+    assert example_village(keeper) == "大河村"
+    path = template_file(tmp_path, village=example_village(keeper))
+    assert run_import(path, area=township, check_only=True).issues.height == 0
+
+
+def test_a_village_named_twice_is_named_by_its_code(tmp_path, township, village_a):
+
+    make_area("530128100009", Level.VILLAGE, "大河村", township, "Dahe 2")
+    keeper = make_user("township_keeper", Role.CADRE, township)
+    assert example_village(keeper) == village_a.code
+    path = template_file(tmp_path, village=example_village(keeper))
+    assert run_import(path, area=township, check_only=True).issues.height == 0
+
+
+def test_a_household_s_rows_in_the_sample_are_capped(tmp_path, village_a):
+    rows = family() + [
+        person_row("001", f"张{n}", "之子", "男", "2012-09-01", education="", schooling="七年级")
+        for n in range(32)
+    ]
+    preview = import_preview(
+        run_import(write_xlsx(tmp_path / "a.xlsx", rows), area=village_a, check_only=True)
+    )
+    (household,) = preview["sample"]
+    assert (len(household["members"]), household["more_members"]) == (30, 5)
