@@ -11,8 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from villagedesk.accounts import permissions
+from villagedesk.accounts.permissions import Capability
 from villagedesk.core.codelists import fold
 from villagedesk.core.concurrency import saved_once
+from villagedesk.core.spreadsheets import download
 from villagedesk.registry.exports import LEDGERS, ledger_export_audited
 from villagedesk.registry.import_forms import (
     ImportUploadForm,
@@ -24,6 +27,9 @@ from villagedesk.registry.imports import jobs
 from villagedesk.registry.imports.engine import blank_column_key
 from villagedesk.registry.imports.messages import column_shown, unread_line, value_shown
 from villagedesk.registry.imports.messages import render as render_issue
+from villagedesk.registry.imports.preview import preview_shown
+from villagedesk.registry.imports.template import accepted_headers, example_village
+from villagedesk.registry.imports.template import import_template as template_xlsx
 from villagedesk.registry.models import ImportJob
 
 
@@ -68,7 +74,28 @@ def import_start(request):
         else:
             return redirect("registry:import-detail", pk=job.pk)
     recent = jobs.import_job_list(user=request.user)
-    return render(request, "registry/import_start.html", {"form": form, "recent": recent})
+    headers = accepted_headers()
+    context = {
+        "form": form,
+        "recent": recent,
+        "header_groups": [
+            (_("The household's columns"), [h for h in headers if h["household"]]),
+            (_("Each member's columns"), [h for h in headers if not h["household"]]),
+        ],
+    }
+    return render(request, "registry/import_start.html", context)
+
+
+@login_required
+def import_template(request):
+    """The ledger to fill in, its example household in one of the user's villages; only for a
+    user who imports."""
+    if not permissions.holds_anywhere(request.user, Capability.KEEP_REGISTRY):
+        raise Http404
+    return download(
+        template_xlsx(village=example_village(request.user)),
+        filename=_("household-ledger-template") + ".xlsx",
+    )
 
 
 @login_required
@@ -94,6 +121,9 @@ def import_detail(request, pk):
         "unread": unread_line(unread) if unread else "",
         "load_form": LoadForm(),
         "issues": shown_issues(job),
+        "preview": preview_shown(job.counts["preview"], area=job.area)
+        if "preview" in job.counts
+        else None,
     }
     return render(request, "registry/import_preview.html", context)
 
@@ -134,7 +164,13 @@ def import_progress(request, pk):
     percent = (
         100 if job.status == ImportJob.Status.DONE else (int(100 * done / total) if total else 0)
     )
-    context = {"job": job, "done": done, "total": total, "percent": percent}
+    context = {
+        "job": job,
+        "done": done,
+        "total": total,
+        "percent": percent,
+        "villages": jobs.loaded_villages(user=request.user, job=job),
+    }
     template = "registry/import_progress.html"
     if request.htmx:
         template += "#status"

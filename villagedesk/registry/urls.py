@@ -25,6 +25,7 @@ urlpatterns = [
         name="person-reveal",
     ),
     path("imports/", import_views.import_start, name="import-start"),
+    path("imports/template/", import_views.import_template, name="import-template"),
     path("ledgers/", import_views.ledger_export, name="ledger-export"),
     path("imports/<id:pk>/", import_views.import_detail, name="import-detail"),
     path("imports/<id:pk>/columns/", import_views.import_remap, name="import-remap"),

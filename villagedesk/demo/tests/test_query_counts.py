@@ -266,7 +266,7 @@ PAGES = {
     "consultation form": (lambda c: url("development:consultation-create"), 2, 4),
     "request form": (lambda c: url("development:request-create"), 1, 4),
     "support request": (lambda c: url("development:request-edit", c.request.pk), 4, 6),
-    "import": (lambda c: url("registry:import-start"), 2, 4),
+    "import": (lambda c: url("registry:import-start"), 1, 4),
     "import job": (lambda c: url("registry:import-detail", c.job.pk), None, 1),
     "ledger export": (lambda c: url("registry:ledger-export"), 1, 1),
     "password": (lambda c: url("accounts:password-change"), 1, 1),

@@ -51,10 +51,23 @@ class Column:
     # False for a column that is checked but not kept: the registry has it from elsewhere
     # (the head's name is the head member's name; the household size, its members).
     stored: bool = True
+    # When a row must give the column (one of REQUIREMENTS), as the import page tells users; the
+    # checks that enforce it are in the engine and `validating`, and a test holds the two alike.
+    required: str = ""
 
 
 HOUSEHOLD = "household"
 PERSON = "person"
+# A cell every member's row gives; one the identity number may give instead (sex, date of
+# birth); the village, given by the area imported into when that is a village; and a pair of
+# which each member's row gives one (education out of school, schooling status in it).
+ALWAYS, UNLESS_ID_NUMBER, UNLESS_VILLAGE, EITHER = "always", "unless_id", "unless_village", "either"
+REQUIREMENTS = {
+    ALWAYS: _("required"),
+    UNLESS_ID_NUMBER: _("required unless the identity number gives it"),
+    UNLESS_VILLAGE: _("required when importing into a township or county"),
+    EITHER: _("education or schooling status: one of the two"),
+}
 # Areas of land and water are in mu (亩); a cell that is no number says so, not "no amount".
 MU = {"units": ("亩", "mu"), "unreadable": "unreadable_number"}
 
@@ -66,6 +79,7 @@ COLUMNS = [
         HOUSEHOLD,
         ("村", "行政村", "村名", "村代码", "村编码", "所在村", "village", "village code"),
         max_length=100,
+        required=UNLESS_VILLAGE,
     ),
     Column(
         "group",
@@ -82,6 +96,7 @@ COLUMNS = [
         HOUSEHOLD,
         ("户编号", "户号", "家庭编号", "户码", "household number", "household no", "household"),
         max_length=30,
+        required=ALWAYS,
     ),
     Column(
         "address",
@@ -454,6 +469,7 @@ COLUMNS = [
         PERSON,
         ("姓名", "成员姓名", "name"),
         max_length=50,
+        required=ALWAYS,
     ),
     Column(
         "document_type",
@@ -479,13 +495,22 @@ COLUMNS = [
             "id",
         ),
     ),
-    Column("sex", _("sex"), "code", PERSON, ("性别", "sex", "gender"), codes.Sex),
+    Column(
+        "sex",
+        _("sex"),
+        "code",
+        PERSON,
+        ("性别", "sex", "gender"),
+        codes.Sex,
+        required=UNLESS_ID_NUMBER,
+    ),
     Column(
         "birth_date",
         _("date of birth"),
         "date",
         PERSON,
         ("出生日期", "出生年月", "生日", "date of birth", "birth date", "birthday"),
+        required=UNLESS_ID_NUMBER,
     ),
     Column(
         "ethnicity",
@@ -502,6 +527,7 @@ COLUMNS = [
         PERSON,
         ("与户主关系", "家庭关系", "关系", "与户主的关系", "relation to head", "relation"),
         codes.Relation,
+        required=ALWAYS,
     ),
     Column(
         "political_status",
@@ -518,6 +544,7 @@ COLUMNS = [
         PERSON,
         ("文化程度", "学历", "education"),
         codes.Education,
+        required=EITHER,
     ),
     Column(
         "schooling",
@@ -526,6 +553,7 @@ COLUMNS = [
         PERSON,
         ("在校生状况", "在校生情况", "在校情况", "schooling status", "schooling"),
         codes.Schooling,
+        required=EITHER,
     ),
     Column(
         "education_exemption",

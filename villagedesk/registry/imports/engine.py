@@ -61,6 +61,10 @@ class ImportResult:
     loaded: bool = False
     dry_run: bool = False
     unread: list[dict] = field(default_factory=list)
+    # The file's households and members as checked: normalised, keyed and matched to the
+    # registry (`_pk` of a registered household, `_ppk` of a member found by identity number).
+    households: pl.DataFrame | None = None
+    persons: pl.DataFrame | None = None
 
     @property
     def errors(self) -> pl.DataFrame:
@@ -426,6 +430,33 @@ def apply_columns(sheets: list[Sheet], columns: dict[str, str]) -> None:
         sheet.mapping = mapping
 
 
+def without_rejected(
+    households: pl.DataFrame, persons: pl.DataFrame, errors: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The households with no error on their rows or their members' rows, and their members:
+    what a partial load writes."""
+    bad_rows = errors.select(pl.col("sheet").alias("_sheet"), pl.col("row").alias("_row")).unique()
+    bad_households = set(
+        households.join(bad_rows, on=["_sheet", "_row"], how="semi")["_hkey"].to_list()
+    )
+    bad_households |= set(
+        persons.join(bad_rows, on=["_sheet", "_row"], how="semi")["_hkey"].to_list()
+    )
+    return (
+        households.filter(~pl.col("_hkey").is_in(list(bad_households))),
+        persons.filter(~pl.col("_hkey").is_in(list(bad_households))),
+    )
+
+
+def fields_written(households: pl.DataFrame, persons: pl.DataFrame) -> tuple[list, list]:
+    """The household and member fields the file gives: the only ones a load compares and
+    writes."""
+    return (
+        [c for c in HOUSEHOLD_DATA + ["group"] if c in households.columns],
+        [c for c in PERSON_DATA if c in persons.columns],
+    )
+
+
 def run_import(
     path: Path,
     *,
@@ -519,7 +550,12 @@ def run_import(
     # command and the report quote it.
     issues = masked_issues(issues)
     result = ImportResult(
-        sheets=sheets, issues=issues, dry_run=dry_run, unread=unread_columns(sheets)
+        sheets=sheets,
+        issues=issues,
+        dry_run=dry_run,
+        unread=unread_columns(sheets),
+        households=households,
+        persons=persons,
     )
     errors = result.errors
     if check_only:
@@ -529,21 +565,13 @@ def run_import(
         result.counts = {"rejected": errors.select("sheet", "row").unique().height}
         return result
     # Partial: leave out every household with an error on its rows or its members' rows.
-    bad_rows = errors.select(pl.col("sheet").alias("_sheet"), pl.col("row").alias("_row")).unique()
-    bad_households = set(
-        households.join(bad_rows, on=["_sheet", "_row"], how="semi")["_hkey"].to_list()
-    )
-    bad_households |= set(
-        persons.join(bad_rows, on=["_sheet", "_row"], how="semi")["_hkey"].to_list()
-    )
-    households = households.filter(~pl.col("_hkey").is_in(list(bad_households)))
-    persons_ok = persons.filter(~pl.col("_hkey").is_in(list(bad_households)))
+    households_ok, persons_ok = without_rejected(households, persons, errors)
     rejected = persons.height - persons_ok.height
-    household_fields = [c for c in HOUSEHOLD_DATA + ["group"] if c in households.columns]
-    person_fields = [c for c in PERSON_DATA if c in persons_ok.columns]
+    households_rejected = households.height - households_ok.height
+    household_fields, person_fields = fields_written(households_ok, persons_ok)
     with writing.large_cache(), transaction.atomic():
         counts = writing.write(
-            households=households,
+            households=households_ok,
             persons=persons_ok,
             household_fields=household_fields,
             person_fields=person_fields,
@@ -564,6 +592,7 @@ def run_import(
                 details={key: int(value) for key, value in counts.items()},
             )
     counts["rejected"] = rejected
+    counts["households_rejected"] = households_rejected
     result.counts = counts
     result.loaded = not dry_run
     return result

@@ -20,6 +20,7 @@ from villagedesk.accounts.models import User
 from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area
 from villagedesk.core.codelists import fold
+from villagedesk.core.scoping import prefix_match
 from villagedesk.registry.imports.engine import (
     ImportCancelled,
     ImportResult,
@@ -27,8 +28,10 @@ from villagedesk.registry.imports.engine import (
     blank_column_key,
     blank_columns,
     run_import,
+    without_rejected,
 )
 from villagedesk.registry.imports.messages import internal_error
+from villagedesk.registry.imports.preview import import_preview
 from villagedesk.registry.imports.reading import ReadError
 from villagedesk.registry.imports.report import write_report
 from villagedesk.registry.models import ImportJob, ImportMapping
@@ -66,17 +69,32 @@ def recorded_progress(job: ImportJob) -> tuple[int, int]:
     return data["done"], data["total"]
 
 
+def import_jobs_of(user: User):
+    """The user's own imports into areas whose registry they keep now."""
+    prefixes = permissions.prefixes(user, Capability.KEEP_REGISTRY)
+    if not prefixes:
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(prefix_match(prefixes, "area__code"), user=user)
+
+
 def import_job_list(*, user: User, limit: int = 10) -> list[ImportJob]:
-    """The user's own latest imports, newest first."""
-    return list(ImportJob.objects.filter(user=user).select_related("area")[:limit])
+    """The user's own latest imports into their areas, newest first."""
+    return list(import_jobs_of(user).select_related("area")[:limit])
 
 
 def import_job_get(*, user: User, pk: int) -> ImportJob:
-    """One of the user's own imports; 404 for anyone else's."""
-    job = ImportJob.objects.select_related("area").filter(pk=pk, user=user).first()
+    """One of the user's own imports into an area whose registry they keep; 404 for anyone
+    else's, and for one into an area they no longer keep."""
+    job = import_jobs_of(user).select_related("area").filter(pk=pk).first()
     if job is None:
         raise Http404
     return job
+
+
+def loaded_villages(*, user: User, job: ImportJob) -> list[Area]:
+    """The villages a finished import wrote households into, among those the user sees."""
+    ids = job.counts.get("village_ids", []) if job.status == ImportJob.Status.DONE else []
+    return list(Area.objects.visible_to(user).filter(pk__in=ids).order_by("code"))
 
 
 def record_result(job: ImportJob, result: ImportResult) -> None:
@@ -103,6 +121,10 @@ def record_result(job: ImportJob, result: ImportResult) -> None:
         },
         **{blank_column_key(letters): field for letters, field in blank.items()},
     }
+    if result.loaded:
+        households, _persons = without_rejected(result.households, result.persons, result.errors)
+        village_ids = households["village_id"].drop_nulls().unique().sort()
+        job.counts["village_ids"] = village_ids.to_list()
     report_path = Path(job.file.path).with_suffix(".report.xlsx")
     write_report(result, report_path)
     with report_path.open("rb") as handle:
@@ -132,6 +154,7 @@ def import_recheck(*, by: User, job: ImportJob, columns: dict) -> ImportJob:
     try:
         result = run_import(job.file.path, area=job.area, by=by, check_only=True, columns=columns)
         record_result(job, result)
+        job.counts["preview"] = import_preview(result)
     except ReadError as error:
         # A file refused as unreadable or too large is not kept: the job keeps the reason.
         if not isinstance(error, MappingError):

@@ -325,6 +325,31 @@ def current_values(
     return frame.with_columns(casts) if casts else frame
 
 
+def matched_by_name(persons: pl.DataFrame) -> pl.DataFrame:
+    """The members with `_ppk`, the registered person each is: the one found by identity number,
+    or else the member of the same name and no identity number in their registered household
+    (`_household`)."""
+    if "_ppk" not in persons.columns:
+        persons = persons.with_columns(pl.lit(None, dtype=pl.Int64).alias("_ppk"))
+    nameless = persons.filter(pl.col("_ppk").is_null() & pl.col("_hpk").is_not_null())
+    if nameless.height:
+        rows = []
+        hh = nameless["_hpk"].unique().to_list()
+        for start in range(0, len(hh), 20000):
+            rows += list(
+                Person.objects.filter(
+                    household_id__in=hh[start : start + 20000], id_number__isnull=True
+                ).values_list("pk", "household_id", "name")
+            )
+        by_name = pl.DataFrame(
+            rows, schema={"_npk": pl.Int64, "_household": pl.Int64, "name": pl.String}, orient="row"
+        ).unique(["_household", "name"])
+        persons = attach(persons, by_name, ["_household", "name"]).with_columns(
+            pl.coalesce("_ppk", "_npk").alias("_ppk")
+        )
+    return persons
+
+
 def write(
     *,
     households: pl.DataFrame,
@@ -410,24 +435,7 @@ def write(
         ).values_list("pk", "area_code")
     )
     codes.update({pk: village_codes[int(key.split("|")[0])] for key, pk in created_pks.items()})
-    if "_ppk" not in persons.columns:
-        persons = persons.with_columns(pl.lit(None, dtype=pl.Int64).alias("_ppk"))
-    nameless = persons.filter(pl.col("_ppk").is_null() & pl.col("_hpk").is_not_null())
-    if nameless.height:
-        rows = []
-        hh = nameless["_hpk"].unique().to_list()
-        for start in range(0, len(hh), 20000):
-            rows += list(
-                Person.objects.filter(
-                    household_id__in=hh[start : start + 20000], id_number__isnull=True
-                ).values_list("pk", "household_id", "name")
-            )
-        by_name = pl.DataFrame(
-            rows, schema={"_npk": pl.Int64, "_household": pl.Int64, "name": pl.String}, orient="row"
-        ).unique(["_household", "name"])
-        persons = attach(persons, by_name, ["_household", "name"]).with_columns(
-            pl.coalesce("_ppk", "_npk").alias("_ppk")
-        )
+    persons = matched_by_name(persons)
     p_blanks = defaults(Person, person_fields)
     persons = filled(persons, person_fields, p_blanks)
     known = persons.filter(pl.col("_ppk").is_not_null())

@@ -1,4 +1,6 @@
-"""A cadre uploads a ledger with errors, reads them, downloads the report, fixes, loads it."""
+"""A cadre uploads a ledger with errors, reads them, downloads the report, fixes, loads it; a new
+cadre on a phone reads the headers, takes the template, previews a ledger, loads its valid
+households and follows the result to them."""
 
 import pytest
 import python_calamine
@@ -56,7 +58,6 @@ def test_upload_fix_and_load(live_server, phone_page, cadre_a, village_a, tmp_pa
     page.click("button.primary")
     expect(page.locator("#error-count")).to_have_text("0")
     page.get_by_role("button", name="导入登记册").click()
-    expect(page.locator("#import-progress")).to_have_attribute("value", "100")
     expect(page.locator("#job-status")).to_have_text("已完成")
     expect(page.locator("#summary")).to_contain_text("6")
     assert Household.objects.count() == 2
@@ -64,3 +65,76 @@ def test_upload_fix_and_load(live_server, phone_page, cadre_a, village_a, tmp_pa
 
     page.reload()
     expect(page.locator("#summary")).to_be_visible()
+
+
+def fits_the_phone(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+WORDS = {
+    "zh-hans": {"households_of": "大河村", "template": "村"},
+    "en": {"households_of": "Dahe", "template": "village"},
+}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_new_cadre_previews_loads_and_follows_the_result(
+    live_server, phone_page, cadre_a, village_a, tmp_path, keep_screenshot, language
+):
+    cadre_a.language = language
+    cadre_a.save(update_fields=["language"])
+    rows = family("001") + family("002")
+    full = rows[0][HEADERS.index("身份证号码")]
+    rows[4][HEADERS.index("出生日期")] = "1982-13-04"  # household 002 is left out
+    ledger = write_xlsx(tmp_path / "台账.xlsx", rows, title="大河村农户台账")
+    page = phone_page
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "cadre_a")
+    page.fill("#id_password", "pw-for-tests-1")
+    page.click("button.primary")
+    page.goto(f"{live_server.url}/registry/imports/")
+    expect(page.locator("html")).to_have_attribute(
+        "lang", "zh-CN" if language == "zh-hans" else "en"
+    )
+    assert fits_the_phone(page)
+
+    page.locator("#accepted-headers summary").click()
+    expect(page.locator("#accepted-headers")).to_contain_text("户编号")
+    expect(page.locator("#accepted-headers")).to_contain_text("household number")
+    assert fits_the_phone(page)
+    with page.expect_download() as download_info:
+        page.locator("#template-download").click()
+    template = tmp_path / "template.xlsx"
+    download_info.value.save_as(template)
+    sheet = python_calamine.CalamineWorkbook.from_path(str(template)).get_sheet_by_index(0)
+    assert sheet.to_python()[1][0] == WORDS[language]["template"]
+
+    page.set_input_files("#id_file", str(ledger))
+    page.click("button.primary")
+    counts = page.locator("#preview-counts")
+    expect(counts.locator("#count-new td")).to_have_text(["1", "3"])
+    expect(counts.locator("#count-rejected td")).to_have_text(["1", "3"])
+    expect(page.locator(".sample-household")).to_have_count(2)
+    expect(page.locator("#sample")).to_contain_text(full[:6] + "********" + full[-4:])
+    assert full not in page.content()
+    assert fits_the_phone(page)
+    keep_screenshot(page, f"import-preview-{language.split('-')[0]}-phone", full_page=True)
+    assert not Household.objects.exists()
+
+    page.check("#id_partial")
+    page.locator("form[action$='/load/'] button.primary").click()
+    expect(page.locator("#rows-read")).to_have_text("6")
+    expect(page.locator("#rows-rejected")).to_have_text("3")
+    expect(page.locator("#summary-created td")).to_have_text(["1", "3"])
+    expect(page.locator("#summary-rejected td")).to_have_text(["1", "3"])
+    assert fits_the_phone(page)
+
+    page.locator("#result-links a", has_text=WORDS[language]["households_of"]).click()
+    page.wait_for_url(f"**/registry/households/?village={village_a.code}")
+    expect(page.locator("main")).to_contain_text("001")
+    assert fits_the_phone(page)
+    assert list(Household.objects.values_list("number", flat=True)) == ["001"]
+    assert errors == []

@@ -8,7 +8,7 @@ from django.urls import reverse
 from villagedesk.core.codelists import fold
 from villagedesk.registry.imports import jobs, validating, writing
 from villagedesk.registry.imports.messages import internal_error
-from villagedesk.registry.models import Household, ImportJob, ImportMapping
+from villagedesk.registry.models import Household, ImportJob, ImportMapping, Person
 from villagedesk.registry.tests.importing import HEADERS, family, write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -323,3 +323,165 @@ def test_an_unexpected_error_while_loading_writes_nothing_and_says_so(
     page = response.content.decode()
     assert internal_error() in page and "i64" not in page
     assert not Household.objects.exists() and not Household.history.exists()
+
+
+# What a new cadre sees: the headers, the template, the preview and the result.
+
+
+def row_of(page: str, row_id: str) -> str:
+    """The cells of a table row, without its heading."""
+    row = page[page.index(f'<tr id="{row_id}">') :]
+    row = row[: row.index("</tr>")]
+    return row[row.index("</th>") + len("</th>") :]
+
+
+def mixed_rows():
+    """001 and 002 well written, 003 with a bad date on its second row."""
+    rows = family("001") + family("002") + family("003")
+    rows[7][HEADERS.index("出生日期")] = "1982-13-04"
+    return rows
+
+
+def test_the_start_page_shows_the_accepted_headers_and_offers_the_template(client, cadre_a):
+    client.force_login(cadre_a)
+    page = client.get(reverse("registry:import-start")).content.decode()
+    assert '<details class="card" id="accepted-headers">' in page
+    assert "户编号、户号" in page and "household number, household no" in page
+    assert "户主姓名" in page and "head of household" in page
+    assert f'href="{reverse("registry:import-template")}"' in page
+
+
+def test_the_template_downloads_with_the_cadre_s_village_and_checks_cleanly(
+    client, cadre_a, village_a, tmp_path
+):
+    import python_calamine
+
+    client.force_login(cadre_a)
+    response = client.get(reverse("registry:import-template"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert response["Cache-Control"].startswith("no-store")
+    path = tmp_path / "template.xlsx"
+    path.write_bytes(response.content)
+    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+    assert rows[1][:3] == ["village", "village group", "household number"]
+    assert rows[2][0] == "大河村"
+    upload(client, path, village_a)
+    job = ImportJob.objects.get()
+    assert (job.counts["errors"], job.counts["warnings"]) == (0, 0)
+    assert job.counts["preview"]["households"]["new"] == 1
+    assert job.counts["preview"]["persons"]["new"] == 3
+
+
+def test_the_template_is_not_offered_to_a_user_who_imports_nothing(client, county_supervisor):
+    client.force_login(county_supervisor)
+    assert client.get(reverse("registry:import-template")).status_code == 404
+
+
+def test_the_preview_shows_the_counts_and_the_first_households_as_stored(
+    client, cadre_a, village_a, tmp_path
+):
+    rows = mixed_rows()
+    client.force_login(cadre_a)
+    response = upload(client, write_xlsx(tmp_path / "a.xlsx", rows, title="大河村台账"), village_a)
+    page = client.get(response.url).content.decode()
+    assert not Household.objects.exists()
+    assert row_of(page, "count-new") == "<td>2</td><td>6</td>"
+    assert row_of(page, "count-updated") == "<td>0</td><td>0</td>"
+    assert row_of(page, "count-rejected") == "<td>1</td><td>3</td>"
+    sample = page[page.index('id="sample"') : page.index('id="issues"')]
+    assert sample.count('class="card sample-household"') == 3
+    full = rows[0][HEADERS.index("身份证号码")]
+    assert full not in page
+    assert full[:6] + "********" + full[-4:] in sample
+    assert "Head of household" in sample and "Male" in sample and "Dahe" in sample
+    assert "一组" in sample and "Household 003" in sample
+
+
+def test_the_preview_speaks_chinese_to_a_chinese_reader(client, cadre_a, village_a, tmp_path):
+    client.force_login(cadre_a)
+    client.cookies["django_language"] = "zh-hans"
+    response = upload(client, write_xlsx(tmp_path / "a.xlsx", mixed_rows()), village_a)
+    page = client.get(response.url).content.decode()
+    assert '<html lang="zh-CN">' in page
+    sample = page[page.index('id="sample"') : page.index('id="issues"')]
+    assert "户主" in sample and "男" in sample and "大河村" in sample
+    assert "Head of household" not in sample and "Dahe" not in sample
+
+
+def test_an_unreadable_file_has_no_preview(client, cadre_a, village_a, tmp_path):
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(b"not a zip")
+    client.force_login(cadre_a)
+    page = client.get(upload(client, path, village_a).url).content.decode()
+    assert "The file is not a spreadsheet that can be read." in page
+    assert 'id="preview-counts"' not in page and 'id="sample"' not in page
+
+
+def test_the_preview_follows_a_corrected_mapping(client, cadre_a, village_a, tmp_path):
+    headers = [*HEADERS]
+    headers[HEADERS.index("文化程度")] = "学历情况"
+    client.force_login(cadre_a)
+    upload(client, write_xlsx(tmp_path / "a.xlsx", family(), headers), village_a)
+    job = ImportJob.objects.get()
+    assert job.counts["preview"]["households"]["rejected"] == 1
+    data = {f"col{i}": job.columns[fold(h)] for i, h in enumerate(job.counts["headers"])}
+    data[f"col{job.counts['headers'].index('学历情况')}"] = "education"
+    client.post(reverse("registry:import-remap", args=[job.pk]), data)
+    job.refresh_from_db()
+    assert job.counts["preview"]["households"] == {
+        "new": 1,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": 0,
+    }
+
+
+def test_the_result_says_what_was_read_rejected_and_written(client, cadre_a, village_a, tmp_path):
+    client.force_login(cadre_a)
+    upload(client, write_xlsx(tmp_path / "a.xlsx", mixed_rows()), village_a)
+    job = ImportJob.objects.get()
+    response = client.post(
+        reverse("registry:import-load", args=[job.pk]), {"partial": "on"}, follow=True
+    )
+    page = response.content.decode()
+    assert '<strong id="rows-read">9</strong>' in page
+    assert '<strong id="rows-rejected">3</strong>' in page
+    assert row_of(page, "summary-created") == "<td>2</td><td>6</td>"
+    assert row_of(page, "summary-rejected") == "<td>1</td><td>3</td>"
+    assert "written" not in page and "写入" not in page
+    link = f"{reverse('registry:household-list')}?village={village_a.code}"
+    assert f'href="{link}"' in page
+    listed = client.get(link).content.decode()
+    assert "002" in listed and "003" not in listed
+
+
+def test_a_double_submitted_load_loads_once_and_both_show_the_result(
+    client, cadre_a, village_a, tmp_path
+):
+    client.force_login(cadre_a)
+    upload(client, write_xlsx(tmp_path / "a.xlsx", family()), village_a)
+    job = ImportJob.objects.get()
+    progress = reverse("registry:import-progress", args=[job.pk])
+    first = client.post(reverse("registry:import-load", args=[job.pk]), {})
+    second = client.post(reverse("registry:import-load", args=[job.pk]), {})
+    assert first.url == second.url == progress
+    job.refresh_from_db()
+    assert (job.counts["households_created"], job.counts["persons_created"]) == (1, 3)
+    assert Person.objects.count() == 3 and Person.history.count() == 3
+
+
+def test_an_import_into_a_village_the_user_does_not_keep_is_404(
+    client, cadre_a, village_b, tmp_path
+):
+    job = ImportJob.objects.create(
+        user=cadre_a, area=village_b, original_name="b.xlsx", counts={"rows": 3, "errors": 0}
+    )
+    client.force_login(cadre_a)
+    for name in ("import-detail", "import-progress", "import-report"):
+        assert client.get(reverse(f"registry:{name}", args=[job.pk])).status_code == 404
+    for name in ("import-load", "import-remap", "import-cancel"):
+        assert client.post(reverse(f"registry:{name}", args=[job.pk])).status_code == 404
+    assert "b.xlsx" not in client.get(reverse("registry:import-start")).content.decode()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.CHECKED
