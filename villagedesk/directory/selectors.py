@@ -9,8 +9,15 @@ from django.http import Http404
 from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
 from villagedesk.accounts.permissions import Capability
-from villagedesk.areas.models import Area, Level, PoiCategory, PointOfInterest, VillageNote
-from villagedesk.core.scoping import get_visible_or_404
+from villagedesk.areas.models import (
+    PREFIX_LENGTH,
+    Area,
+    Level,
+    PoiCategory,
+    PointOfInterest,
+    VillageNote,
+)
+from villagedesk.core.scoping import get_visible_or_404, prefix_match
 from villagedesk.directory import figures
 from villagedesk.directory.models import (
     Contact,
@@ -168,11 +175,42 @@ def network_reading(*, user: User, filters: NetworkFilters | None = None) -> fig
     return figures.reading(spec)
 
 
-def network_ranks(*, reading: figures.Reading, area: Area | None = None) -> QuerySet[NetworkRank]:
-    """The ranked people of the figures, first to meet first, those kept in the area only when
-    one is given. A person no longer in the network (made private since, say) is left out."""
-    ranks = NetworkRank.objects.filter(figures=reading.figures).filter(
-        reading.spec.seen("contact__")
+def at_or_above(prefixes, field: str = "area_code") -> Q:
+    """A filter for codes inside the areas of the prefixes or of an area above one of them (the
+    township and the county of a village): the places whose people concern those who work there.
+    """
+    if not prefixes:
+        return Q(pk__in=[])
+    above = {
+        prefix[:digits].ljust(12, "0")
+        for prefix in prefixes
+        for digits in PREFIX_LENGTH.values()
+        if digits < len(prefix)
+    }
+    return Q(**{f"{field}__in": sorted(above)}) | prefix_match(prefixes, field)
+
+
+def network_ranks(
+    *, user: User, reading: figures.Reading, area: Area | None = None
+) -> QuerySet[NetworkRank]:
+    """The ranked people of the figures that concern the user, first to meet first: those kept
+    in the user's areas or in an area above them (their township's and county's offices), and
+    in the area only when one is given. A person no longer in the network (made private since,
+    say) is left out.
+
+    The figures are those of the whole network the user sees, which for a village's cadre is
+    usually the county's: they are shared by everyone who sees the same entries and computed
+    once by the worker. The ranking is therefore cut, not computed again over the cut: the
+    people who join groups are found over the whole network (a township official who links the
+    village to the county stays first, though the links run through other townships), and only
+    those a user could go and see are listed, so a cadre is never told to visit another
+    township's officials or another village's people. Ranking each user's part on its own
+    would compute a network per village and lose those bridges.
+    """
+    ranks = (
+        NetworkRank.objects.filter(figures=reading.figures)
+        .filter(reading.spec.seen("contact__"))
+        .filter(at_or_above(user.area_prefixes(), "contact__area_code"))
     )
     if area is not None:
         ranks = ranks.filter(contact__area_code__startswith=area.prefix)

@@ -376,12 +376,11 @@ def network_status_context(asked: NetworkAsked, reading) -> dict:
 def network(request):
     asked = network_asked(request)
     reading = selectors.network_reading(user=request.user, filters=asked.filters)
-    ranking, listed = [], reading.figures.people
+    ranking, listed = [], 0
     if reading.computed:
-        ranks = selectors.network_ranks(reading=reading, area=asked.area)
+        ranks = selectors.network_ranks(user=request.user, reading=reading, area=asked.area)
         ranking = list(ranks[:RANKING_SHOWN])
-        if asked.area is not None:
-            listed = ranks.count()
+        listed = ranks.count()
     around = [rank.contact for rank in ranking]
     if asked.centre is not None and asked.centre not in around:
         around.insert(0, asked.centre)
@@ -417,24 +416,36 @@ def network_status(request):
     return render(request, "directory/network.html#status", context)
 
 
+# A node's label in the chart: longer names are cut, the full name is in its tooltip.
+LABEL_CHARACTERS = 6
+
+
+def short_label(name: str) -> str:
+    """The name as a chart label: at most LABEL_CHARACTERS characters, "…" marking a cut."""
+    if len(name) <= LABEL_CHARACTERS:
+        return name
+    return name[: LABEL_CHARACTERS - 1] + "…"
+
+
 @login_required
 def network_chart(request):
     """One page of the chart: the next people by rank (of the area when one is chosen) and the
-    links they add to those drawn before. Names reach the page as JSON text."""
+    links they add to those drawn before. Names, and the short labels drawn beside the nodes,
+    reach the page as JSON text."""
     asked = network_asked(request)
     reading = selectors.network_reading(user=request.user, filters=asked.filters)
     offset = request.GET.get("offset", "")
     offset = int(offset) if offset.isdigit() else 0
     nodes, links, more = [], [], False
     if reading.computed:
-        ranks = selectors.network_ranks(reading=reading, area=asked.area)
+        ranks = selectors.network_ranks(user=request.user, reading=reading, area=asked.area)
         page = list(ranks[offset : offset + CHART_PAGE + 1])
         more, page = len(page) > CHART_PAGE, page[:CHART_PAGE]
         nodes = [
             {
                 "id": str(rank.contact_id),
                 "name": rank.contact.name,
-                "value": round(rank.betweenness, 4),
+                "short": short_label(rank.contact.name),
                 "symbolSize": 8 + min(rank.degree, 12) * 2,
                 "category": rank.contact.organisation.name if rank.contact.organisation_id else "",
             }

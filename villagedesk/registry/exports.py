@@ -1,7 +1,9 @@
 """Ledger exports: the rosters supervisors download every week, in .xlsx or .csv.
 
 Codes are written as labels in the user's language and personal numbers masked unless the user
-may export them in full, so that an export can be handed on. The person roster carries the
+may export them in full, so that an export can be handed on. The village and the group are
+written by their names, as the national form and its exports write them (行政村, 村民小组), not by
+the village's code and the group's number; the importer reads either. The person roster carries the
 household's fields on the head's row, the single-sheet layout the importer reads, so an export by
 a user who may export numbers in full re-imports without changes. Every cell, in .xlsx and .csv
 alike, is formula-safe (`core.spreadsheets.cell_safe`): a name typed as `=HYPERLINK(…)` stays
@@ -13,6 +15,7 @@ it and when, and an audit event with the ledger, the area and the counts.
 """
 
 import datetime
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +30,7 @@ from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area
 from villagedesk.audit import services as audit
 from villagedesk.audit.watermark import csv_watermark_line, watermark_text, workbook_watermark
+from villagedesk.core.codelists import fold
 from villagedesk.core.masking import mask_phone
 from villagedesk.core.spreadsheets import (
     FORMULA_STARTS,
@@ -131,24 +135,39 @@ def health_expr() -> pl.Expr:
     return pl.when(listed == "").then(pl.lit(str(Health.HEALTHY.label))).otherwise(listed)
 
 
+def village_cells(area: Area) -> dict[str, str]:
+    """What the village column says for each village of the area, by code: its name, or its code
+    when another village of the area has the same name, so that the importer (which takes a
+    village by its name or its code within the area imported into) never takes one for the
+    other and the roster re-imports unchanged."""
+    villages = list(Area.objects.within([area.prefix]).villages().values_list("code", "name"))
+    named = Counter(fold(name) for _code, name in villages)
+    return {code: name if named[fold(name)] == 1 else code for code, name in villages}
+
+
 def ledger_frame(*, ledger: Ledger, area: Area, status: str | None, reveal: bool) -> pl.DataFrame:
-    """The ledger's rows as text, in household and member order."""
+    """The ledger's rows as text, in household and member order (the header alone when there
+    are none)."""
+    columns = PERSON_COLUMNS if ledger.persons else HOUSEHOLD_COLUMNS
+    empty = pl.DataFrame(schema={header(name): pl.String for name in columns})
     households = Household.objects.within([area.prefix])
     if status:
         households = households.filter(status=status)
     h_fields = [
         "pk",
         "village__code",
-        "group__number",
+        "group__name",
         "number",
         "address",
         "phone",
         *HOUSEHOLD_DATA[2:],
     ]
     h_rows = list(households.values_list(*h_fields))
+    if not h_rows:
+        return empty
     names = [
         "_hpk",
-        "village",
+        "_village_code",
         "group",
         "number",
         "address",
@@ -156,8 +175,13 @@ def ledger_frame(*, ledger: Ledger, area: Area, status: str | None, reveal: bool
         *HOUSEHOLD_DATA[2:],
     ]
     frame = pl.DataFrame(h_rows, schema=names, orient="row", infer_schema_length=None)
-    frame = frame.with_columns(other_causes_expr().alias("other_causes"))
-    columns = HOUSEHOLD_COLUMNS
+    code = pl.col("_village_code")
+    frame = frame.with_columns(
+        code.replace_strict(village_cells(area), default=code, return_dtype=pl.String).alias(
+            "village"
+        ),
+        other_causes_expr().alias("other_causes"),
+    )
     if ledger.persons:
         persons = Person.objects.within([area.prefix]).filter(
             household__in=households, **ledger.filter
@@ -167,6 +191,8 @@ def ledger_frame(*, ledger: Ledger, area: Area, status: str | None, reveal: bool
                 "household_id", *PERSON_DATA
             )
         )
+        if not p_rows:
+            return empty
         people = pl.DataFrame(
             p_rows, schema=["_hpk", *PERSON_DATA], orient="row", infer_schema_length=None
         )
@@ -177,10 +203,11 @@ def ledger_frame(*, ledger: Ledger, area: Area, status: str | None, reveal: bool
         frame = frame.with_columns(
             [pl.when(is_head).then(pl.col(c)).otherwise(None).alias(c) for c in HOUSEHOLD_EXPORT]
         )
-        columns = PERSON_COLUMNS
     elif ledger.name == "households_by_status":
         order = {s.value: i for i, s in enumerate(HouseholdStatus)}
-        frame = frame.sort(pl.col("status").replace_strict(order, default=99), "village", "number")
+        frame = frame.sort(
+            pl.col("status").replace_strict(order, default=99), "_village_code", "number"
+        )
     out = []
     for name in columns:
         expr = pl.col(name).cast(pl.String)

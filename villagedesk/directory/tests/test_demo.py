@@ -39,7 +39,15 @@ def test_demo_directory_fills_every_village_and_stays_in_scope(
     cadre = User.objects.get(username="cadre1")
     assert worker_runs() == 1  # the county's figures, asked for by the demo
     reading = selectors.network_reading(user=cadre)
-    ranks = list(selectors.network_ranks(reading=reading))
+    ranks = list(selectors.network_ranks(user=cadre, reading=reading))
     assert reading.up_to_date and ranks[0].betweenness > 0
+    # The county's figures, cut to the cadre's village, its township and the county.
+    village = cadre.assignments.get().area
+    places = {rank.contact.area_code for rank in ranks}
+    assert village.code in places and village.parent.code in places
+    assert all(code in {village.code, village.parent.code, county.code} for code in places)
+    supervisor = User.objects.get(username="county")
+    everyone = selectors.network_ranks(user=supervisor, reading=reading)
+    assert everyone.exclude(contact__area_code__startswith=village.parent.prefix).exists()
     own = request_list(user=cadre)
     assert 0 < own.count() < SupportRequest.objects.count()

@@ -57,6 +57,7 @@ def direct_ranking(user) -> list[network.Rank]:
 
 
 def stored_ranking(user) -> list[network.Rank]:
+    """The figures stored for the network the user sees, every person of it."""
     reading = selectors.network_reading(user=user)
     return [
         network.Rank(
@@ -65,7 +66,7 @@ def stored_ranking(user) -> list[network.Rank]:
             degree_centrality=rank.degree_centrality,
             betweenness=rank.betweenness,
         )
-        for rank in selectors.network_ranks(reading=reading)
+        for rank in NetworkRank.objects.filter(figures=reading.figures).order_by("position")
     ]
 
 
@@ -131,7 +132,7 @@ def test_distance_filter_keeps_only_people_near_the_centre(cadre_a, village_a):
     filters = selectors.NetworkFilters(centre=people["辛"].pk, distance=2)
     reading = selectors.network_reading(user=cadre_a, filters=filters)
     assert reading.up_to_date  # a small cut of the network is computed at once
-    ranks = selectors.network_ranks(reading=reading)
+    ranks = selectors.network_ranks(user=cadre_a, reading=reading)
     assert {rank.contact.name for rank in ranks} == {"辛", "庚", "己"}
 
 
@@ -140,7 +141,7 @@ def test_distance_and_tag_filters_combine(cadre_a, village_a):
     Contact.objects.filter(pk=people["庚"].pk).update(tags="乡贤")
     filters = selectors.NetworkFilters(centre=people["辛"].pk, distance=2, tag="乡贤")
     reading = selectors.network_reading(user=cadre_a, filters=filters)
-    ranks = selectors.network_ranks(reading=reading)
+    ranks = selectors.network_ranks(user=cadre_a, reading=reading)
     assert {rank.contact.name for rank in ranks} == {"辛", "庚"}
     assert reading.figures.links == 1
 
@@ -182,8 +183,9 @@ def contacts_linked(village, count: int) -> list[int]:
 
 
 # Session, user, assignments; private entries of the county; figures and their counties'
-# generations; the ranking; the areas and organisations to choose from.
-NETWORK_PAGE_QUERIES = 9
+# generations; the ranking and the number of people in it; the areas and organisations to
+# choose from.
+NETWORK_PAGE_QUERIES = 10
 # The same up to the figures; then the people of the page and the links they add.
 NETWORK_CHART_QUERIES = 8
 
@@ -321,35 +323,105 @@ def test_another_countys_people_never_appear_and_its_places_are_404(
             assert client.get(reverse(name), params).status_code == 404, (name, params)
 
 
-def test_people_of_an_area_are_listed_with_their_rank_in_the_whole_network(
+def test_people_of_an_area_are_listed_in_the_order_of_the_whole_network(
     client, county_supervisor, village_a, village_b
 ):
     people = stored_network(village_a)
-    other = ContactFactory(area=village_b, name="乙村人")
-    Link.objects.create(source=other, target=people["甲"], kind=LinkKind.FAMILY)
+    others = [ContactFactory(area=village_b, name=name) for name in ("乙村人", "乙村新人")]
+    Link.objects.create(source=others[0], target=people["甲"], kind=LinkKind.FAMILY)
+    Link.objects.create(source=others[1], target=people["甲"], kind=LinkKind.FAMILY)
+    Link.objects.create(source=others[1], target=people["丁"], kind=LinkKind.FAMILY)
     client.force_login(county_supervisor)
     client.get(reverse("directory:network"))
     worker_runs()
     page = client.get(reverse("directory:network"), {"area": village_b.code}).content.decode()
-    position = NetworkRank.objects.get(contact=other).position
-    assert page.count("<tr><td>") == 1 and f"<tr><td>{position}</td>" in page
+    order = [rank.contact.name for rank in NetworkRank.objects.filter(contact__in=others)]
+    assert order == ["乙村新人", "乙村人"]  # a bridge between the two clusters comes first
+    assert page.count("<tr><td>") == 2 and "2 people of Xiaohe in this network" in page
+    rows = page.split("<tr><td>")[1:]
+    assert [row.split("</td>")[0] for row in rows] == ["1", "2"]
+    assert [name in row for row, name in zip(rows, order, strict=True)] == [True, True]
     chart = client.get(reverse("directory:network-chart"), {"area": village_b.code}).json()
-    assert [node["name"] for node in chart["nodes"]] == ["乙村人"]
+    assert [node["name"] for node in chart["nodes"]] == order
 
 
 def test_a_contact_made_private_leaves_the_figures_of_those_who_no_longer_see_it(
-    client, cadre_a, village_a, village_b
+    client, cadre_a, village_a, township
 ):
     people = stored_network(village_a)
-    ContactFactory(area=village_b, name="乙村私密", private=True)
-    other = ContactFactory(area=village_b, name="乙村人")
+    ContactFactory(area=township, name="街道私密", private=True)
+    other = ContactFactory(area=township, name="街道人")
     Link.objects.create(source=other, target=people["甲"], kind=LinkKind.FAMILY)
     client.force_login(cadre_a)
     client.get(reverse("directory:network"))
     worker_runs()
-    assert "乙村人" in client.get(reverse("directory:network")).content.decode()
+    assert "街道人" in client.get(reverse("directory:network")).content.decode()
     # Made private by a write the figures have not caught up with yet.
     Contact.objects.filter(pk=other.pk).update(private=True)
     assert NetworkRank.objects.filter(contact=other).exists()
-    assert "乙村人" not in client.get(reverse("directory:network")).content.decode()
-    assert "乙村人" not in client.get(reverse("directory:network-chart")).content.decode()
+    assert "街道人" not in client.get(reverse("directory:network")).content.decode()
+    assert "街道人" not in client.get(reverse("directory:network-chart")).content.decode()
+
+
+def test_a_cadre_is_listed_only_people_of_their_village_and_of_the_offices_above_it(
+    client, cadre_a, county_supervisor, county, township, village_a, village_b
+):
+    people = stored_network(village_a)
+    far_township = make_area("530128200000", Level.TOWNSHIP, "翠华镇", county)
+    far_village = make_area("530128200001", Level.VILLAGE, "远村", far_township)
+    near = {
+        "县局长": ContactFactory(area=county, name="县局长"),
+        "街道主任": ContactFactory(area=township, name="街道主任"),
+    }
+    # The best-linked people of the county are elsewhere: they join everyone to village A.
+    far = {
+        "镇书记": ContactFactory(area=far_township, name="镇书记"),
+        "远村书记": ContactFactory(area=far_village, name="远村书记"),
+        "乙村书记": ContactFactory(area=village_b, name="乙村书记"),
+    }
+    for person in (*near.values(), far["远村书记"], far["乙村书记"]):
+        Link.objects.create(source=far["镇书记"], target=person, kind=LinkKind.WORKS_WITH)
+    for name in ("甲", "中", "辛"):
+        Link.objects.create(source=far["镇书记"], target=people[name], kind=LinkKind.WORKS_WITH)
+    Link.objects.create(source=far["乙村书记"], target=people["丁"], kind=LinkKind.FAMILY)
+    Link.objects.create(source=near["街道主任"], target=people["庚"], kind=LinkKind.WORKS_WITH)
+    client.force_login(cadre_a)
+    client.get(reverse("directory:network"))
+    worker_runs()
+    first = NetworkRank.objects.order_by("position").first()
+    assert first.contact == far["镇书记"]  # the county's figures rank the far official first
+
+    page = client.get(reverse("directory:network")).content.decode()
+    ranking = page.split('id="ranking"')[1]
+    chart = client.get(reverse("directory:network-chart")).json()
+    charted = {node["name"] for node in chart["nodes"]}
+    for name in far:
+        assert name not in ranking and name not in charted, name
+    for name in (*near, *people):
+        assert name in ranking and name in charted, name
+    assert ranking.count("<tr><td>") == len(near) + len(people)
+    assert all(
+        int(link["source"]) not in {p.pk for p in far.values()}
+        and int(link["target"]) not in {p.pk for p in far.values()}
+        for link in chart["links"]
+    )
+
+    client.force_login(county_supervisor)
+    page = client.get(reverse("directory:network")).content.decode()
+    ranking = page.split('id="ranking"')[1]
+    assert all(name in ranking for name in (*far, *near, *people))
+    assert ranking.split("<tr><td>")[1].split("</tr>")[0].count("镇书记") == 1
+
+
+def test_the_chart_labels_every_node_with_its_name_cut_short(client, cadre_a, village_a):
+    people = stored_network(village_a)
+    long_name = "欧阳司马慕容诸葛明"
+    Contact.objects.filter(pk=people["甲"].pk).update(name=long_name)
+    client.force_login(cadre_a)
+    client.get(reverse("directory:network"))
+    worker_runs()
+    nodes = client.get(reverse("directory:network-chart")).json()["nodes"]
+    labels = {node["name"]: node["short"] for node in nodes}
+    assert labels[long_name] == "欧阳司马慕…"
+    assert labels["中"] == "中" and len(labels) == len(people)
+    assert all(len(short) <= views.LABEL_CHARACTERS for short in labels.values())

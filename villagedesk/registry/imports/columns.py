@@ -77,7 +77,7 @@ COLUMNS = [
         _("village"),
         "text",
         HOUSEHOLD,
-        ("村", "行政村", "村名", "村代码", "村编码", "所在村", "village", "village code"),
+        ("行政村", "村", "村名", "村代码", "村编码", "所在村", "village", "village code"),
         max_length=100,
         required=UNLESS_VILLAGE,
     ),
@@ -86,7 +86,7 @@ COLUMNS = [
         _("village group"),
         "text",
         HOUSEHOLD,
-        ("组", "村民小组", "小组", "组别", "group", "village group"),
+        ("村民小组", "组", "小组", "组别", "group", "village group"),
         max_length=100,
     ),
     Column(

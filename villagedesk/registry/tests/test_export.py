@@ -3,14 +3,18 @@
 import csv
 from decimal import Decimal
 
+import polars as pl
 import pytest
 import python_calamine
 from django.core.management import call_command
 from django.utils import translation
 
+from villagedesk.areas.models import Level, VillageGroup
+from villagedesk.registry.codes import Relation
 from villagedesk.registry.exports import export_ledger
 from villagedesk.registry.imports.engine import run_import
 from villagedesk.registry.models import Household, Person
+from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
 from villagedesk.registry.tests.importing import HEADERS, family, write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -43,8 +47,64 @@ def test_chinese_export_speaks_chinese(tmp_path, registered):
             name="person_roster", area=registered, path=path, file_format="csv", reveal=True
         )
     text = path.read_text(encoding="utf-8-sig")
-    assert text.splitlines()[0].startswith("村,组,户编号")
+    assert text.splitlines()[0].startswith("行政村,村民小组,户编号")
     assert ",户主," in text and ",男," in text
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_village_and_the_group_are_written_by_their_names(tmp_path, registered, language):
+    path = tmp_path / "roster.xlsx"
+    with translation.override(language):
+        export_ledger(name="household_roster", area=registered, path=path, file_format="xlsx")
+    rows = read_rows(path)[2:]
+    # The names as the registry keeps them, in either language: the importer reads them back.
+    assert [row[:3] for row in rows] == [["大河村", "一组", "002"], ["大河村", "一组", "A-001"]]
+    cells = {cell for row in rows for cell in row}
+    assert registered.code not in cells and "1" not in {row[1] for row in rows}
+
+
+def test_villages_of_the_same_name_are_written_by_their_codes_and_re_import_unchanged(
+    tmp_path, county, township, village_a, household_a, household_b
+):
+    from conftest import make_area
+
+    other_township = make_area("530128200000", Level.TOWNSHIP, "翠华镇", county)
+    namesake = make_area("530128200001", Level.VILLAGE, "大河村", other_township)
+    group = VillageGroup.objects.create(village=namesake, number=1, name="一组")
+    household = HouseholdFactory(village=namesake, group=group, number="C-001")
+    PersonFactory(household=household, name="赵六", relation=Relation.HEAD)
+    path = tmp_path / "county.xlsx"
+    export_ledger(name="person_roster", area=county, path=path, file_format="xlsx", reveal=True)
+    rows = read_rows(path)[2:]
+    villages = {row[2]: row[0] for row in rows if row[2]}
+    assert villages == {"A-001": village_a.code, "C-001": namesake.code, "B-001": "小河村"}
+    result = run_import(path, area=county)
+    assert result.errors.height == 0, result.issues
+    assert result.counts["fields_updated"] == 0
+    assert result.counts["households_unchanged"] == 3
+
+
+def test_a_roster_of_names_taken_to_another_village_is_refused_at_its_cells(
+    tmp_path, registered, village_b
+):
+    path = tmp_path / "roster.xlsx"
+    export_ledger(name="person_roster", area=registered, path=path, file_format="xlsx", reveal=True)
+    rows = read_rows(path)
+    header = rows[1]
+    rows[2][header.index("village group")] = "九组"  # on the head's row, the household's
+    changed = rewrite(path, rows)
+    before = (Household.objects.count(), Person.objects.count())
+    result = run_import(changed, area=village_b)
+    assert (Household.objects.count(), Person.objects.count()) == before
+    # 大河村 is no village of 小河村's import: each household is told so at its village cell.
+    found = result.errors.filter(pl.col("code") == "unknown_village")
+    assert sorted(found.select("row", "column", "header").rows()) == [
+        (3, "A", "village"),
+        (6, "A", "village"),
+    ]
+    result = run_import(changed, area=registered)
+    found = result.errors.filter(pl.col("code") == "unknown_group")
+    assert found.select("row", "column", "header").rows() == [(3, "B", "village group")]
 
 
 def test_ledgers_filter_by_kind_and_status(tmp_path, registered):
@@ -238,3 +298,22 @@ def test_the_error_report_of_a_sheet_named_like_a_formula(tmp_path, village_a):
         )
     workbook = python_calamine.CalamineWorkbook.from_path(str(report))
     assert workbook.sheet_names == ["-2024"]  # a sheet's name is never read as a formula
+
+
+def test_a_village_with_no_households_exports_its_header_alone(tmp_path, village_b):
+    path = tmp_path / "empty.csv"
+    assert export_ledger(name="person_roster", area=village_b, path=path, file_format="csv") == 0
+    assert path.read_text(encoding="utf-8-sig").splitlines()[0].startswith("village,")
+
+
+def test_a_ledger_that_selects_no_one_exports_its_header_alone(tmp_path, registered):
+    path = tmp_path / "none.csv"
+    rows = export_ledger(
+        name="household_roster", area=registered, path=path, file_format="csv", status="monitored"
+    )
+    assert rows == 0 and path.read_text(encoding="utf-8-sig").startswith("village,")
+    Person.objects.update(disability_category="", disability_grade=None)
+    assert (
+        export_ledger(name="persons_by_disability", area=registered, path=path, file_format="xlsx")
+        == 0
+    )

@@ -7,11 +7,25 @@ document.addEventListener("DOMContentLoaded", function () {
   var chart = echarts.init(box);
   var nodes = [], links = [], names = [""], next = 0;
 
+  // A node's tooltip: the full name and its organisation, as text nodes (never HTML).
+  function tip(params) {
+    var box = document.createElement("div");
+    var name = document.createElement("strong");
+    name.appendChild(document.createTextNode(params.data.name || ""));
+    box.appendChild(name);
+    var organisation = names[params.data.category];
+    if (organisation) {
+      box.appendChild(document.createElement("br"));
+      box.appendChild(document.createTextNode(organisation));
+    }
+    return box;
+  }
+
   function draw() {
     var many = nodes.length > 200;
     chart.setOption({
       animation: !many,
-      tooltip: {},
+      tooltip: { formatter: function (params) { return params.dataType === "node" ? tip(params) : ""; } },
       legend: nodes.length <= 300 && names.length <= 13 ? [{ data: names.filter(Boolean), type: "scroll", bottom: 0 }] : [],
       series: [{
         type: "graph",
@@ -21,7 +35,9 @@ document.addEventListener("DOMContentLoaded", function () {
         data: nodes,
         links: links,
         categories: names.map(function (n) { return { name: n }; }),
-        label: { show: nodes.length <= 80, position: "right" },
+        // Every node is labelled with its short name (drawn on the canvas, as text);
+        // labels that would overlap are hidden until the chart is zoomed.
+        label: { show: true, position: "right", formatter: function (params) { return params.data.short; } },
         labelLayout: { hideOverlap: true },
         force: { repulsion: many ? 30 : 120, edgeLength: [30, 90] },
         lineStyle: { color: "source", opacity: 0.5 },
