@@ -72,7 +72,7 @@ def fits_the_phone(page) -> bool:
 
 
 WORDS = {
-    "zh-hans": {"households_of": "大河村", "template": "村"},
+    "zh-hans": {"households_of": "大河村", "template": "行政村"},
     "en": {"households_of": "Dahe", "template": "village"},
 }
 

@@ -82,7 +82,7 @@ def test_the_template_has_a_title_the_importers_headers_and_one_example(tmp_path
     assert "示例" in rows[0][0]
     with translation.override("zh-hans"):
         assert rows[1] == [header(name) for name in PERSON_COLUMNS]
-    assert rows[1][:3] == ["村", "组", "户编号"]
+    assert rows[1][:3] == ["行政村", "村民小组", "户编号"]
     assert len(rows) == 5
     assert {row[PERSON_COLUMNS.index("number")] for row in rows[2:]} == {"示例001"}
     # Every field a ledger keeps has its column (a cell of several values standing for the
