@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from villagedesk.areas.models import Area, Level
@@ -179,7 +180,7 @@ class Position(models.Model):
 class Contact(Entry):
     """A person to know: in post, a former cadre or first secretary, or a native outside."""
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50)
     kind = models.CharField(
         _("kind"), max_length=20, choices=ContactKind.choices, default=ContactKind.CURRENT
     )

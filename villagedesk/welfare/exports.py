@@ -5,6 +5,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
@@ -51,7 +52,7 @@ def gap_rollup_table(rollup: list[RollupRow]) -> tuple[list[str], list[list]]:
         str(GapKind.ENROLLED_NOT_ELIGIBLE.label),
         _("rule version"),
     ]
-    rows = [[r.area.name, r.eligible, r.not_enrolled, r.not_eligible, r.rule] for r in rollup]
+    rows = [[r.area.name, r.eligible, r.not_enrolled, r.not_eligible, r.rule.label] for r in rollup]
     return header, rows
 
 
@@ -61,7 +62,7 @@ def care_list_table(persons: list[Person], *, day: datetime.date) -> tuple[list[
     header = [
         _("village"),
         _("household number"),
-        _("name"),
+        pgettext("person", "name"),
         _("age"),
         _("helper"),
         _("unit"),

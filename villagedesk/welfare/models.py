@@ -193,6 +193,13 @@ class PolicyRule(models.Model):
         where = f" · {self.area.code}" if self.area_id else ""
         return f"{self.policy.code} v{self.version}{where}"
 
+    @property
+    def version_shown(self) -> str:
+        """The version as pages show it beside the policy's name: its number and, for an area's
+        own version, the area's name (the policy's code and the area's code are for records)."""
+        where = f" · {self.area.display_name}" if self.area_id else ""
+        return f"v{self.version}{where}"
+
 
 class IncomeLine(models.Model):
     """One line of a household's income for a year, as the household form records it."""

@@ -238,7 +238,7 @@ class RollupRow:
     not_enrolled: int
     not_eligible: int
     # The rule version the village's households were evaluated with.
-    rule: str
+    rule: PolicyRule
 
 
 def gap_rollup(*, user: User, policy: Policy, area: Area, day: datetime.date) -> list[RollupRow]:
@@ -248,7 +248,7 @@ def gap_rollup(*, user: User, policy: Policy, area: Area, day: datetime.date) ->
     counts = gap_counts(compiled=compiled, policy=policy, day=day)
     villages = villages_under(user=user, area=area)
     return [
-        RollupRow(v, *counts.get(v.code, (0, 0, 0)), compiled.part_for(v.code).name)
+        RollupRow(v, *counts.get(v.code, (0, 0, 0)), compiled.part_for(v.code).version)
         for v in villages
     ]
 
@@ -320,6 +320,8 @@ class PolicyExplanation:
     enrolled: bool
     # The income lines that counted and those left out, for a rule that reads counted income.
     income: IncomeBreakdown | None = None
+    # The rule version the subject was explained by.
+    rule: PolicyRule | None = None
 
 
 def household_explanations(
@@ -361,6 +363,7 @@ def household_explanations(
                         "",
                         (policy.pk, member.pk) in household_enrolled,
                         income,
+                        compiled.part_for(household.area_code).version,
                     )
                 )
         else:
@@ -373,6 +376,7 @@ def household_explanations(
                     "",
                     (policy.pk, None) in household_enrolled,
                     income,
+                    compiled.part_for(household.area_code).version,
                 )
             )
     return results

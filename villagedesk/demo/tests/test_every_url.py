@@ -122,7 +122,6 @@ def mark_village(village: Area) -> dict:
     """Put the marker into the text of the village's private records, make sure each kind of
     record the URLs take exists there, and return one row of each kind."""
     code = village.code
-    cadre_b = User.objects.get(username="cadre2")
     for i, person in enumerate(Person.objects.filter(area_code=code)):
         Person.objects.filter(pk=person.pk).update(name=f"{MARK}{i}")
     Visit.objects.filter(area_code=code).update(said=MARK, opinions=MARK)
@@ -132,33 +131,42 @@ def mark_village(village: Area) -> dict:
     VillageNote.objects.filter(area_code=code).update(title=MARK, body=MARK)
     SupportRequest.objects.filter(area_code=code).update(title=MARK, outcome=MARK)
     Consultation.objects.filter(area_code=code).update(asked=MARK, promised=MARK)
+    return records_of(village, owner=User.objects.get(username="cadre2"), text=MARK)
+
+
+def records_of(village: Area, *, owner: User, text: str) -> dict:
+    """One row of each kind of record the URLs take, in the village: the demo's own where it
+    seeds that kind, else a new one whose text starts with `text`, kept by `owner`."""
+    code = village.code
     household = Household.objects.filter(area_code=code).order_by("pk").first()
     person = Person.objects.filter(area_code=code).order_by("pk").first()
     supporter = Supporter.objects.create(
-        household=person.household, supported=person, name=f"{MARK}赡养人", relation="child"
+        household=person.household, supported=person, name=f"{text}赡养人", relation="child"
     )
     contact = Contact.objects.create(
-        area=village, name=f"{MARK}联系人", private=True, notes=MARK, phone="13912345678"
+        area=village, name=f"{text}联系人", private=True, notes=text, phone="13912345678"
     )
     organisation = Organisation.objects.create(
-        area=village, name=f"{MARK}合作社", private=True, kind="department", level=Level.VILLAGE
+        area=village, name=f"{text}合作社", private=True, kind="department", level=Level.VILLAGE
     )
-    other_contact = Contact.objects.create(area=village, name=f"{MARK}二", private=True)
+    other_contact = Contact.objects.create(area=village, name=f"{text}二", private=True)
     link = Link.objects.create(source=contact, target=other_contact, kind="works_with")
     PersonNote.objects.create(
-        person=person, recorded_by=cadre_b, interests=MARK, motives=MARK, area_code=code
+        person=person, recorded_by=owner, interests=text, motives=text, area_code=code
     )
-    monitored = MonitoredHousehold.objects.create(
-        household=household,
-        year=2026,
-        category="unstable",
-        risk_types=["illness"],
-        found_by="screening",
-        first_lead_on=datetime.date(2026, 3, 1),
-        area_code=code,
-    )
+    monitored = MonitoredHousehold.objects.filter(area_code=code).order_by("pk").first()
+    if monitored is None:
+        monitored = MonitoredHousehold.objects.create(
+            household=household,
+            year=2026,
+            category="unstable",
+            risk_types=["illness"],
+            found_by="screening",
+            first_lead_on=datetime.date(2026, 3, 1),
+            area_code=code,
+        )
     job = ImportJob.objects.create(
-        user=cadre_b, area=village, original_name=f"{MARK}.xlsx", message=MARK
+        user=owner, area=village, original_name=f"{text}.xlsx", message=text
     )
     day = DiaryDay.objects.filter(area_code=code).first()
     photo = DiaryPhoto.objects.create(day=day, image="diary/none.jpg")
@@ -178,7 +186,7 @@ def mark_village(village: Area) -> dict:
         VillageNote: VillageNote.objects.filter(area_code=code).first(),
         SupportRequest: SupportRequest.objects.filter(area_code=code).first(),
         DiaryPhoto: photo,
-        User: cadre_b,
+        User: owner,
     }
 
 

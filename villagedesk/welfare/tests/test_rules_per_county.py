@@ -192,7 +192,7 @@ def test_the_gap_rollup_of_the_city_shows_each_village_under_its_version(
     dibao, own, _h = city_of_two
     city_user = make_user("city", Role.COUNTY_SUPERVISOR, county.parent)
     rows = {
-        r.area.code: (r.eligible, r.not_enrolled, r.not_eligible, r.rule)
+        r.area.code: (r.eligible, r.not_enrolled, r.not_eligible, r.rule.label)
         for r in gap_rollup(user=city_user, policy=dibao, area=county.parent, day=DAY)
     }
     assert rows[village_a.code] == (1, 1, 1, own.label)
@@ -200,7 +200,7 @@ def test_the_gap_rollup_of_the_city_shows_each_village_under_its_version(
     # 禄劝's supervisor sees 禄劝's villages only, all under its version.
     mine = gap_rollup(user=county_supervisor, policy=dibao, area=county, day=DAY)
     assert {r.area.code[:6] for r in mine} == {county.prefix}
-    assert {r.rule for r in mine} == {own.label}
+    assert {r.rule for r in mine} == {own}
 
 
 def test_the_gap_report_page_of_a_city_user_shows_both_counties(
@@ -215,7 +215,10 @@ def test_the_gap_report_page_of_a_city_user_shows_both_counties(
     assert set(rows) >= {village_a.code, other_county.code}
     assert (rows[village_a.code].not_eligible, rows[other_county.code].not_eligible) == (1, 1)
     text = page.content.decode()
-    assert own.label in text and "dibao v1" in text
+    # Each village's version by its number and the area whose own version it is, not by codes.
+    assert f'<td data-label="Rule">v{own.version} · {county.name_en}</td>' in text
+    assert '<td data-label="Rule">v1</td>' in text
+    assert own.label not in text and "dibao v1" not in text
     exported = client.get(f"/welfare/gaps/export/?{query}")
     assert exported.status_code == 200
 
