@@ -22,11 +22,12 @@ from villagedesk.fieldwork.codes import OPEN_STATUSES
 from villagedesk.fieldwork.models import Visit
 from villagedesk.registry.codes import HouseholdStatus
 from villagedesk.registry.models import Household, Person
-from villagedesk.welfare import texts
+from villagedesk.welfare import figures, texts
 from villagedesk.welfare.codes import BenefitUnit, GapKind, PolicyCategory
 from villagedesk.welfare.income import IncomeBreakdown, income_breakdown
 from villagedesk.welfare.models import (
     Enrolment,
+    FiguresKind,
     GapCheck,
     GapReferral,
     HouseholdHelper,
@@ -243,14 +244,44 @@ class RollupRow:
 
 def gap_rollup(*, user: User, policy: Policy, area: Area, day: datetime.date) -> list[RollupRow]:
     """Per village of the area the user sees: eligible, eligible not enrolled, enrolled not
-    eligible, and the rule version its households follow."""
+    eligible, and the rule version its households follow; counted now."""
     compiled = policy_compiled(policy=policy, area=area, day=day)
     counts = gap_counts(compiled=compiled, policy=policy, day=day)
     villages = villages_under(user=user, area=area)
+    return rollup_rows(compiled=compiled, villages=villages, counts=counts)
+
+
+def rollup_rows(*, compiled: AreaRules, villages, counts: dict) -> list[RollupRow]:
     return [
         RollupRow(v, *counts.get(v.code, (0, 0, 0)), compiled.part_for(v.code).name)
         for v in villages
     ]
+
+
+@dataclass
+class Rollup:
+    rows: list[RollupRow]
+    # The stored figures the rows were read from; None when counted in the request.
+    stored: figures.Stored | None = None
+
+
+def gap_rollup_shown(*, user: User, policy: Policy, area: Area, day: datetime.date) -> Rollup:
+    """The roll-up of `gap_rollup` as the report shows it: counted in the request for an area
+    of few households, read from the counties' stored figures otherwise (`welfare.figures`).
+    The rule is compiled either way, so that one that cannot be evaluated says why at once."""
+    compiled = policy_compiled(policy=policy, area=area, day=day)
+    villages = list(villages_under(user=user, area=area))
+    if figures.small(area):
+        counts = gap_counts(compiled=compiled, policy=policy, day=day)
+        return Rollup(rollup_rows(compiled=compiled, villages=villages, counts=counts))
+    stored = figures.stored(
+        kind=FiguresKind.GAP,
+        villages=villages,
+        prefix=area.prefix,
+        policy=policy,
+        year=day.year,
+    )
+    return Rollup(rollup_rows(compiled=compiled, villages=villages, counts=stored.counts), stored)
 
 
 def gap_counts(
