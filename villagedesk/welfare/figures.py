@@ -167,8 +167,8 @@ def stored(
     if len(computed) < len(found):
         return Stored({}, up_to_date=False, computed_at=None)
     error = next((f.error for f in computed if f.error), "")
-    rows = rows_model.objects.filter(figures__in=computed, area_code__startswith=prefix)
-    counts = {code: tuple(values) for code, *values in rows.values_list("area_code", *fields)}
+    rows = rows_model.objects.filter(figures__in=computed, village_code__startswith=prefix)
+    counts = {code: tuple(values) for code, *values in rows.values_list("village_code", *fields)}
     return Stored(
         counts,
         up_to_date=fresh,
@@ -188,7 +188,7 @@ def figures_store(
             GapFigure.objects.bulk_create(
                 GapFigure(
                     figures=figures,
-                    area_code=code,
+                    village_code=code,
                     eligible=eligible,
                     not_enrolled=not_enrolled,
                     not_eligible=not_eligible,
@@ -198,7 +198,7 @@ def figures_store(
         else:
             PovertyFigure.objects.filter(figures=figures).delete()
             PovertyFigure.objects.bulk_create(
-                PovertyFigure(figures=figures, area_code=code, persons=persons, poor=poor)
+                PovertyFigure(figures=figures, village_code=code, persons=persons, poor=poor)
                 for code, (persons, poor) in counts.items()
             )
         figures.generation = generation

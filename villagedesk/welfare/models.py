@@ -595,32 +595,34 @@ class GapFigure(models.Model):
     """One village's gap counts in stored county figures."""
 
     figures = models.ForeignKey(CountyFigures, on_delete=models.CASCADE, related_name="gaps")
-    area_code = models.CharField(max_length=12)
+    village_code = models.CharField(max_length=12)
     eligible = models.PositiveIntegerField()
     not_enrolled = models.PositiveIntegerField()
     not_eligible = models.PositiveIntegerField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["figures", "area_code"], name="gap_figure_unique")
+            models.UniqueConstraint(fields=["figures", "village_code"], name="gap_figure_unique")
         ]
 
     def __str__(self):
-        return f"{self.figures} {self.area_code}"
+        return f"{self.figures} {self.village_code}"
 
 
 class PovertyFigure(models.Model):
     """One village's persons and registered poor persons in stored county figures."""
 
     figures = models.ForeignKey(CountyFigures, on_delete=models.CASCADE, related_name="poverty")
-    area_code = models.CharField(max_length=12)
+    village_code = models.CharField(max_length=12)
     persons = models.PositiveIntegerField()
     poor = models.PositiveIntegerField()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["figures", "area_code"], name="poverty_figure_unique")
+            models.UniqueConstraint(
+                fields=["figures", "village_code"], name="poverty_figure_unique"
+            )
         ]
 
     def __str__(self):
-        return f"{self.figures} {self.area_code}"
+        return f"{self.figures} {self.village_code}"
