@@ -11,8 +11,10 @@ import json
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 
+from villagedesk.core.masking import query_masked
 from villagedesk.core.planner import row_estimate
 
 COUNT_EXACT_UP_TO = 10_000
@@ -105,3 +107,24 @@ def key_page(
         next_key=key_of(shown[-1], fields) if len(rows) > size else None,
         previous_key=key_of(shown[0], fields) if key is not None and shown else None,
     )
+
+
+@dataclass(frozen=True)
+class Pager:
+    """How a page's links name their list: the query parameter of its page number, the rest of
+    the query string (filters and the other lists' pages) and the anchor of the list."""
+
+    param: str
+    query: str
+    anchor: str
+
+
+def numbered_page(request, items, *, param: str, size: int, anchor: str = ""):
+    """One page of `items` (a list, or a query: then a count and the page's rows) by the page
+    number in the request's `param`, with the pager its links are written from, which keeps
+    every other parameter of the query string (a search as the page shows it back). Several
+    lists of one page each name their own parameter."""
+    query = query_masked(request.GET)
+    query.pop(param, None)
+    page = Paginator(items, size).get_page(request.GET.get(param))
+    return page, Pager(param=param, query=query.urlencode(), anchor=anchor or param)

@@ -23,6 +23,7 @@ from villagedesk.demo.generator import CountyGenerator, VillagePlan, apportion, 
 from villagedesk.development.demo import help_demo_create, request_problems_demo_link
 from villagedesk.directory.demo import GIVEN, SURNAMES, directory_demo_create
 from villagedesk.fieldwork.demo import fieldwork_demo_create
+from villagedesk.registry.changes import data_changed
 from villagedesk.registry.families import derive
 from villagedesk.registry.models import Household, Person, Supporter
 from villagedesk.welfare.demo import welfare_demo_create
@@ -171,6 +172,8 @@ def demo_county_create(
             # The step demos query the registry they stand on: plan those queries on its rows.
             statistics_refresh()
             step_demos_create(county=county, seed=seed, today=today)
+        # Written in bulk, past the services: figures stored before are out of date.
+        data_changed([county.prefix])
     statistics_refresh()
     return DemoSummary(
         county=county,

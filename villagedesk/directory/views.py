@@ -39,6 +39,7 @@ from villagedesk.directory.models import Contact, Link, Organisation, Position
 from villagedesk.directory.profile import village_figures
 
 CONTACT_PAGE_SIZE = 50
+ORGANISATION_PAGE_SIZE = 50
 
 
 def contact_filters(request) -> tuple[ContactFilterForm, selectors.ContactFilters]:
@@ -221,8 +222,16 @@ def link_delete(request, pk):
 def organisation_list(request):
     q = request.GET.get("q", "")
     organisations = selectors.organisation_list(user=request.user, q=q)
+    page, pager = paging.numbered_page(
+        request,
+        organisations.order_by("level", "name_pinyin", "pk"),
+        param="page",
+        size=ORGANISATION_PAGE_SIZE,
+    )
     context = {
-        "organisations": organisations,
+        "organisations": page,
+        "page": page,
+        "pager": pager,
         "q": query_shown(q),
         "may_add": selectors.keeping_area_list(user=request.user).exists(),
     }

@@ -5,7 +5,19 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -309,12 +321,35 @@ def problem_list(*, user: User, filters: ProblemFilters | None = None) -> QueryS
     return problems.select_related("village", "owner").order_by("due_on", "-created_at")
 
 
-def problem_board(*, problems: QuerySet[Problem]) -> list[tuple[ProblemStatus, list[Problem]]]:
-    """The problems as columns by status, in workflow order."""
-    columns = {status: [] for status in ProblemStatus}
-    for problem in problems:
-        columns[ProblemStatus(problem.status)].append(problem)
-    return list(columns.items())
+@dataclass
+class BoardColumn:
+    status: ProblemStatus
+    # The first problems of the status in the list's order, and how many it has in all.
+    problems: list = field(default_factory=list)
+    count: int = 0
+
+    @property
+    def more(self) -> bool:
+        return self.count > len(self.problems)
+
+
+def problem_board(*, problems: QuerySet[Problem], per_column: int) -> list[BoardColumn]:
+    """The problems as columns by status, in workflow order: the first `per_column` of each
+    status and each status's count, in two queries whatever their number."""
+    columns = {status: BoardColumn(status) for status in ProblemStatus}
+    counts = problems.order_by().values_list("status").annotate(n=Count("pk"))
+    for status, n in counts:
+        columns[ProblemStatus(status)].count = n
+    first = problems.annotate(
+        place=Window(
+            RowNumber(),
+            partition_by=F("status"),
+            order_by=[F("due_on").asc(), F("created_at").desc(), F("pk").desc()],
+        )
+    ).filter(place__lte=per_column)
+    for problem in first.order_by("due_on", "-created_at", "-pk"):
+        columns[ProblemStatus(problem.status)].problems.append(problem)
+    return list(columns.values())
 
 
 def problem_get(*, user: User, pk: int) -> Problem:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
 from villagedesk.audit import services as audit
+from villagedesk.core import paging
 from villagedesk.core.concurrency import saved_once
 from villagedesk.core.forms import form_with_service_errors, search_shown
 from villagedesk.core.masking import query_masked
@@ -38,6 +39,9 @@ from villagedesk.registry import selectors as registry
 # Visits
 
 VISITS_PER_PAGE = 50
+ATTENDANCE_PER_PAGE = 50
+# Problems of a board's column, or of the table, shown at a time.
+PROBLEMS_PER_PAGE = 50
 
 
 @login_required
@@ -223,18 +227,29 @@ def problem_list(request):
         category=data.get("category") or "",
         overdue=bool(data.get("overdue")),
     )
-    problems = selectors.problem_list(user=request.user, filters=filters)[:500]
+    problems = selectors.problem_list(user=request.user, filters=filters)
     board = request.GET.get("view", "board") == "board"
     query = query_masked(request.GET)
     query.pop("view", None)
+    query.pop("page", None)
     context = {
         "form": form,
         "board": board,
-        "columns": selectors.problem_board(problems=problems) if board else [],
-        "problems": [] if board else problems,
         "query": query.urlencode(),
         "may_add": permissions.village_list(request.user, Capability.RECORD_FIELDWORK).exists(),
     }
+    if board:
+        context["columns"] = selectors.problem_board(
+            problems=problems, per_column=PROBLEMS_PER_PAGE
+        )
+        for column in context["columns"]:
+            listed = query.copy()
+            listed["status"] = column.status.value
+            column.listed_query = listed.urlencode()
+    else:
+        context["problems"], context["pager"] = paging.numbered_page(
+            request, problems, param="page", size=PROBLEMS_PER_PAGE
+        )
     return render(request, "fieldwork/problem_list.html", context)
 
 
@@ -577,10 +592,17 @@ def supervised(request):
 def attendance(request):
     supervised(request)
     month = month_from(request.GET.get("month"))
-    rows = selectors.attendance_month(user=request.user, month=month)
+    rows, pager = paging.numbered_page(
+        request,
+        selectors.attendance_month(user=request.user, month=month),
+        param="page",
+        size=ATTENDANCE_PER_PAGE,
+    )
     context = {
         "month": month,
         "rows": rows,
+        "page": rows,
+        "pager": pager,
         "previous": (month - datetime.timedelta(days=1)).strftime("%Y-%m"),
         "next": (month + datetime.timedelta(days=32)).strftime("%Y-%m"),
     }

@@ -768,3 +768,16 @@ class ImportJob(models.Model):
             self.Status.CANCELLED,
             self.Status.FAILED,
         }
+
+
+class DataGeneration(models.Model):
+    """How many times the data of a county's households has changed: the households and their
+    members here, and what other apps record about them (income, enrolments, monitoring, the
+    rules and parameters that read them). Figures computed from it at an older count are out of
+    date (`registry.changes`)."""
+
+    county = models.CharField(max_length=6, primary_key=True)
+    generation = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.county} · {self.generation}"

@@ -14,6 +14,7 @@ from villagedesk.audit.models import Kind
 from villagedesk.core.masking import mask_id_number
 from villagedesk.core.saving import validated_save
 from villagedesk.core.sealing import identity_hash, reseal_table, sealed_key_id
+from villagedesk.registry.changes import data_changed
 from villagedesk.registry.codes import FEMALE_RELATIONS, MALE_RELATIONS, Relation, Sex
 from villagedesk.registry.families import derive
 from villagedesk.registry.identity import identity_facts
@@ -25,6 +26,7 @@ def household_create(*, by: User, household: Household) -> Household:
     """Add a household to a village the user keeps."""
     permissions.require(by, Capability.KEEP_REGISTRY, household.village.code)
     validated_save(household, by=by)
+    data_changed([household.area_code])
     return household
 
 
@@ -32,6 +34,8 @@ def household_create(*, by: User, household: Household) -> Household:
 def household_update(*, by: User, household: Household) -> Household:
     """Save changes to a household the user keeps; its members follow it to a new village."""
     permissions.require(by, Capability.KEEP_REGISTRY, household.village.code)
+    before = Household.objects.filter(pk=household.pk).values_list("area_code", flat=True)
+    data_changed([*before, household.village.code])
     validated_save(household, by=by)
     for member in household.members.all():
         if member.area_code != household.area_code:
@@ -120,6 +124,7 @@ def person_save(*, by: User, person: Person) -> Person:
     check_identity(person)
     check_number_free(by=by, person=person)
     check_family(person)
+    data_changed([person.area_code, person.household.area_code])
     validated_save(person, by=by)
     derive([person.household_id])
     person.refresh_from_db(fields=["spouse", "father", "mother"])
@@ -169,6 +174,7 @@ def person_delete(*, by: User, person: Person) -> None:
     no full number; reveal-log rows stay, naming the person by the masked number."""
     permissions.require(by, Capability.KEEP_REGISTRY, person.area_code)
     person_id, household_id = person.pk, person.household_id
+    data_changed([person.area_code])
     person._history_user = by
     person.delete()
     person_history_anonymise(person_ids=[person_id])
@@ -181,6 +187,7 @@ def supporter_save(*, by: User, supporter: Supporter) -> Supporter:
     user keeps."""
     permissions.require(by, Capability.KEEP_REGISTRY, supporter.household.area_code)
     validated_save(supporter, by=by)
+    data_changed([supporter.household.area_code])
     return supporter
 
 
@@ -188,6 +195,7 @@ def supporter_save(*, by: User, supporter: Supporter) -> Supporter:
 def supporter_delete(*, by: User, supporter: Supporter) -> None:
     """Remove a legal supporter from a household the user keeps."""
     permissions.require(by, Capability.KEEP_REGISTRY, supporter.area_code)
+    data_changed([supporter.area_code])
     supporter._history_user = by
     supporter.delete()
 

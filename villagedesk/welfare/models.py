@@ -560,3 +560,76 @@ class Measure(models.Model):
 
     def __str__(self):
         return f"{self.monitored} {self.kind}"
+
+
+class FiguresKind(models.TextChoices):
+    GAP = "gap", _("gap report")
+    POVERTY = "poverty", _("poverty status")
+
+
+class CountyFigures(models.Model):
+    """The per-village figures of one county, computed in the background (`welfare.figures`):
+    a policy's gap counts in a year, or the persons and registered poor persons.
+
+    `key` names them: the kind, the policy and the year for a gap report, and the county. The
+    figures hold for `day` at `generation`; read on another day or after a change they are out of
+    date, and shown with their time until new ones are in."""
+
+    key = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=FiguresKind.choices)
+    county = models.CharField(max_length=6)
+    policy = models.ForeignKey(Policy, null=True, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(null=True)
+    day = models.DateField(null=True)
+    # The county's data generation the figures were computed at (`registry.changes`).
+    generation = models.PositiveBigIntegerField(null=True)
+    # Why the rule could not be evaluated over the county, when it could not.
+    error = models.TextField(blank=True)
+    computed_at = models.DateTimeField(null=True)
+    seconds = models.FloatField(null=True)
+    # A computation was asked for and has not finished; started when the worker took it up.
+    asked_at = models.DateTimeField(null=True)
+    started_at = models.DateTimeField(null=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["county", "kind"], name="county_figures_county")]
+
+    def __str__(self):
+        return self.key
+
+
+class GapFigure(models.Model):
+    """One village's gap counts in stored county figures."""
+
+    figures = models.ForeignKey(CountyFigures, on_delete=models.CASCADE, related_name="gaps")
+    village_code = models.CharField(max_length=12)
+    eligible = models.PositiveIntegerField()
+    not_enrolled = models.PositiveIntegerField()
+    not_eligible = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["figures", "village_code"], name="gap_figure_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.figures} {self.village_code}"
+
+
+class PovertyFigure(models.Model):
+    """One village's persons and registered poor persons in stored county figures."""
+
+    figures = models.ForeignKey(CountyFigures, on_delete=models.CASCADE, related_name="poverty")
+    village_code = models.CharField(max_length=12)
+    persons = models.PositiveIntegerField()
+    poor = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["figures", "village_code"], name="poverty_figure_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.figures} {self.village_code}"

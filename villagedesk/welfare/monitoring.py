@@ -22,6 +22,7 @@ from villagedesk.accounts.models import User
 from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area
 from villagedesk.core.saving import validated_save
+from villagedesk.registry.changes import data_changed
 from villagedesk.registry.codes import HouseholdStatus, PovertyStatus
 from villagedesk.registry.models import Household
 from villagedesk.registry.services import household_update
@@ -131,6 +132,7 @@ def monitored_create(*, by: User, monitored: MonitoredHousehold) -> MonitoredHou
     check_risk_types(monitored.risk_types)
     check_category(monitored)
     validated_save(monitored, by=by)
+    data_changed([monitored.household.area_code])
     return monitored
 
 
@@ -159,6 +161,7 @@ def monitored_update(*, by: User, monitored: MonitoredHousehold) -> MonitoredHou
             {"consent_signed_on": _("The home check is recorded, so the consent stays.")}
         )
     validated_save(monitored, by=by)
+    data_changed([monitored.household.area_code])
     return monitored
 
 
@@ -421,6 +424,7 @@ def risk_eliminate(
     monitored.risk_eliminated_on = day
     monitored.elimination = way
     validated_save(monitored, by=by)
+    data_changed([monitored.household.area_code])
     return monitored
 
 

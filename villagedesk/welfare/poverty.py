@@ -8,13 +8,14 @@ that a county with stricter local tests can read exactly what is checked here.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from villagedesk.accounts.models import User
 from villagedesk.areas.models import Area
-from villagedesk.registry.codes import Education, HouseholdStatus, Schooling
+from villagedesk.registry.codes import Education, Schooling
 from villagedesk.registry.models import Household, Person
+from villagedesk.welfare.figures import Stored, poverty_counts, small, stored
+from villagedesk.welfare.models import FiguresKind
 from villagedesk.welfare.rules import Context, Explanation, compile_rule, explain_rows
 from villagedesk.welfare.selectors import villages_under
 
@@ -124,25 +125,29 @@ def village_figures(
     *, user: User, area: Area, day: datetime.date, threshold_percent: float
 ) -> list[VillageFigures]:
     """Poverty incidence per village of the area the user sees: registered poor persons not
-    exited over all registered."""
-    rows = (
-        Person.objects.visible_to(user)
-        .within([area.prefix])
-        .order_by()
-        .values("area_code")
-        .annotate(
-            persons=Count("pk"),
-            poor=Count("pk", filter=Q(household__status=HouseholdStatus.POOR)),
-        )
-    )
-    by_code = {r["area_code"]: r for r in rows}
+    exited over all registered; counted now."""
+    counts = poverty_counts(Person.objects.visible_to(user).within([area.prefix]))
     villages = villages_under(user=user, area=area)
-    return [
-        VillageFigures(
-            v,
-            by_code.get(v.code, {}).get("persons", 0),
-            by_code.get(v.code, {}).get("poor", 0),
-            threshold_percent,
+    return figures_of(villages=villages, counts=counts, threshold_percent=threshold_percent)
+
+
+def figures_of(*, villages, counts: dict, threshold_percent: float) -> list[VillageFigures]:
+    return [VillageFigures(v, *counts.get(v.code, (0, 0)), threshold_percent) for v in villages]
+
+
+def village_figures_shown(
+    *, user: User, area: Area, day: datetime.date, threshold_percent: float
+) -> tuple[list[VillageFigures], Stored | None]:
+    """The figures of `village_figures` as the page shows them, with the stored figures they
+    were read from: counted in the request for a village or an area of few households, read
+    from the counties' stored figures otherwise (`welfare.figures`; None when counted)."""
+    if area.is_village or small(area):
+        figures = village_figures(
+            user=user, area=area, day=day, threshold_percent=threshold_percent
         )
-        for v in villages
-    ]
+        return figures, None
+    villages = list(villages_under(user=user, area=area))
+    read = stored(kind=FiguresKind.POVERTY, villages=villages, prefix=area.prefix)
+    return figures_of(
+        villages=villages, counts=read.counts, threshold_percent=threshold_percent
+    ), read

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -22,11 +22,12 @@ from villagedesk.fieldwork.codes import OPEN_STATUSES
 from villagedesk.fieldwork.models import Visit
 from villagedesk.registry.codes import HouseholdStatus
 from villagedesk.registry.models import Household, Person
-from villagedesk.welfare import texts
+from villagedesk.welfare import figures, texts
 from villagedesk.welfare.codes import BenefitUnit, GapKind, PolicyCategory
 from villagedesk.welfare.income import IncomeBreakdown, income_breakdown
 from villagedesk.welfare.models import (
     Enrolment,
+    FiguresKind,
     GapCheck,
     GapReferral,
     HouseholdHelper,
@@ -243,14 +244,44 @@ class RollupRow:
 
 def gap_rollup(*, user: User, policy: Policy, area: Area, day: datetime.date) -> list[RollupRow]:
     """Per village of the area the user sees: eligible, eligible not enrolled, enrolled not
-    eligible, and the rule version its households follow."""
+    eligible, and the rule version its households follow; counted now."""
     compiled = policy_compiled(policy=policy, area=area, day=day)
     counts = gap_counts(compiled=compiled, policy=policy, day=day)
     villages = villages_under(user=user, area=area)
+    return rollup_rows(compiled=compiled, villages=villages, counts=counts)
+
+
+def rollup_rows(*, compiled: AreaRules, villages, counts: dict) -> list[RollupRow]:
     return [
         RollupRow(v, *counts.get(v.code, (0, 0, 0)), compiled.part_for(v.code).version)
         for v in villages
     ]
+
+
+@dataclass
+class Rollup:
+    rows: list[RollupRow]
+    # The stored figures the rows were read from; None when counted in the request.
+    stored: figures.Stored | None = None
+
+
+def gap_rollup_shown(*, user: User, policy: Policy, area: Area, day: datetime.date) -> Rollup:
+    """The roll-up of `gap_rollup` as the report shows it: counted in the request for an area
+    of few households, read from the counties' stored figures otherwise (`welfare.figures`).
+    The rule is compiled either way, so that one that cannot be evaluated says why at once."""
+    compiled = policy_compiled(policy=policy, area=area, day=day)
+    villages = list(villages_under(user=user, area=area))
+    if figures.small(area):
+        counts = gap_counts(compiled=compiled, policy=policy, day=day)
+        return Rollup(rollup_rows(compiled=compiled, villages=villages, counts=counts))
+    stored = figures.stored(
+        kind=FiguresKind.GAP,
+        villages=villages,
+        prefix=area.prefix,
+        policy=policy,
+        year=day.year,
+    )
+    return Rollup(rollup_rows(compiled=compiled, villages=villages, counts=stored.counts), stored)
 
 
 def gap_counts(
@@ -415,16 +446,36 @@ def member_by_id_number(*, household: Household, id_number: str) -> Person | Non
 def care_list(
     *, user: User, policy: Policy, area: Area, day: datetime.date, limit: int = 1000
 ) -> list[Person]:
-    """The persons (at most `limit`) a care list's rule selects in the area the user sees,
-    with their households, their household's helper on the day (the phone masked where the
-    user may not reveal it) and the date of the household's last visit."""
+    """The persons (at most `limit`) of `care_list_query`, the helpers' phones masked where the
+    user may not reveal them."""
+    return care_list_masked(
+        user=user, persons=care_list_query(user=user, policy=policy, area=area, day=day)[:limit]
+    )
+
+
+def care_list_masked(*, user: User, persons) -> list[Person]:
+    """The persons of a care list with their helpers' phones masked where the user may not
+    reveal them."""
+    persons = list(persons)
+    for person in persons:
+        reveal = permissions.holds(user, Capability.REVEAL, person.household.area_code)
+        person.helper_phone = phone_shown(person.helper_phone, reveal=reveal)
+    return persons
+
+
+def care_list_query(
+    *, user: User, policy: Policy, area: Area, day: datetime.date
+) -> QuerySet[Person]:
+    """The persons a care list's rule selects in the area the user sees, household by household,
+    with their households, their household's helper on the day (the
+    phone in full) and the date of the household's last visit."""
     compiled = policy_compiled(policy=policy, area=area, day=day)
     helpers = HouseholdHelper.objects.filter(
         household=OuterRef("household_id"), starts_on__lte=day
     ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
     helpers = helpers.order_by("-starts_on")
     visits = Visit.objects.filter(household=OuterRef("household_id"), visited_on__lte=day)
-    persons = list(
+    return (
         compiled.queryset()
         .visible_to(user)
         .select_related("household", "household__village")
@@ -433,12 +484,9 @@ def care_list(
             helper_unit=Subquery(helpers.values("unit")[:1]),
             helper_phone=Subquery(helpers.values("phone")[:1]),
             last_visit=Subquery(visits.order_by("-visited_on").values("visited_on")[:1]),
-        )[:limit]
+        )
+        .order_by("household_id", "id")
     )
-    for person in persons:
-        reveal = permissions.holds(user, Capability.REVEAL, person.household.area_code)
-        person.helper_phone = phone_shown(person.helper_phone, reveal=reveal)
-    return persons
 
 
 def helper_history(*, user: User, household: Household) -> list[HouseholdHelper]:
@@ -578,9 +626,7 @@ def monitored_list(
         cases = cases.within([area.prefix])
     return cases.select_related(
         "household", "household__village", "household__group"
-    ).prefetch_related(
-        "steps", "measures", Prefetch("household__members", Person.objects.order_by("id"))
-    )
+    ).prefetch_related("steps", "measures")
 
 
 def monitored_get(*, user: User, pk: int) -> MonitoredHousehold:

@@ -18,6 +18,7 @@ from villagedesk.core.spreadsheets import sheet_rows
 from villagedesk.fieldwork import services as fieldwork
 from villagedesk.fieldwork.codes import OPEN_STATUSES, ProblemCategory
 from villagedesk.fieldwork.models import Problem
+from villagedesk.registry.changes import data_changed
 from villagedesk.registry.identity import check_phone
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.services import NUMBER_UNUSABLE
@@ -66,6 +67,8 @@ def catalogue_load() -> tuple[int, int]:
                 definition=entry["rule"],
             )
             versions += 1
+    if versions:
+        data_changed(everywhere=True)
     return created, versions
 
 
@@ -116,6 +119,10 @@ def rule_save(
         area=area,
     )
     validated_save(rule, by=by)
+    if area is None:
+        data_changed(everywhere=True)
+    else:
+        data_changed([area.prefix])
     return rule
 
 
@@ -152,6 +159,7 @@ def parameter_set(
     if note is not None:
         parameter.note = note
     validated_save(parameter, by=by)
+    data_changed([area.prefix])
     return parameter
 
 
@@ -168,6 +176,7 @@ def enrolment_create(*, by: User, enrolment: Enrolment) -> Enrolment:
     if duplicate:
         raise ValidationError(_("This enrolment is already recorded."))
     validated_save(enrolment, by=by)
+    data_changed([enrolment.household.area_code])
     return enrolment
 
 
@@ -247,6 +256,7 @@ def enrolment_import(*, by: User, policy: Policy, rows: list[dict]) -> tuple[int
             ).exists():
                 continue
             validated_save(enrolment, by=by)
+            data_changed([household.area_code])
             created += 1
         except ValidationError as error:
             errors.append(
@@ -406,6 +416,7 @@ def income_set(
         ).first() or IncomeLine(household=household, year=year, kind=kind)
         line.amount = amount
         validated_save(line, by=by)
+    data_changed([household.area_code])
 
 
 @transaction.atomic
@@ -415,6 +426,7 @@ def spending_set(
     """Record the household's out-of-pocket medical costs for the year; none removes them, so
     that "not recorded" stays distinguishable from zero."""
     permissions.require(by, Capability.KEEP_REGISTRY, household.area_code)
+    data_changed([household.area_code])
     if medical_out_of_pocket is None:
         HouseholdSpending.objects.filter(household=household, year=year).delete()
         return

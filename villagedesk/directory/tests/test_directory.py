@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from villagedesk.directory import selectors, services
+from villagedesk.directory import selectors, services, views
 from villagedesk.directory.models import Contact, Link, LinkKind
 from villagedesk.directory.tests.factories import ContactFactory, OrganisationFactory
 
@@ -199,3 +199,22 @@ def test_an_organisation_of_another_village_is_read_only(client, cadre_a, villag
     assert client.get(edit).status_code == 403
     data = {"name": "改名", "kind": "cooperative", "level": 5, "area": village_b.pk}
     assert client.post(edit, data).status_code == 403
+
+
+def test_the_organisations_are_paged_keeping_the_search(
+    client, county_supervisor, county, monkeypatch
+):
+    monkeypatch.setattr(views, "ORGANISATION_PAGE_SIZE", 2)
+    for n in range(3):
+        OrganisationFactory(area=county, name=f"合作社{n}")
+    OrganisationFactory(area=county, name="县医院")
+    client.force_login(county_supervisor)
+    first = client.get("/directory/organisations/?q=合作社")
+    assert first.context["page"].paginator.count == 3
+    assert "3 organisations" in first.content.decode()
+    assert "q=%E5%90%88%E4%BD%9C%E7%A4%BE&amp;page=2" in first.content.decode()
+    second = client.get("/directory/organisations/?q=合作社&page=2")
+    names = {o.name for o in first.context["organisations"]} | {
+        o.name for o in second.context["organisations"]
+    }
+    assert names == {"合作社0", "合作社1", "合作社2"}

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from villagedesk.fieldwork import views
 from villagedesk.fieldwork.codes import Presence, ProblemStatus
 from villagedesk.fieldwork.models import DiaryDay, PersonNote, Problem, Visit
 from villagedesk.fieldwork.tests.factories import make_problem, make_visit
@@ -460,3 +461,48 @@ def test_the_household_page_leads_to_its_policies_visits_and_problems(
     panel = panel.decode()
     assert "房顶漏雨" in panel and "看病报销难" in panel
     assert "村口路灯坏了" not in panel and "别村的问题" not in panel
+
+
+def test_the_board_shows_the_first_of_each_status_with_its_count(
+    client, cadre_a, village_a, monkeypatch
+):
+    monkeypatch.setattr(views, "PROBLEMS_PER_PAGE", 2)
+    for n in range(3):
+        make_problem(village=village_a, by=cadre_a, title=f"新问题{n}")
+    make_problem(village=village_a, by=cadre_a, title="已解决", status=ProblemStatus.SOLVED)
+    client.force_login(cadre_a)
+    response = client.get(reverse("fieldwork:problem-list") + f"?village={village_a.code}")
+    columns = {c.status: c for c in response.context["columns"]}
+    assert columns[ProblemStatus.NEW].count == 3
+    assert len(columns[ProblemStatus.NEW].problems) == 2
+    assert [p.title for p in columns[ProblemStatus.SOLVED].problems] == ["已解决"]
+    assert not columns[ProblemStatus.SOLVED].more
+    page = response.content.decode()
+    assert f"?view=table&amp;village={village_a.code}&amp;status=new" in page
+
+
+def test_the_problem_table_is_paged_keeping_the_filters(client, cadre_a, village_a, monkeypatch):
+    monkeypatch.setattr(views, "PROBLEMS_PER_PAGE", 2)
+    for n in range(3):
+        make_problem(village=village_a, by=cadre_a, title=f"问题{n}")
+    client.force_login(cadre_a)
+    url = reverse("fieldwork:problem-list") + "?view=table&status=new"
+    first = client.get(url)
+    assert first.context["problems"].paginator.count == 3
+    assert "?view=table&amp;status=new&amp;page=2" in first.content.decode()
+    second = client.get(url + "&page=2").context["problems"]
+    titles = {p.title for p in first.context["problems"]} | {p.title for p in second}
+    assert titles == {"问题0", "问题1", "问题2"}
+
+
+def test_attendance_is_paged_and_counted(
+    client, cadre_a, cadre_b, county_supervisor, village_a, village_b, monkeypatch
+):
+    monkeypatch.setattr(views, "ATTENDANCE_PER_PAGE", 1)
+    client.force_login(county_supervisor)
+    first = client.get(reverse("fieldwork:attendance") + "?month=2026-11")
+    assert first.context["rows"].paginator.count == 2
+    assert [r.member for r in first.context["rows"]] == ["cadre_a"]
+    assert "?month=2026-11&amp;page=2" in first.content.decode()
+    second = client.get(reverse("fieldwork:attendance") + "?month=2026-11&page=2")
+    assert [r.member for r in second.context["rows"]] == ["cadre_b"]

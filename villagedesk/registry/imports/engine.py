@@ -25,6 +25,7 @@ from villagedesk.audit.models import Kind
 from villagedesk.core.codelists import fold
 from villagedesk.core.sealing import identity_lookup
 from villagedesk.core.spreadsheets import column_letters
+from villagedesk.registry.changes import data_changed
 from villagedesk.registry.imports import validating, writing
 from villagedesk.registry.imports.columns import (
     BY_NAME,
@@ -581,6 +582,7 @@ def run_import(
         if dry_run:
             transaction.set_rollback(True)
         else:
+            data_changed([area.prefix])
             # A bulk load writes no per-row history signal: one event records the whole load.
             audit.record(
                 kind=Kind.PERSONAL_DATA_WRITE,

@@ -14,6 +14,7 @@ from villagedesk.fieldwork.tests.factories import make_visit
 from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
 from villagedesk.welfare.models import HouseholdHelper
 from villagedesk.welfare.services import catalogue_load, helper_set
+from villagedesk.welfare.views import care_lists
 
 TODAY = timezone.localdate()
 
@@ -171,3 +172,17 @@ def test_a_supervisor_who_sees_the_village_is_told_on_the_form_that_they_do_not_
     assert "You do not keep this household" in response.content.decode()
     assert "李建国" in response.content.decode()  # what was typed is kept
     assert not HouseholdHelper.objects.exists()
+
+
+def test_the_care_list_is_paged_and_counted(care, county_supervisor, client, monkeypatch):
+    monkeypatch.setattr(care_lists, "PAGE_SIZE", 1)
+    client.force_login(county_supervisor)
+    first = client.get("/welfare/care/disabled_persons/")
+    assert first.context["page"].paginator.count == 2
+    assert [p.name for p in first.context["persons"]] == ["周残"]
+    assert "2 people" in first.content.decode()
+    assert "?page=2" in first.content.decode()
+    second = client.get("/welfare/care/disabled_persons/?page=2")
+    assert [p.name for p in second.context["persons"]] == ["吴残"]
+    # The export lists everyone, not the page.
+    assert client.get("/welfare/care/disabled_persons/?format=xlsx&page=2").status_code == 200

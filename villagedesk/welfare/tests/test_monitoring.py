@@ -10,6 +10,7 @@ from villagedesk.welfare.codes import Step
 from villagedesk.welfare.models import IncomeLine, Measure, MonitoredHousehold
 from villagedesk.welfare.tests.conftest import DAY
 from villagedesk.welfare.tests.factories import ParameterFactory
+from villagedesk.welfare.views import monitoring_cases
 
 
 @pytest.fixture
@@ -262,3 +263,32 @@ def test_the_missing_measure_is_flagged_only_after_the_set_period(case, cadre_a,
         area=village_a, cases=cases, day=datetime.date(2025, 5, 1)
     )
     assert [(m.case, m.overdue) for m in early] == [(case, False)]
+
+
+def test_the_monitoring_lists_are_paged_keeping_the_filters(
+    case, county, village_a, county_supervisor, client, monkeypatch
+):
+    monkeypatch.setattr(monitoring_cases, "PAGE_SIZE", 1)
+    for number in ("0002", "0003"):
+        household = HouseholdFactory(village=village_a, number=number, status="exited")
+        MonitoredHousehold.objects.create(
+            household=household,
+            year=DAY.year,
+            category="unstable",
+            risk_types=["illness"],
+            found_by="screening",
+            first_lead_on=datetime.date(2025, 3, 1),
+        )
+    client.force_login(county_supervisor)
+    url = f"/welfare/monitoring/?area={county.code}&year={DAY.year}"
+    first = client.get(url)
+    assert first.context["cases"].paginator.count == 3
+    assert len(first.context["cases"]) == 1
+    page = first.content.decode()
+    assert f"?area={county.code}&amp;year={DAY.year}&amp;cases_page=2#cases" in page
+    second = client.get(url + "&cases_page=3").context["cases"]
+    assert second.number == 3 and len(second) == 1
+    shown = {c.pk for n in (1, 2, 3) for c in client.get(url + f"&cases_page={n}").context["cases"]}
+    assert shown == set(MonitoredHousehold.objects.values_list("pk", flat=True))
+    # Another list's page keeps the cases' page in its links.
+    assert "cases_page=2" in client.get(url + "&cases_page=2").context["overdue_pager"].query

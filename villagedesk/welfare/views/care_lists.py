@@ -10,12 +10,17 @@ from django.urls import reverse
 
 from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
+from villagedesk.core import paging
 from villagedesk.core.forms import numbers_in_full_asked
 from villagedesk.core.spreadsheets import download
 from villagedesk.welfare import exports, selectors
 from villagedesk.welfare.codes import PolicyCategory
 from villagedesk.welfare.rules import RuleError
 from villagedesk.welfare.views.request_values import report_day
+
+PAGE_SIZE = 50
+# The export lists at most this many persons.
+EXPORT_ROWS = 1000
 
 
 @login_required
@@ -27,10 +32,11 @@ def care_list(request, code):
     day = report_day(request)
     error, persons = "", []
     try:
-        persons = selectors.care_list(user=request.user, policy=policy, area=area, day=day)
+        persons = selectors.care_list_query(user=request.user, policy=policy, area=area, day=day)
     except RuleError as exc:
         error = str(exc)
     if request.GET.get("format") == "xlsx":
+        persons = selectors.care_list_masked(user=request.user, persons=persons[:EXPORT_ROWS])
         in_full, purpose = numbers_in_full_asked(request)
         try:
             content = exports.care_list_export(
@@ -48,13 +54,16 @@ def care_list(request, code):
                 messages.error(request, message)
             return redirect(reverse("welfare:care-list", args=[code]) + f"?area={area.code}")
         return download(content, filename=f"{code}-{area.code}.xlsx")
+    page, pager = paging.numbered_page(request, persons, param="page", size=PAGE_SIZE)
     return render(
         request,
         "welfare/care_list.html",
         {
             "policy": policy,
             "area": area,
-            "persons": persons,
+            "page": page,
+            "pager": pager,
+            "persons": selectors.care_list_masked(user=request.user, persons=page),
             "error": error,
             "day": day,
             "care": selectors.policy_list(care=True),

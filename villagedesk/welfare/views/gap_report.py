@@ -60,9 +60,10 @@ def gap_report(request):
                 request.user, Capability.RECORD_FIELDWORK, area.code
             )
         else:
-            context["rollup"] = selectors.gap_rollup(
+            rollup = selectors.gap_rollup_shown(
                 user=request.user, policy=policy, area=area, day=day
             )
+            context["rollup"], context["stored"] = rollup.rows, rollup.stored
     except RuleError as error:
         context["error"] = str(error)
     return render(request, "welfare/gap_report.html", context)

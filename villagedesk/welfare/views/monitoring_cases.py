@@ -4,12 +4,15 @@ judged on, the village's public notice, and a case opened, followed and edited."
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from villagedesk.accounts import permissions
+from villagedesk.core import paging
 from villagedesk.core.concurrency import saved_once
+from villagedesk.registry.models import Person
 from villagedesk.registry.selectors import household_by_number
 from villagedesk.welfare import monitoring as case_work
 from villagedesk.welfare import selectors
@@ -24,26 +27,42 @@ from villagedesk.welfare.views.service_errors import (
     errors_on_form,
 )
 
+# Rows of each list of the monitoring overview shown at a time.
+PAGE_SIZE = 50
+
 
 @login_required
 def monitoring_overview(request):
     area = selectors.report_area(user=request.user, code=request.GET.get("area", ""))
     day = report_day(request)
-    cases = list(selectors.monitored_list(user=request.user, year=day.year, area=area))
+    cases = selectors.monitored_list(user=request.user, year=day.year, area=area)
+    if request.GET.get("notice") and area.is_village:
+        cases = cases.prefetch_related(
+            Prefetch("household__members", Person.objects.order_by("id"))
+        )
+    cases = list(cases)
     context = {
         "area": area,
         "day": day,
-        "cases": cases,
         "villages": permissions.village_list(request.user),
+    }
+    lists = {
+        "cases": cases,
         "overdue": case_work.overdue_cases(cases=cases, day=day),
         "missing_measures": case_work.without_developmental_measure(
             area=area, cases=cases, day=day
         ),
     }
     try:
-        context["unmonitored"] = list(case_work.meeting_not_monitored(area=area, day=day)[:500])
+        lists["unmonitored"] = case_work.meeting_not_monitored(area=area, day=day).order_by(
+            "area_code", "number", "pk"
+        )
     except RuleError as error:
         context["error"] = str(error)
+    for name, items in lists.items():
+        context[name], context[f"{name}_pager"] = paging.numbered_page(
+            request, items, param=f"{name}_page", size=PAGE_SIZE, anchor=name
+        )
     if request.GET.get("notice") and area.is_village:
         context["notice"] = case_work.public_notice(
             cases=[c for c in cases if not c.risk_eliminated_on], day=day

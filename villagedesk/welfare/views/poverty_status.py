@@ -23,7 +23,7 @@ def poverty_status(request):
         "threshold": threshold,
     }
     try:
-        context["figures"] = poverty.village_figures(
+        context["figures"], context["stored"] = poverty.village_figures_shown(
             user=request.user, area=area, day=day, threshold_percent=float(threshold or 0)
         )
         if area.is_village:

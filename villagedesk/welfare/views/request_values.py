@@ -6,6 +6,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
+from villagedesk.welfare.figures import day_of
+
 
 def report_day(request) -> datetime.date:
     """The day a report is taken on: today in the current year, else the year's last day."""
@@ -16,7 +18,7 @@ def report_day(request) -> datetime.date:
         year = today.year
     if not 2000 <= year <= today.year + 1:
         year = today.year
-    return today if year == today.year else datetime.date(year, 12, 31)
+    return day_of(year)
 
 
 def int_or_404(text) -> int:
