@@ -211,9 +211,9 @@ class Coverage:
     visited: int = 0
     groups: list[dict] = field(default_factory=list)
     key_groups: list[dict] = field(default_factory=list)
-    stale: list[Household] = field(default_factory=list)
-    unvisited: list[Household] = field(default_factory=list)
-    unvisited_total: int = 0
+    # The households of the lists, in order of number: queries, paged by the page that shows them.
+    stale: QuerySet[Household] = field(default_factory=Household.objects.none)
+    unvisited: QuerySet[Household] = field(default_factory=Household.objects.none)
 
     @property
     def never_visited(self) -> int:
@@ -233,7 +233,7 @@ def coverage_villages(*, user: User) -> QuerySet[Area]:
     return permissions.village_list(user)
 
 
-def coverage(*, user: User, village_code: str, period: Period, list_limit: int = 200) -> Coverage:
+def coverage(*, user: User, village_code: str, period: Period) -> Coverage:
     """Visit coverage of one village of the user's areas over the period; 404 outside them."""
     village = get_visible_or_404(Area.objects.villages(), user=user, code=village_code)
     setting = VillageSetting.objects.filter(village=village).first()
@@ -275,7 +275,7 @@ def coverage(*, user: User, village_code: str, period: Period, list_limit: int =
     head_name = Subquery(
         Person.objects.filter(household=OuterRef("pk"), relation=Relation.HEAD).values("name")[:1]
     )
-    result.stale = list(
+    result.stale = (
         Household.objects.filter(
             area_code=village.code,
             status__in=[HouseholdStatus.POOR, HouseholdStatus.MONITORED],
@@ -283,16 +283,14 @@ def coverage(*, user: User, village_code: str, period: Period, list_limit: int =
         .exclude(visited_in(recent))
         .annotate(head_name=head_name)
         .select_related("group")
-        .order_by("number")[:list_limit]
+        .order_by("number", "pk")
     )
-    unvisited = (
+    result.unvisited = (
         households.filter(met=False)
         .annotate(head_name=head_name)
         .select_related("group")
-        .order_by("number")
+        .order_by("number", "pk")
     )
-    result.unvisited = list(unvisited[:list_limit])
-    result.unvisited_total = result.never_visited
     return result
 
 

@@ -42,6 +42,7 @@ VISITS_PER_PAGE = 50
 ATTENDANCE_PER_PAGE = 50
 # Problems of a board's column, or of the table, shown at a time.
 PROBLEMS_PER_PAGE = 50
+COVERAGE_PAGE_SIZE = 50
 
 
 @login_required
@@ -196,6 +197,17 @@ def coverage(request):
         village_code=data["village"],
         period=selectors.Period(since=data["since"], until=data["until"]),
     )
+    # The two lists of households, each a page at a time.
+    stale, stale_pager = paging.numbered_page(
+        request, result.stale, param="stale_page", size=COVERAGE_PAGE_SIZE, anchor="stale"
+    )
+    unvisited, unvisited_pager = paging.numbered_page(
+        request,
+        result.unvisited,
+        param="unvisited_page",
+        size=COVERAGE_PAGE_SIZE,
+        anchor="unvisited",
+    )
     chart = {
         "groups": [row["group__name"] or _("No group") for row in result.groups],
         "visited": [row["visited"] for row in result.groups],
@@ -206,6 +218,10 @@ def coverage(request):
         "form": form,
         "coverage": result,
         "chart": chart,
+        "stale": stale,
+        "stale_pager": stale_pager,
+        "unvisited": unvisited,
+        "unvisited_pager": unvisited_pager,
         "may_record": permissions.holds(
             request.user, Capability.RECORD_FIELDWORK, result.village.code
         ),

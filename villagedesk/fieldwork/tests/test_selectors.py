@@ -87,12 +87,12 @@ def test_poor_household_not_visited_within_the_village_interval_is_listed(cadre_
     result = selectors.coverage(
         user=cadre_a, village_code=household_a.area_code, period=this_month()
     )
-    assert result.stale == [household_a]
+    assert list(result.stale) == [household_a]
     make_visit(household=household_a, visitor=cadre_a, days_ago=3)
     result = selectors.coverage(
         user=cadre_a, village_code=household_a.area_code, period=this_month()
     )
-    assert result.stale == []
+    assert not result.stale.exists()
     assert household_a.status == HouseholdStatus.POOR
 
 

@@ -194,6 +194,21 @@ def test_coverage_page_links_unvisited_households_to_log_a_visit(client, cadre_a
     assert 'id="fig-never">1<' in page
 
 
+def test_coverage_lists_never_visited_households_a_page_at_a_time(client, cadre_a, village_a):
+    numbers = [f"P{n:03d}" for n in range(views.COVERAGE_PAGE_SIZE + 7)]
+    for number in numbers:
+        HouseholdFactory(village=village_a, number=number)
+    client.force_login(cadre_a)
+    query = {"village": village_a.code}
+    first = client.get(reverse("fieldwork:coverage"), query).content.decode()
+    shown = re.findall(r">(P\d{3})<", first)
+    assert shown == numbers[: views.COVERAGE_PAGE_SIZE]
+    assert f'<span class="muted">{len(numbers)}</span>' in first
+    assert f"village={village_a.code}&amp;unvisited_page=2#unvisited" in first
+    second = client.get(reverse("fieldwork:coverage"), {**query, "unvisited_page": 2})
+    assert re.findall(r">(P\d{3})<", second.content.decode()) == numbers[views.COVERAGE_PAGE_SIZE :]
+
+
 def test_coverage_of_another_village_is_404(client, cadre_a, village_b):
     client.force_login(cadre_a)
     response = client.get(reverse("fieldwork:coverage"), {"village": village_b.code})
