@@ -281,6 +281,11 @@ def gap_rollup_shown(*, user: User, policy: Policy, area: Area, day: datetime.da
         policy=policy,
         year=day.year,
     )
+    if stored.error:
+        # The county's rule failed where this area's does not (a parameter set only here):
+        # this area is counted in the request.
+        counts = gap_counts(compiled=compiled, policy=policy, day=day)
+        return Rollup(rollup_rows(compiled=compiled, villages=villages, counts=counts))
     return Rollup(rollup_rows(compiled=compiled, villages=villages, counts=stored.counts), stored)
 
 

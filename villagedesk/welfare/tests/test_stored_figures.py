@@ -219,6 +219,19 @@ def test_a_rule_that_cannot_be_evaluated_says_why_without_stored_figures(
     assert not CountyFigures.objects.exists()
 
 
+def test_an_area_whose_own_rule_works_is_counted_when_its_countys_failed(
+    stored_always, county, township, village_a, county_supervisor, client
+):
+    # The standards are set for the township only: the county's figures cannot be computed.
+    figures_set(township, year=DAY.year)
+    member(household_with(village_a, status="poor", income={"wage": 1_000}), relation="head")
+    client.force_login(county_supervisor)
+    shown_rollup(client, township)
+    worker_runs()
+    assert CountyFigures.objects.get().error
+    assert shown_rollup(client, township) == live_rollup(county_supervisor, township) != {}
+
+
 def test_writes_count_in_the_counties_they_concern(county, village_a, cadre_a):
     changes.data_changed([village_a.code])
     changes.data_changed([village_a.code, "530128100002"])
