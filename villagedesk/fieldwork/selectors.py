@@ -316,7 +316,7 @@ def problem_list(*, user: User, filters: ProblemFilters | None = None) -> QueryS
         problems = problems.filter(
             due_on__lt=timezone.localdate(),
         ).exclude(status=ProblemStatus.SOLVED)
-    return problems.select_related("village", "owner").order_by("due_on", "-created_at")
+    return problems.select_related("village", "owner").order_by("due_on", "-created_at", "-pk")
 
 
 @dataclass
