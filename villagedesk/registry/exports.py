@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
 from villagedesk.accounts.permissions import Capability
-from villagedesk.areas.models import Area
+from villagedesk.areas.models import Area, VillageGroup
 from villagedesk.audit import services as audit
 from villagedesk.audit.watermark import csv_watermark_line, watermark_text, workbook_watermark
 from villagedesk.core.codelists import fold
@@ -145,6 +145,23 @@ def village_cells(area: Area) -> dict[str, str]:
     return {code: name if named[fold(name)] == 1 else code for code, name in villages}
 
 
+def group_cells(area: Area) -> dict[int, str]:
+    """What the group column says for each group of the area's villages, by key: its name, or its
+    number where the name is a name or number another group of its village answers to, so that
+    the importer takes each household back to its own group."""
+    groups = list(VillageGroup.objects.filter(area_code__startswith=area.prefix))
+    answers = Counter()
+    for group in groups:
+        keys = {str(group.number), fold(group.name), f"{group.number}组", f"第{group.number}组"}
+        answers.update((group.village_id, key) for key in keys)
+    return {
+        group.pk: group.name
+        if answers[(group.village_id, fold(group.name))] == 1
+        else str(group.number)
+        for group in groups
+    }
+
+
 def ledger_frame(*, ledger: Ledger, area: Area, status: str | None, reveal: bool) -> pl.DataFrame:
     """The ledger's rows as text, in household and member order (the header alone when there
     are none)."""
@@ -156,7 +173,7 @@ def ledger_frame(*, ledger: Ledger, area: Area, status: str | None, reveal: bool
     h_fields = [
         "pk",
         "village__code",
-        "group__name",
+        "group_id",
         "number",
         "address",
         "phone",
@@ -180,6 +197,9 @@ def ledger_frame(*, ledger: Ledger, area: Area, status: str | None, reveal: bool
         code.replace_strict(village_cells(area), default=code, return_dtype=pl.String).alias(
             "village"
         ),
+        pl.col("group")
+        .cast(pl.Int64)
+        .replace_strict(group_cells(area), default=None, return_dtype=pl.String),
         other_causes_expr().alias("other_causes"),
     )
     if ledger.persons:

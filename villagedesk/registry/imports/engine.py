@@ -148,9 +148,17 @@ def resolve_groups(frame: pl.DataFrame, *, area: Area, out: list) -> pl.DataFram
             f"第{group.number}组",
         }:
             rows.append({"village_id": group.village_id, "_gkey": key, "group_id": group.pk})
-    groups = pl.DataFrame(
-        rows, schema={"village_id": pl.Int64, "_gkey": pl.String, "group_id": pl.Int64}
-    ).unique(["village_id", "_gkey"])
+    # A key that two groups of a village answer to (a name that is another's, say) names none.
+    groups = (
+        pl.DataFrame(
+            rows, schema={"village_id": pl.Int64, "_gkey": pl.String, "group_id": pl.Int64}
+        )
+        .unique()
+        .group_by("village_id", "_gkey")
+        .agg(
+            pl.when(pl.len() == 1).then(pl.col("group_id").first()).otherwise(-1).alias("group_id")
+        )
+    )
     frame = frame.with_columns(
         pl.col("group").fill_null("").str.replace_all(" ", "").str.to_lowercase().alias("_gkey")
     )
@@ -164,6 +172,9 @@ def resolve_groups(frame: pl.DataFrame, *, area: Area, out: list) -> pl.DataFram
             field="group",
             code="unknown_group",
         )
+    )
+    out.append(
+        validating.issues(frame, pl.col("group_id") == -1, field="group", code="ambiguous_group")
     )
     return frame.drop("_gkey")
 

@@ -119,6 +119,9 @@ def messages() -> dict[str, str]:
         "unknown_village": _("“%(value)s” is not a village of the area being imported."),
         "ambiguous_village": _("More than one village is called “%(value)s”; give its code."),
         "unknown_group": _("“%(value)s” is not a group of this village."),
+        "ambiguous_group": _(
+            "More than one group of this village is called “%(value)s”; give its number."
+        ),
         "unknown_household": _("Household %(value)s is neither in the file nor registered."),
         "masked": _("This number is masked; export the ledger with full numbers to re-import it."),
         "bank_account": _("A bank account number is 8 to 30 digits."),

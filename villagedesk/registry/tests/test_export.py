@@ -15,7 +15,7 @@ from villagedesk.registry.exports import export_ledger
 from villagedesk.registry.imports.engine import run_import
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
-from villagedesk.registry.tests.importing import HEADERS, family, write_xlsx
+from villagedesk.registry.tests.importing import HEADERS, family, person_row, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +82,33 @@ def test_villages_of_the_same_name_are_written_by_their_codes_and_re_import_unch
     assert result.errors.height == 0, result.issues
     assert result.counts["fields_updated"] == 0
     assert result.counts["households_unchanged"] == 3
+
+
+def test_groups_of_one_name_are_written_by_their_numbers_and_re_import_unchanged(
+    tmp_path, village_a, household_a
+):
+    first = household_a.group
+    namesake = VillageGroup.objects.create(village=village_a, number=7, name=first.name)
+    household = HouseholdFactory(village=village_a, group=namesake, number="A-007")
+    PersonFactory(household=household, name="赵六", relation=Relation.HEAD)
+    path = tmp_path / "village.xlsx"
+    export_ledger(name="person_roster", area=village_a, path=path, file_format="xlsx", reveal=True)
+    groups = {row[2]: row[1] for row in read_rows(path)[2:] if row[2]}
+    assert groups == {household_a.number: str(first.number), "A-007": "7"}
+    result = run_import(path, area=village_a)
+    assert result.errors.height == 0, result.issues
+    assert result.counts["households_unchanged"] == 2
+    assert Household.objects.get(number="A-007").group == namesake
+
+
+def test_a_group_name_two_groups_answer_to_is_an_error_at_its_cell(tmp_path, village_a):
+    VillageGroup.objects.create(village=village_a, number=7, name="一组")
+    path = write_xlsx(
+        tmp_path / "a.xlsx", [person_row("001", "张三", "户主", "男", "1980-05-17", group="一组")]
+    )
+    result = run_import(path, area=village_a)
+    assert result.errors.filter(pl.col("code") == "ambiguous_group")["row"].to_list() == [2]
+    assert not Household.objects.exists()
 
 
 def test_a_roster_of_names_taken_to_another_village_is_refused_at_its_cells(
