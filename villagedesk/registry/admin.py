@@ -3,9 +3,32 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from villagedesk.core.admin import EvidenceAdmin
+from villagedesk.registry.changes import data_changed
 from villagedesk.registry.families import derive
 from villagedesk.registry.models import PERSONAL_NUMBERS, Household, Person, RevealLog
 from villagedesk.registry.services import person_history_anonymise
+
+
+class DataChangedMixin:
+    """Writes here change the counties' data as the services' writes do (`registry.changes`):
+    figures stored from it go out of date. `area_field` names each row's area code."""
+
+    area_field = "area_code"
+
+    def changed(self, queryset) -> None:
+        data_changed(set(queryset.values_list(self.area_field, flat=True)))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        self.changed(type(obj).objects.filter(pk=obj.pk))
+
+    def delete_model(self, request, obj):
+        self.changed(type(obj).objects.filter(pk=obj.pk))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self.changed(queryset)
+        super().delete_queryset(request, queryset)
 
 
 class AnonymisingDeleteMixin:
@@ -37,7 +60,7 @@ class NumbersMaskedInChanges(HistoricalRecordContextHelper):
 
 
 @admin.register(Household)
-class HouseholdAdmin(AnonymisingDeleteMixin, SimpleHistoryAdmin):
+class HouseholdAdmin(DataChangedMixin, AnonymisingDeleteMixin, SimpleHistoryAdmin):
     list_display = ["number", "village", "group", "status", "poverty_status"]
     list_filter = ["status", "poverty_status"]
     search_fields = ["number", "area_code"]
@@ -48,7 +71,7 @@ class HouseholdAdmin(AnonymisingDeleteMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(AnonymisingDeleteMixin, SimpleHistoryAdmin):
+class PersonAdmin(DataChangedMixin, AnonymisingDeleteMixin, SimpleHistoryAdmin):
     list_display = ["name", "household", "relation", "sex", "birth_date"]
     search_fields = ["name", "name_pinyin", "name_initials"]
     raw_id_fields = ["household"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from villagedesk.registry.admin import DataChangedMixin
 from villagedesk.welfare.models import (
     Enrolment,
     IncomeLine,
@@ -11,7 +12,8 @@ from villagedesk.welfare.models import (
 
 
 @admin.register(Parameter)
-class ParameterAdmin(admin.ModelAdmin):
+class ParameterAdmin(DataChangedMixin, admin.ModelAdmin):
+    area_field = "area__code"
     list_display = ["name", "year", "area", "value", "note"]
     list_filter = ["name", "year"]
     autocomplete_fields = ["area"]
@@ -32,21 +34,22 @@ class PolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(IncomeLine)
-class IncomeLineAdmin(admin.ModelAdmin):
+class IncomeLineAdmin(DataChangedMixin, admin.ModelAdmin):
+    area_field = "household__area_code"
     list_display = ["household", "year", "kind", "amount"]
     list_filter = ["year", "kind"]
     raw_id_fields = ["household"]
 
 
 @admin.register(Enrolment)
-class EnrolmentAdmin(admin.ModelAdmin):
+class EnrolmentAdmin(DataChangedMixin, admin.ModelAdmin):
     list_display = ["policy", "household", "person", "starts_on", "ends_on", "amount"]
     list_filter = ["policy"]
     raw_id_fields = ["household", "person"]
 
 
 @admin.register(MonitoredHousehold)
-class MonitoredHouseholdAdmin(admin.ModelAdmin):
+class MonitoredHouseholdAdmin(DataChangedMixin, admin.ModelAdmin):
     list_display = ["household", "year", "category", "first_lead_on", "risk_eliminated_on"]
     list_filter = ["year", "category"]
     raw_id_fields = ["household"]

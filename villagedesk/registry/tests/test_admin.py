@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from villagedesk.accounts.models import User
 from villagedesk.core.masking import mask_id_number
-from villagedesk.registry import services
+from villagedesk.registry import changes, services
 from villagedesk.registry.models import Person, RevealLog
 from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
 
@@ -68,3 +68,20 @@ def test_removing_a_son_in_the_admin_derives_the_family_again(client, superuser,
     )
     grandson.refresh_from_db()
     assert grandson.father == son
+
+
+def generation(county) -> int:
+    return changes.generations([county.code[:6]])[county.code[:6]]
+
+
+def test_writes_in_the_admin_make_the_countys_figures_out_of_date(
+    client, superuser, person, county
+):
+    client.force_login(superuser)
+    before = generation(county)
+    url = reverse("admin:registry_person_changelist")
+    client.post(url, {"action": "delete_selected", "_selected_action": [person.pk], "post": "yes"})
+    assert generation(county) == before + 1
+    household = person.household
+    client.post(reverse("admin:registry_household_delete", args=[household.pk]), {"post": "yes"})
+    assert generation(county) == before + 2
