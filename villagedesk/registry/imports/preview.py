@@ -19,7 +19,7 @@ from villagedesk.areas.models import Area, VillageGroup
 from villagedesk.registry.imports import writing
 from villagedesk.registry.imports.columns import BY_NAME, SPREAD_FROM
 from villagedesk.registry.imports.engine import ImportResult, fields_written, without_rejected
-from villagedesk.registry.imports.messages import PERSONAL_FIELDS
+from villagedesk.registry.imports.messages import value_shown
 from villagedesk.registry.models import Household, Person
 
 SAMPLE_HOUSEHOLDS = 10
@@ -71,13 +71,15 @@ def stored(value):
 
 
 def shown_values(row: dict, names: list[str]) -> dict:
-    """The fields of a row as the preview keeps them: personal numbers masked, the group by
-    its key."""
+    """The fields of a row as the preview keeps them: personal numbers, and identity numbers
+    typed anywhere, masked; the group by its key."""
     values = {}
     for name in names:
         value = stored(row.get(writing.source_column(name)))
-        if name in PERSONAL_FIELDS and value:
-            value = PERSONAL_FIELDS[name](value)
+        if isinstance(value, str):
+            # A personal number masked, and in any other text a run of digits as long as an
+            # identity number (one typed in the wrong column), as an import's issues quote them.
+            value = value_shown(name, value)
         values[name] = value
     return values
 

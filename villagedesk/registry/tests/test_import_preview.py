@@ -251,6 +251,19 @@ def test_the_sample_keeps_stored_values_masked(tmp_path, village_a):
     )
 
 
+def test_an_identity_number_typed_in_a_text_column_is_masked_in_the_sample(tmp_path, village_a):
+    rows = family("001")
+    typed = make_id_number(datetime.date(1990, 1, 2), "male")
+    rows[1][HEADERS.index("姓名")] = typed
+    rows[0][HEADERS.index("住址")] = f"大河村{typed}号"
+    preview = import_preview(
+        run_import(write_xlsx(tmp_path / "a.xlsx", rows), area=village_a, check_only=True)
+    )
+    assert typed not in str(preview)
+    (household,) = preview["sample"]
+    assert household["members"][1]["values"]["name"] == typed[:6] + "********" + typed[-4:]
+
+
 def test_the_sample_is_the_first_ten_households_in_file_order(tmp_path, village_a):
     rows = [row for n in range(12) for row in family(f"{n:03d}")]
     preview = import_preview(
