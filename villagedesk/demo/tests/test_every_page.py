@@ -46,7 +46,7 @@ from villagedesk.demo.tests.test_every_url import (
 from villagedesk.registry.models import Household
 from villagedesk.welfare.demo import DEMO_SOURCE
 
-USERS = ("county", "cadre1", "cadre2")
+USERS = ("county", "cadre1", "cadre2", "admin")
 LANGUAGES = ("zh-hans", "en")
 PHONE = 375
 LONG_LIST = 50
