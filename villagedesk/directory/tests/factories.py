@@ -1,7 +1,7 @@
 import factory
-from django_tasks_db.models import DBTaskResult
 
 from villagedesk.areas.models import Level
+from villagedesk.core.tests.tasks import waiting_tasks_run
 from villagedesk.directory.figures import figures_refresh
 from villagedesk.directory.models import Contact, Organisation, OrganisationKind
 
@@ -25,12 +25,4 @@ class ContactFactory(factory.django.DjangoModelFactory):
 
 def worker_runs() -> int:
     """Run the network tasks waiting for the background worker, as `db_worker` would."""
-    waiting = list(
-        DBTaskResult.objects.ready().filter(
-            task_path="villagedesk.directory.tasks.network_figures_refresh"
-        )
-    )
-    for task in waiting:
-        figures_refresh(**task.args_kwargs["kwargs"])
-        task.delete()
-    return len(waiting)
+    return waiting_tasks_run("villagedesk.directory.tasks.network_figures_refresh", figures_refresh)

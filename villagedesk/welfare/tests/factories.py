@@ -1,6 +1,6 @@
 import factory
-from django_tasks_db.models import DBTaskResult
 
+from villagedesk.core.tests.tasks import waiting_tasks_run
 from villagedesk.welfare.figures import figures_refresh
 from villagedesk.welfare.models import IncomeLine, Parameter
 
@@ -22,12 +22,4 @@ class IncomeLineFactory(factory.django.DjangoModelFactory):
 
 def worker_runs() -> int:
     """Run the county figures tasks waiting for the background worker, as `db_worker` would."""
-    waiting = list(
-        DBTaskResult.objects.ready().filter(
-            task_path="villagedesk.welfare.tasks.county_figures_refresh"
-        )
-    )
-    for task in waiting:
-        figures_refresh(**task.args_kwargs["kwargs"])
-        task.delete()
-    return len(waiting)
+    return waiting_tasks_run("villagedesk.welfare.tasks.county_figures_refresh", figures_refresh)
