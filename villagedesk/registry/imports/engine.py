@@ -203,8 +203,9 @@ def frames_of(sheets: list[Sheet], out: list) -> pl.DataFrame | None:
             sheet=sheet.name,
             first_row=sheet.first_data_row,
         )
-        frames.append(frame)
         out.append(cell_issues)
+        if frame is not None:
+            frames.append(frame)
     return pl.concat(frames, how="diagonal_relaxed") if frames else None
 
 
@@ -213,6 +214,8 @@ def prepare(sheets: list[Sheet], *, area: Area, today: datetime.date):
     out: list[pl.DataFrame] = []
     people_sheets, household_sheets = split_sheets(sheets)
     persons = frames_of(people_sheets, out)
+    if persons is None:
+        raise ReadError(_("There are no rows under the header: the file lists no members."))
     for name in KEY_FIELDS:
         if name in persons.columns:
             # Merged or blank cells below a head's row belong to the head's household.

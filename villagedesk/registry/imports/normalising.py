@@ -425,11 +425,14 @@ def unreadable_code(name: str, lost: str | None) -> pl.Expr:
 def normalise_sheet(
     *, frame: pl.DataFrame, mapping: dict[int, str], headers: list[str], sheet: str, first_row: int
 ):
-    """The typed frame (one column per mapped field, `_row` the file's row) and the cell issues."""
+    """The typed frame (one column per mapped field, `_row` the file's row) and the cell issues;
+    None and no issues for a sheet with no records under its header."""
     frame = frame.with_row_index("_index").with_columns(
         (pl.col("_index") + first_row).cast(pl.Int64).alias("_row")
     )
     frame = records(frame, mapping, headers)
+    if not frame.height:
+        return None, pl.DataFrame(schema=ISSUE_SCHEMA)
     # Where a column of digits holds a number in scientific notation, found once per cell.
     lost = {name: f"{name}__lost" for name in mapping.values() if name in DIGIT_FIELDS}
     frame = frame.with_columns(

@@ -495,6 +495,7 @@ def text_header(lines: list[str]) -> tuple[str, int, list[str]]:
 def read_csv(path: Path) -> list[Sheet]:
     data = utf8_csv(path.read_bytes())
     separator, last, headers = text_header(head_lines(data, HEAD_ROWS))
+    schema = {f"c{i}": pl.String for i in range(len(headers))}
     try:
         # A lazy scan cut at the limit parses only what it keeps; read_csv holds far more. The
         # columns are the header's: a short row is filled with blanks, a long one cut.
@@ -504,12 +505,15 @@ def read_csv(path: Path) -> list[Sheet]:
                 has_header=False,
                 separator=separator,
                 skip_rows=last + 1,
-                schema={f"c{i}": pl.String for i in range(len(headers))},
+                schema=schema,
                 truncate_ragged_lines=True,
             )
             .head(MAX_ROWS + 1)
             .collect()
         )
+    except pl.exceptions.NoDataError:
+        # Nothing under the header: a sheet with no records, as a spreadsheet's would be.
+        frame = pl.DataFrame(schema=schema)
     except pl.exceptions.PolarsError:
         raise ReadError(_("The file is not a CSV table that can be read.")) from None
     if frame.height > MAX_ROWS:

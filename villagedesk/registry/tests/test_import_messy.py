@@ -294,6 +294,31 @@ def test_a_partial_import_with_every_household_rejected_is_a_report(tmp_path, vi
     assert not Household.objects.exists()
 
 
+NO_RECORDS = [
+    [],
+    [[None] * 7, [None] * 7],
+    [[None] * 7, ["合　计", "0人", None, None, None, None, None], ["填表人：王五", *[None] * 6]],
+]
+
+
+@pytest.mark.parametrize("suffix", ["xlsx", "xls", "ods", "csv"])
+@pytest.mark.parametrize("below", NO_RECORDS, ids=["header only", "blank rows", "totals only"])
+def test_a_ledger_with_nothing_under_its_header_is_refused_with_a_message(
+    tmp_path, village_a, suffix, below
+):
+    path = write(tmp_path / f"a.{suffix}", [Grid("台账", [HEADERS, *below])])
+    with pytest.raises(ReadError, match="no rows under the header"):
+        run_import(path, area=village_a, partial=True)
+    assert not Household.objects.exists()
+
+
+def test_an_empty_sheet_beside_a_ledger_is_passed_over(tmp_path, village_a):
+    path = write(tmp_path / "a.xlsx", [Grid("空表", [HEADERS]), Grid("台账", [HEADERS, *family()])])
+    result = run_import(path, area=village_a)
+    assert errors_of(result) == set()
+    assert Person.objects.count() == 3
+
+
 def test_a_sheet_calamine_cannot_lay_out_is_unreadable_not_a_traceback(tmp_path, village_a):
     """A cell naming a shared string the workbook does not have: calamine refuses the sheet."""
     path = write(tmp_path / "a.xlsx", [Grid("台账", [HEADERS, *family()])])
