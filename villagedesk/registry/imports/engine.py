@@ -209,6 +209,34 @@ def frames_of(sheets: list[Sheet], out: list) -> pl.DataFrame | None:
     return pl.concat(frames, how="diagonal_relaxed") if frames else None
 
 
+def household_values_differing(persons: pl.DataFrame, fields: list[str]) -> list[pl.DataFrame]:
+    """A household's field written differently on its rows: the first value is taken, and each
+    row that says otherwise is warned of, naming the row whose value was taken."""
+    rows = persons.filter(pl.col("number").is_not_null())
+    given = {c: pl.col(c).cast(pl.String).fill_null("") != "" for c in fields}
+    counts = rows.group_by("_hkey").agg(pl.col(c).filter(given[c]).n_unique() for c in fields)
+    found = []
+    for c in fields:
+        differing = counts.filter(pl.col(c) > 1)["_hkey"]
+        if differing.is_empty():
+            continue
+        households = rows.filter(pl.col("_hkey").is_in(differing.implode())).with_columns(
+            pl.col(c).filter(given[c]).first().over("_hkey").alias("_taken"),
+            pl.col("_row").filter(given[c]).first().over("_hkey").alias("_taken_row"),
+        )
+        found.append(
+            validating.issues(
+                households,
+                given[c] & (pl.col(c) != pl.col("_taken")),
+                field=c,
+                code="household_value_differs",
+                level=validating.WARNING,
+                param=pl.col("_taken_row"),
+            )
+        )
+    return found
+
+
 def prepare(sheets: list[Sheet], *, area: Area, today: datetime.date):
     """Normalised and validated households and persons, keyed; and all issues found."""
     out: list[pl.DataFrame] = []
@@ -249,6 +277,10 @@ def prepare(sheets: list[Sheet], *, area: Area, today: datetime.date):
                 *[pl.col(c + "__raw").first() for c in present],
             )
             .drop("_hkey")
+        )
+        # The head's name and number and the size are checked against the members themselves.
+        out += household_values_differing(
+            persons, [c for c in present if c not in ("head_name", "head_id_number", "size")]
         )
     else:
         households = households.filter(pl.col("number").fill_null("") != "")

@@ -122,6 +122,9 @@ def messages() -> dict[str, str]:
         "ambiguous_group": _(
             "More than one group of this village is called “%(value)s”; give its number."
         ),
+        "household_value_differs": _(
+            "“%(column)s” differs from row %(param)s of the same household, whose value was taken."
+        ),
         "unknown_household": _("Household %(value)s is neither in the file nor registered."),
         "masked": _("This number is masked; export the ledger with full numbers to re-import it."),
         "bank_account": _("A bank account number is 8 to 30 digits."),

@@ -877,3 +877,28 @@ def test_a_load_is_one_audit_event_and_a_dry_run_none(tmp_path, village_a, cadre
     assert event.user == cadre_a
     assert event.area == village_a.code
     assert event.details["persons_created"] == result.counts["persons_created"] > 0
+
+
+def test_a_household_field_written_otherwise_on_a_members_row_is_warned_of_at_that_row(
+    tmp_path, village_a
+):
+    """The head's row names the household's group and address; a member's row that names
+    another is pointed out, the first taken, and the household still loaded."""
+    rows = family()
+    rows[1][1] = "2"
+    rows[2][13] = "小河村9号"
+    rows.append(person_row("002", "王五", "户主", "男", "1970-01-02", address="大河村2号"))
+    rows.append(person_row("002", "赵六", "配偶", "女", "1971-01-02", address="大河村2号"))
+    result = run_import(write_xlsx(tmp_path / "a.xlsx", rows), area=village_a)
+    warned = result.warnings.filter(pl.col("code") == "household_value_differs")
+    assert sorted(warned.select("row", "field", "param").iter_rows()) == [
+        (3, "group", "2"),
+        (4, "address", "2"),
+    ]
+    household = Household.objects.get(number="001")
+    assert (household.group.number, household.address) == (1, "大河村1号")
+    assert Household.objects.get(number="002").address == "大河村2号"
+    with translation.override("en"):
+        assert render(**warned.select("code", "field", "value", "param").row(0, named=True)) == (
+            "“village group” differs from row 2 of the same household, whose value was taken."
+        )
