@@ -8,6 +8,7 @@ call `scope_codes_fill` first. Reads go through `ScopedQuerySet.visible_to(user)
 `get_visible_or_404`.
 """
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -91,9 +92,14 @@ def scope_codes_fill(instances) -> None:
 
 
 class Scoped(models.Model):
-    """A row seen by those whose areas cover its `area_code`; subclasses say where it comes from."""
+    """A row seen by those whose areas cover its `area_code`; subclasses say where it comes from.
+
+    `scope_follows` names the foreign key a row takes its area from, where it is another row's
+    (a household's enrolments, a person's notes): when that row moves to another village, the
+    rows that follow it move with it (`scope_codes_follow`)."""
 
     area_code = ScopeCodeField()
+    scope_follows: str | None = None
 
     objects = ScopedQuerySet.as_manager()
 
@@ -131,6 +137,8 @@ class VillageScoped(Scoped):
 class HouseholdScoped(Scoped):
     """A record about one household, scoped wherever the household lives."""
 
+    scope_follows = "household"
+
     household = models.ForeignKey(
         "registry.Household",
         verbose_name=_("household"),
@@ -143,3 +151,21 @@ class HouseholdScoped(Scoped):
 
     def scope_code(self) -> str:
         return self.household.area_code
+
+
+def scope_codes_follow(model: type[models.Model], pks, code: str) -> None:
+    """Rows that take their area from these rows of `model` (moved to the area `code`) take it
+    too, where they have not already; one update per kind of row that follows `model`."""
+    for follower in apps.get_models():
+        if not issubclass(follower, Scoped) or follower.scope_follows is None:
+            continue
+        if follower._meta.get_field(follower.scope_follows).related_model is not model:
+            continue
+        codes = {
+            field.attname: code[: field.digits] if field.digits else code
+            for field in follower._meta.concrete_fields
+            if isinstance(field, ScopeCodeField)
+        }
+        follower.objects.filter(**{f"{follower.scope_follows}__in": list(pks)}).exclude(
+            area_code=code
+        ).update(**codes)

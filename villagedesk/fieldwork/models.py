@@ -170,6 +170,8 @@ class Visit(VillageScoped):
 class KeyGroupTag(Scoped):
     """A person's membership of a key group the team should reach."""
 
+    scope_follows = "person"
+
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="key_groups"
     )
@@ -273,6 +275,8 @@ class PersonNote(Scoped):
     its own, so a contact's note carries the area of the team that wrote it (which the service
     adding the note sets, see `fieldwork.services.note_team_area`).
     """
+
+    scope_follows = "person"
 
     person = models.ForeignKey(
         Person,

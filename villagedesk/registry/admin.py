@@ -3,10 +3,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from villagedesk.core.admin import EvidenceAdmin
+from villagedesk.core.scoping import scope_codes_follow
 from villagedesk.registry.changes import data_changed
 from villagedesk.registry.families import derive
 from villagedesk.registry.models import PERSONAL_NUMBERS, Household, Person, RevealLog
-from villagedesk.registry.services import person_history_anonymise
+from villagedesk.registry.services import household_followed, person_history_anonymise
 
 
 class DataChangedMixin:
@@ -69,6 +70,10 @@ class HouseholdAdmin(DataChangedMixin, AnonymisingDeleteMixin, SimpleHistoryAdmi
     def person_ids(self, queryset) -> list[int]:
         return list(Person.objects.filter(household__in=queryset).values_list("pk", flat=True))
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        household_followed(by=request.user, household=obj)
+
 
 @admin.register(Person)
 class PersonAdmin(DataChangedMixin, AnonymisingDeleteMixin, SimpleHistoryAdmin):
@@ -86,6 +91,7 @@ class PersonAdmin(DataChangedMixin, AnonymisingDeleteMixin, SimpleHistoryAdmin):
     # Couples and parents follow the relations, as after the registry's own writes.
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        scope_codes_follow(Person, [obj.pk], obj.area_code)
         derive([obj.household_id])
 
     def delete_model(self, request, obj):

@@ -13,6 +13,7 @@ from villagedesk.audit import services as audit
 from villagedesk.audit.models import Kind
 from villagedesk.core.masking import mask_id_number
 from villagedesk.core.saving import validated_save
+from villagedesk.core.scoping import scope_codes_follow
 from villagedesk.core.sealing import identity_hash, reseal_table, sealed_key_id
 from villagedesk.registry.changes import data_changed
 from villagedesk.registry.codes import FEMALE_RELATIONS, MALE_RELATIONS, Relation, Sex
@@ -37,10 +38,19 @@ def household_update(*, by: User, household: Household) -> Household:
     before = Household.objects.filter(pk=household.pk).values_list("area_code", flat=True)
     data_changed([*before, household.village.code])
     validated_save(household, by=by)
-    for member in household.members.all():
+    household_followed(by=by, household=household)
+    return household
+
+
+def household_followed(*, by: User, household: Household) -> None:
+    """After a household is saved: its members, and what is kept about it and them, follow it
+    to its village."""
+    members = list(household.members.all())
+    for member in members:
         if member.area_code != household.area_code:
             validated_save(member, by=by)
-    return household
+    scope_codes_follow(Household, [household.pk], household.area_code)
+    scope_codes_follow(Person, [member.pk for member in members], household.area_code)
 
 
 def check_identity(person: Person) -> None:
@@ -126,6 +136,7 @@ def person_save(*, by: User, person: Person) -> Person:
     check_family(person)
     data_changed([person.area_code, person.household.area_code])
     validated_save(person, by=by)
+    scope_codes_follow(Person, [person.pk], person.area_code)
     derive([person.household_id])
     person.refresh_from_db(fields=["spouse", "father", "mother"])
     return person

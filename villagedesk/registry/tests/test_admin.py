@@ -2,12 +2,16 @@
 and persons removed there (alone or with their household) leave no full number in history."""
 
 import pytest
+from django.contrib import admin
 from django.urls import reverse
 
 from villagedesk.accounts.models import User
 from villagedesk.core.masking import mask_id_number
+from villagedesk.fieldwork.codes import KeyGroup
+from villagedesk.fieldwork.models import KeyGroupTag
 from villagedesk.registry import changes, services
-from villagedesk.registry.models import Person, RevealLog
+from villagedesk.registry.admin import HouseholdAdmin
+from villagedesk.registry.models import Household, Person, RevealLog
 from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +89,18 @@ def test_writes_in_the_admin_make_the_countys_figures_out_of_date(
     household = person.household
     client.post(reverse("admin:registry_household_delete", args=[household.pk]), {"post": "yes"})
     assert generation(county) == before + 2
+
+
+def test_a_household_moved_in_the_admin_takes_its_members_and_records_along(
+    rf, superuser, person, village_b
+):
+    tag = KeyGroupTag.objects.create(person=person, group=KeyGroup.COMMITTEE)
+    household = person.household
+    household.village = village_b
+    household.group = village_b.groups.first()
+    request = rf.post("/")
+    request.user = superuser
+    HouseholdAdmin(Household, admin.site).save_model(request, household, form=None, change=True)
+    person.refresh_from_db()
+    tag.refresh_from_db()
+    assert (person.area_code, tag.area_code) == (village_b.code, village_b.code)

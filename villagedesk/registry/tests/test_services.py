@@ -6,11 +6,15 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from villagedesk.accounts.models import Assignment, Role, User
+from villagedesk.fieldwork.codes import KeyGroup
+from villagedesk.fieldwork.models import KeyGroupTag, PersonNote
 from villagedesk.registry import services
 from villagedesk.registry.codes import Education, Relation, Sex
 from villagedesk.registry.imports.engine import run_import
 from villagedesk.registry.models import Household, Person
+from villagedesk.registry.tests.factories import HouseholdFactory
 from villagedesk.registry.tests.importing import family, write_xlsx
+from villagedesk.welfare.models import Enrolment, Policy
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +54,59 @@ def test_a_changed_household_names_its_author_in_history(cadre_a, household_a):
     household_a.address = "大河村二组 8 号"
     services.household_update(by=cadre_a, household=household_a)
     assert household_a.history.first().history_user == cadre_a
+
+
+def kept_about(household, recorder):
+    """An enrolment of the household, a key-group tag and a note on its head."""
+    policy = Policy.objects.create(
+        code="moving", name_zh="随迁", name_en="moving", category="social_assistance"
+    )
+    head = household.members.first()
+    return [
+        Enrolment.objects.create(
+            policy=policy, household=household, starts_on=datetime.date(2024, 1, 1)
+        ),
+        KeyGroupTag.objects.create(person=head, group=KeyGroup.COMMITTEE),
+        PersonNote.objects.create(
+            person=head, recorded_by=recorder, attitude="eager", influence="high"
+        ),
+    ]
+
+
+def test_what_is_kept_about_a_household_follows_it_to_another_village(
+    township_cadre, household_a, household_b, village_a, village_b
+):
+    """A household moved is seen by its new village's team with its enrolments, tags and notes,
+    and no longer by the old one's; another household's rows stay where they were."""
+    moving = kept_about(household_a, township_cadre)
+    staying = Enrolment.objects.create(
+        policy=moving[0].policy, household=household_b, starts_on=datetime.date(2024, 1, 1)
+    )
+    household_a.village = village_b
+    household_a.group = village_b.groups.first()
+    services.household_update(by=township_cadre, household=household_a)
+    for row in moving:
+        row.refresh_from_db()
+    assert {type(row).__name__: row.area_code for row in moving} == {
+        "Enrolment": village_b.code,
+        "KeyGroupTag": village_b.code,
+        "PersonNote": village_b.code,
+    }
+    staying.refresh_from_db()
+    assert staying.area_code == household_b.area_code
+
+
+def test_a_person_moved_to_a_household_elsewhere_takes_their_notes_along(
+    cadre_a, township_cadre, household_a, village_b
+):
+    tag = kept_about(household_a, township_cadre)[1]
+    elsewhere = HouseholdFactory(village=village_b, group=village_b.groups.first(), number="B-9")
+    person = tag.person
+    person.household = elsewhere
+    person.relation = Relation.OTHER
+    services.person_save(by=township_cadre, person=person)
+    tag.refresh_from_db()
+    assert tag.area_code == village_b.code
 
 
 def test_members_follow_their_household_to_another_village(township_cadre, household_a, village_b):
