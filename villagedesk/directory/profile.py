@@ -1,7 +1,9 @@
-"""The village profile's population figures, computed from the registry on every view.
+"""The village profile's population figures, counted from the registry.
 
-Nothing here is stored: a figure typed once goes stale, a figure counted from the household
-registry is as current as the registry, in three aggregate queries whatever the area's size.
+Nothing is typed in: a figure typed once goes stale, a figure counted from the household registry
+is as current as the registry, in three aggregate queries whatever the area's size. A large area's
+figures (a county's, a big township's) are counted once for each state of its counties' data and
+kept (`registry.figures`).
 """
 
 import datetime
@@ -10,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.utils.translation import get_language
 
 from villagedesk.registry.codes import (
     WORKING_LABOUR,
@@ -19,6 +22,7 @@ from villagedesk.registry.codes import (
     MigrantWork,
     Sex,
 )
+from villagedesk.registry.figures import few_households, of_area
 from villagedesk.registry.models import Household, Person
 
 AGE_BAND_WIDTH = 10
@@ -147,4 +151,18 @@ def village_figures(*, prefix: str, today: datetime.date, surnames: int = 10) ->
         disabled_by_category=counted(person_counts, "disability_category", DisabilityCategory),
         households_by_status=counted(household_counts, "status", HouseholdStatus),
         poor_persons=person_counts["poor_persons"],
+    )
+
+
+def area_figures(*, prefix: str, today: datetime.date) -> Figures:
+    """The figures of `village_figures`, read from those kept for the counties' data where the
+    area holds many households."""
+    if few_households([prefix]):
+        return village_figures(prefix=prefix, today=today)
+    return of_area(
+        "profile",
+        prefix,
+        lambda: village_figures(prefix=prefix, today=today),
+        day=today,
+        language=get_language(),
     )

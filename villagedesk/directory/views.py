@@ -36,7 +36,7 @@ from villagedesk.directory.forms import (
     PositionForm,
 )
 from villagedesk.directory.models import Contact, Link, Organisation, Position
-from villagedesk.directory.profile import village_figures
+from villagedesk.directory.profile import area_figures
 
 CONTACT_PAGE_SIZE = 50
 ORGANISATION_PAGE_SIZE = 50
@@ -545,7 +545,7 @@ def profile(request, code):
     charts, and its points and notes (above a village, their counts per village, and the map's
     points fetched when the map comes into view)."""
     area = selectors.profile_area_get(user=request.user, code=code)
-    figures = village_figures(prefix=area.prefix, today=timezone.localdate())
+    figures = area_figures(prefix=area.prefix, today=timezone.localdate())
     charts = {
         "pyramid": {
             "bands": [b.label for b in figures.age_pyramid],

@@ -1,4 +1,7 @@
-"""Figures for the home page, aggregated in the database over the user's areas."""
+"""Figures for the home page, aggregated in the database over the user's areas.
+
+Large areas (a county, a township of thousands of households) are read from counts kept for each
+state of the county's data (`registry.figures`), small ones counted in the request."""
 
 from dataclasses import dataclass
 
@@ -6,6 +9,7 @@ from django.db.models import Count, Q
 
 from villagedesk.accounts.models import User
 from villagedesk.registry.codes import HouseholdStatus
+from villagedesk.registry.figures import few_households, per_county
 from villagedesk.registry.models import Household, Person
 
 
@@ -21,6 +25,57 @@ class VillageRow:
 # The home page lists at most this many villages.
 VILLAGE_ROWS = 500
 STATUS_COUNTS = {status.value: Count("id", filter=Q(status=status)) for status in HouseholdStatus}
+
+
+def home_figures(*, user: User) -> tuple[list[VillageRow], dict]:
+    """The village rows and the overview of the user's areas."""
+    prefixes = user.area_prefixes()
+    if few_households(prefixes):
+        villages = village_rows(user=user)
+        return villages, overview(user=user, villages=villages)
+    counts = per_county("home-villages", prefixes, village_counts)
+    shown = {
+        code: village
+        for code, village in counts.items()
+        if any(code.startswith(prefix) for prefix in prefixes)
+    }
+    villages = [village_row(code, shown[code]) for code in sorted(shown)[:VILLAGE_ROWS]]
+    return villages, {
+        "households": sum(v["households"] for v in shown.values()),
+        "persons": sum(v["persons"] for v in shown.values()),
+        "by_status": [
+            (status, sum(v[status.value] for v in shown.values())) for status in HouseholdStatus
+        ],
+    }
+
+
+def village_counts(county: str) -> dict[str, dict]:
+    """Per village of the county: its names, its households in total and by status, and its
+    persons (two queries over the county)."""
+    persons = dict(
+        Person.objects.within([county])
+        .order_by()
+        .values("area_code")
+        .annotate(n=Count("id"))
+        .values_list("area_code", "n")
+    )
+    rows = (
+        Household.objects.within([county])
+        .order_by()
+        .values("area_code", "village__name", "village__name_en")
+        .annotate(households=Count("id"), **STATUS_COUNTS)
+    )
+    return {row["area_code"]: {**row, "persons": persons.get(row["area_code"], 0)} for row in rows}
+
+
+def village_row(code: str, row: dict) -> VillageRow:
+    return VillageRow(
+        code=code,
+        name=row["village__name"],
+        name_en=row["village__name_en"],
+        households=row["households"],
+        counts=[(status.label, row[status.value]) for status in HouseholdStatus],
+    )
 
 
 def overview(*, user: User, villages: list[VillageRow]) -> dict:
@@ -57,13 +112,4 @@ def village_rows(*, user: User) -> list[VillageRow]:
         .annotate(households=Count("id"), **STATUS_COUNTS)
         .order_by("area_code")[:VILLAGE_ROWS]
     )
-    return [
-        VillageRow(
-            code=row["area_code"],
-            name=row["village__name"],
-            name_en=row["village__name_en"],
-            households=row["households"],
-            counts=[(status.label, row[status.value]) for status in HouseholdStatus],
-        )
-        for row in rows
-    ]
+    return [village_row(row["area_code"], row) for row in rows]

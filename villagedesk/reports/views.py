@@ -13,11 +13,11 @@ from villagedesk.reports import selectors
 @login_required
 def home(request):
     due, due_total = due_list(user=request.user)
-    villages = selectors.village_rows(user=request.user)
+    villages, overview = selectors.home_figures(user=request.user)
     context = {
         "due": due,
         "due_total": due_total,
-        "overview": selectors.overview(user=request.user, villages=villages),
+        "overview": overview,
         "villages": villages,
         "statuses": list(HouseholdStatus),
         "assignments": request.user.current_assignments(),

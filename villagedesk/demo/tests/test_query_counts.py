@@ -157,7 +157,7 @@ REQUEST = 3
 # The pages of the menu and the pages they lead to: the path, then the queries each takes beyond
 # REQUEST for a county supervisor and for a village cadre (None: the role may not open it).
 PAGES = {
-    "home": (lambda c: url("reports:home"), 6, 6),
+    "home": (lambda c: url("reports:home"), 7, 7),
     "households": (lambda c: url("registry:household-list"), 4, 6),
     "households of a village": (
         lambda c: url("registry:household-list", query=f"village={c.village.code}"),
@@ -265,7 +265,7 @@ PAGES = {
     "network": (lambda c: url("directory:network"), 5, 6),
     "network chart": (lambda c: url("directory:network-chart"), 3, 4),
     "village profiles": (lambda c: url("directory:profile-index"), 2, None),
-    "village profile": (lambda c: url("directory:profile", c.village.code), 6, 6),
+    "village profile": (lambda c: url("directory:profile", c.village.code), 7, 7),
     "outside help": (lambda c: url("development:help-list"), 8, 9),
     "consultation form": (lambda c: url("development:consultation-create"), 2, 4),
     "request form": (lambda c: url("development:request-create"), 1, 4),

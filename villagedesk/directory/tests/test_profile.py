@@ -5,11 +5,12 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from villagedesk.accounts.models import User
 from villagedesk.areas.models import Area, PointOfInterest, VillageNote
 from villagedesk.directory.profile import Figures, village_figures
+from villagedesk.registry import figures, services
 from villagedesk.registry.codes import HouseholdStatus
 from villagedesk.registry.models import Household, Person
 from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
@@ -201,3 +202,26 @@ def test_profile_lists_only_the_codes_present_in_the_order_of_their_lists(villag
     assert figures.migrants_by_place == [("Outside the province", 1)]
     assert figures.disabled_by_category == [("Visual", 1), ("Mental", 1)]
     assert figures.households_by_status == [("Not poor", 1), ("Registered poor", 1)]
+
+
+def test_a_large_areas_figures_are_kept_for_its_data_and_counted_again_after_a_write(
+    client, demo, monkeypatch
+):
+    """Above INLINE_HOUSEHOLDS the county's figures are counted once for each state of its data:
+    equal to a count in the request, in the reader's language, and new after a write."""
+    supervisor = User.objects.get(username="county")
+    county = Area.objects.get(code=supervisor.area_prefixes()[0].ljust(12, "0"))
+    today = timezone.localdate()
+    live = village_figures(prefix=county.prefix, today=today)
+    monkeypatch.setattr(figures, "INLINE_HOUSEHOLDS", 0)
+    client.force_login(supervisor)
+    url = reverse("directory:profile", args=[county.code])
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").context["figures"] == live
+    with translation.override("zh-hans"):
+        in_chinese = village_figures(prefix=county.prefix, today=today)
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").context["figures"] == in_chinese
+    household = Household.objects.filter(area_code__startswith=county.prefix).first()
+    added = PersonFactory(household=household, relation="other")  # not through a service
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").context["figures"].persons == live.persons
+    services.person_save(by=User.objects.get(username="admin"), person=added)
+    assert client.get(url, HTTP_ACCEPT_LANGUAGE="en").context["figures"].persons == live.persons + 1
