@@ -119,12 +119,18 @@ class Pager:
     anchor: str
 
 
-def numbered_page(request, items, *, param: str, size: int, anchor: str = ""):
+def numbered_page(
+    request, items, *, param: str, size: int, anchor: str = "", count: int | None = None
+):
     """One page of `items` (a list, or a query: then a count and the page's rows) by the page
     number in the request's `param`, with the pager its links are written from, which keeps
     every other parameter of the query string (a search as the page shows it back). Several
-    lists of one page each name their own parameter."""
+    lists of one page each name their own parameter. A `count` known already (kept for the
+    data as it is) spares counting the query."""
     query = query_masked(request.GET)
     query.pop(param, None)
-    page = Paginator(items, size).get_page(request.GET.get(param))
+    paginator = Paginator(items, size)
+    if count is not None:
+        paginator.count = count
+    page = paginator.get_page(request.GET.get(param))
     return page, Pager(param=param, query=query.urlencode(), anchor=anchor or param)

@@ -21,6 +21,7 @@ from villagedesk.core.sealing import identity_hash
 from villagedesk.fieldwork.codes import OPEN_STATUSES
 from villagedesk.fieldwork.models import Visit
 from villagedesk.registry.codes import HouseholdStatus
+from villagedesk.registry.figures import few_households, of_area
 from villagedesk.registry.models import Household, Person
 from villagedesk.welfare import figures, texts
 from villagedesk.welfare.codes import BenefitUnit, GapKind, PolicyCategory
@@ -466,6 +467,16 @@ def care_list_masked(*, user: User, persons) -> list[Person]:
         reveal = permissions.holds(user, Capability.REVEAL, person.household.area_code)
         person.helper_phone = phone_shown(person.helper_phone, reveal=reveal)
     return persons
+
+
+def care_list_count(*, policy: Policy, area: Area, day: datetime.date, persons) -> int | None:
+    """How many persons the care list has in the area: kept for each state of the county's data
+    where the area is large (the count reads every person of the area), None to count the
+    page's query. The area is one the user sees whole (`report_area`): the count is the area's,
+    whoever asks."""
+    if not isinstance(persons, QuerySet) or few_households([area.prefix]):
+        return None
+    return of_area(f"care-count:{policy.code}", area.prefix, persons.count, day=day, language="")
 
 
 def care_list_query(

@@ -195,7 +195,7 @@ PAGES = {
     "enrolment import": (lambda c: url("welfare:enrolment-import"), 1, 1),
     # A list with people at both sizes for both roles: an empty page reads no rows, one query
     # fewer.
-    "care list": (lambda c: url("welfare:care-list", "disabled_persons"), 7, 7),
+    "care list": (lambda c: url("welfare:care-list", "disabled_persons"), 8, 8),
     "care list export": (
         lambda c: url("welfare:care-list", "left_behind_children", query="format=xlsx"),
         6,

@@ -11,6 +11,8 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from villagedesk.fieldwork.tests.factories import make_visit
+from villagedesk.registry import figures
+from villagedesk.registry.services import person_save
 from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
 from villagedesk.welfare.models import HouseholdHelper
 from villagedesk.welfare.services import catalogue_load, helper_set
@@ -186,3 +188,27 @@ def test_the_care_list_is_paged_and_counted(care, county_supervisor, client, mon
     assert [p.name for p in second.context["persons"]] == ["吴残"]
     # The export lists everyone, not the page.
     assert client.get("/welfare/care/disabled_persons/?format=xlsx&page=2").status_code == 200
+
+
+def test_a_large_areas_care_list_count_is_kept_until_its_data_changes(
+    care, county_supervisor, cadre_a, client, monkeypatch
+):
+    """Above INLINE_HOUSEHOLDS the count is kept for each state of the county's data: as
+    counted in the request, and counted again after a write."""
+    monkeypatch.setattr(figures, "INLINE_HOUSEHOLDS", 0)
+    client.force_login(county_supervisor)
+    assert client.get("/welfare/care/disabled_persons/").context["page"].paginator.count == 2
+    third = PersonFactory(
+        household=care,
+        name="郑残",
+        relation="son",
+        birth_date=datetime.date(2005, 1, 1),
+        disability_category="visual",
+        disability_grade=1,
+        id_number=None,
+    )  # not through a service: the count kept stays
+    assert client.get("/welfare/care/disabled_persons/").context["page"].paginator.count == 2
+    person_save(by=cadre_a, person=third)
+    page = client.get("/welfare/care/disabled_persons/")
+    assert page.context["page"].paginator.count == 3
+    assert sorted(p.name for p in page.context["persons"]) == ["吴残", "周残", "郑残"]

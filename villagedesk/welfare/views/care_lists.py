@@ -54,7 +54,13 @@ def care_list(request, code):
                 messages.error(request, message)
             return redirect(reverse("welfare:care-list", args=[code]) + f"?area={area.code}")
         return download(content, filename=f"{code}-{area.code}.xlsx")
-    page, pager = paging.numbered_page(request, persons, param="page", size=PAGE_SIZE)
+    page, pager = paging.numbered_page(
+        request,
+        persons,
+        param="page",
+        size=PAGE_SIZE,
+        count=selectors.care_list_count(policy=policy, area=area, day=day, persons=persons),
+    )
     return render(
         request,
         "welfare/care_list.html",
