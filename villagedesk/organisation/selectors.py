@@ -344,7 +344,7 @@ def village_rollup(*, user: User, year: int) -> QuerySet[Area]:
         .annotate(
             **stage_counts,
             away=count_of(members.filter(away=True, stage__in=[Stage.PROBATIONARY, Stage.FULL])),
-            groups=count_of(TenHouseholdGroup.objects.filter(village=OuterRef("pk"))),
+            group_count=count_of(TenHouseholdGroup.objects.filter(village=OuterRef("pk"))),
             grouped=Coalesce(
                 Subquery(
                     grouped.order_by()
@@ -355,8 +355,10 @@ def village_rollup(*, user: User, year: int) -> QuerySet[Area]:
                 ),
                 0,
             ),
-            households=count_of(Household.objects.filter(village=OuterRef("pk"))),
-            trainings=count_of(Training.objects.filter(village=OuterRef("pk"), held_on__year=year)),
+            household_count=count_of(Household.objects.filter(village=OuterRef("pk"))),
+            training_count=count_of(
+                Training.objects.filter(village=OuterRef("pk"), held_on__year=year)
+            ),
         )
         .order_by("code")
     )

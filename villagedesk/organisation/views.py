@@ -456,11 +456,11 @@ def rollup(request):
             "village": v,
             "stages": [{"label": s.label, "count": getattr(v, f"stage_{s}")} for s in STAGES],
             "away": v.away,
-            "groups": v.groups,
+            "groups": v.group_count,
             "grouped": v.grouped,
-            "households": v.households,
-            "percent": round(100 * v.grouped / v.households) if v.households else 0,
-            "trainings": v.trainings,
+            "households": v.household_count,
+            "percent": round(100 * v.grouped / v.household_count) if v.household_count else 0,
+            "trainings": v.training_count,
         }
         for v in page
     ]

@@ -22,6 +22,13 @@ from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
 from villagedesk.development.models import Consultation, SupportRequest
 from villagedesk.directory.models import Contact, Link, Organisation
 from villagedesk.fieldwork.models import DiaryDay, DiaryPhoto, PersonNote, Problem, Visit
+from villagedesk.organisation.models import (
+    GroupHousehold,
+    PartyMember,
+    Talent,
+    TenHouseholdGroup,
+    Training,
+)
 from villagedesk.registry.models import Household, ImportJob, Person, Supporter
 from villagedesk.welfare.models import MonitoredHousehold
 
@@ -83,6 +90,16 @@ KEYS = {
     "directory:note-edit": VillageNote,
     "development:request-edit": SupportRequest,
     "development:problem-requests": Problem,
+    "organisation:member-detail": PartyMember,
+    "organisation:member-edit": PartyMember,
+    "organisation:member-advance": PartyMember,
+    "organisation:group-detail": TenHouseholdGroup,
+    "organisation:group-edit": TenHouseholdGroup,
+    "organisation:talent-edit": Talent,
+    "organisation:talent-remove": Talent,
+    "organisation:training-detail": Training,
+    "organisation:training-edit": Training,
+    "organisation:training-export": Training,
 }
 NOT_AREA_KEYED = {
     "welfare:care-list": {"code": "left_behind_children"},
@@ -170,6 +187,21 @@ def records_of(village: Area, *, owner: User, text: str) -> dict:
     )
     day = DiaryDay.objects.filter(area_code=code).first()
     photo = DiaryPhoto.objects.create(day=day, image="diary/none.jpg")
+    member = PartyMember.objects.create(
+        village=village,
+        person=person,
+        name=person.name,
+        branch=text,
+        stage="applicant",
+        applied_on=datetime.date(2024, 1, 1),
+    )
+    group = TenHouseholdGroup.objects.create(village=village, name=f"{text}联户组", notes=text)
+    GroupHousehold.objects.create(group=group, household=household)
+    talent = Talent.objects.create(person=person, kind="graduate", skills=text)
+    training = Training.objects.create(
+        village=village, topic=f"{text}党课", held_on=datetime.date(2026, 1, 5), hours=2
+    )
+    training.attendees.add(person)
     return {
         Household: household,
         Person: person,
@@ -187,6 +219,10 @@ def records_of(village: Area, *, owner: User, text: str) -> dict:
         SupportRequest: SupportRequest.objects.filter(area_code=code).first(),
         DiaryPhoto: photo,
         User: owner,
+        PartyMember: member,
+        TenHouseholdGroup: group,
+        Talent: talent,
+        Training: training,
     }
 
 
@@ -215,6 +251,11 @@ def fingerprint(village: Area) -> str:
         Consultation,
         PersonNote,
         MonitoredHousehold,
+        PartyMember,
+        TenHouseholdGroup,
+        GroupHousehold,
+        Talent,
+        Training,
     ):
         for row in model.objects.filter(area_code=code).order_by("pk").values():
             digest.update(repr(sorted(row.items())).encode())
