@@ -80,7 +80,11 @@ def party_member_advance(*, by: User, member: PartyMember, on: datetime.date) ->
     """Move a person one stage along the pipeline, reached on the given day. A stage is never
     skipped, and the Party's minimum periods hold (see `PartyMember.pipeline_errors`)."""
     permissions.require(by, KEEP, member.area_code)
-    member = PartyMember.objects.select_for_update().select_related("person").get(pk=member.pk)
+    member = (
+        PartyMember.objects.select_for_update(of=("self",))
+        .select_related("person")
+        .get(pk=member.pk)
+    )
     following = member.next_stage()
     if following is None:
         raise ValidationError(_("A full member has no further stage."))
