@@ -214,7 +214,12 @@ def group_list(request):
 
 
 def group_form_page(request, group: TenHouseholdGroup, villages: list[Area]):
-    village_group = request.GET.get("village_group", "")
+    village_group = request.GET.get("village_group")
+    if village_group is None:
+        # A new group starts among the first village group's households: a whole village's
+        # households are too many to tick through on a phone.
+        first = group.village.groups.order_by("number").first()
+        village_group = str(first.pk) if first and not group.pk else ""
     households = selectors.households_for_group(
         village=group.village, group=group, village_group=village_group
     )

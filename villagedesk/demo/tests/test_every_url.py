@@ -148,6 +148,10 @@ def mark_village(village: Area) -> dict:
     VillageNote.objects.filter(area_code=code).update(title=MARK, body=MARK)
     SupportRequest.objects.filter(area_code=code).update(title=MARK, outcome=MARK)
     Consultation.objects.filter(area_code=code).update(asked=MARK, promised=MARK)
+    PartyMember.objects.filter(area_code=code).update(name=MARK, branch=MARK)
+    TenHouseholdGroup.objects.filter(area_code=code).update(notes=MARK)
+    Talent.objects.filter(area_code=code).update(skills=MARK, notes=MARK)
+    Training.objects.filter(area_code=code).update(topic=MARK, trainer=MARK)
     return records_of(village, owner=User.objects.get(username="cadre2"), text=MARK)
 
 
@@ -187,21 +191,13 @@ def records_of(village: Area, *, owner: User, text: str) -> dict:
     )
     day = DiaryDay.objects.filter(area_code=code).first()
     photo = DiaryPhoto.objects.create(day=day, image="diary/none.jpg")
-    member = PartyMember.objects.create(
-        village=village,
-        person=person,
-        name=person.name,
-        branch=text,
-        stage="applicant",
-        applied_on=datetime.date(2024, 1, 1),
-    )
-    group = TenHouseholdGroup.objects.create(village=village, name=f"{text}联户组", notes=text)
-    GroupHousehold.objects.create(group=group, household=household)
-    talent = Talent.objects.create(person=person, kind="graduate", skills=text)
-    training = Training.objects.create(
-        village=village, topic=f"{text}党课", held_on=datetime.date(2026, 1, 5), hours=2
-    )
-    training.attendees.add(person)
+    member = PartyMember.objects.filter(area_code=code).order_by("pk").first()
+    group = TenHouseholdGroup.objects.filter(area_code=code).order_by("pk").first()
+    if group is None:
+        group = TenHouseholdGroup.objects.create(village=village, name=f"{text}联户组", notes=text)
+        GroupHousehold.objects.create(group=group, household=household)
+    talent = Talent.objects.filter(area_code=code).order_by("pk").first()
+    training = Training.objects.filter(area_code=code).order_by("pk").first()
     return {
         Household: household,
         Person: person,

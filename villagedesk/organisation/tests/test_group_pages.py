@@ -163,3 +163,21 @@ def test_the_map_gets_names_as_text(client, cadre_a, village_a, households_a):
     assert "<img src=x" not in body
     assert "\\u003Cimg src=x onerror=alert(1)\\u003E" in body
     assert 'id="coverage"' in body
+
+
+def test_a_new_group_offers_the_first_village_groups_free_households(
+    client, cadre_a, village_a, households_a
+):
+    second = village_a.groups.create(number=2, name="二组")
+    HouseholdFactory(village=village_a, group=second, number="A-200")
+    services.group_save(
+        by=cadre_a,
+        group=TenHouseholdGroup(village=village_a, name="组"),
+        households=households_a[:1],
+    )
+    client.force_login(cadre_a)
+    body = client.get(NEW).content.decode()
+    assert "A-002" in body
+    assert "A-001" not in body
+    assert "A-200" not in body
+    assert "A-200" in client.get(NEW, {"village_group": second.pk}).content.decode()
