@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "villagedesk.registry",
     "villagedesk.welfare",
     "villagedesk.fieldwork",
+    "villagedesk.organisation",
     "villagedesk.directory",
     "villagedesk.development",
     "villagedesk.reports",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("registry/", include("villagedesk.registry.urls")),
     path("welfare/", include("villagedesk.welfare.urls")),
     path("fieldwork/", include("villagedesk.fieldwork.urls")),
+    path("organisation/", include("villagedesk.organisation.urls")),
     path("directory/", include("villagedesk.directory.urls")),
     path("help/", include("villagedesk.development.urls")),
     path("admin/", admin.site.urls),

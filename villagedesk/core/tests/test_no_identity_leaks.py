@@ -51,6 +51,13 @@ from villagedesk.demo.tests.test_every_url import KEYS, NOT_AREA_KEYED, key_name
 from villagedesk.development.models import SupportRequest
 from villagedesk.directory.models import Contact, Link, Organisation
 from villagedesk.fieldwork.models import DiaryDay, DiaryPhoto, Problem, Visit
+from villagedesk.organisation.models import (
+    GroupHousehold,
+    PartyMember,
+    Talent,
+    TenHouseholdGroup,
+    Training,
+)
 from villagedesk.registry import services
 from villagedesk.registry.codes import DisabilityCategory, SupporterRelation
 from villagedesk.registry.exports import LEDGERS
@@ -278,6 +285,35 @@ def rows_of(village: Area, household: Household, user: User) -> dict:
         SupportRequest: SupportRequest.objects.filter(area_code=code).first(),
         DiaryPhoto: DiaryPhoto.objects.create(day=day, image="diary/none.jpg"),
         User: User.objects.get(username="cadre1"),
+        **organisation_rows(village, household, person),
+    }
+
+
+def organisation_rows(village: Area, household: Household, person: Person) -> dict:
+    """The organisation's rows around the household with certificates: its ten-household group
+    (whose care sheet lists the household's members), and the person on the Party roster, in the
+    talent pool and at a training."""
+    group = TenHouseholdGroup.objects.filter(memberships__household=household).first()
+    if group is None:
+        group = TenHouseholdGroup.objects.create(village=village, name="证件户联户组")
+        GroupHousehold.objects.create(group=group, household=household)
+    member = PartyMember.objects.filter(person=person).first() or PartyMember.objects.create(
+        village=village,
+        person=person,
+        name=person.name,
+        stage="applicant",
+        applied_on=datetime.date(2024, 1, 1),
+    )
+    talent, _ = Talent.objects.get_or_create(person=person, kind="graduate")
+    training = Training.objects.create(
+        village=village, topic="党课", held_on=datetime.date(2026, 1, 5), hours=2
+    )
+    training.attendees.add(*household.members.all())
+    return {
+        PartyMember: member,
+        TenHouseholdGroup: group,
+        Talent: talent,
+        Training: training,
     }
 
 

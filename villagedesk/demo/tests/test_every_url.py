@@ -22,6 +22,13 @@ from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
 from villagedesk.development.models import Consultation, SupportRequest
 from villagedesk.directory.models import Contact, Link, Organisation
 from villagedesk.fieldwork.models import DiaryDay, DiaryPhoto, PersonNote, Problem, Visit
+from villagedesk.organisation.models import (
+    GroupHousehold,
+    PartyMember,
+    Talent,
+    TenHouseholdGroup,
+    Training,
+)
 from villagedesk.registry.models import Household, ImportJob, Person, Supporter
 from villagedesk.welfare.models import MonitoredHousehold
 
@@ -83,6 +90,16 @@ KEYS = {
     "directory:note-edit": VillageNote,
     "development:request-edit": SupportRequest,
     "development:problem-requests": Problem,
+    "organisation:member-detail": PartyMember,
+    "organisation:member-edit": PartyMember,
+    "organisation:member-advance": PartyMember,
+    "organisation:group-detail": TenHouseholdGroup,
+    "organisation:group-edit": TenHouseholdGroup,
+    "organisation:talent-edit": Talent,
+    "organisation:talent-remove": Talent,
+    "organisation:training-detail": Training,
+    "organisation:training-edit": Training,
+    "organisation:training-export": Training,
 }
 NOT_AREA_KEYED = {
     "welfare:care-list": {"code": "left_behind_children"},
@@ -131,6 +148,10 @@ def mark_village(village: Area) -> dict:
     VillageNote.objects.filter(area_code=code).update(title=MARK, body=MARK)
     SupportRequest.objects.filter(area_code=code).update(title=MARK, outcome=MARK)
     Consultation.objects.filter(area_code=code).update(asked=MARK, promised=MARK)
+    PartyMember.objects.filter(area_code=code).update(name=MARK, branch=MARK)
+    TenHouseholdGroup.objects.filter(area_code=code).update(notes=MARK)
+    Talent.objects.filter(area_code=code).update(skills=MARK, notes=MARK)
+    Training.objects.filter(area_code=code).update(topic=MARK, trainer=MARK)
     return records_of(village, owner=User.objects.get(username="cadre2"), text=MARK)
 
 
@@ -170,6 +191,13 @@ def records_of(village: Area, *, owner: User, text: str) -> dict:
     )
     day = DiaryDay.objects.filter(area_code=code).first()
     photo = DiaryPhoto.objects.create(day=day, image="diary/none.jpg")
+    member = PartyMember.objects.filter(area_code=code).order_by("pk").first()
+    group = TenHouseholdGroup.objects.filter(area_code=code).order_by("pk").first()
+    if group is None:
+        group = TenHouseholdGroup.objects.create(village=village, name=f"{text}联户组", notes=text)
+        GroupHousehold.objects.create(group=group, household=household)
+    talent = Talent.objects.filter(area_code=code).order_by("pk").first()
+    training = Training.objects.filter(area_code=code).order_by("pk").first()
     return {
         Household: household,
         Person: person,
@@ -187,6 +215,10 @@ def records_of(village: Area, *, owner: User, text: str) -> dict:
         SupportRequest: SupportRequest.objects.filter(area_code=code).first(),
         DiaryPhoto: photo,
         User: owner,
+        PartyMember: member,
+        TenHouseholdGroup: group,
+        Talent: talent,
+        Training: training,
     }
 
 
@@ -215,6 +247,11 @@ def fingerprint(village: Area) -> str:
         Consultation,
         PersonNote,
         MonitoredHousehold,
+        PartyMember,
+        TenHouseholdGroup,
+        GroupHousehold,
+        Talent,
+        Training,
     ):
         for row in model.objects.filter(area_code=code).order_by("pk").values():
             digest.update(repr(sorted(row.items())).encode())
