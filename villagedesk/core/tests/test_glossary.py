@@ -47,7 +47,8 @@ GLOSSARY = {
     "group (of a village)": Concept(
         r"(?<!key )(?<!key-)\bgroups?\b",
         "村民小组",
-        not_chinese=("(?<!村民)小组",),
+        # 党小组 (a Party group) and 联户组 (ten households linked) are organisations of their own.
+        not_chinese=("(?<!村民)(?<!党)小组",),
         not_english=(r"\bteam of the village",),
     ),
     "visit": Concept(
