@@ -2,10 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from villagedesk.core import paging
 from villagedesk.core.concurrency import saved_once
 from villagedesk.registry.selectors import household_by_number
 from villagedesk.welfare import selectors, services
@@ -17,10 +17,21 @@ PAGE_SIZE = 50
 
 @login_required
 def enrolment_list(request):
-    page = Paginator(selectors.enrolment_list(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    enrolments = selectors.enrolment_list(user=request.user)
+    page = paging.key_page(
+        enrolments,
+        fields=("area_code", "id"),
+        size=PAGE_SIZE,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
     )
-    return render(request, "welfare/enrolment_list.html", {"page": page, "query": ""})
+    context = {
+        "page": page,
+        "total": paging.total(enrolments),
+        "on_first_page": not (request.GET.get("after") or request.GET.get("before")),
+        "query": "",
+    }
+    return render(request, "welfare/enrolment_list.html", context)
 
 
 @login_required
