@@ -22,6 +22,7 @@ measured as it streams and an .xls from its cell records, before calamine reads 
 import codecs
 import csv
 import datetime
+import itertools
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,17 +234,17 @@ def frame_of(rows: list[list], width: int) -> pl.DataFrame:
     blanks, and cells beyond the header's width dropped.
 
     Rows of text only go to polars as they are; a chunk with a number or a date in it is turned
-    into text cell by cell first."""
+    into text cell by cell first, by `cell_text`: polars would write a number as digits, the
+    eighteen of an identity number typed as a number among them, though a spreadsheet keeps
+    only the first fifteen or so."""
     rows = [
         row if len(row) == width else (row[:width] + [""] * (width - len(row)))[:width]
         for row in rows
     ]
     schema = {f"c{i}": pl.String for i in range(width)}
-    try:
-        return pl.DataFrame(rows, schema=schema, orient="row", strict=True)
-    except (TypeError, pl.exceptions.PolarsError):
+    if set(map(type, itertools.chain.from_iterable(rows))) - {str}:
         rows = [[v if type(v) is str else cell_text(v) for v in row] for row in rows]
-        return pl.DataFrame(rows, schema=schema, orient="row")
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
 def head_of(rows) -> list[list[str]]:

@@ -70,6 +70,30 @@ def test_an_identity_number_stored_as_a_number_is_reported_not_read(tmp_path, vi
     assert SPOUSE_ID not in value
 
 
+@pytest.mark.parametrize("suffix", ["xlsx", "xls", "ods"])
+def test_an_identity_number_excel_cut_to_a_valid_one_is_reported_not_read(
+    tmp_path, village_a, suffix
+):
+    """Excel keeps fifteen digits of a number: 530128198203181247 typed as one is stored as
+    530128198203181000, itself a valid number of a woman born on 1982-03-18. Far below the
+    header, among cells of text only, it is still reported, never taken."""
+    stored = float("530128198203181000")
+    rows = [[*HEADERS, "性别", "出生日期"]]
+    for n in range(1, 16):
+        heads = [make_id_number(datetime.date(1960 + n, 1, 2), "male")]
+        rows.append(
+            [f"00{n}", "王五", *heads, "户主", "汉族", "初中", "", "男", f"{1960 + n}-01-02"]
+        )
+    rows += [
+        ["099", "张三", HEAD_ID, "户主", "汉族", "初中", "", "男", "1980-05-17"],
+        ["099", "李梅", stored, "配偶", "汉族", "初中", "", "女", "1982-03-18"],
+    ]
+    path = write(tmp_path / f"a.{suffix}", [Grid("台账", rows)])
+    result = run_import(path, area=village_a)
+    assert errors_of(result) == {("台账", 18, "id_number", "lost_digits")}
+    assert not Person.objects.exists()
+
+
 def test_an_identity_number_saved_from_a_number_column_to_csv_is_reported(tmp_path, village_a):
     rows = family()
     rows[1][2] = "5.30128E+17"
