@@ -96,10 +96,13 @@ class Scoped(models.Model):
 
     `scope_follows` names the foreign key a row takes its area from, where it is another row's
     (a household's enrolments, a person's notes): when that row moves to another village, the
-    rows that follow it move with it (`scope_codes_follow`)."""
+    rows that follow it move with it (`scope_codes_follow`), or, for a row that only holds
+    within its village (`scope_left_behind`: a household's place in a group of its village),
+    are removed."""
 
     area_code = ScopeCodeField()
     scope_follows: str | None = None
+    scope_left_behind = False
 
     objects = ScopedQuerySet.as_manager()
 
@@ -155,7 +158,8 @@ class HouseholdScoped(Scoped):
 
 def scope_codes_follow(model: type[models.Model], pks, code: str) -> None:
     """Rows that take their area from these rows of `model` (moved to the area `code`) take it
-    too, where they have not already; one update per kind of row that follows `model`."""
+    too, where they have not already, or are removed where they hold only in the area they were
+    in; one query per kind of row that follows `model`."""
     for follower in apps.get_models():
         if not issubclass(follower, Scoped) or follower.scope_follows is None:
             continue
@@ -166,6 +170,10 @@ def scope_codes_follow(model: type[models.Model], pks, code: str) -> None:
             for field in follower._meta.concrete_fields
             if isinstance(field, ScopeCodeField)
         }
-        follower.objects.filter(**{f"{follower.scope_follows}__in": list(pks)}).exclude(
+        moved = follower.objects.filter(**{f"{follower.scope_follows}__in": list(pks)}).exclude(
             area_code=code
-        ).update(**codes)
+        )
+        if follower.scope_left_behind:
+            moved.delete()
+        else:
+            moved.update(**codes)

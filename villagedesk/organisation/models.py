@@ -316,7 +316,11 @@ class TenHouseholdGroup(VillageScoped):
 
 
 class GroupHousehold(Scoped):
-    """A household's place in a ten-household group: a household is in one group at most."""
+    """A household's place in a ten-household group: a household is in one group at most, of its
+    own village; moved to another village, it leaves the group."""
+
+    scope_follows = "household"
+    scope_left_behind = True
 
     group = models.ForeignKey(
         TenHouseholdGroup,
@@ -352,6 +356,8 @@ class GroupHousehold(Scoped):
 
 class Talent(Scoped):
     """A person of the village registry the village may count on: one row per kind of talent."""
+
+    scope_follows = "person"
 
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="talents"

@@ -6,11 +6,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.organisation import services
-from villagedesk.organisation.models import GroupHousehold, TenHouseholdGroup
+from villagedesk.organisation.codes import TalentKind
+from villagedesk.organisation.models import GroupHousehold, Talent, TenHouseholdGroup
 from villagedesk.organisation.selectors import group_care, group_coverage
 from villagedesk.organisation.tests.factories import GroupFactory
 from villagedesk.registry.codes import DisabilityCategory, Relation
+from villagedesk.registry.services import household_update
 from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
 
 GROUPS = reverse("organisation:group-list")
@@ -181,3 +184,29 @@ def test_a_new_group_offers_the_first_village_groups_free_households(
     assert "A-001" not in body
     assert "A-200" not in body
     assert "A-200" in client.get(NEW, {"village_group": second.pk}).content.decode()
+
+
+def test_a_household_moved_away_leaves_its_group_and_its_talents_go_with_it(
+    client, cadre_a, cadre_b, village_a, village_b, township
+):
+    """Village A's team no longer sees a household moved to village B, on its groups' care
+    sheets or in its talent pool; B's team sees its talent."""
+    mover = User.objects.create_user(username="township_cadre")
+    Assignment.objects.create(
+        user=mover, area=township, role=Role.CADRE, starts_on=datetime.date(2020, 1, 1)
+    )
+    moving = HouseholdFactory(village=village_a, group=village_a.groups.first(), number="A-777")
+    head = PersonFactory(household=moving, name="搬走者", relation=Relation.HEAD)
+    staying = HouseholdFactory(village=village_a, group=village_a.groups.first(), number="A-778")
+    group = TenHouseholdGroup(village=village_a, name="甲组")
+    services.group_save(by=cadre_a, group=group, households=[moving, staying])
+    services.talent_save(by=cadre_a, talent=Talent(person=head, kind=TalentKind.values[0]))
+    moving.village = village_b
+    moving.group = village_b.groups.first()
+    household_update(by=mover, household=moving)
+    assert list(group.memberships.values_list("household__number", flat=True)) == ["A-778"]
+    client.force_login(cadre_a)
+    assert "搬走者" not in client.get(reverse("organisation:group-detail", args=[group.pk])).text
+    assert "搬走者" not in client.get(reverse("organisation:talent-list")).text
+    client.force_login(cadre_b)
+    assert "搬走者" in client.get(reverse("organisation:talent-list")).text
