@@ -97,6 +97,8 @@ class PartyMemberForm(SavedOnceForm, forms.ModelForm):
 
 class AdvanceForm(forms.Form):
     on = forms.DateField(label=_("Date reached"), widget=DateInput())
+    # The stage the page showed: a second tap, or a page left open, moves no further.
+    stage = forms.ChoiceField(choices=Stage.choices, widget=forms.HiddenInput)
 
 
 class GroupForm(SavedOnceForm, forms.ModelForm):

@@ -76,15 +76,24 @@ def party_member_save(*, by: User, member: PartyMember) -> PartyMember:
 
 
 @transaction.atomic
-def party_member_advance(*, by: User, member: PartyMember, on: datetime.date) -> PartyMember:
-    """Move a person one stage along the pipeline, reached on the given day. A stage is never
-    skipped, and the Party's minimum periods hold (see `PartyMember.pipeline_errors`)."""
+def party_member_advance(
+    *, by: User, member: PartyMember, on: datetime.date, shown: str
+) -> PartyMember:
+    """Move a person one stage along the pipeline from the stage `shown` to the user, reached on
+    the given day. A stage is never skipped, and the Party's minimum periods hold (see
+    `PartyMember.pipeline_errors`); a person moved on since the page was shown (a second tap)
+    is not moved again."""
     permissions.require(by, KEEP, member.area_code)
     member = (
         PartyMember.objects.select_for_update(of=("self",))
         .select_related("person")
         .get(pk=member.pk)
     )
+    if member.stage != shown:
+        raise ValidationError(
+            _("This person is already recorded as %(stage)s.")
+            % {"stage": member.get_stage_display()}
+        )
     following = member.next_stage()
     if following is None:
         raise ValidationError(_("A full member has no further stage."))

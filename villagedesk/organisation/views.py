@@ -151,7 +151,9 @@ def member_detail(request, pk):
         "member": member,
         "steps": steps,
         "following": following and STAGES[STAGES.index(member.stage) + 1].label,
-        "advance": AdvanceForm(initial={"on": timezone.localdate()}) if following else None,
+        "advance": AdvanceForm(initial={"on": timezone.localdate(), "stage": member.stage})
+        if following
+        else None,
         "may_keep": may_keep(request.user, member.area_code),
     }
     return render(request, "organisation/member_detail.html", context)
@@ -167,7 +169,10 @@ def member_advance(request, pk):
         return redirect(member)
     try:
         member = services.party_member_advance(
-            by=request.user, member=member, on=form.cleaned_data["on"]
+            by=request.user,
+            member=member,
+            on=form.cleaned_data["on"],
+            shown=form.cleaned_data["stage"],
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

@@ -102,9 +102,36 @@ def test_the_page_advances_a_member_one_stage(client, committee_a, village_a):
         full_on=None,
     )
     client.force_login(committee_a)
-    client.post(reverse("organisation:member-advance", args=[member.pk]), {"on": "2024-02-01"})
+    page = client.get(member.get_absolute_url()).content.decode()
+    assert f'name="stage" value="{Stage.APPLICANT}"' in page
+    advance = reverse("organisation:member-advance", args=[member.pk])
+    client.post(advance, {"on": "2024-02-01", "stage": Stage.APPLICANT})
     member.refresh_from_db()
     assert member.stage == Stage.ACTIVIST
+
+
+def test_a_second_tap_on_advance_moves_no_further(client, committee_a, village_a):
+    """The same form sent twice (a double tap, a page left open) moves the member once."""
+    member = PartyMemberFactory(
+        village=village_a,
+        stage=Stage.ACTIVIST,
+        applied_on=datetime.date(2020, 1, 5),
+        activist_on=datetime.date(2020, 3, 1),
+        probationary_on=None,
+        full_on=None,
+    )
+    client.force_login(committee_a)
+    advance = reverse("organisation:member-advance", args=[member.pk])
+    sent = {"on": "2026-11-30", "stage": Stage.ACTIVIST}
+    client.post(advance, sent)
+    answer = client.post(advance, sent, follow=True)
+    member.refresh_from_db()
+    assert (member.stage, member.candidate_on, member.probationary_on) == (
+        Stage.CANDIDATE,
+        datetime.date(2026, 11, 30),
+        None,
+    )
+    assert "already recorded as" in answer.content.decode()
 
 
 def test_a_supervisor_sees_the_roster_but_cannot_add(client, county_supervisor, village_a):

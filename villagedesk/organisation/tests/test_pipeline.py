@@ -81,7 +81,9 @@ def activist(cadre_a, village_a, person_a):
 
 
 def test_development_object_exactly_a_year_after_activist_is_recorded(cadre_a, activist):
-    services.party_member_advance(by=cadre_a, member=activist, on=D(2021, 3, 1))
+    services.party_member_advance(
+        by=cadre_a, member=activist, shown=activist.stage, on=D(2021, 3, 1)
+    )
     activist.refresh_from_db()
     assert activist.stage == Stage.CANDIDATE
     assert activist.candidate_on == D(2021, 3, 1)
@@ -89,7 +91,9 @@ def test_development_object_exactly_a_year_after_activist_is_recorded(cadre_a, a
 
 def test_development_object_a_day_short_of_a_year_is_refused(cadre_a, activist):
     with pytest.raises(ValidationError) as caught:
-        services.party_member_advance(by=cadre_a, member=activist, on=D(2021, 2, 28))
+        services.party_member_advance(
+            by=cadre_a, member=activist, shown=activist.stage, on=D(2021, 2, 28)
+        )
     assert "on" in caught.value.message_dict
     activist.refresh_from_db()
     assert activist.stage == Stage.ACTIVIST
@@ -112,14 +116,18 @@ def probationary(cadre_a, village_a, person_a):
 
 
 def test_full_member_exactly_a_year_after_probation_is_recorded(cadre_a, probationary):
-    services.party_member_advance(by=cadre_a, member=probationary, on=D(2023, 6, 1))
+    services.party_member_advance(
+        by=cadre_a, member=probationary, shown=probationary.stage, on=D(2023, 6, 1)
+    )
     probationary.refresh_from_db()
     assert probationary.stage == Stage.FULL
 
 
 def test_full_member_a_day_short_of_a_year_of_probation_is_refused(cadre_a, probationary):
     with pytest.raises(ValidationError):
-        services.party_member_advance(by=cadre_a, member=probationary, on=D(2023, 5, 31))
+        services.party_member_advance(
+            by=cadre_a, member=probationary, shown=probationary.stage, on=D(2023, 5, 31)
+        )
     probationary.refresh_from_db()
     assert probationary.stage == Stage.PROBATIONARY
 
@@ -151,7 +159,9 @@ def test_admission_before_becoming_a_development_object_is_refused(cadre_a, vill
 
 def test_advancing_moves_exactly_one_stage(cadre_a, village_a, person_a):
     member = save(cadre_a, applicant(village_a, person_a, applied_on=D(2019, 1, 1)))
-    member = services.party_member_advance(by=cadre_a, member=member, on=D(2019, 2, 1))
+    member = services.party_member_advance(
+        by=cadre_a, member=member, shown=member.stage, on=D(2019, 2, 1)
+    )
     assert member.stage == Stage.ACTIVIST
     assert member.candidate_on is None
 
@@ -159,13 +169,18 @@ def test_advancing_moves_exactly_one_stage(cadre_a, village_a, person_a):
 def test_a_full_member_has_no_further_stage(cadre_a, village_a, person_a):
     member = PartyMemberFactory(village=village_a, person=person_a)
     with pytest.raises(ValidationError):
-        services.party_member_advance(by=cadre_a, member=member, on=D(2020, 1, 1))
+        services.party_member_advance(
+            by=cadre_a, member=member, shown=member.stage, on=D(2020, 1, 1)
+        )
 
 
 def test_a_date_in_the_future_is_refused(cadre_a, activist):
     with pytest.raises(ValidationError):
         services.party_member_advance(
-            by=cadre_a, member=activist, on=timezone.localdate() + datetime.timedelta(days=400)
+            by=cadre_a,
+            member=activist,
+            shown=activist.stage,
+            on=timezone.localdate() + datetime.timedelta(days=400),
         )
 
 
