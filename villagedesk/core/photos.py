@@ -16,6 +16,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 MAX_SIDE = 1600
+# What phones and cameras save; Pillow's other readers (PPM, PCX, ICO …) are never tried.
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP", "TIFF")
 
 
 def photo_checked(upload) -> ContentFile:
@@ -30,16 +32,22 @@ def photo_checked(upload) -> ContentFile:
         )
     try:
         upload.seek(0)
-        with Image.open(upload) as probe:
+        with Image.open(upload, formats=FORMATS) as probe:
             probe.verify()
         upload.seek(0)
-        with Image.open(upload) as image:
+        with Image.open(upload, formats=FORMATS) as image:
             if image.width * image.height > MAX_PIXELS:
                 raise ValidationError(_("The photo has too many pixels."))
             image = ImageOps.exif_transpose(image).convert("RGB")
             image.thumbnail((MAX_SIDE, MAX_SIDE))
             out = io.BytesIO()
             image.save(out, format="JPEG", quality=82, optimize=True)
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ):
         raise ValidationError(_("This file is not a photo we can read.")) from None
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")

@@ -73,8 +73,12 @@ def test_a_photo_over_the_pixel_limit_is_refused():
         b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>',
         bytes(range(256)) * 40,
         b"",
+        # A pixel map whose header Pillow's reader fails on with a ValueError.
+        b"P6\n2 2x\n255\n" + bytes(12),
+        # A well-formed pixel map: a kind of image no phone sends, never read.
+        b"P6\n2 2\n255\n" + bytes(12),
     ],
-    ids=["html", "svg", "random-bytes", "empty"],
+    ids=["html", "svg", "random-bytes", "empty", "broken-ppm", "ppm"],
 )
 def test_what_is_no_photo_is_refused_whatever_its_name(content):
     with pytest.raises(ValidationError, match="not a photo"):
