@@ -4,6 +4,8 @@ Both are personal-data exports (`contacts_export`): phones in full only for a us
 export personal numbers and states a purpose, a watermark in the file, an audit event.
 """
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -83,6 +85,11 @@ def import_template() -> bytes:
 
 
 def vcard_escape(text: str) -> str:
+    """A value on one vCard line: every line break (CR, CR LF, the Unicode separators) as the
+    escaped \\n a phone reads, other control characters left out, so that no text of a
+    contact's can start a line (a TEL, a card) of its own."""
+    lines = "\n".join(text.splitlines())
+    text = "".join(c for c in lines if c == "\n" or unicodedata.category(c) != "Cc")
     return text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
 
 

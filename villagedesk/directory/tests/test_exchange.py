@@ -176,3 +176,15 @@ def test_import_refuses_more_rows_than_a_contact_list_has(client, cadre_a, villa
     response = upload(client, village_a, rows)
     assert "The sheet is too large" in response.content.decode()
     assert not Contact.objects.exists()
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n", "\n", "\u2028", "\x0b"])
+def test_no_text_of_a_contact_starts_a_vcard_line_of_its_own(client, cadre_a, village_a, newline):
+    forged = newline.join(["ok", "END:VCARD", "BEGIN:VCARD", "FN:县长", "TEL:4001234567", ""])
+    ContactFactory(area=village_a, name=f"吴{newline}TEL:4009999999", notes=forged)
+    client.force_login(cadre_a)
+    text = client.post(reverse("directory:contact-export-vcf")).content.decode()
+    lines = text.split("\r\n")
+    assert sum(line == "BEGIN:VCARD" for line in lines) == 1
+    assert not [line for line in lines if line.startswith(("TEL", "FN:县长"))]
+    assert not any(c in text.replace("\r\n", "") for c in "\r\n\u2028\x0b")
