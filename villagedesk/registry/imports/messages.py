@@ -27,6 +27,8 @@ PERSONAL_FIELDS = {
 # second, with a final X): masked wherever else it stands (a note, a column no field reads), but
 # in the household number, which some counties make that long.
 IDENTITY_RUN = re.compile(r"\d{15,}(?:[Xx]\d*)?")
+# A mobile number (eleven digits from 13 to 19) standing alone, masked as a phone is.
+PHONE_RUN = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 UNMASKED = {"number"}
 
 LABELLED = {
@@ -133,12 +135,14 @@ def messages() -> dict[str, str]:
 
 def value_shown(field: str | None, value: str | None) -> str | None:
     """A cell of the file as an import quotes it: a personal number masked, and in any other
-    column (`field` None for one no field reads) a run of digits as long as an identity number."""
+    column (`field` None for one no field reads) a run of digits as long as an identity number,
+    and a mobile number."""
     if not value or field in UNMASKED:
         return value
     if field in PERSONAL_FIELDS:
         return PERSONAL_FIELDS[field](value)
-    return IDENTITY_RUN.sub(lambda match: mask_id_number(match.group()), value)
+    value = IDENTITY_RUN.sub(lambda match: mask_id_number(match.group()), value)
+    return PHONE_RUN.sub(lambda match: mask_phone(match.group()), value)
 
 
 def masked_issues(issues: pl.DataFrame) -> pl.DataFrame:
@@ -148,6 +152,7 @@ def masked_issues(issues: pl.DataFrame) -> pl.DataFrame:
     quoting = (
         pl.col("field").is_in(list(PERSONAL_FIELDS))
         | pl.col("value").str.contains(IDENTITY_RUN.pattern)
+        | pl.col("value").str.contains(r"1[3-9]\d{9}")
     ) & ~pl.col("field").is_in(list(UNMASKED))
     masked = rows.filter(quoting.fill_null(False))
     if not masked.height:

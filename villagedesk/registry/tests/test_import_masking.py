@@ -28,6 +28,7 @@ SON_TYPO = SON[:17] + ("0" if SON[17] != "0" else "1")
 OTHER_HEAD = make_id_number(datetime.date(1970, 1, 2), "male")
 NOTED = make_id_number(datetime.date(1990, 1, 2), "female")
 BAD_PHONE = "1381234567"
+NOTED_PHONE = "13987654321"
 CERTIFICATE = HEAD + "4" * 40
 HEADERS_MORE = [*HEADERS, "户主身份证号码", "残疾证号", "备注"]
 COLUMN = {header: chr(ord("A") + i) for i, header in enumerate(HEADERS_MORE)}
@@ -36,7 +37,7 @@ COLUMN = {header: chr(ord("A") + i) for i, header in enumerate(HEADERS_MORE)}
 def ledger(tmp_path):
     """One household: the spouse holds the head's number (on two rows), the son's number has a
     typo, the head's number typed beside the head is another's, the phone is short, a
-    certificate is too long, and a note quotes someone's number."""
+    certificate is too long, and notes quote someone's number and someone's phone."""
     rows = [[*row, "", "", ""] for row in family()]
     rows[0][HEADERS.index("身份证号码")] = HEAD
     rows[1][HEADERS.index("身份证号码")] = HEAD
@@ -45,6 +46,7 @@ def ledger(tmp_path):
     rows[0][HEADERS_MORE.index("户主身份证号码")] = OTHER_HEAD
     rows[0][HEADERS_MORE.index("残疾证号")] = CERTIFICATE
     rows[2][HEADERS_MORE.index("备注")] = f"母亲身份证{NOTED}"
+    rows[1][HEADERS_MORE.index("备注")] = f"儿子电话{NOTED_PHONE}，常年在外"
     return write_xlsx(tmp_path / "ledger.xlsx", rows, HEADERS_MORE)
 
 
@@ -69,6 +71,7 @@ def assert_masked(text: str) -> None:
     for number in (HEAD, SON, SON_TYPO, OTHER_HEAD, NOTED):
         assert number[:17] not in text and number[1:] not in text, number
     assert BAD_PHONE not in text
+    assert NOTED_PHONE not in text
 
 
 def test_the_issues_quote_personal_numbers_masked_and_name_their_place(tmp_path, village_a):
