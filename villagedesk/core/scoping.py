@@ -165,15 +165,10 @@ def scope_codes_follow(model: type[models.Model], pks, code: str) -> None:
             continue
         if follower._meta.get_field(follower.scope_follows).related_model is not model:
             continue
-        codes = {
-            field.attname: code[: field.digits] if field.digits else code
-            for field in follower._meta.concrete_fields
-            if isinstance(field, ScopeCodeField)
-        }
         moved = follower.objects.filter(**{f"{follower.scope_follows}__in": list(pks)}).exclude(
             area_code=code
         )
         if follower.scope_left_behind:
             moved.delete()
         else:
-            moved.update(**codes)
+            moved.update(area_code=code)

@@ -1,6 +1,8 @@
 """Scoping by area code: rows seen by prefix, one 404 for every row a user may not open, and
 scope codes that rows keep themselves on every write."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,9 +19,14 @@ from villagedesk.core.scoping import (
     get_visible_or_404,
     prefix_match,
     scope_codes_fill,
+    scope_codes_follow,
 )
-from villagedesk.registry.models import Household
-from villagedesk.registry.tests.factories import HouseholdFactory
+from villagedesk.fieldwork.codes import KeyGroup
+from villagedesk.fieldwork.models import KeyGroupTag
+from villagedesk.organisation.models import GroupHousehold, TenHouseholdGroup
+from villagedesk.registry.models import Household, Person
+from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
+from villagedesk.welfare.models import Enrolment, Policy
 
 pytestmark = pytest.mark.django_db
 
@@ -310,3 +317,60 @@ def test_scope_code_field_deconstructs_to_what_rebuilds_it():
     rebuilt = ScopeCodeField(*args, **kwargs)
     assert (rebuilt.max_length, rebuilt.digits, rebuilt.editable) == (6, 6, False)
     assert ScopeCodeField().deconstruct()[3] == {"max_length": 12, "db_index": True}
+
+
+@pytest.fixture
+def kept_about(village_a, village_b):
+    """A household of village A and what is kept about it and its head (an enrolment, a
+    key-group tag, its place in a ten-household group), beside another household's enrolment."""
+    policy = Policy.objects.create(
+        code="moving", name_zh="随迁", name_en="moving", category="social_assistance"
+    )
+    household = HouseholdFactory(village=village_a, number="A-1")
+    head = PersonFactory(household=household)
+    other = HouseholdFactory(village=village_a, number="A-2")
+    group = TenHouseholdGroup.objects.create(village=village_a, name="甲组")
+    return {
+        "household": household,
+        "head": head,
+        "enrolment": Enrolment.objects.create(
+            policy=policy, household=household, starts_on=datetime.date(2024, 1, 1)
+        ),
+        "tag": KeyGroupTag.objects.create(person=head, group=KeyGroup.COMMITTEE),
+        "membership": GroupHousehold.objects.create(group=group, household=household),
+        "other": Enrolment.objects.create(
+            policy=policy, household=other, starts_on=datetime.date(2024, 1, 1)
+        ),
+    }
+
+
+def moved_to(kept, village):
+    household, head = kept["household"], kept["head"]
+    household.village = village
+    household.save()
+    head.save()
+    scope_codes_follow(Household, [household.pk], village.code)
+    scope_codes_follow(Person, [head.pk], village.code)
+
+
+def test_rows_about_a_moved_household_and_its_members_follow_them(kept_about, village_b):
+    moved_to(kept_about, village_b)
+    codes = {
+        name: type(row).objects.filter(pk=row.pk).values_list("area_code", flat=True).first()
+        for name, row in kept_about.items()
+    }
+    assert codes == {
+        "household": village_b.code,
+        "head": village_b.code,
+        "enrolment": village_b.code,
+        "tag": village_b.code,
+        # A place in a group of village A holds in village A only.
+        "membership": None,
+        "other": kept_about["other"].area_code,
+    }
+
+
+def test_rows_of_a_household_that_stays_are_kept(kept_about, village_a):
+    moved_to(kept_about, village_a)
+    assert GroupHousehold.objects.filter(pk=kept_about["membership"].pk).exists()
+    assert Enrolment.objects.get(pk=kept_about["enrolment"].pk).area_code == village_a.code
