@@ -326,9 +326,13 @@ def kept_about(village_a, village_b):
     policy = Policy.objects.create(
         code="moving", name_zh="随迁", name_en="moving", category="social_assistance"
     )
-    household = HouseholdFactory(village=village_a, number="A-1")
-    head = PersonFactory(household=household)
     other = HouseholdFactory(village=village_a, number="A-2")
+    PersonFactory(household=other)
+    household = HouseholdFactory(village=village_a, number="A-1")
+    PersonFactory(household=household, relation="son")
+    head = PersonFactory(household=household)
+    # Keys of households and of persons differ: rows follow the kind of row they name.
+    assert head.pk != household.pk
     group = TenHouseholdGroup.objects.create(village=village_a, name="甲组")
     return {
         "household": household,
