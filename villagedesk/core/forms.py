@@ -3,6 +3,7 @@
 import dataclasses
 import datetime
 
+from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import QueryDict
 from django.utils import formats
@@ -15,12 +16,28 @@ from villagedesk.core.concurrency import (
     form_token_refuse_spent,
     version_field_of,
 )
+from villagedesk.core.converters import number_or_none
 from villagedesk.core.masking import query_masked
 
 FORM_OUT_OF_DATE = _(
     "This form was out of date and has been renewed, so nothing was saved. Check it and send it "
     "again."
 )
+
+
+class RowsField(forms.ModelMultipleChoiceField):
+    """Rows chosen by their ids. An id that is not a number is refused as one not among the
+    choices before the database reads it: SQLite refuses a number past 64 bits in a list."""
+
+    def clean(self, value):
+        for pk in value if isinstance(value, list | tuple) else []:
+            if number_or_none(pk) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super().clean(value)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,10 +100,10 @@ class SavedOnceForm:
         if not self.is_bound:
             return
         if self.version_field is not None:
-            sent = str(self.data.get("version", ""))
-            if sent.isdigit() and int(sent) > 0:
-                self.guard["version"] = sent
-                setattr(self.instance, self.version_field.attname, int(sent))
+            sent = number_or_none(self.data.get("version"))
+            if sent:
+                self.guard["version"] = str(sent)
+                setattr(self.instance, self.version_field.attname, sent)
             else:
                 self.add_error(None, FORM_OUT_OF_DATE)
         else:

@@ -17,6 +17,7 @@ from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
 from villagedesk.core import paging, spreadsheets
 from villagedesk.core.concurrency import saved_once
+from villagedesk.core.converters import number_or_none
 from villagedesk.core.forms import (
     form_with_service_errors,
     numbers_in_full_asked,
@@ -342,8 +343,7 @@ def network_asked(request) -> NetworkAsked:
     areas is a 404, like an unknown one."""
 
     def number(name):
-        value = request.GET.get(name, "")
-        return int(value) if value.isdigit() else None
+        return number_or_none(request.GET.get(name))
 
     user = request.user
     code = request.GET.get("area", "").strip()
@@ -443,8 +443,7 @@ def network_chart(request):
     reach the page as JSON text."""
     asked = network_asked(request)
     reading = selectors.network_reading(user=request.user, filters=asked.filters)
-    offset = request.GET.get("offset", "")
-    offset = int(offset) if offset.isdigit() else 0
+    offset = number_or_none(request.GET.get("offset")) or 0
     nodes, links, more = [], [], False
     if reading.computed:
         ranks = selectors.network_ranks(user=request.user, reading=reading, area=asked.area)

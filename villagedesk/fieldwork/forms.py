@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from villagedesk.core.forms import SavedOnceForm
+from villagedesk.core.forms import RowsField, SavedOnceForm
 from villagedesk.fieldwork.codes import (
     KeyGroup,
     ProblemCategory,
@@ -25,7 +25,7 @@ class VisitForm(SavedOnceForm, forms.ModelForm):
     household = forms.ModelChoiceField(
         label=_("Household"), queryset=None, required=False, widget=forms.HiddenInput
     )
-    persons = forms.ModelMultipleChoiceField(
+    persons = RowsField(
         label=_("Persons met"), queryset=None, required=False, widget=forms.MultipleHiddenInput
     )
     topics = forms.MultipleChoiceField(
@@ -92,13 +92,13 @@ class ProblemForm(SavedOnceForm, forms.ModelForm):
             "objective_causes": forms.Textarea(attrs={"rows": 2}),
         }
 
-    households = forms.ModelMultipleChoiceField(
+    households = RowsField(
         label=_("Households concerned"),
         queryset=None,
         required=False,
         widget=forms.MultipleHiddenInput,
     )
-    persons = forms.ModelMultipleChoiceField(
+    persons = RowsField(
         label=_("Persons concerned"),
         queryset=None,
         required=False,
@@ -231,8 +231,11 @@ class DiaryForm(SavedOnceForm, forms.ModelForm):
 
 
 def month_from(text: str | None) -> datetime.date:
-    """The first day of the month given as YYYY-MM; this month when missing or malformed."""
+    """The first day of the month given as YYYY-MM; this month when missing, malformed, or
+    outside 2000 to next year (the pages link the month before and after it)."""
+    this_month = timezone.localdate().replace(day=1)
     try:
-        return datetime.datetime.strptime(text or "", "%Y-%m").date()  # noqa: DTZ007
+        month = datetime.datetime.strptime(text or "", "%Y-%m").date()  # noqa: DTZ007
     except ValueError:
-        return timezone.localdate().replace(day=1)
+        return this_month
+    return month if 2000 <= month.year <= this_month.year + 1 else this_month

@@ -16,6 +16,7 @@ from villagedesk.accounts.permissions import Capability
 from villagedesk.audit import services as audit
 from villagedesk.core import paging
 from villagedesk.core.concurrency import saved_once
+from villagedesk.core.converters import number_or_404, number_or_none, numbers_of
 from villagedesk.core.forms import form_with_service_errors, search_shown
 from villagedesk.core.masking import query_masked
 from villagedesk.core.spreadsheets import download
@@ -70,8 +71,9 @@ def visit_list(request):
 def visit_create(request):
     households, persons = selectors.people_visible(user=request.user)
     chosen = None
-    if request.GET.get("household", "").isdigit():
-        chosen = registry.household_get(user=request.user, pk=int(request.GET["household"]))
+    if request.GET.get("household"):
+        pk = number_or_404(request.GET["household"])
+        chosen = registry.household_get(user=request.user, pk=pk)
         permissions.require(request.user, Capability.RECORD_FIELDWORK, chosen.area_code)
     form = VisitForm(
         request.POST or None,
@@ -98,9 +100,9 @@ def visit_create(request):
                 visit.household.get_absolute_url() if visit.household else visit.get_absolute_url()
             )
     if form.is_bound:
-        household_pk = form["household"].value()
-        chosen = households.filter(pk=household_pk).first() if household_pk else None
-        selected_ids = {int(pk) for pk in form["persons"].value() or [] if str(pk).isdigit()}
+        household_pk = number_or_none(form["household"].value())
+        chosen = households.filter(pk=household_pk).first() if household_pk is not None else None
+        selected_ids = set(numbers_of(form["persons"].value()))
     else:
         selected_ids = set()
     candidates = list(chosen.members.order_by("id")) if chosen else []
@@ -272,8 +274,8 @@ def problem_list(request):
 def problem_people(request, form):
     """Households and persons named in the form, for showing them again."""
     households, persons = selectors.people_visible(user=request.user)
-    ids = [pk for pk in form["households"].value() or [] if str(pk).isdigit()]
-    person_ids = [pk for pk in form["persons"].value() or [] if str(pk).isdigit()]
+    ids = numbers_of(form["households"].value())
+    person_ids = numbers_of(form["persons"].value())
     return households.filter(pk__in=ids), persons.filter(pk__in=person_ids).select_related(
         "household"
     )
@@ -287,8 +289,8 @@ def problem_create(request):
     households, persons = selectors.people_visible(user=request.user)
     initial = {}
     visit = None
-    if request.GET.get("visit", "").isdigit():
-        visit = selectors.visit_get(user=request.user, pk=int(request.GET["visit"]))
+    if request.GET.get("visit"):
+        visit = selectors.visit_get(user=request.user, pk=number_or_404(request.GET["visit"]))
         remark = (visit.opinions or visit.said).strip()
         initial = {
             "village": visit.area_code,
@@ -312,8 +314,9 @@ def problem_create(request):
     if request.method == "POST" and form.is_valid():
         problem = form.instance
         problem.village = form.villages[form.cleaned_data["village"]]
-        if request.POST.get("visit", "").isdigit():
-            problem.visit = selectors.visit_get(user=request.user, pk=int(request.POST["visit"]))
+        if request.POST.get("visit"):
+            pk = number_or_404(request.POST["visit"])
+            problem.visit = selectors.visit_get(user=request.user, pk=pk)
         try:
             with saved_once(form) as receipt:
                 problem = services.problem_create(

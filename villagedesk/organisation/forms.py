@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from villagedesk.core.forms import SavedOnceForm
+from villagedesk.core.forms import RowsField, SavedOnceForm
 from villagedesk.organisation.codes import Stage, TalentKind
 from villagedesk.organisation.models import PartyMember, Talent, TenHouseholdGroup, Training
 
@@ -105,7 +105,7 @@ class GroupForm(SavedOnceForm, forms.ModelForm):
     head = forms.ModelChoiceField(
         label=_("Group head"), queryset=None, required=False, widget=forms.HiddenInput
     )
-    households = forms.ModelMultipleChoiceField(
+    households = RowsField(
         label=_("Households"), queryset=None, widget=forms.CheckboxSelectMultiple
     )
 
@@ -139,7 +139,7 @@ class TalentForm(SavedOnceForm, forms.ModelForm):
 
 
 class TrainingForm(SavedOnceForm, forms.ModelForm):
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = RowsField(
         label=_("Attendees"), queryset=None, required=False, widget=forms.MultipleHiddenInput
     )
 

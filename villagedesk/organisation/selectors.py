@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
 from villagedesk.areas.models import Area, PointOfInterest
+from villagedesk.core.converters import number_or_none
 from villagedesk.core.masking import mask_id_number, mask_phone
 from villagedesk.core.scoping import get_visible_or_404
 from villagedesk.organisation.codes import STAGES, Stage
@@ -204,8 +205,9 @@ def households_for_group(
             Exists(GroupHousehold.objects.filter(household=OuterRef("pk")))
         )
         mine = Value(False)
-    if village_group.isdigit():
-        households = households.filter(Q(group_id=int(village_group)) | Q(mine))
+    group_id = number_or_none(village_group)
+    if group_id is not None:
+        households = households.filter(Q(group_id=group_id) | Q(mine))
     return households.annotate(mine=mine).order_by("-mine", "number")
 
 

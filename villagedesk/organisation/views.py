@@ -14,6 +14,7 @@ from villagedesk.areas.models import Area
 from villagedesk.audit import services as audit
 from villagedesk.core import paging
 from villagedesk.core.concurrency import saved_once
+from villagedesk.core.converters import number_or_none, numbers_of
 from villagedesk.core.forms import form_with_service_errors
 from villagedesk.core.masking import phone_shown
 from villagedesk.core.spreadsheets import download
@@ -74,8 +75,8 @@ def chosen_person(form, field: str, saved_person):
     """The person a form's search-chosen field names: as sent, or as saved before sending."""
     if not form.is_bound:
         return saved_person
-    pk = str(form[field].value() or "")
-    return form.fields[field].queryset.filter(pk=pk).first() if pk.isdigit() else None
+    pk = number_or_none(form[field].value())
+    return form.fields[field].queryset.filter(pk=pk).first() if pk is not None else None
 
 
 # Party members
@@ -386,7 +387,7 @@ def training_form_page(request, training: Training, villages: list[Area]):
         if done:
             return done
     if form.is_bound:
-        ids = [str(pk) for pk in form["attendees"].value() or [] if str(pk).isdigit()]
+        ids = numbers_of(form["attendees"].value())
         chosen = list(persons.filter(pk__in=ids).order_by("name", "id"))
     else:
         chosen = list(selectors.training_attendees(training=training)) if training.pk else []
@@ -456,9 +457,8 @@ def training_export(request, pk):
 
 @login_required
 def rollup(request):
-    year = timezone.localdate().year
-    if str(request.GET.get("year", "")).isdigit():
-        year = min(max(int(request.GET["year"]), 2000), datetime.date.max.year)
+    year = number_or_none(request.GET.get("year")) or timezone.localdate().year
+    year = min(max(year, 2000), datetime.date.max.year)
     villages = selectors.village_rollup(user=request.user, year=year)
     page, pager = paging.numbered_page(request, villages, param="page", size=PAGE_SIZE)
     rows = [

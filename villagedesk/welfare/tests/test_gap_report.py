@@ -419,3 +419,13 @@ def test_the_household_explanation_puts_the_policy_asked_for_first_and_folds_the
     focused = client.get(url + "&policy=tekun").content.decode()
     assert explanation_order(focused)[0].startswith("policy-tekun-")  # a person policy
     assert re.search(r'id="policy-tekun-\d+" open', focused)
+
+
+@pytest.mark.parametrize("field", ["household", "person"])
+@pytest.mark.parametrize("sent", ["²", "9" * 25, "abc"])
+def test_a_household_or_person_that_is_not_a_number_is_404(planted, cadre_a, client, field, sent):
+    _, h = planted
+    client.force_login(cadre_a)
+    data = {"policy": "dibao", "kind": GapKind.ELIGIBLE_NOT_ENROLLED, "reason": "x"}
+    data = {**data, "household": h["eligible_missing_1"].pk, field: sent}
+    assert client.post("/welfare/gaps/check/", data).status_code == 404

@@ -16,6 +16,7 @@ from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
 from villagedesk.audit import services as audit
 from villagedesk.audit.watermark import table_xlsx_watermarked
+from villagedesk.core.converters import number_or_404
 from villagedesk.core.spreadsheets import download
 from villagedesk.registry import selectors as registry_selectors
 from villagedesk.welfare import exports, selectors, services
@@ -23,7 +24,7 @@ from villagedesk.welfare.codes import GapKind
 from villagedesk.welfare.forms import GapCheckForm, GapReferForm
 from villagedesk.welfare.rules import RuleError
 from villagedesk.welfare.rules.dates import IncomeWindow
-from villagedesk.welfare.views.request_values import int_or_404, report_day
+from villagedesk.welfare.views.request_values import report_day
 from villagedesk.welfare.views.service_errors import errors_as_messages
 
 
@@ -105,12 +106,12 @@ def gap_subject(request):
     back to. What the line says is explained afresh, never taken from the form."""
     policy = selectors.policy_get(code=request.POST.get("policy", ""))
     household = registry_selectors.household_get(
-        user=request.user, pk=int_or_404(request.POST.get("household"))
+        user=request.user, pk=number_or_404(request.POST.get("household"))
     )
     person = None
     if request.POST.get("person"):
         person = registry_selectors.person_get(
-            user=request.user, pk=int_or_404(request.POST.get("person"))
+            user=request.user, pk=number_or_404(request.POST.get("person"))
         )
         if person.household_id != household.pk:
             raise Http404

@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
@@ -19,14 +18,6 @@ def report_day(request) -> datetime.date:
     if not 2000 <= year <= today.year + 1:
         year = today.year
     return day_of(year)
-
-
-def int_or_404(text) -> int:
-    """An id from a form; 404 when it is not a number."""
-    try:
-        return int(text)
-    except (TypeError, ValueError):
-        raise Http404 from None
 
 
 def date_or_none(text) -> datetime.date | None:
