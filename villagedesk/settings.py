@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "villagedesk.fieldwork",
     "villagedesk.directory",
     "villagedesk.development",
+    "villagedesk.governance",
     "villagedesk.reports",
     "villagedesk.demo",
 ]
