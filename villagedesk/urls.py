@@ -13,5 +13,6 @@ urlpatterns = [
     path("fieldwork/", include("villagedesk.fieldwork.urls")),
     path("directory/", include("villagedesk.directory.urls")),
     path("help/", include("villagedesk.development.urls")),
+    path("decisions/", include("villagedesk.governance.urls")),
     path("admin/", admin.site.urls),
 ]
