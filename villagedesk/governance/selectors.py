@@ -36,7 +36,11 @@ def meeting_list(*, user: User, village: str = "", kind: str = "") -> QuerySet[M
         meetings = meetings.filter(area_code=village)
     if kind:
         meetings = meetings.filter(kind=kind)
-    return meetings.select_related("village", "group").annotate(item_count=Count("items"))
+    return (
+        meetings.select_related("village", "group")
+        .annotate(item_count=Count("items"))
+        .order_by("-held_on", "-id")
+    )
 
 
 def meeting_get(*, user: User, pk: int) -> Meeting:

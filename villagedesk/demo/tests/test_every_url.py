@@ -22,6 +22,15 @@ from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
 from villagedesk.development.models import Consultation, SupportRequest
 from villagedesk.directory.models import Contact, Link, Organisation
 from villagedesk.fieldwork.models import DiaryDay, DiaryPhoto, PersonNote, Problem, Visit
+from villagedesk.governance.models import (
+    AgendaItem,
+    Briefing,
+    Matter,
+    Meeting,
+    MeetingPhoto,
+    PublicNotice,
+    Task,
+)
 from villagedesk.registry.models import Household, ImportJob, Person, Supporter
 from villagedesk.welfare.models import MonitoredHousehold
 
@@ -83,6 +92,22 @@ KEYS = {
     "directory:note-edit": VillageNote,
     "development:request-edit": SupportRequest,
     "development:problem-requests": Problem,
+    "governance:meeting-detail": Meeting,
+    "governance:meeting-edit": Meeting,
+    "governance:item-create": Meeting,
+    "governance:photo-add": Meeting,
+    "governance:item-edit": AgendaItem,
+    "governance:task-create": AgendaItem,
+    "governance:photo": MeetingPhoto,
+    "governance:matter-detail": Matter,
+    "governance:matter-edit": Matter,
+    "governance:matter-step": Matter,
+    "governance:briefing-create": Matter,
+    "governance:task-edit": Task,
+    "governance:problem-tasks": Problem,
+    "governance:notice-edit": PublicNotice,
+    "governance:notice-print": PublicNotice,
+    "governance:notice-photo": PublicNotice,
 }
 NOT_AREA_KEYED = {
     "welfare:care-list": {"code": "left_behind_children"},
@@ -131,6 +156,11 @@ def mark_village(village: Area) -> dict:
     VillageNote.objects.filter(area_code=code).update(title=MARK, body=MARK)
     SupportRequest.objects.filter(area_code=code).update(title=MARK, outcome=MARK)
     Consultation.objects.filter(area_code=code).update(asked=MARK, promised=MARK)
+    Meeting.objects.filter(area_code=code).update(place=MARK, notes=MARK)
+    AgendaItem.objects.filter(meeting__area_code=code).update(title=MARK, minutes=MARK)
+    Matter.objects.filter(area_code=code).update(title=MARK, description=MARK)
+    Task.objects.filter(area_code=code).update(title=MARK, outcome=MARK)
+    PublicNotice.objects.filter(area_code=code).update(title=MARK, text=MARK)
     return records_of(village, owner=User.objects.get(username="cadre2"), text=MARK)
 
 
@@ -170,6 +200,9 @@ def records_of(village: Area, *, owner: User, text: str) -> dict:
     )
     day = DiaryDay.objects.filter(area_code=code).first()
     photo = DiaryPhoto.objects.create(day=day, image="diary/none.jpg")
+    meeting = Meeting.objects.filter(area_code=code).order_by("pk").first()
+    notice = PublicNotice.objects.filter(area_code=code).order_by("pk").first()
+    PublicNotice.objects.filter(pk=notice.pk).update(photo="notices/none.jpg")
     return {
         Household: household,
         Person: person,
@@ -187,6 +220,13 @@ def records_of(village: Area, *, owner: User, text: str) -> dict:
         SupportRequest: SupportRequest.objects.filter(area_code=code).first(),
         DiaryPhoto: photo,
         User: owner,
+        Meeting: meeting,
+        AgendaItem: AgendaItem.objects.filter(meeting=meeting, result="passed").first()
+        or AgendaItem.objects.filter(meeting__area_code=code, result="passed").first(),
+        MeetingPhoto: MeetingPhoto.objects.create(meeting=meeting, kind="sign_in", image="m.jpg"),
+        Matter: Matter.objects.filter(area_code=code).order_by("pk").first(),
+        Task: Task.objects.filter(area_code=code).order_by("pk").first(),
+        PublicNotice: notice,
     }
 
 
@@ -215,12 +255,20 @@ def fingerprint(village: Area) -> str:
         Consultation,
         PersonNote,
         MonitoredHousehold,
+        Meeting,
+        Matter,
+        Task,
+        Briefing,
+        PublicNotice,
     ):
         for row in model.objects.filter(area_code=code).order_by("pk").values():
             digest.update(repr(sorted(row.items())).encode())
     for row in Contact.objects.filter(area_code=code).order_by("pk").values():
         digest.update(repr(sorted(row.items())).encode())
     digest.update(str(Link.objects.filter(source__area_code=code).count()).encode())
+    for row in AgendaItem.objects.filter(meeting__area_code=code).order_by("pk").values():
+        digest.update(repr(sorted(row.items())).encode())
+    digest.update(str(MeetingPhoto.objects.filter(meeting__area_code=code).count()).encode())
     return digest.hexdigest()
 
 
