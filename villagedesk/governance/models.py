@@ -608,7 +608,7 @@ class PublicNotice(VillageScoped):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("governance:notice-edit", args=[self.pk])
+        return reverse("governance:notice-print", args=[self.pk])
 
     @property
     def until(self) -> datetime.date:

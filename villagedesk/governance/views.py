@@ -358,7 +358,10 @@ def village_team(village):
 def task_form(request, task, *, create: bool):
     village = task.village
     if not may_record(request.user, village.code):
-        raise PermissionDenied
+        if create:
+            raise PermissionDenied
+        # Those who read the village's records but keep none see the task as it stands.
+        return render(request, "governance/task_detail.html", {"task": task})
     form = TaskForm(
         request.POST or None,
         request.FILES or None,
@@ -491,7 +494,8 @@ def notice_print(request, pk):
     notice = selectors.notice_get(user=request.user, pk=pk)
     # The notice is posted in the village, in Chinese, whatever language the user reads.
     with translation.override("zh-hans"):
-        return render(request, "governance/notice_print.html", {"notice": notice})
+        context = {"notice": notice, "may_edit": may_record(request.user, notice.area_code)}
+        return render(request, "governance/notice_print.html", context)
 
 
 @login_required

@@ -157,7 +157,8 @@ REQUEST = 3
 # The pages of the menu and the pages they lead to: the path, then the queries each takes beyond
 # REQUEST for a county supervisor and for a village cadre (None: the role may not open it).
 PAGES = {
-    "home": (lambda c: url("reports:home"), 6, 6),
+    # The due list's follow-ups and problems, and the user's own tasks from village decisions.
+    "home": (lambda c: url("reports:home"), 8, 8),
     "households": (lambda c: url("registry:household-list"), 4, 6),
     "households of a village": (
         lambda c: url("registry:household-list", query=f"village={c.village.code}"),
