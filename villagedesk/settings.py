@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "villagedesk.organisation",
     "villagedesk.directory",
     "villagedesk.development",
+    "villagedesk.governance",
     "villagedesk.reports",
     "villagedesk.demo",
 ]

@@ -14,5 +14,6 @@ urlpatterns = [
     path("organisation/", include("villagedesk.organisation.urls")),
     path("directory/", include("villagedesk.directory.urls")),
     path("help/", include("villagedesk.development.urls")),
+    path("decisions/", include("villagedesk.governance.urls")),
     path("admin/", admin.site.urls),
 ]

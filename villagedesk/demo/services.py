@@ -23,6 +23,7 @@ from villagedesk.demo.generator import CountyGenerator, VillagePlan, apportion, 
 from villagedesk.development.demo import help_demo_create, request_problems_demo_link
 from villagedesk.directory.demo import GIVEN, SURNAMES, directory_demo_create
 from villagedesk.fieldwork.demo import fieldwork_demo_create
+from villagedesk.governance.demo import governance_demo_create
 from villagedesk.organisation.demo import organisation_demo_create
 from villagedesk.registry.changes import data_changed
 from villagedesk.registry.families import derive
@@ -188,13 +189,14 @@ def demo_county_create(
 
 def step_demos_create(*, county: Area, seed: int, today: datetime.date) -> None:
     """Give every step of the method something to show: offices and their people, outside help,
-    visits, problems and diary days of the demo cadres, the village organisation, policies,
-    incomes and enrolments."""
+    visits, problems and diary days of the demo cadres, the village organisation, village
+    meetings, matters and tasks, policies, incomes and enrolments."""
     directory_demo_create(county=county, seed=seed)
     help_demo_create(county=county)
     fieldwork_demo_create(county=county, today=today, seed=seed)
     organisation_demo_create(county=county, today=today, seed=seed)
     request_problems_demo_link(county=county)
+    governance_demo_create(county=county, today=today)
     # The rules' anti-joins read the enrolments written policy by policy, on statistics taken
     # before there were any.
     with without_nested_loops():

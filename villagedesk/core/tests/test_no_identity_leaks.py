@@ -51,6 +51,7 @@ from villagedesk.demo.tests.test_every_url import KEYS, NOT_AREA_KEYED, key_name
 from villagedesk.development.models import SupportRequest
 from villagedesk.directory.models import Contact, Link, Organisation
 from villagedesk.fieldwork.models import DiaryDay, DiaryPhoto, Problem, Visit
+from villagedesk.governance.models import AgendaItem, Matter, Meeting, PublicNotice, Task
 from villagedesk.organisation.models import (
     GroupHousehold,
     PartyMember,
@@ -70,7 +71,13 @@ RUN = 17  # characters of a number that identify it: all but its check character
 BLANKS = re.compile(r"\s+")
 CANDIDATE = re.compile(rf"[0-9x]{{{RUN},}}")
 # Images, not text: photos are re-encoded with no metadata (core.photos).
-NOT_TEXT = {"fieldwork:visit-photo", "fieldwork:diary-photo", "directory:point-photo"}
+NOT_TEXT = {
+    "fieldwork:visit-photo",
+    "fieldwork:diary-photo",
+    "directory:point-photo",
+    "governance:photo",
+    "governance:notice-photo",
+}
 # The logout action ends the session the walk goes on with.
 NOT_WALKED = {"accounts:logout"}
 
@@ -285,6 +292,11 @@ def rows_of(village: Area, household: Household, user: User) -> dict:
         SupportRequest: SupportRequest.objects.filter(area_code=code).first(),
         DiaryPhoto: DiaryPhoto.objects.create(day=day, image="diary/none.jpg"),
         User: User.objects.get(username="cadre1"),
+        Meeting: Meeting.objects.filter(area_code=code).first(),
+        AgendaItem: AgendaItem.objects.filter(meeting__area_code=code, result="passed").first(),
+        Matter: Matter.objects.filter(area_code=code).first(),
+        Task: Task.objects.filter(area_code=code).first(),
+        PublicNotice: PublicNotice.objects.filter(area_code=code).first(),
         **organisation_rows(village, household, person),
     }
 

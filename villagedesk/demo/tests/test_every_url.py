@@ -22,6 +22,15 @@ from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
 from villagedesk.development.models import Consultation, SupportRequest
 from villagedesk.directory.models import Contact, Link, Organisation
 from villagedesk.fieldwork.models import DiaryDay, DiaryPhoto, PersonNote, Problem, Visit
+from villagedesk.governance.models import (
+    AgendaItem,
+    Briefing,
+    Matter,
+    Meeting,
+    MeetingPhoto,
+    PublicNotice,
+    Task,
+)
 from villagedesk.organisation.models import (
     GroupHousehold,
     PartyMember,
@@ -100,6 +109,22 @@ KEYS = {
     "organisation:training-detail": Training,
     "organisation:training-edit": Training,
     "organisation:training-export": Training,
+    "governance:meeting-detail": Meeting,
+    "governance:meeting-edit": Meeting,
+    "governance:item-create": Meeting,
+    "governance:photo-add": Meeting,
+    "governance:item-edit": AgendaItem,
+    "governance:task-create": AgendaItem,
+    "governance:photo": MeetingPhoto,
+    "governance:matter-detail": Matter,
+    "governance:matter-edit": Matter,
+    "governance:matter-step": Matter,
+    "governance:briefing-create": Matter,
+    "governance:task-edit": Task,
+    "governance:problem-tasks": Problem,
+    "governance:notice-edit": PublicNotice,
+    "governance:notice-print": PublicNotice,
+    "governance:notice-photo": PublicNotice,
 }
 NOT_AREA_KEYED = {
     "welfare:care-list": {"code": "left_behind_children"},
@@ -152,6 +177,11 @@ def mark_village(village: Area) -> dict:
     TenHouseholdGroup.objects.filter(area_code=code).update(notes=MARK)
     Talent.objects.filter(area_code=code).update(skills=MARK, notes=MARK)
     Training.objects.filter(area_code=code).update(topic=MARK, trainer=MARK)
+    Meeting.objects.filter(area_code=code).update(place=MARK, notes=MARK)
+    AgendaItem.objects.filter(meeting__area_code=code).update(title=MARK, minutes=MARK)
+    Matter.objects.filter(area_code=code).update(title=MARK, description=MARK)
+    Task.objects.filter(area_code=code).update(title=MARK, outcome=MARK)
+    PublicNotice.objects.filter(area_code=code).update(title=MARK, text=MARK)
     return records_of(village, owner=User.objects.get(username="cadre2"), text=MARK)
 
 
@@ -198,6 +228,9 @@ def records_of(village: Area, *, owner: User, text: str) -> dict:
         GroupHousehold.objects.create(group=group, household=household)
     talent = Talent.objects.filter(area_code=code).order_by("pk").first()
     training = Training.objects.filter(area_code=code).order_by("pk").first()
+    meeting = Meeting.objects.filter(area_code=code).order_by("pk").first()
+    notice = PublicNotice.objects.filter(area_code=code).order_by("pk").first()
+    PublicNotice.objects.filter(pk=notice.pk).update(photo="notices/none.jpg")
     return {
         Household: household,
         Person: person,
@@ -219,6 +252,13 @@ def records_of(village: Area, *, owner: User, text: str) -> dict:
         TenHouseholdGroup: group,
         Talent: talent,
         Training: training,
+        Meeting: meeting,
+        AgendaItem: AgendaItem.objects.filter(meeting=meeting, result="passed").first()
+        or AgendaItem.objects.filter(meeting__area_code=code, result="passed").first(),
+        MeetingPhoto: MeetingPhoto.objects.create(meeting=meeting, kind="sign_in", image="m.jpg"),
+        Matter: Matter.objects.filter(area_code=code).order_by("pk").first(),
+        Task: Task.objects.filter(area_code=code).order_by("pk").first(),
+        PublicNotice: notice,
     }
 
 
@@ -252,12 +292,20 @@ def fingerprint(village: Area) -> str:
         GroupHousehold,
         Talent,
         Training,
+        Meeting,
+        Matter,
+        Task,
+        Briefing,
+        PublicNotice,
     ):
         for row in model.objects.filter(area_code=code).order_by("pk").values():
             digest.update(repr(sorted(row.items())).encode())
     for row in Contact.objects.filter(area_code=code).order_by("pk").values():
         digest.update(repr(sorted(row.items())).encode())
     digest.update(str(Link.objects.filter(source__area_code=code).count()).encode())
+    for row in AgendaItem.objects.filter(meeting__area_code=code).order_by("pk").values():
+        digest.update(repr(sorted(row.items())).encode())
+    digest.update(str(MeetingPhoto.objects.filter(meeting__area_code=code).count()).encode())
     return digest.hexdigest()
 
 

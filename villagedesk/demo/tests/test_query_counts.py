@@ -157,7 +157,9 @@ REQUEST = 3
 # The pages of the menu and the pages they lead to: the path, then the queries each takes beyond
 # REQUEST for a county supervisor and for a village cadre (None: the role may not open it).
 PAGES = {
-    "home": (lambda c: url("reports:home"), 7, 7),
+    # The due list's follow-ups and problems, the user's own tasks from village decisions, and
+    # whether the user's areas are counted in the request or read from the county's kept counts.
+    "home": (lambda c: url("reports:home"), 9, 9),
     "households": (lambda c: url("registry:household-list"), 4, 6),
     "households of a village": (
         lambda c: url("registry:household-list", query=f"village={c.village.code}"),
