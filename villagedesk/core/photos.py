@@ -10,6 +10,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -51,3 +52,15 @@ def photo_checked(upload) -> ContentFile:
     ):
         raise ValidationError(_("This file is not a photo we can read.")) from None
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+
+
+def photo_response(photo) -> FileResponse:
+    """A kept photo (every photo is kept as a JPEG), or 404 where none is kept or its file is
+    gone."""
+    if not photo:
+        raise Http404
+    try:
+        handle = photo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, content_type="image/jpeg")

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +25,7 @@ from villagedesk.core.forms import (
     search_shown,
 )
 from villagedesk.core.masking import phone_shown, query_shown
+from villagedesk.core.photos import photo_response
 from villagedesk.directory import exports, imports, selectors, services
 from villagedesk.directory.forms import (
     ContactFilterForm,
@@ -694,9 +695,7 @@ def point_delete(request, pk):
 @login_required
 def point_photo(request, pk):
     point = selectors.point_get(user=request.user, pk=pk)
-    if not point.photo:
-        raise Http404
-    return FileResponse(point.photo.open("rb"))
+    return photo_response(point.photo)
 
 
 def note_form(request, note: VillageNote):

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from villagedesk.core.concurrency import saved_once
 from villagedesk.core.converters import number_or_404, number_or_none, numbers_of
 from villagedesk.core.forms import form_with_service_errors, search_shown
 from villagedesk.core.masking import query_masked
+from villagedesk.core.photos import photo_response
 from villagedesk.core.spreadsheets import download
 from villagedesk.fieldwork import exports, selectors, services
 from villagedesk.fieldwork.codes import STATUS_STEPS, Presence, ProblemStatus
@@ -152,9 +153,7 @@ def visit_follow_up_done(request, pk):
 @login_required
 def visit_photo(request, pk):
     visit = selectors.visit_get(user=request.user, pk=pk)
-    if not visit.photo:
-        raise Http404
-    return FileResponse(visit.photo.open("rb"), content_type="image/jpeg")
+    return photo_response(visit.photo)
 
 
 @login_required
@@ -598,7 +597,7 @@ def diary_edit(request, day):
 @login_required
 def diary_photo(request, pk):
     photo = selectors.diary_photo_get(user=request.user, pk=pk)
-    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+    return photo_response(photo.image)
 
 
 def supervised(request):

@@ -3,7 +3,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -17,6 +17,7 @@ from villagedesk.areas.models import VillageGroup
 from villagedesk.core import paging
 from villagedesk.core.concurrency import EditConflict, saved_once
 from villagedesk.core.forms import form_with_service_errors
+from villagedesk.core.photos import photo_response
 from villagedesk.directory import selectors as directory
 from villagedesk.fieldwork import selectors as fieldwork
 from villagedesk.governance import selectors, services
@@ -214,7 +215,7 @@ def photo_add(request, pk):
 @login_required
 def photo(request, pk):
     kept = selectors.photo_get(user=request.user, pk=pk)
-    return FileResponse(kept.image.open("rb"), content_type="image/jpeg")
+    return photo_response(kept.image)
 
 
 # Matters
@@ -501,9 +502,7 @@ def notice_print(request, pk):
 @login_required
 def notice_photo(request, pk):
     notice = selectors.notice_get(user=request.user, pk=pk)
-    if not notice.photo:
-        raise Http404
-    return FileResponse(notice.photo.open("rb"), content_type="image/jpeg")
+    return photo_response(notice.photo)
 
 
 # The county's view

@@ -5,11 +5,15 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import FileField
+from django.db.models.fields.files import FieldFile
+from django.http import Http404
 from PIL import ExifTags, Image
 
 from villagedesk.core import photos
-from villagedesk.core.photos import MAX_PIXELS, photo_checked
+from villagedesk.core.photos import MAX_PIXELS, photo_checked, photo_response
 
 
 def upload(content: bytes, name: str = "p.jpg", content_type: str = "image/jpeg"):
@@ -94,3 +98,14 @@ def test_a_transparent_png_becomes_a_jpeg():
         assert image.format == "JPEG"
         assert image.mode == "RGB"
         assert image.size == (300, 200)
+
+
+def test_a_kept_photo_whose_file_is_gone_is_not_found(settings, tmp_path):
+    """A row naming a file no longer in storage (a restored database, a pruned disk) answers
+    404, as no photo at all does, never a server error."""
+    settings.MEDIA_ROOT = tmp_path
+    gone = FieldFile(None, FileField(), "visits/gone.jpg")
+    gone.storage = default_storage
+    for photo in (gone, FieldFile(None, FileField(), "")):
+        with pytest.raises(Http404):
+            photo_response(photo)
