@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from villagedesk.registry.admin import DataChangedMixin
+from villagedesk.registry.changes import data_changed
 from villagedesk.welfare.models import (
     Enrolment,
     IncomeLine,
@@ -27,10 +28,14 @@ class PolicyRuleInline(admin.TabularInline):
 
 
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(DataChangedMixin, admin.ModelAdmin):
     list_display = ["code", "name_zh", "category", "benefit_unit", "issuing_body"]
     list_filter = ["category", "benefit_unit"]
     inlines = [PolicyRuleInline]
+
+    def changed(self, queryset) -> None:
+        # A policy (what it counts, its rules) is the same in every county.
+        data_changed(everywhere=True)
 
 
 @admin.register(IncomeLine)

@@ -4,6 +4,7 @@
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -15,6 +16,7 @@ from villagedesk.core.masking import mask_phone
 from villagedesk.registry.models import Person
 from villagedesk.welfare import texts
 from villagedesk.welfare.codes import GapKind
+from villagedesk.welfare.figures import Stored
 from villagedesk.welfare.selectors import GapLine, RollupRow
 
 
@@ -42,9 +44,11 @@ def gap_lines_table(lines: list[GapLine]) -> tuple[list[str], list[list]]:
     return header, rows
 
 
-def gap_rollup_table(rollup: list[RollupRow]) -> tuple[list[str], list[list]]:
+def gap_rollup_table(
+    rollup: list[RollupRow], *, stored: Stored | None = None
+) -> tuple[list[str], list[list]]:
     """The roll-up over an area's villages: eligible and both gaps per village, and the rule
-    version its households follow."""
+    version its households follow; read from stored figures, a last row says of when."""
     header = [
         _("village"),
         _("eligible"),
@@ -53,6 +57,9 @@ def gap_rollup_table(rollup: list[RollupRow]) -> tuple[list[str], list[list]]:
         _("rule version"),
     ]
     rows = [[r.area.name, r.eligible, r.not_enrolled, r.not_eligible, r.rule.label] for r in rollup]
+    if stored is not None:
+        at = timezone.localtime(stored.computed_at).strftime("%Y-%m-%d %H:%M")
+        rows.append([_("Figures as of %(at)s.") % {"at": at}])
     return header, rows
 
 

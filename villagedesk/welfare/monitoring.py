@@ -8,12 +8,27 @@ parameters per area and year, like every local figure.
 
 import calendar
 import datetime
+import operator
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
+from functools import reduce
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import (
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,7 +50,7 @@ from villagedesk.welfare.codes import (
     Step,
 )
 from villagedesk.welfare.models import Measure, MonitoredHousehold, ProcedureStep, open_in_year
-from villagedesk.welfare.parameters import parameter_value, parameter_values
+from villagedesk.welfare.parameters import ParameterValues, parameter_value, parameter_values
 from villagedesk.welfare.poverty import EXIT_CHECKS
 from villagedesk.welfare.rules import Context, compile_rule
 from villagedesk.welfare.rules.dates import IncomeWindow
@@ -443,6 +458,44 @@ def meeting_not_monitored(*, area: Area, day: datetime.date) -> QuerySet[Househo
     return compiled.queryset().exclude(Exists(cases)).select_related("village")
 
 
+class Lines:
+    """The cases of a query as a list's lines (`line` makes one of a case), counted and sliced
+    by the database, so that a page of the list reads only the cases it shows."""
+
+    def __init__(self, cases: QuerySet[MonitoredHousehold], line: Callable):
+        self.cases, self.line = cases, line
+
+    def count(self) -> int:
+        return self.cases.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self):
+        return (self.line(case) for case in self.cases)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.line(case) for case in self.cases[index]]
+        return self.line(self.cases[index])
+
+
+def beyond_limit(limits: ParameterValues, *, waited: str) -> Q | None:
+    """Cases whose `waited` (a duration) is longer than the days the parameter sets for their
+    area; None when no area sets them. The values are few (one per area that sets one): each
+    holds for the cases under its area and not under a nearer area that sets its own."""
+    conditions = []
+    for prefix, days in limits.by_prefix.items():
+        condition = Q(
+            area_code__startswith=prefix, **{f"{waited}__gt": timedelta(days=float(days))}
+        )
+        for nearer in limits.by_prefix:
+            if nearer != prefix and nearer.startswith(prefix):
+                condition &= ~Q(area_code__startswith=nearer)
+        conditions.append(condition)
+    return reduce(operator.or_, conditions) if conditions else None
+
+
 @dataclass
 class Overdue:
     case: MonitoredHousehold
@@ -450,21 +503,26 @@ class Overdue:
     limit: float
 
 
-def overdue_cases(*, cases: list[MonitoredHousehold], day: datetime.date) -> list[Overdue]:
-    """Cases whose decision came, or is still missing, after the area's time limit."""
-    if not cases:
-        return []
+def overdue_cases(*, cases: QuerySet[MonitoredHousehold], day: datetime.date) -> Lines:
+    """Cases whose decision came, or is still missing, after the area's time limit, found in
+    the database (the days from the first lead to the decision, or to the day without one)."""
     limits = parameter_values(name="decision_days", year=day.year)
-    late = []
-    for case in cases:
-        limit = _days(limits.at(case.area_code))
-        decided = next(
-            (s.done_on for s in case.steps.all() if s.step == Step.COUNTY_DECISION), None
-        )
-        days = ((decided or day) - case.first_lead_on).days
-        if limit is not None and days > limit:
-            late.append(Overdue(case, days, limit))
-    return late
+    decision = ProcedureStep.objects.filter(monitored=OuterRef("pk"), step=Step.COUNTY_DECISION)
+    cases = cases.prefetch_related(None).annotate(
+        decided=Subquery(decision.values("done_on")[:1]),
+        waited=ExpressionWrapper(
+            Coalesce("decided", Value(day)) - F("first_lead_on"), output_field=DurationField()
+        ),
+    )
+    late = beyond_limit(limits, waited="waited")
+    if late is None:
+        return Lines(cases.none(), line=None)
+
+    def line(case: MonitoredHousehold) -> Overdue:
+        days = ((case.decided or day) - case.first_lead_on).days
+        return Overdue(case, days, _days(limits.at(case.area_code)))
+
+    return Lines(cases.filter(late), line)
 
 
 @dataclass
@@ -474,27 +532,30 @@ class MissingMeasure:
 
 
 def without_developmental_measure(
-    *, area: Area, cases: list[MonitoredHousehold], day: datetime.date
-) -> list[MissingMeasure]:
+    *, area: Area, cases: QuerySet[MonitoredHousehold], day: datetime.date
+) -> Lines:
     """Open cases of households with labour that have no developmental measure; overdue when
     past the area's time limit from the first lead."""
-    with_labour = set(
+    with_labour = (
         compile_rule(HAS_LABOUR, name="labour", context=Context(area=area, day=day))
         .queryset()
-        .filter(pk__in=[c.household_id for c in cases])
-        .values_list("pk", flat=True)
+        .filter(pk__in=cases.values("household_id"))
+    )
+    developmental = Measure.objects.filter(
+        monitored=OuterRef("pk"), kind__in=DEVELOPMENTAL_MEASURES
+    )
+    missing = (
+        cases.prefetch_related(None)
+        .filter(risk_eliminated_on__isnull=True, household__in=with_labour.values("pk"))
+        .exclude(Exists(developmental))
     )
     limits = parameter_values(name="measure_days", year=day.year)
-    missing = []
-    for case in cases:
-        if case.risk_eliminated_on or case.household_id not in with_labour:
-            continue
-        if any(m.kind in DEVELOPMENTAL_MEASURES for m in case.measures.all()):
-            continue
+
+    def line(case: MonitoredHousehold) -> MissingMeasure:
         limit = _days(limits.at(case.area_code))
-        overdue = limit is not None and (day - case.first_lead_on).days > limit
-        missing.append(MissingMeasure(case, overdue))
-    return missing
+        return MissingMeasure(case, limit is not None and (day - case.first_lead_on).days > limit)
+
+    return Lines(missing, line)
 
 
 @dataclass

@@ -640,9 +640,11 @@ def monitored_list(
     cases = MonitoredHousehold.objects.visible_to(user).filter(open_in_year(year))
     if area is not None:
         cases = cases.within([area.prefix])
-    return cases.select_related(
-        "household", "household__village", "household__group"
-    ).prefetch_related("steps", "measures")
+    return (
+        cases.select_related("household", "household__village", "household__group")
+        .prefetch_related("steps", "measures")
+        .order_by("area_code", "household_id", "pk")
+    )
 
 
 def monitored_get(*, user: User, pk: int) -> MonitoredHousehold:

@@ -51,11 +51,14 @@ def catalogue_load() -> tuple[int, int]:
     """Create or update the shipped policies; a changed shipped rule becomes a new version.
 
     Returns (policies created, rule versions added). Running it twice changes nothing."""
-    created = versions = 0
+    created = versions = changed = 0
     for entry in SHIPPED:
         fields = {k: v for k, v in entry.items() if k not in {"code", "rule"}}
+        before = Policy.objects.filter(code=entry["code"]).values(*fields).first()
         policy, was_created = Policy.objects.update_or_create(code=entry["code"], defaults=fields)
         created += was_created
+        # What a policy counts (its unit, its income) changes the figures as its rule does.
+        changed += before is not None and before != fields
         compile_rule(entry["rule"], name=policy.code, subject=subject_of(policy))
         latest = policy.rules.filter(area__isnull=True).order_by("-version").first()
         if latest is None or latest.definition != entry["rule"]:
@@ -67,7 +70,7 @@ def catalogue_load() -> tuple[int, int]:
                 definition=entry["rule"],
             )
             versions += 1
-    if versions:
+    if versions or changed:
         data_changed(everywhere=True)
     return created, versions
 

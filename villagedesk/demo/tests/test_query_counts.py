@@ -188,7 +188,7 @@ PAGES = {
         13,
         13,
     ),
-    "gap export": (lambda c: url("welfare:gap-export"), 10, 13),
+    "gap export": (lambda c: url("welfare:gap-export"), 11, 13),
     "policies": (lambda c: url("welfare:policy-list"), 13, 13),
     "rule": (lambda c: url("welfare:rule-edit", "dibao"), 4, None),
     "parameters": (lambda c: url("welfare:parameter-list"), 9, None),
@@ -209,11 +209,11 @@ PAGES = {
         14,
         14,
     ),
-    "monitoring": (lambda c: url("welfare:monitoring"), 15, 15),
+    "monitoring": (lambda c: url("welfare:monitoring"), 19, 19),
     "monitoring of a village": (
         lambda c: url("welfare:monitoring", query=f"area={c.village.code}"),
-        15,
-        15,
+        19,
+        19,
     ),
     "monitoring case": (lambda c: url("welfare:monitored-detail", c.monitored.pk), 6, 6),
     "monitoring form": (lambda c: url("welfare:monitored-create"), 0, 0),
@@ -310,7 +310,7 @@ JOINED_ROLL_UP = {"gap report", "gap export"}
 # The county figures of these pages read from the stored figures (`welfare.figures`), as in a
 # county of more households than are counted in the request, once the worker has computed them:
 # the queries beyond REQUEST for the county supervisor.
-STORED_FIGURES = {"gap report": 11, "poverty status": 8}
+STORED_FIGURES = {"gap report": 11, "gap export": 11, "poverty status": 8}
 
 # The audit log (in the administration site): the changelist, its count and the date
 # hierarchy, beyond the administrator's session and user.
@@ -357,8 +357,10 @@ def test_a_page_of_stored_figures_takes_its_pinned_queries_at_any_size(county, p
     assert worker_runs() == 1
     response, queries = queries_of(client, path)
     assert response.status_code == 200
-    assert response.context["stored"].up_to_date
-    assert len(queries) == REQUEST + STORED_FIGURES[page], listed(queries)
+    if response.context:
+        assert response.context["stored"].up_to_date
+    chain_lock = page in LOGGED and connection.vendor == "postgresql"
+    assert len(queries) == REQUEST + STORED_FIGURES[page] + chain_lock, listed(queries)
 
 
 @pytest.mark.django_db

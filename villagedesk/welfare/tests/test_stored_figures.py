@@ -4,20 +4,28 @@ refresh brings them back."""
 
 import datetime
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
 
+from villagedesk.accounts.models import User
+from villagedesk.areas.models import Area
 from villagedesk.registry import changes
 from villagedesk.registry.models import DataGeneration, Person
 from villagedesk.registry.services import person_save
 from villagedesk.registry.tests.factories import PersonFactory
-from villagedesk.welfare import figures, poverty
-from villagedesk.welfare.models import CountyFigures, Policy
+from villagedesk.welfare import figures, monitoring, poverty, selectors
+from villagedesk.welfare.codes import Step
+from villagedesk.welfare.models import CountyFigures, MonitoredHousehold, Policy
 from villagedesk.welfare.selectors import gap_rollup
-from villagedesk.welfare.services import income_set, parameter_set
+from villagedesk.welfare.services import catalogue_load, income_set, parameter_set
 from villagedesk.welfare.tests.factories import worker_runs
 from villagedesk.welfare.tests.rulecases import DAY, enrol, figures_set, household_with, member
+from villagedesk.welfare.tests.test_exports import first_sheet
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +72,10 @@ def live_rollup(user, area) -> dict:
         r.area.code: (r.eligible, r.not_enrolled, r.not_eligible)
         for r in gap_rollup(user=user, policy=dibao, area=area, day=DAY)
     }
+
+
+def time_shown(stored: CountyFigures) -> str:
+    return f"{timezone.localtime(stored.computed_at):%Y-%m-%d %H:%M}"
 
 
 def shown_poverty(client, area) -> dict:
@@ -132,6 +144,49 @@ def test_a_write_makes_the_gap_figures_out_of_date_and_a_refresh_brings_them_bac
     assert "New figures are being computed" not in response.content.decode()
 
 
+def exported_rollup(client, area) -> tuple[dict, list]:
+    """The export's figures by village code (the villages' names are those of the live roll-up's
+    areas), and its rows after the villages."""
+    response = client.get(f"/welfare/gaps/export/?policy=dibao&area={area.code}&year={DAY.year}")
+    assert response.status_code == 200
+    rows = first_sheet(response.content)[1:]
+    codes = {v.name: v.code for v in Area.objects.within([area.prefix]).villages()}
+    villages = [row for row in rows if row[0] in codes]
+    return (
+        {codes[name]: (int(a), int(b), int(c)) for name, a, b, c, _rule in villages},
+        rows[len(villages) :],
+    )
+
+
+def test_the_gap_export_of_a_county_holds_the_stored_figures_without_counting_them(
+    stored_always, households, county, township, county_supervisor, client
+):
+    client.force_login(county_supervisor)
+    response = client.get(f"/welfare/gaps/export/?policy=dibao&area={county.code}&year={DAY.year}")
+    assert response.status_code == 302
+    assert "being computed in the background" in str(list(get_messages(response.wsgi_request)))
+    assert worker_runs() == 1
+    live = live_rollup(county_supervisor, county)
+    live_township = live_rollup(county_supervisor, township)
+    assert any(any(row) for row in live.values())
+    with patch.object(selectors, "gap_counts", side_effect=AssertionError("counted")):
+        exported, after = exported_rollup(client, county)
+        assert exported_rollup(client, township)[0] == live_township
+    assert exported == live
+    assert after[0][0] == f"Figures as of {time_shown(CountyFigures.objects.get())}."
+    assert worker_runs() == 0
+
+
+def test_the_gap_export_of_an_area_of_few_households_counts_it(
+    households, county, county_supervisor, client
+):
+    client.force_login(county_supervisor)
+    exported, after = exported_rollup(client, county)
+    assert exported == live_rollup(county_supervisor, county)
+    assert after == []
+    assert not CountyFigures.objects.exists()
+
+
 def test_a_new_member_makes_the_poverty_figures_out_of_date_until_refreshed(
     stored_always, households, county, county_supervisor, cadre_a, client
 ):
@@ -149,6 +204,66 @@ def test_a_new_member_makes_the_poverty_figures_out_of_date_until_refreshed(
     assert after == live_poverty(county_supervisor, county)
     village = households[0].area_code
     assert after[village] == (before[village][0] + 1, before[village][1] + 1)
+
+
+def test_the_county_decision_on_a_monitoring_case_makes_the_poverty_figures_out_of_date(
+    stored_always, parameters, county, village_a, county_supervisor, cadre_a, client
+):
+    household = household_with(village_a, status="poor")
+    member(household, relation="head")
+    case = MonitoredHousehold.objects.create(
+        household=household,
+        year=DAY.year,
+        category="unstable",
+        risk_types=["illness"],
+        found_by="screening",
+        first_lead_on=datetime.date(2025, 3, 1),
+        consent_signed_on=datetime.date(2025, 3, 1),
+    )
+    steps = [(Step.HOME_CHECK, 2), (Step.VILLAGE_APPRAISAL, 5), (Step.TOWNSHIP_REVIEW, 10)]
+    for step, day in steps:
+        monitoring.step_record(
+            by=cadre_a, monitored=case, step=step, done_on=datetime.date(2025, 3, day)
+        )
+    client.force_login(county_supervisor)
+    shown_poverty(client, county)
+    worker_runs()
+    assert shown_poverty(client, county)[village_a.code] == (1, 1)
+    # The decision makes the household a monitored household: no longer counted as poor.
+    monitoring.step_record(
+        by=cadre_a, monitored=case, step=Step.COUNTY_DECISION, done_on=datetime.date(2025, 3, 20)
+    )
+    response = client.get(f"/welfare/poverty/?area={county.code}&year={DAY.year}")
+    assert not response.context["stored"].up_to_date
+    assert worker_runs() == 1
+    assert shown_poverty(client, county)[village_a.code] == (1, 0)
+
+
+def test_a_policy_changed_in_the_admin_makes_every_countys_figures_out_of_date(county, client):
+    catalogue_load()
+    superuser = User.objects.create_superuser("root", password="x")
+    before = changes.generations(["530128"])["530128"]
+    policy = Policy.objects.get(code="dibao")
+    client.force_login(superuser)
+    page = client.get(reverse("admin:welfare_policy_change", args=[policy.pk]))
+    data = {
+        **{k: v for k, v in page.context["adminform"].form.initial.items() if v is not None},
+        "benefit_unit": "person",
+        **{f"rules-{k}": v for k, v in {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0}.items()},
+    }
+    response = client.post(reverse("admin:welfare_policy_change", args=[policy.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert changes.generations(["530128"]) == {"530128": before + 1}
+
+
+def test_a_shipped_policy_that_changes_without_its_rule_makes_the_figures_out_of_date(county):
+    catalogue_load()
+    before = changes.generations(["530128"])["530128"]
+    Policy.objects.filter(code="dibao").update(income_basis="full")
+    catalogue_load()
+    assert changes.generations(["530128"]) == {"530128": before + 1}
+    catalogue_load()
+    assert changes.generations(["530128"]) == {"530128": before + 1}
 
 
 def test_a_parameter_of_the_county_makes_its_gap_figures_out_of_date(

@@ -72,19 +72,32 @@ def gap_report(request):
 
 @login_required
 def gap_export(request):
+    """The report as a spreadsheet: a village's lines, or the roll-up as the report shows it
+    (from the stored figures over a large area, with their time)."""
     policy, area, day = gap_context(request)
+    report = reverse("welfare:gap-report") + "?" + request.GET.urlencode()
     try:
         if area.is_village:
             header, rows = exports.gap_lines_table(
                 selectors.gap_lines(user=request.user, policy=policy, area=area, day=day)
             )
         else:
-            header, rows = exports.gap_rollup_table(
-                selectors.gap_rollup(user=request.user, policy=policy, area=area, day=day)
+            rollup = selectors.gap_rollup_shown(
+                user=request.user, policy=policy, area=area, day=day
             )
+            if rollup.stored is not None and not rollup.stored.computed:
+                messages.info(
+                    request,
+                    _(
+                        "The figures of this area are being computed in the background: "
+                        "export them again in a moment."
+                    ),
+                )
+                return redirect(report)
+            header, rows = exports.gap_rollup_table(rollup.rows, stored=rollup.stored)
     except RuleError as error:
         messages.error(request, str(error))
-        return redirect(reverse("welfare:gap-report") + "?" + request.GET.urlencode())
+        return redirect(report)
     # Names of persons and households, no numbers: an audited export all the same.
     stamp = audit.export_stamp(user=request.user)
     content = table_xlsx_watermarked(header=header, rows=rows, stamp=stamp)

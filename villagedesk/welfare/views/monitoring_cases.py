@@ -33,19 +33,25 @@ PAGE_SIZE = 50
 
 @login_required
 def monitoring_overview(request):
+    """The overview of an area's cases: each list counted and paged in the database, so that
+    the page reads what it shows whatever the number of cases; or a village's public notice."""
     area = selectors.report_area(user=request.user, code=request.GET.get("area", ""))
     day = report_day(request)
     cases = selectors.monitored_list(user=request.user, year=day.year, area=area)
-    if request.GET.get("notice") and area.is_village:
-        cases = cases.prefetch_related(
-            Prefetch("household__members", Person.objects.order_by("id"))
-        )
-    cases = list(cases)
     context = {
         "area": area,
         "day": day,
         "villages": permissions.village_list(request.user),
     }
+    if request.GET.get("notice") and area.is_village:
+        open_cases = cases.filter(risk_eliminated_on__isnull=True).prefetch_related(
+            Prefetch("household__members", Person.objects.order_by("id"))
+        )
+        context["notice"] = case_work.public_notice(cases=list(open_cases), day=day)
+        context["notice_days"] = parameter_value(
+            name="notice_days", area_code=area.code, year=day.year
+        )
+        return render(request, "welfare/monitoring_notice.html", context)
     lists = {
         "cases": cases,
         "overdue": case_work.overdue_cases(cases=cases, day=day),
@@ -63,14 +69,6 @@ def monitoring_overview(request):
         context[name], context[f"{name}_pager"] = paging.numbered_page(
             request, items, param=f"{name}_page", size=PAGE_SIZE, anchor=name
         )
-    if request.GET.get("notice") and area.is_village:
-        context["notice"] = case_work.public_notice(
-            cases=[c for c in cases if not c.risk_eliminated_on], day=day
-        )
-        context["notice_days"] = parameter_value(
-            name="notice_days", area_code=area.code, year=day.year
-        )
-        return render(request, "welfare/monitoring_notice.html", context)
     return render(request, "welfare/monitoring.html", context)
 
 
