@@ -74,7 +74,7 @@ TWO_THIRDS = Fraction(2, 3)
 FOUR_FIFTHS = Fraction(4, 5)
 
 VILLAGERS_MEETING = Rule(
-    clause="村民委员会组织法 art. 22",
+    clause="《村民委员会组织法》第二十二条",
     quorum=Share(HALF, more_than=True),
     households=Share(TWO_THIRDS),
     majority=Share(HALF, more_than=True),
@@ -93,14 +93,14 @@ LAW: dict[Body, Rule] = {
     ),
     Body.VILLAGERS: VILLAGERS_MEETING,
     Body.REPRESENTATIVES: Rule(
-        clause="村民委员会组织法 art. 26",
+        clause="《村民委员会组织法》第二十六条",
         quorum=Share(TWO_THIRDS),
         households=None,
         majority=Share(HALF, more_than=True),
         majority_of=Base.PRESENT,
     ),
     Body.VILLAGE_GROUP: Rule(
-        clause="村民委员会组织法 art. 28",
+        clause="《村民委员会组织法》第二十八条",
         quorum=Share(TWO_THIRDS),
         households=Share(TWO_THIRDS),
         majority=Share(HALF, more_than=True),

@@ -25,7 +25,7 @@ def test_a_meeting_with_two_thirds_present_has_its_quorum(cadre_a, village_a):
         by=cadre_a, village=village_a, kind="representatives", due=45, present=30
     )
     assert meeting.quorate
-    assert meeting.clause == "村民委员会组织法 art. 26"
+    assert meeting.clause == "《村民委员会组织法》第二十六条"
 
 
 def test_a_meeting_one_short_of_two_thirds_is_marked_without_quorum(cadre_a, village_a):
@@ -101,7 +101,7 @@ def test_a_village_group_meeting_names_its_group(cadre_a, village_a):
     meeting = make_meeting(
         by=cadre_a, village=village_a, kind="village_group", group=village_a.groups.first()
     )
-    assert meeting.clause == "村民委员会组织法 art. 28"
+    assert meeting.clause == "《村民委员会组织法》第二十八条"
 
 
 def test_a_stricter_county_rule_applies_in_its_villages(cadre_a, village_a, county):

@@ -39,7 +39,7 @@ def test_the_meeting_page_shows_its_quorum_and_results(client, cadre_a, village_
     client.force_login(cadre_a)
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Held without quorum" in page
-    assert "村民委员会组织法 art. 26" in page
+    assert "《村民委员会组织法》第二十六条" in page
     assert "Failed" in page
 
 
