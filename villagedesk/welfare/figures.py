@@ -29,7 +29,8 @@ from villagedesk.areas.models import Area
 from villagedesk.core.planner import statistics_refresh
 from villagedesk.registry.changes import COUNTY_DIGITS, generations
 from villagedesk.registry.codes import HouseholdStatus
-from villagedesk.registry.models import Household, Person
+from villagedesk.registry.figures import few_households
+from villagedesk.registry.models import Person
 from villagedesk.welfare.models import (
     CountyFigures,
     FiguresKind,
@@ -39,9 +40,6 @@ from villagedesk.welfare.models import (
 )
 from villagedesk.welfare.rules import RuleError
 
-# An area with no more households than this is counted in the request (a few thousand
-# households take tens of milliseconds); a larger one is read from the stored figures.
-INLINE_HOUSEHOLDS = 2_000
 # A computation asked for that has not finished after this long is asked for again (the worker
 # was stopped, say).
 PATIENCE = timedelta(minutes=15)
@@ -54,9 +52,9 @@ def day_of(year: int) -> datetime.date:
 
 
 def small(area: Area) -> bool:
-    """Whether the area's figures are counted in the request (one query)."""
-    households = Household.objects.within([area.prefix]).order_by()[: INLINE_HOUSEHOLDS + 1]
-    return households.count() <= INLINE_HOUSEHOLDS
+    """Whether the area's figures are counted in the request (one query): it holds no more than
+    `registry.figures.INLINE_HOUSEHOLDS` households; a larger one is read from stored figures."""
+    return few_households([area.prefix])
 
 
 def county_area(county: str) -> Area:

@@ -27,9 +27,9 @@ from villagedesk.development.models import SupportRequest
 from villagedesk.directory.models import Contact, Organisation
 from villagedesk.fieldwork.models import PersonNote, Problem, Visit
 from villagedesk.fieldwork.tests.factories import make_problem, make_visit
+from villagedesk.registry import figures
 from villagedesk.registry.codes import SupporterRelation
 from villagedesk.registry.models import Household, ImportJob, Person, Supporter
-from villagedesk.welfare import figures
 from villagedesk.welfare.codes import MeasureKind, Step
 from villagedesk.welfare.models import (
     HouseholdHelper,

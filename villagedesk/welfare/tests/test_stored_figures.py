@@ -15,10 +15,11 @@ from django.utils import timezone
 from villagedesk.accounts.models import User
 from villagedesk.areas.models import Area
 from villagedesk.registry import changes
+from villagedesk.registry import figures as registry_figures
 from villagedesk.registry.models import DataGeneration, Person
 from villagedesk.registry.services import person_save
 from villagedesk.registry.tests.factories import PersonFactory
-from villagedesk.welfare import figures, monitoring, poverty, selectors
+from villagedesk.welfare import monitoring, poverty, selectors
 from villagedesk.welfare.codes import Step
 from villagedesk.welfare.models import CountyFigures, MonitoredHousehold, Policy
 from villagedesk.welfare.selectors import gap_rollup
@@ -33,7 +34,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def stored_always(monkeypatch):
     """Every area above a village read from the stored figures, however few its households."""
-    monkeypatch.setattr(figures, "INLINE_HOUSEHOLDS", 0)
+    monkeypatch.setattr(registry_figures, "INLINE_HOUSEHOLDS", 0)
 
 
 @pytest.fixture
