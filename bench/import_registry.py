@@ -302,12 +302,23 @@ def child_import_export(path: Path) -> int:
 
     frame = csv_frame(path, n_rows=SAMPLE).fill_null("")
     frame = frame.rename({h: header_field(h) for h in frame.columns if header_field(h)})
-    villages = {a.code: a for a in Area.objects.filter(level=5)}
+    # The roster names its villages (行政村); a code is read as well.
+    villages = {}
+    for area in Area.objects.filter(level=5):
+        villages[area.code] = villages[area.name] = area
     keys = frame.select("village", "number").unique().rows()
     households = Household.objects.bulk_create(
-        [Household(village=villages[v], number=n, area_code=v, county_code=v[:6]) for v, n in keys]
+        [
+            Household(
+                village=villages[v],
+                number=n,
+                area_code=villages[v].code,
+                county_code=villages[v].code[:6],
+            )
+            for v, n in keys
+        ]
     )
-    household_pk = {(h.village.code, h.number): h.pk for h in households}
+    household_pk = {key: h.pk for key, h in zip(keys, households, strict=True)}
     hashes = identity_lookup(frame["id_number"].drop_nulls().to_list())
     lookups = {
         "sex": code_lookup(codes.Sex),

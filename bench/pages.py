@@ -366,6 +366,9 @@ def pages_of(county: str, cadre: str) -> list[Page]:
         "village profile, county": f"/directory/profile/{supervisor_area.code}/",
         "village profile, one village": f"/directory/profile/{village.code}/",
         "outside help": "/help/",
+        "village decisions": "/decisions/",
+        "village organisation": "/organisation/party/",
+        "import": "/registry/imports/",
         "password": "/accounts/password/",
     }
     cadre_menu = {
@@ -373,11 +376,16 @@ def pages_of(county: str, cadre: str) -> list[Page]:
         "household list": "/registry/households/",
         "household page": f"/registry/households/{household.pk}/",
         "welfare gap report": "/welfare/gaps/",
+        "visits": "/fieldwork/visits/",
         "visit form": f"/fieldwork/visits/new/?household={household.pk}",
         "work diary": "/fieldwork/diary/",
         "problems": "/fieldwork/problems/",
         "coverage": "/fieldwork/coverage/",
         "village profile": f"/directory/profile/{village.code}/",
+        "village decisions": "/decisions/",
+        "village organisation": "/organisation/party/",
+        "outside help": "/help/",
+        "directory": "/directory/",
     }
     return [Page(f"county: {name}", target, county) for name, target in menu.items()] + [
         Page(f"cadre1: {name}", target, cadre) for name, target in cadre_menu.items()

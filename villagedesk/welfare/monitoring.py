@@ -39,6 +39,7 @@ from villagedesk.areas.models import Area
 from villagedesk.core.saving import validated_save
 from villagedesk.registry.changes import data_changed
 from villagedesk.registry.codes import HouseholdStatus, PovertyStatus
+from villagedesk.registry.figures import few_households, of_area
 from villagedesk.registry.models import Household
 from villagedesk.registry.services import household_update
 from villagedesk.welfare.codes import (
@@ -456,6 +457,39 @@ def meeting_not_monitored(*, area: Area, day: datetime.date) -> QuerySet[Househo
         open_in_year(day.year), household=OuterRef("pk"), first_lead_on__lte=day
     )
     return compiled.queryset().exclude(Exists(cases)).select_related("village")
+
+
+class Keyed:
+    """Households of a list kept as their keys in the list's order: counted without a query,
+    and a page of them read by key."""
+
+    def __init__(self, keys: list[int]):
+        self.keys = keys
+
+    def count(self) -> int:
+        return len(self.keys)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, index: slice) -> list[Household]:
+        keys = self.keys[index]
+        found = Household.objects.filter(pk__in=keys).select_related("village").in_bulk()
+        return [found[key] for key in keys if key in found]
+
+
+def not_monitored_list(*, area: Area, day: datetime.date) -> Keyed:
+    """`meeting_not_monitored` in the order of the overview (village, number): over an area
+    of many households the keys are kept for each state of its counties' data (the screening
+    evaluates every household of the area), else found in the request."""
+
+    def keys() -> list[int]:
+        households = meeting_not_monitored(area=area, day=day).order_by("area_code", "number", "pk")
+        return list(households.values_list("pk", flat=True))
+
+    if few_households([area.prefix]):
+        return Keyed(keys())
+    return Keyed(of_area("not-monitored", area.prefix, keys, day=day, language=""))
 
 
 class Lines:

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from villagedesk.registry import figures
 from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
 from villagedesk.welfare import monitoring, selectors
 from villagedesk.welfare.codes import Step
@@ -104,6 +105,33 @@ def test_households_below_the_threshold_and_not_monitored_are_listed(case, villa
     )
     found = set(monitoring.meeting_not_monitored(area=county, day=DAY))
     assert found == {other}
+
+
+@pytest.mark.parametrize("inline", [2000, 0])
+def test_the_overview_lists_the_same_households_kept_or_found_until_the_data_changes(
+    case, village_a, county, cadre_a, monkeypatch, inline
+):
+    monkeypatch.setattr(figures, "INLINE_HOUSEHOLDS", inline)
+    others = []
+    for number in ("0102", "0101"):
+        other = HouseholdFactory(village=village_a, status="not_poor", number=number)
+        PersonFactory(household=other, id_number=None)
+        IncomeLine.objects.create(household=other, year=DAY.year, kind="wage", amount=5000)
+        others.append(other)
+    kept = monitoring.not_monitored_list(area=county, day=DAY)
+    assert kept[0:10] == sorted(others, key=lambda h: h.number) and kept.count() == 2
+    monitoring.monitored_create(
+        by=cadre_a,
+        monitored=MonitoredHousehold(
+            household=others[0],
+            year=DAY.year,
+            category="marginal",
+            risk_types=["employment"],
+            found_by="screening",
+            first_lead_on=datetime.date(2025, 3, 1),
+        ),
+    )
+    assert monitoring.not_monitored_list(area=county, day=DAY)[0:10] == [others[1]]
 
 
 def test_risk_elimination_needs_income_above_the_threshold(case, cadre_a):

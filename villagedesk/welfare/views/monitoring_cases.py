@@ -60,9 +60,7 @@ def monitoring_overview(request):
         ),
     }
     try:
-        lists["unmonitored"] = case_work.meeting_not_monitored(area=area, day=day).order_by(
-            "area_code", "number", "pk"
-        )
+        lists["unmonitored"] = case_work.not_monitored_list(area=area, day=day)
     except RuleError as error:
         context["error"] = str(error)
     for name, items in lists.items():
