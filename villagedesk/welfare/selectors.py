@@ -153,8 +153,11 @@ def gap_querysets(
     return {
         "eligible": eligible,
         GapKind.ELIGIBLE_NOT_ENROLLED: eligible.exclude(Exists(enrolled)),
+        # The area's enrolments only: the county's would all be set against the rule's rows.
         GapKind.ENROLLED_NOT_ELIGIBLE: compiled.outside(
-            running.values("person_id" if person else "household_id")
+            running.within([compiled.context.area.prefix]).values(
+                "person_id" if person else "household_id"
+            )
         ),
     }
 
