@@ -142,7 +142,15 @@ class Visit(VillageScoped):
                 violation_error_message=_("Say what is to be followed up by that date."),
             ),
         ]
-        indexes = [models.Index(fields=["area_code", "visited_on"], name="visit_area_day")]
+        indexes = [
+            models.Index(fields=["area_code", "visited_on"], name="visit_area_day"),
+            # The due list of the home page: open follow-ups by due date, whatever the area.
+            models.Index(
+                fields=["follow_up_due"],
+                condition=Q(follow_up_done_on__isnull=True, follow_up_due__isnull=False),
+                name="visit_follow_up_open",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.visited_on} · {self.household or self.village}"
