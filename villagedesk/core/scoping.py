@@ -16,11 +16,28 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 
+def prefix_end(prefix: str) -> str | None:
+    """The first code of digits after every code that starts with the prefix (a prefix of
+    digits): "5340211" gives "5340212", "5340219" gives "534022"; None for nines only."""
+    digits = prefix.rstrip("9")
+    if not digits:
+        return None
+    return digits[:-1] + str(int(digits[-1]) + 1)
+
+
 def prefix_match(prefixes, field: str = "area_code") -> Q:
-    """A filter for codes starting with any of the prefixes (the caller handles no prefixes)."""
+    """A filter for codes starting with any of the prefixes (the caller handles no prefixes).
+
+    Each prefix is also given as a range of codes, which an index on the field (alone or
+    first of several) reads directly: PostgreSQL turns a LIKE into a range only for an index
+    of pattern operators or in the C collation, and can then neither order by the index nor
+    use one of several columns; SQLite's LIKE uses no index at all."""
     q = Q()
     for prefix in prefixes:
-        q |= Q(**{f"{field}__startswith": prefix})
+        condition = Q(**{f"{field}__startswith": prefix, f"{field}__gte": prefix})
+        if (end := prefix_end(prefix)) is not None:
+            condition &= Q(**{f"{field}__lt": end})
+        q |= condition
     return q
 
 

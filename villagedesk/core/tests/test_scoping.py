@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.http import Http404
 from django.test.utils import isolate_apps
 
@@ -17,6 +18,7 @@ from villagedesk.core.scoping import (
     Scoped,
     VillageScoped,
     get_visible_or_404,
+    prefix_end,
     prefix_match,
     scope_codes_fill,
     scope_codes_follow,
@@ -81,6 +83,38 @@ def test_within_several_prefixes_is_their_union(households):
 
 def test_within_the_empty_prefix_is_everything(households):
     assert len(Household.objects.within([""])) == 3
+
+
+@pytest.mark.parametrize(
+    ("prefix", "end"),
+    [("5340211", "5340212"), ("5340219", "534022"), ("1299", "13"), ("999", None), ("", None)],
+)
+def test_a_prefix_ends_before_the_next_code_of_its_length(prefix, end):
+    assert prefix_end(prefix) == end
+
+
+def test_a_prefix_is_matched_as_a_range_an_index_reads_and_as_a_start():
+    assert prefix_match(["5340219"], "code") == Q(
+        code__startswith="5340219", code__gte="5340219"
+    ) & Q(code__lt="534022")
+    assert prefix_match(["99"]) == Q(area_code__startswith="99", area_code__gte="99")
+
+
+def test_a_prefix_ending_in_nine_keeps_every_code_below_it(households, county):
+    township = Area.objects.create(
+        code="530128199000", level=Level.TOWNSHIP, name="九龙镇", parent=county
+    )
+    village = Area.objects.create(
+        code="530128199999", level=Level.VILLAGE, name="九龙村", parent=township
+    )
+    HouseholdFactory(village=village, number="001")
+    for prefix in ("53012819", "5301281999", "530128199999"):
+        assert area_codes(Household.objects.within([prefix])) == ["530128199999"]
+    assert area_codes(Household.objects.within(["5301281"])) == [
+        "530128100001",
+        "530128100002",
+        "530128199999",
+    ]
 
 
 def test_within_a_prefix_matches_the_start_of_the_code_only(households):
