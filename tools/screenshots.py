@@ -1,7 +1,9 @@
 """Take the README's screenshots: seed a demo into a throwaway database, serve it, drive Chromium.
 
 Run with `make screenshots`. Pages are shot on a 375-px phone and a 1280-px desktop, in Chinese
-and in English, logged in as the demo cadre of the first village.
+and in English, logged in as the demo cadre of the first village. Names given on the command line
+(`tools/screenshots.py governance organisation`) shoot only the pages whose names start with one
+of them.
 """
 
 import os
@@ -12,6 +14,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,8 +57,17 @@ def shoot(browser, lang, device, pages):
             page.locator(part).first.scroll_into_view_if_needed()
         target = OUT / f"{name}-{lang}-{device}.png"
         page.screenshot(path=str(target), full_page=device == "desktop")
+        kept_small(target)
         print(target.relative_to(ROOT))
     context.close()
+
+
+def kept_small(path: Path) -> None:
+    """Keep a screenshot in at most 256 colours, undithered: a page has few colours, text stays
+    sharp, and the committed file is a fraction of the size."""
+    with Image.open(path) as shot:
+        fewer = shot.convert("RGB").quantize(colors=256, dither=Image.Dither.NONE)
+    fewer.save(path, optimize=True)
 
 
 def main():
@@ -76,6 +88,8 @@ def main():
             gap = household_enrolled_not_eligible(env)
             allowance = household_with_allowance_income(env)
             carried = case_carried_over(env)
+            matter = matter_made_public(env)
+            village = cadre_village(env)
             pages = {
                 "household-list": "/registry/households/",
                 "household-detail": f"/registry/households/{detail}/",
@@ -86,7 +100,18 @@ def main():
                     "details[open] table.income-lines",
                 ),
                 "welfare-monitoring-carried-over": f"/welfare/monitoring/{carried}/",
+                "governance-matter-path": (f"/decisions/matters/{matter}/", "#path"),
+                "governance-meeting-quorum": f"/decisions/meetings/{resolution_meeting(env)}/",
+                "organisation-party-roster": f"/organisation/party/?village={village}",
+                "organisation-ten-household-groups": f"/organisation/groups/?village={village}",
             }
+            wanted = sys.argv[1:]
+            if wanted:
+                pages = {
+                    name: where
+                    for name, where in pages.items()
+                    if any(name.startswith(prefix) for prefix in wanted)
+                }
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
                     executable_path="/usr/bin/chromium",
@@ -157,6 +182,40 @@ def case_carried_over(env) -> int:
         "c = MonitoredHousehold.objects.filter(area_code__startswith=prefix,"
         " year__lt=timezone.localdate().year, risk_eliminated_on=None).order_by('pk').first();"
         "print(c.pk)",
+    )
+
+
+def matter_made_public(env) -> int:
+    """A matter of cadre1's village carried through every step of 四议两公开."""
+    return shell_int(
+        env,
+        "from villagedesk.accounts.models import User;"
+        "from villagedesk.governance.selectors import matter_list;"
+        "u = User.objects.get(username='cadre1');"
+        "print(matter_list(user=u).filter(step='result_public').order_by('pk').first().pk)",
+    )
+
+
+def resolution_meeting(env) -> int:
+    """The villagers' representatives' meeting that resolved that matter."""
+    return shell_int(
+        env,
+        "from villagedesk.accounts.models import User;"
+        "from villagedesk.governance.selectors import matter_list;"
+        "u = User.objects.get(username='cadre1');"
+        "m = matter_list(user=u).filter(step='result_public').order_by('pk').first();"
+        "print(m.steps.get(step='resolution').item.meeting_id)",
+    )
+
+
+def cadre_village(env) -> str:
+    """The code of cadre1's village."""
+    return str(
+        shell_int(
+            env,
+            "from villagedesk.accounts.models import User;"
+            "print(User.objects.get(username='cadre1').area_prefixes()[0].ljust(12, '0'))",
+        )
     )
 
 

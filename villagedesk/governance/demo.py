@@ -1,6 +1,7 @@
 """Demo village decisions for a seeded county: in every village with a team, the meetings of a
-year, matters standing at each step of 四议两公开, tasks from the resolutions (one due soon for the
-team, one overdue, one done) and the notices that made them public."""
+year (the Party branch's with who of its roster came), matters standing at each step of 四议两公开,
+tasks from the resolutions (one due soon for the team, one overdue, one done) and the notices that
+made them public. Run after the organisation demo, whose roster the Party meetings are due to."""
 
 import datetime
 
@@ -12,6 +13,7 @@ from villagedesk.areas.models import Area
 from villagedesk.fieldwork.models import Problem
 from villagedesk.governance import services
 from villagedesk.governance.models import (
+    PARTY_KINDS,
     STEP_MEETINGS,
     AgendaItem,
     Matter,
@@ -24,6 +26,7 @@ from villagedesk.governance.models import (
     Task,
     TaskStatus,
 )
+from villagedesk.organisation.services import party_members_due
 
 # (title, kind): one matter per step it has reached, the first not yet started.
 MATTERS = [
@@ -63,6 +66,19 @@ def governance_demo_create(*, county: Area, today: datetime.date) -> int:
     return added
 
 
+def party_present(village: Area, day: datetime.date, turn: int) -> list:
+    """The members on the village's roster that day who came to a Party meeting: of six or more
+    full (or probationary) members, all but about one in six, a different one each time; of
+    fewer, all, so that the meeting keeps its quorum."""
+    roll = party_members_due(village=village, on_date=day)
+    return [
+        member
+        for members in (roll.full, roll.probationary)
+        for index, member in enumerate(members)
+        if len(members) < 6 or (index + turn) % 6 != 5
+    ]
+
+
 def village_demo_create(*, by, village: Area, today: datetime.date) -> int:
     start = today - datetime.timedelta(days=200)
     meeting_of = {}
@@ -71,12 +87,13 @@ def village_demo_create(*, by, village: Area, today: datetime.date) -> int:
         due, present = MEETING_SIZES[kind]
         key = (kind, day_offset)
         if key not in meeting_of:
+            held_on = start + datetime.timedelta(days=day_offset)
             meeting_of[key] = services.meeting_save(
                 by=by,
                 meeting=Meeting(
                     village=village,
                     kind=kind,
-                    held_on=start + datetime.timedelta(days=day_offset),
+                    held_on=held_on,
                     place="村委会会议室",
                     chair="王建华",
                     recorder="李秀兰",
@@ -84,8 +101,13 @@ def village_demo_create(*, by, village: Area, today: datetime.date) -> int:
                     present=present,
                     households=160 if kind == MeetingKind.VILLAGERS else None,
                 ),
+                party_members=party_present(village, held_on, day_offset)
+                if kind in PARTY_KINDS
+                else None,
             )
         held = meeting_of[key]
+        # At a Party members' meeting those present come from the roster: all of them vote for.
+        against = 0 if kind in PARTY_KINDS else 1
         return services.item_save(
             by=by,
             item=AgendaItem(
@@ -94,26 +116,35 @@ def village_demo_create(*, by, village: Area, today: datetime.date) -> int:
                 title=title,
                 minutes=f"与会人员讨论了“{title}”，同意提交下一程序。",
                 one_matter=one_matter,
-                votes_for=present - 2,
-                votes_against=1,
-                votes_abstain=1,
+                votes_for=held.present - 2 * against,
+                votes_against=against,
+                votes_abstain=against,
             ),
         )
 
-    # A meeting of the Party branch's regular life, and one held without quorum.
-    services.meeting_save(
-        by=by,
-        meeting=Meeting(
-            village=village,
-            kind=MeetingKind.PARTY_CLASS,
-            held_on=start + datetime.timedelta(days=3),
-            place="党员活动室",
-            chair="王建华",
-            due=30,
-            present=26,
-            notes="学习党的基层组织建设有关文件。",
-        ),
-    )
+    # The Party branch's regular life: a Party class and monthly themed Party days.
+    for day_offset, kind, notes in (
+        (3, MeetingKind.PARTY_CLASS, "学习党的基层组织建设有关文件。"),
+        (33, MeetingKind.PARTY_DAY, "主题党日：清理村内河道垃圾。"),
+        (63, MeetingKind.PARTY_DAY, "主题党日：走访慰问困难老党员。"),
+        (93, MeetingKind.PARTY_DAY, "主题党日：重温入党誓词。"),
+    ):
+        held_on = start + datetime.timedelta(days=day_offset)
+        services.meeting_save(
+            by=by,
+            meeting=Meeting(
+                village=village,
+                kind=kind,
+                held_on=held_on,
+                place="党员活动室",
+                chair="王建华",
+                due=30,
+                present=26,
+                notes=notes,
+            ),
+            party_members=party_present(village, held_on, day_offset),
+        )
+    # A meeting held without quorum.
     short = services.meeting_save(
         by=by,
         meeting=Meeting(

@@ -5,6 +5,7 @@ from villagedesk.core.forms import SavedOnceForm
 from villagedesk.governance.models import (
     AgendaItem,
     Briefing,
+    LocalRule,
     Matter,
     Meeting,
     MeetingPhoto,
@@ -13,6 +14,16 @@ from villagedesk.governance.models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A local rule's figures, as its model names them.
+RULE_FIGURES = [
+    "quorum_numerator",
+    "quorum_denominator",
+    "quorum_more_than",
+    "majority_numerator",
+    "majority_denominator",
+    "majority_more_than",
+    "majority_of_all",
+]
 
 
 class MeetingForm(SavedOnceForm, forms.ModelForm):
@@ -32,6 +43,7 @@ class MeetingForm(SavedOnceForm, forms.ModelForm):
             "households_present",
             "persons",
             "contacts",
+            "party_members",
             "others",
             "notes",
         ]
@@ -39,16 +51,24 @@ class MeetingForm(SavedOnceForm, forms.ModelForm):
             "held_on": DATE,
             "persons": forms.SelectMultiple(attrs={"size": 6}),
             "contacts": forms.SelectMultiple(attrs={"size": 6}),
+            "party_members": forms.CheckboxSelectMultiple,
             "others": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, villages, groups, persons, contacts, **kwargs):
+    def __init__(self, *args, villages, groups, persons, contacts, party_members, **kwargs):
+        """`party_members`: the roster offered at a Party meeting, or None where there is none
+        to offer (a new meeting, a meeting of another body)."""
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
         self.fields["group"].queryset = groups
         self.fields["persons"].queryset = persons
         self.fields["contacts"].queryset = contacts
+        if party_members is None:
+            del self.fields["party_members"]
+        else:
+            self.fields["party_members"].queryset = party_members
+            self.fields["party_members"].label_from_instance = lambda m: m.shown_name
 
 
 class ItemForm(SavedOnceForm, forms.ModelForm):
@@ -146,3 +166,25 @@ class NoticeForm(SavedOnceForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
         self.fields["matter"].queryset = matters
+
+
+class LocalRuleForm(SavedOnceForm, forms.Form):
+    """A province's, city's or county's quorum and majority for one body, with the labels and
+    bounds of `LocalRule`'s fields; the service replaces the area's rule for the body."""
+
+    area = forms.ModelChoiceField(label=_("Area"), queryset=None)
+
+    def __init__(self, *args, areas, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(LocalRule, fields=["body", *RULE_FIGURES]))
+        self.fields["area"].queryset = areas.order_by("code")
+        self.fields["area"].label_from_instance = lambda area: area.display_name
+
+    def clean(self):
+        data = super().clean()
+        for part in ("quorum", "majority"):
+            numerator = data.get(f"{part}_numerator")
+            denominator = data.get(f"{part}_denominator")
+            if numerator is not None and denominator and numerator > denominator:
+                self.add_error(f"{part}_numerator", _("A share is at most the whole."))
+        return data

@@ -34,6 +34,23 @@ class MeetingKind(models.TextChoices):
     PARTY_DAY = "party_day", bi("主题党日", "Themed Party day")
 
 
+# The meetings of the Party branch: its members' meetings, the 三会一课 and themed Party days.
+PARTY_KINDS = frozenset(
+    {
+        MeetingKind.PARTY_MEMBERS,
+        MeetingKind.BRANCH_COMMITTEE,
+        MeetingKind.PARTY_GROUP,
+        MeetingKind.PARTY_CLASS,
+        MeetingKind.PARTY_DAY,
+    }
+)
+# Those the whole branch is due at, so that the roster on the day says who was due. A branch
+# committee or a Party group meets with its own members, whom the roster does not name: there
+# the members recorded present are the ones counted due.
+WHOLE_BRANCH_KINDS = frozenset(
+    {MeetingKind.PARTY_MEMBERS, MeetingKind.PARTY_CLASS, MeetingKind.PARTY_DAY}
+)
+
 # The body whose quorum and majority a meeting of each kind keeps (rules.LAW).
 BODY_OF_KIND = {
     MeetingKind.PARTY_MEMBERS: Body.PARTY_MEMBERS,
@@ -161,6 +178,16 @@ class Meeting(VillageScoped):
     )
     contacts = models.ManyToManyField(
         "directory.Contact", verbose_name=_("attendees from the directory"), blank=True
+    )
+    party_members = models.ManyToManyField(
+        "organisation.PartyMember",
+        verbose_name=_("Party members present"),
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "At a meeting of the whole branch, those due come from the Party roster on the day, "
+            "and the members ticked here are those present."
+        ),
     )
     others = models.TextField(
         _("other attendees"), blank=True, help_text=_("Names, separated by commas.")

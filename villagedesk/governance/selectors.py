@@ -4,21 +4,36 @@ by those whose areas cover the village."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
-from villagedesk.areas.models import Area
-from villagedesk.core.scoping import get_visible_or_404
+from villagedesk.areas.models import Area, Level
+from villagedesk.core.scoping import get_visible_or_404, prefix_match
 from villagedesk.fieldwork.models import Problem
 from villagedesk.fieldwork.selectors import DueItem
 from villagedesk.governance.models import (
     OPEN_TASK_STATUSES,
+    PARTY_KINDS,
     STEP_ORDER,
+    WHOLE_BRANCH_KINDS,
     AgendaItem,
+    LocalRule,
     Matter,
     MatterStep,
     Meeting,
@@ -27,6 +42,9 @@ from villagedesk.governance.models import (
     Step,
     Task,
 )
+from villagedesk.organisation import selectors as organisation
+from villagedesk.organisation.models import PartyMember
+from villagedesk.organisation.services import party_members_due
 
 
 def meeting_list(*, user: User, village: str = "", kind: str = "") -> QuerySet[Meeting]:
@@ -56,6 +74,7 @@ def meeting_get(*, user: User, pk: int) -> Meeting:
             "persons",
             "contacts",
             "photos",
+            Prefetch("party_members", queryset=PartyMember.objects.select_related("person")),
         ),
         user=user,
         pk=pk,
@@ -240,3 +259,149 @@ def rollup(*, user: User, since: datetime.date) -> list[VillageRollUp]:
         )
         for village in villages
     ]
+
+
+# Party meetings and who attended them
+
+
+def party_roster_of(*, meeting: Meeting) -> QuerySet[PartyMember]:
+    """The members on the roster of the meeting's village on its day (probationary and full,
+    not left), by name: those who may be recorded present at a Party meeting."""
+    return (
+        PartyMember.objects.filter(
+            village=meeting.village_id,
+            probationary_on__isnull=False,
+            probationary_on__lte=meeting.held_on,
+        )
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=meeting.held_on))
+        .select_related("person")
+        .order_by("name", "id")
+    )
+
+
+@dataclass
+class MemberPresence:
+    member: PartyMember
+    present: bool
+    votes: bool
+
+
+def meeting_party_attendance(*, meeting: Meeting) -> list[MemberPresence]:
+    """Who of the Party was due at a meeting of the branch (fetched by `meeting_get`) and whether
+    each came: at a meeting of the whole branch, every member on the roster on the day; at a
+    branch committee or a Party group, the members recorded present. Empty for other meetings."""
+    if meeting.kind not in PARTY_KINDS:
+        return []
+    named = {member.pk: member for member in meeting.party_members.all()}
+    if meeting.kind not in WHOLE_BRANCH_KINDS:
+        due = sorted(named.values(), key=lambda m: (m.name, m.pk))
+        return [MemberPresence(member=m, present=True, votes=True) for m in due]
+    roll = party_members_due(village=meeting.village, on_date=meeting.held_on)
+    full = {member.pk for member in roll.full}
+    return [
+        MemberPresence(member=m, present=m.pk in named, votes=m.pk in full)
+        for m in sorted(roll.full + roll.probationary, key=lambda m: (m.name, m.pk))
+    ]
+
+
+def year_bounds(year: int) -> tuple[datetime.date, datetime.date]:
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def meetings_due_to(member: dict, *, year: int) -> Q:
+    """The condition on meetings that a member (a row, or `OuterRef`s to one) was due at in the
+    year: the whole branch's meetings of the village held while on the roster, and the branch's
+    other meetings where the member is recorded present."""
+    start, end = year_bounds(year)
+    named = Meeting.party_members.through.objects.filter(
+        meeting=OuterRef("pk"), partymember=member["pk"]
+    )
+    on_roster = Q(
+        kind__in=WHOLE_BRANCH_KINDS,
+        held_on__gte=member["probationary_on"],
+        held_on__lt=member["left_on"],
+    )
+    return Q(village=member["village"], held_on__range=(start, end)) & (on_roster | Exists(named))
+
+
+def party_attendance(*, user: User, year: int, village: str = "") -> QuerySet[PartyMember]:
+    """The Party members of the villages the user sees who were on the roster in the year
+    (narrowed to a village's code when given), in name order, each with the Party meetings of
+    the year they were due at (`meetings_due`) and attended (`meetings_attended`), counted in
+    the database."""
+    start, end = year_bounds(year)
+    outer = {
+        "pk": OuterRef(OuterRef("pk")),
+        "village": OuterRef("village"),
+        "probationary_on": OuterRef("probationary_on"),
+        # A member who has not left is on the roster after any day.
+        "left_on": Coalesce(
+            OuterRef("left_on"), Value(datetime.date.max), output_field=DateField()
+        ),
+    }
+    due = Meeting.objects.filter(meetings_due_to(outer, year=year))
+    attended = Meeting.party_members.through.objects.filter(
+        partymember=OuterRef("pk"), meeting__held_on__range=(start, end)
+    )
+    members = (
+        organisation.member_list(user=user, village=village)
+        .filter(probationary_on__isnull=False, probationary_on__lte=end)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=start))
+    )
+    return members.annotate(
+        meetings_due=counted(due.values("village")),
+        meetings_attended=counted(attended.values("partymember")),
+    )
+
+
+def counted(grouped: QuerySet) -> Coalesce:
+    """A correlated count of the rows of a queryset narrowed by `OuterRef`s to one group (its
+    only `values` column)."""
+    return Coalesce(
+        Subquery(
+            grouped.order_by().annotate(n=Count("pk")).values("n")[:1],
+            output_field=IntegerField(),
+        ),
+        0,
+    )
+
+
+def party_member_meetings(*, member: PartyMember, year: int) -> QuerySet[Meeting]:
+    """The Party meetings of the year a member (fetched through the roster's selector) was due
+    at, oldest first, each marked `attended`."""
+    row = {
+        "pk": member.pk,
+        "village": member.village_id,
+        "probationary_on": member.probationary_on,
+        "left_on": member.left_on or datetime.date.max,
+    }
+    named = Meeting.party_members.through.objects.filter(meeting=OuterRef("pk"), partymember=member)
+    return (
+        Meeting.objects.filter(meetings_due_to(row, year=year))
+        .annotate(attended=Exists(named))
+        .order_by("held_on", "id")
+    )
+
+
+# Local meeting rules
+
+
+def rule_area_list(*, user: User) -> QuerySet[Area]:
+    """The areas where the user may set a local meeting rule: provinces, cities and counties
+    over which the user keeps the rules."""
+    prefixes = permissions.prefixes(user, permissions.Capability.KEEP_RULES)
+    return Area.objects.within(prefixes).filter(level__lte=Level.COUNTY).exclude(code="")
+
+
+def local_rule_list(*, user: User) -> QuerySet[LocalRule]:
+    """The local rules in force where the user keeps the rules: of those areas, those above them
+    and those below them."""
+    prefixes = permissions.prefixes(user, permissions.Capability.KEEP_RULES)
+    if not prefixes:
+        return LocalRule.objects.none()
+    above = {prefix[:n].ljust(12, "0") for prefix in prefixes for n in (2, 4, 6, 9) if prefix}
+    return (
+        LocalRule.objects.filter(prefix_match(prefixes, "area__code") | Q(area__code__in=above))
+        .select_related("area")
+        .order_by("area__code", "body")
+    )

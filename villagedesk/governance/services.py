@@ -3,6 +3,7 @@ committee, `Capability.RECORD_FIELDWORK`) record its meetings, matters, tasks an
 write is validated whole and names its author in the history."""
 
 import datetime
+from dataclasses import asdict, dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,13 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from villagedesk.accounts import permissions
 from villagedesk.accounts.models import User
 from villagedesk.accounts.permissions import Capability
+from villagedesk.areas.models import Area, Level
 from villagedesk.core.photos import photo_checked
 from villagedesk.core.saving import validated_save
 from villagedesk.governance.models import (
     BODY_OF_KIND,
     ONE_MATTER_BODY,
+    PARTY_KINDS,
     PUBLIC_STEPS,
     STEP_MEETINGS,
+    WHOLE_BRANCH_KINDS,
     AgendaItem,
     Briefing,
     ItemResult,
@@ -26,12 +30,15 @@ from villagedesk.governance.models import (
     MatterKind,
     MatterStep,
     Meeting,
+    MeetingKind,
     MeetingPhoto,
     PublicNotice,
     Step,
     Task,
 )
 from villagedesk.governance.rules import LAW, Body, Count, Rule, passes, quorate
+from villagedesk.organisation.models import PartyMember
+from villagedesk.organisation.services import party_members_due
 from villagedesk.registry.models import Person
 
 
@@ -81,6 +88,42 @@ def item_result(item: AgendaItem) -> str:
     return ItemResult.PASSED if carried else ItemResult.FAILED
 
 
+def party_count_from_roster(meeting: Meeting, party_members: list[PartyMember] | None) -> None:
+    """Check the Party members named present against the village's roster on the meeting's day,
+    and, at a meeting of the whole branch where the roster is kept, take those due from it: the
+    full members at a Party members' meeting, where only they vote (党章 第七条), and every
+    member, probationary too, at a Party class or a themed Party day. Those present are then the
+    ones named among them, once any are named."""
+    roll = party_members_due(village=meeting.village, on_date=meeting.held_on)
+    on_roll = {member.pk for member in roll.full + roll.probationary}
+    if party_members and any(member.pk not in on_roll for member in party_members):
+        raise ValidationError(
+            {
+                "party_members": _(
+                    "Name only members on the village's Party roster on the meeting's day."
+                )
+            }
+        )
+    if meeting.kind not in WHOLE_BRANCH_KINDS:
+        return
+    due = roll.full if meeting.kind == MeetingKind.PARTY_MEMBERS else roll.full + roll.probationary
+    if not due:
+        return
+    meeting.due = len(due)
+    if party_members:
+        due_ids = {member.pk for member in due}
+        meeting.present = sum(1 for member in party_members if member.pk in due_ids)
+    if meeting.present is not None and meeting.present > meeting.due:
+        raise ValidationError(
+            {
+                "present": _(
+                    "The Party roster has %(due)s members due at this meeting on that day."
+                )
+                % {"due": meeting.due}
+            }
+        )
+
+
 @transaction.atomic
 def meeting_save(
     *,
@@ -88,12 +131,21 @@ def meeting_save(
     meeting: Meeting,
     persons: list[Person] | None = None,
     contacts: list | None = None,
+    party_members: list[PartyMember] | None = None,
 ) -> Meeting:
     """Add or update a meeting of a village the user records for, with the attendees named from
-    the register and the directory (None leaves them as they are). Whether the meeting had its
-    quorum, and each voted item's result, follow the rule in force."""
+    the register, the directory and the Party roster (None leaves them as they are). Whether the
+    meeting had its quorum, and each voted item's result, follow the rule in force. At a meeting
+    of the whole Party branch, those due are the roster's members on the day (see
+    `party_count_from_roster`)."""
     require_recorder(by, meeting.village.code)
     require_kept(by, Meeting, meeting.pk)
+    if meeting.kind not in PARTY_KINDS and party_members:
+        raise ValidationError(
+            {"party_members": _("Party members are recorded at the Party branch's meetings.")}
+        )
+    if meeting.kind in PARTY_KINDS:
+        party_count_from_roster(meeting, party_members)
     if persons is not None and any(p.area_code != meeting.village.code for p in persons):
         raise ValidationError({"persons": _("Attendees from the register live in the village.")})
     named = len(persons or []) + len(contacts or [])
@@ -115,6 +167,10 @@ def meeting_save(
         meeting.persons.set(persons)
     if contacts is not None:
         meeting.contacts.set(contacts)
+    if meeting.kind not in PARTY_KINDS:
+        meeting.party_members.clear()
+    elif party_members is not None:
+        meeting.party_members.set(party_members)
     for item in meeting.items.all():
         result = item_result(item)
         if result != item.result:
@@ -314,3 +370,33 @@ def notice_save(*, by: User, notice: PublicNotice, photo=None) -> PublicNotice:
         notice.photo.save(checked.name, checked, save=False)
     validated_save(notice, by=by)
     return notice
+
+
+@dataclass(frozen=True)
+class RuleFigures:
+    """A local rule's quorum and majority, as the rules page sends them."""
+
+    quorum_numerator: int
+    quorum_denominator: int
+    quorum_more_than: bool
+    majority_numerator: int
+    majority_denominator: int
+    majority_more_than: bool
+    majority_of_all: bool
+
+
+@transaction.atomic
+def local_rule_set(*, by: User, area: Area, body: str, figures: RuleFigures) -> LocalRule:
+    """Set the quorum and majority a province, city or county asks of one body in its villages,
+    replacing the area's rule for it: only those who keep the rules over the area set it, and
+    only stricter than the law or as strict, never looser (`LocalRule.clean`). Meetings already
+    recorded keep the rule they were held under until they are next saved."""
+    permissions.require(by, Capability.KEEP_RULES, area.code)
+    if area.level > Level.COUNTY:
+        raise ValidationError({"area": _("A local rule is set by a province, a city or a county.")})
+    rule = LocalRule.objects.select_for_update().filter(area=area, body=body).first()
+    rule = rule or LocalRule(area=area, body=body)
+    for name, value in asdict(figures).items():
+        setattr(rule, name, value)
+    validated_save(rule, by=by)
+    return rule

@@ -23,10 +23,18 @@ urlpatterns = [
     path("matters/<id:pk>/briefings/new/", views.briefing_create, name="briefing-create"),
     path("tasks/", views.task_list, name="task-list"),
     path("tasks/<id:pk>/edit/", views.task_edit, name="task-edit"),
+    path("tasks/<id:pk>/evidence/", views.task_evidence, name="task-evidence"),
     path("problems/<id:pk>/tasks/", views.problem_tasks, name="problem-tasks"),
     path("notices/", views.notice_list, name="notice-list"),
     path("notices/new/", views.notice_create, name="notice-create"),
     path("notices/<id:pk>/edit/", views.notice_edit, name="notice-edit"),
     path("notices/<id:pk>/print/", views.notice_print, name="notice-print"),
     path("notices/<id:pk>/photo/", views.notice_photo, name="notice-photo"),
+    path("party-attendance/", views.party_attendance, name="party-attendance"),
+    path(
+        "party-attendance/<id:pk>/",
+        views.party_member_attendance,
+        name="party-member-attendance",
+    ),
+    path("rules/", views.rule_list, name="rule-list"),
 ]

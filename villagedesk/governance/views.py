@@ -16,14 +16,17 @@ from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import VillageGroup
 from villagedesk.core import paging
 from villagedesk.core.concurrency import EditConflict, saved_once
+from villagedesk.core.converters import number_or_none
 from villagedesk.core.forms import form_with_service_errors
 from villagedesk.core.photos import photo_response
 from villagedesk.directory import selectors as directory
 from villagedesk.fieldwork import selectors as fieldwork
 from villagedesk.governance import selectors, services
 from villagedesk.governance.forms import (
+    RULE_FIGURES,
     BriefingForm,
     ItemForm,
+    LocalRuleForm,
     MatterForm,
     MeetingForm,
     NoticeForm,
@@ -32,9 +35,11 @@ from villagedesk.governance.forms import (
     TaskForm,
 )
 from villagedesk.governance.models import (
+    PARTY_KINDS,
     PUBLIC_STEPS,
     STEP_MEETINGS,
     AgendaItem,
+    BodyChoice,
     Briefing,
     Matter,
     Meeting,
@@ -44,6 +49,8 @@ from villagedesk.governance.models import (
     Step,
     Task,
 )
+from villagedesk.governance.rules import LAW, Body
+from villagedesk.organisation import selectors as organisation
 from villagedesk.registry.models import Person
 
 PAGE_SIZE = 25
@@ -95,6 +102,7 @@ def meeting_list(request):
         "kinds": MeetingKind.choices,
         "kind": kind,
         "may_add": recording_villages(request.user).exists(),
+        "keeps_rules": permissions.holds_anywhere(request.user, Capability.KEEP_RULES),
     }
     return render(request, "governance/meeting_list.html", context)
 
@@ -112,9 +120,14 @@ def meeting_form(request, meeting, *, create: bool):
         if create
         else Person.objects.filter(area_code=meeting.village.code).order_by("name"),
         contacts=directory.contact_list(user=request.user),
+        # The roster is offered at a Party meeting once its village and day are kept.
+        party_members=None
+        if create or meeting.kind not in PARTY_KINDS
+        else selectors.party_roster_of(meeting=meeting),
         initial={"village": villages.first()} if create else None,
     )
     if request.method == "POST" and form.is_valid():
+        party_members = form.cleaned_data.get("party_members")
 
         def run():
             return services.meeting_save(
@@ -122,6 +135,7 @@ def meeting_form(request, meeting, *, create: bool):
                 meeting=form.instance,
                 persons=None if create else list(form.cleaned_data["persons"]),
                 contacts=list(form.cleaned_data["contacts"]),
+                party_members=None if party_members is None else list(party_members),
             )
 
         if saved(form, run, request):
@@ -151,6 +165,7 @@ def meeting_detail(request, pk):
     context = {
         "meeting": meeting,
         "rule": rule,
+        "party": selectors.meeting_party_attendance(meeting=meeting),
         "may_edit": may_record(request.user, meeting.area_code),
         "photo_form": PhotoForm(),
     }
@@ -379,8 +394,14 @@ def task_form(request, task, *, create: bool):
             request,
         ):
             return redirect(task.item.meeting if create else task)
-    heading = _("Task from “%(item)s”") % {"item": task.item.title} if create else task.title
-    return form_page(request, form, heading, task.item.get_absolute_url(), str(task.item))
+    context = {
+        "form": form,
+        "task": task,
+        "heading": _("Task from “%(item)s”") % {"item": task.item.title} if create else task.title,
+        "back": task.item.get_absolute_url(),
+        "back_label": str(task.item),
+    }
+    return render(request, "governance/task_form.html", context)
 
 
 @login_required
@@ -395,6 +416,12 @@ def task_create(request, pk):
 @login_required
 def task_edit(request, pk):
     return task_form(request, selectors.task_get(user=request.user, pk=pk), create=False)
+
+
+@login_required
+def task_evidence(request, pk):
+    task = selectors.task_get(user=request.user, pk=pk)
+    return photo_response(task.evidence)
 
 
 @login_required
@@ -520,3 +547,82 @@ def rollup(request):
         "step_labels": [_("Not started"), *(step.label for step in Step)],
     }
     return render(request, "governance/rollup.html", context)
+
+
+# Party meetings attended
+
+
+def attendance_year(request) -> int:
+    year = number_or_none(request.GET.get("year")) or timezone.localdate().year
+    return min(max(year, 2000), datetime.date.max.year)
+
+
+def rate(attended: int, due: int) -> int | None:
+    return round(100 * attended / due) if due else None
+
+
+@login_required
+def party_attendance(request):
+    """Per member of the Party roster, the Party meetings of the year due at and attended."""
+    village = request.GET.get("village", "")
+    year = attendance_year(request)
+    members = selectors.party_attendance(user=request.user, village=village, year=year)
+    page, pager = paging.numbered_page(request, members, param="page", size=PAGE_SIZE)
+    for member in page:
+        member.rate = rate(member.meetings_attended, member.meetings_due)
+    context = {
+        "members": page,
+        "pager": pager,
+        "villages": permissions.village_list(request.user),
+        "village": village,
+        "year": year,
+    }
+    return render(request, "governance/party_attendance.html", context)
+
+
+@login_required
+def party_member_attendance(request, pk):
+    """One member's Party meetings of the year: each one due at, and whether attended."""
+    member = organisation.member_get(user=request.user, pk=pk)
+    if member.probationary_on is None:
+        raise Http404
+    year = attendance_year(request)
+    meetings = list(selectors.party_member_meetings(member=member, year=year))
+    attended = sum(1 for meeting in meetings if meeting.attended)
+    context = {
+        "member": member,
+        "meetings": meetings,
+        "year": year,
+        "attended": attended,
+        "rate": rate(attended, len(meetings)),
+    }
+    return render(request, "governance/party_member_attendance.html", context)
+
+
+# Local meeting rules
+
+
+@login_required
+def rule_list(request):
+    """The law's quorum and majority for each body, the local rules in force where the user
+    keeps the rules, and the form to set one: for those who keep the rules only."""
+    permissions.require_anywhere(request.user, Capability.KEEP_RULES)
+    areas = selectors.rule_area_list(user=request.user)
+    form = LocalRuleForm(request.POST or None, areas=areas)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        figures = services.RuleFigures(**{name: data[name] for name in RULE_FIGURES})
+        try:
+            with saved_once(form) as receipt:
+                services.local_rule_set(
+                    by=request.user, area=data["area"], body=data["body"], figures=figures
+                )
+                receipt.leads_to(reverse("governance:rule-list"))
+        except ValidationError as error:
+            form_with_service_errors(form, error)
+        else:
+            messages.success(request, _("Rule saved."))
+            return redirect("governance:rule-list")
+    laws = [(label, LAW[Body(code)]) for code, label in BodyChoice.choices]
+    context = {"form": form, "laws": laws, "rules": selectors.local_rule_list(user=request.user)}
+    return render(request, "governance/rule_list.html", context)

@@ -17,7 +17,7 @@ from villagedesk.accounts.models import User
 from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area
 from villagedesk.core.saving import validated_save
-from villagedesk.organisation.codes import STAGE_DATES
+from villagedesk.organisation.codes import STAGE_DATES, Stage
 from villagedesk.organisation.models import (
     GroupHousehold,
     PartyMember,
@@ -25,10 +25,25 @@ from villagedesk.organisation.models import (
     TenHouseholdGroup,
     Training,
 )
+from villagedesk.registry import services as registry
+from villagedesk.registry.codes import PoliticalStatus
 from villagedesk.registry.models import Household, Person
 
 # Keeping the village organisation is village work: the capability of those who record it.
 KEEP = Capability.RECORD_FIELDWORK
+# The registry's political status of a person the roster admits or makes full.
+POLITICAL_STATUS = {
+    Stage.PROBATIONARY: PoliticalStatus.CPC_PROBATIONARY,
+    Stage.FULL: PoliticalStatus.CPC_MEMBER,
+}
+
+
+def political_status_follow(*, by: User, member: PartyMember) -> None:
+    """Write the stage of a member from the registry into the person's political status there,
+    through the registry's service (inside the caller's transaction)."""
+    status = POLITICAL_STATUS.get(member.stage)
+    if member.person_id and status and not member.left_on:
+        registry.person_political_status_set(by=by, person=member.person, status=status)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,6 +87,7 @@ def party_member_save(*, by: User, member: PartyMember) -> PartyMember:
     if not member.away:
         member.away_place = ""
     validated_save(member, by=by)
+    political_status_follow(by=by, member=member)
     return member
 
 
@@ -82,7 +98,8 @@ def party_member_advance(
     """Move a person one stage along the pipeline from the stage `shown` to the user, reached on
     the given day. A stage is never skipped, and the Party's minimum periods hold (see
     `PartyMember.pipeline_errors`); a person moved on since the page was shown (a second tap)
-    is not moved again."""
+    is not moved again. A person of the registry admitted or made full has the political
+    status there changed with it, in the same transaction."""
     permissions.require(by, KEEP, member.area_code)
     member = (
         PartyMember.objects.select_for_update(of=("self",))
@@ -109,6 +126,7 @@ def party_member_advance(
         if hasattr(error, "error_dict") and field in error.error_dict:
             raise ValidationError({"on": error.error_dict[field]}) from None
         raise
+    political_status_follow(by=by, member=member)
     return member
 
 

@@ -193,6 +193,21 @@ def person_delete(*, by: User, person: Person) -> None:
 
 
 @transaction.atomic
+def person_political_status_set(*, by: User, person: Person, status: str) -> Person:
+    """Record a person's political status (the Party roster sets it as a member is admitted or
+    made full), the rest of the person's record as it stands, in the history under the author.
+    Only those who keep the registry over the person's village set it."""
+    permissions.require(by, Capability.KEEP_REGISTRY, person.area_code)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if person.political_status == status:
+        return person
+    person.political_status = status
+    data_changed([person.area_code])
+    validated_save(person, by=by)
+    return person
+
+
+@transaction.atomic
 def supporter_save(*, by: User, supporter: Supporter) -> Supporter:
     """Add or change a legal supporter, outside the household, of a member of a household the
     user keeps."""

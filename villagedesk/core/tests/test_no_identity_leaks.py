@@ -77,6 +77,7 @@ NOT_TEXT = {
     "directory:point-photo",
     "governance:photo",
     "governance:notice-photo",
+    "governance:task-evidence",
 }
 # The logout action ends the session the walk goes on with.
 NOT_WALKED = {"accounts:logout"}

@@ -121,6 +121,8 @@ KEYS = {
     "governance:matter-step": Matter,
     "governance:briefing-create": Matter,
     "governance:task-edit": Task,
+    "governance:task-evidence": Task,
+    "governance:party-member-attendance": PartyMember,
     "governance:problem-tasks": Problem,
     "governance:notice-edit": PublicNotice,
     "governance:notice-print": PublicNotice,

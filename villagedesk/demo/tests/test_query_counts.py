@@ -27,6 +27,7 @@ from villagedesk.development.models import SupportRequest
 from villagedesk.directory.models import Contact, Organisation
 from villagedesk.fieldwork.models import PersonNote, Problem, Visit
 from villagedesk.fieldwork.tests.factories import make_problem, make_visit
+from villagedesk.organisation.models import PartyMember
 from villagedesk.registry import figures
 from villagedesk.registry.codes import SupporterRelation
 from villagedesk.registry.models import Household, ImportJob, Person, Supporter
@@ -144,6 +145,14 @@ def county(request, django_db_setup, django_db_blocker):
             users=users,
         )
         transaction.set_rollback(True)
+
+
+def roster_member(village: Area) -> PartyMember:
+    return (
+        PartyMember.objects.filter(village=village, probationary_on__isnull=False)
+        .order_by("pk")
+        .first()
+    )
 
 
 def url(name, *args, query=""):
@@ -275,6 +284,13 @@ PAGES = {
     "import": (lambda c: url("registry:import-start"), 1, 4),
     "import job": (lambda c: url("registry:import-detail", c.job.pk), None, 1),
     "ledger export": (lambda c: url("registry:ledger-export"), 1, 1),
+    "party attendance": (lambda c: url("governance:party-attendance"), 3, 3),
+    "party member attendance": (
+        lambda c: url("governance:party-member-attendance", roster_member(c.village).pk),
+        2,
+        2,
+    ),
+    "local meeting rules": (lambda c: url("governance:rule-list"), 2, None),
     "password": (lambda c: url("accounts:password-change"), 1, 1),
     "second factor": (lambda c: url("accounts:second-factor-enrol"), 1, 1),
 }

@@ -17,6 +17,9 @@ def test_the_demo_county_has_matters_at_every_step_and_tasks_on_the_due_list():
         assert steps == {"", *Step.values}
         assert Meeting.objects.filter(village=village, quorate=False).exists()
         assert Meeting.objects.filter(village=village, kind="party_class").exists()
+        assert Meeting.objects.filter(village=village, kind="party_day").exists()
+        attended = Meeting.party_members.through.objects.filter(meeting__village=village)
+        assert attended.exists()
         assert PublicNotice.objects.filter(village=village, category="finance").exists()
     assert Task.objects.filter(problem__isnull=False).exists()
     items, total = selectors.task_due_list(user=User.objects.get(username="cadre1"))

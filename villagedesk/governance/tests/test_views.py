@@ -2,11 +2,15 @@
 services."""
 
 import datetime
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
+from villagedesk.governance import services
 from villagedesk.governance.models import Matter, Meeting, Step, Task
 from villagedesk.governance.tests.factories import make_item, make_matter, make_meeting, make_notice
 
@@ -155,3 +159,45 @@ def test_a_supervisor_reads_but_does_not_record(client, county_supervisor, cadre
     assert client.get(matter.get_absolute_url()).status_code == 200
     assert client.get(reverse("governance:matter-edit", args=[matter.pk])).status_code == 403
     assert Matter.objects.count() == 1
+
+
+def kept_evidence(by, village, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    meeting = make_meeting(by=by, village=village, kind="representatives", due=45, present=40)
+    item = make_item(by=by, meeting=meeting, votes_for=40)
+    task = Task(village=village, item=item, title="修路", owner=by, due_on=DAY)
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 30, 30)).save(out, format="JPEG")
+    photo = SimpleUploadedFile("p.jpg", out.getvalue(), content_type="image/jpeg")
+    return services.task_save(by=by, task=task, evidence=photo)
+
+
+def test_a_tasks_evidence_is_shown_from_its_page(client, cadre_a, village_a, settings, tmp_path):
+    task = kept_evidence(cadre_a, village_a, settings, tmp_path)
+    client.force_login(cadre_a)
+    evidence = reverse("governance:task-evidence", args=[task.pk])
+    assert evidence in client.get(task.get_absolute_url()).content.decode()
+    assert evidence in client.get(reverse("governance:task-list")).content.decode()
+    response = client.get(evidence)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/jpeg"
+
+
+def test_another_villages_task_evidence_is_not_found(
+    client, cadre_a, cadre_b, village_b, settings, tmp_path
+):
+    task = kept_evidence(cadre_b, village_b, settings, tmp_path)
+    client.force_login(cadre_a)
+    assert client.get(reverse("governance:task-evidence", args=[task.pk])).status_code == 404
+
+
+def test_a_task_without_evidence_has_none_to_show(client, cadre_a, village_a):
+    meeting = make_meeting(
+        by=cadre_a, village=village_a, kind="representatives", due=45, present=40
+    )
+    item = make_item(by=cadre_a, meeting=meeting, votes_for=40)
+    task = services.task_save(
+        by=cadre_a, task=Task(village=village_a, item=item, title="修路", owner=cadre_a, due_on=DAY)
+    )
+    client.force_login(cadre_a)
+    assert client.get(reverse("governance:task-evidence", args=[task.pk])).status_code == 404

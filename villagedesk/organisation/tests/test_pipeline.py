@@ -12,6 +12,8 @@ from villagedesk.organisation import services
 from villagedesk.organisation.codes import Stage
 from villagedesk.organisation.models import PartyMember, years_after
 from villagedesk.organisation.tests.factories import PartyMemberFactory
+from villagedesk.registry.codes import PoliticalStatus
+from villagedesk.registry.models import Person
 
 D = datetime.date
 
@@ -130,6 +132,70 @@ def test_full_member_a_day_short_of_a_year_of_probation_is_refused(cadre_a, prob
         )
     probationary.refresh_from_db()
     assert probationary.stage == Stage.PROBATIONARY
+
+
+# The registry's political status follows the roster.
+
+
+@pytest.fixture
+def candidate(cadre_a, village_a, person_a):
+    member = applicant(
+        village_a,
+        person_a,
+        applied_on=D(2019, 10, 1),
+        activist_on=D(2020, 3, 1),
+        candidate_on=D(2021, 3, 1),
+    )
+    member.stage = Stage.CANDIDATE
+    return save(cadre_a, member)
+
+
+def test_admission_writes_the_probationary_status_into_the_registry(cadre_a, candidate):
+    services.party_member_advance(
+        by=cadre_a, member=candidate, shown=candidate.stage, on=D(2021, 9, 1)
+    )
+    candidate.person.refresh_from_db()
+    assert candidate.person.political_status == PoliticalStatus.CPC_PROBATIONARY
+    assert candidate.person.history.first().history_user == cadre_a
+
+
+def test_full_membership_writes_the_member_status_into_the_registry(cadre_a, probationary):
+    services.party_member_advance(
+        by=cadre_a, member=probationary, shown=probationary.stage, on=D(2023, 6, 1)
+    )
+    probationary.person.refresh_from_db()
+    assert probationary.person.political_status == PoliticalStatus.CPC_MEMBER
+
+
+def test_an_activist_keeps_the_registry_status_as_it_was(cadre_a, activist):
+    services.party_member_advance(
+        by=cadre_a, member=activist, shown=activist.stage, on=D(2021, 3, 1)
+    )
+    activist.person.refresh_from_db()
+    assert activist.person.political_status == ""
+
+
+def test_a_refused_advance_leaves_the_registry_status_unchanged(cadre_a, probationary):
+    status = PoliticalStatus.CPC_PROBATIONARY
+    assert Person.objects.get(pk=probationary.person_id).political_status == status
+    with pytest.raises(ValidationError):
+        services.party_member_advance(
+            by=cadre_a, member=probationary, shown=probationary.stage, on=D(2023, 5, 31)
+        )
+    assert Person.objects.get(pk=probationary.person_id).political_status == status
+
+
+def test_the_status_is_written_in_the_advance_s_transaction(cadre_a, candidate, monkeypatch):
+    def refused(**kwargs):
+        raise ValidationError("registry refused")
+
+    monkeypatch.setattr(services.registry, "person_political_status_set", refused)
+    with pytest.raises(ValidationError):
+        services.party_member_advance(
+            by=cadre_a, member=candidate, shown=candidate.stage, on=D(2021, 9, 1)
+        )
+    candidate.refresh_from_db()
+    assert candidate.stage == Stage.CANDIDATE
 
 
 # Stage order: no step skipped, none dated before the one before it.
