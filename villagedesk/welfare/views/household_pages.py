@@ -63,6 +63,9 @@ def household_explain(request, pk):
             "sections": explanation_sections(results, focus),
             "day": day,
             "income_years": list(IncomeWindow(day).days),
+            "income_flows": selectors.income_flows(
+                household=household, years=list(IncomeWindow(day).days)
+            ),
             "focus": focus,
             "kinds": GapKind,
             "helper": selectors.helper_current(user=request.user, household=household),
