@@ -120,6 +120,9 @@ def income_edit(request, pk):
             return redirect(
                 reverse("welfare:household-explain", args=[household.pk]) + f"?year={day.year}"
             )
+    flows = selectors.income_flows(household=household, years=[day.year])
     return render(
-        request, "welfare/income_form.html", {"household": household, "form": form, "day": day}
+        request,
+        "welfare/income_form.html",
+        {"household": household, "form": form, "day": day, "flows": flows},
     )
