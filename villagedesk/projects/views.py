@@ -293,11 +293,13 @@ def asset_income_create(request, pk):
 @login_required
 def distribution_create(request, pk):
     asset = selectors.asset_get(user=request.user, pk=pk)
+    incomes = asset.incomes.all()
     form = DistributionForm(
         request.POST or None,
         instance=Distribution(),
-        incomes=asset.incomes.all(),
+        incomes=incomes,
         households=selectors.village_households(asset.project),
+        initial={"income": incomes.first()},
     )
     if request.method == "POST" and form.is_valid():
 

@@ -44,7 +44,7 @@ def test_a_project_from_approval_to_a_households_income_on_a_phone(
         page.fill("#id_done_on", day)
         page.click("button.primary")
         expect(page.locator(f"#stage-{stage.value} .badge")).to_have_text(day)
-    expect(page.locator("#stage-reached")).to_have_text(str(Stage.HANDOVER.label))
+    expect(page.locator("#stage-reached")).to_have_text("资产移交")
 
     page.locator("a[href$='/beneficiaries/new/']").click()
     page.select_option("#id_household", label="00417 · 李小梅")
