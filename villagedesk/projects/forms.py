@@ -88,7 +88,7 @@ class BudgetForm(SavedOnceForm, forms.Form):
         super().__init__(*args, **kwargs)
         for source in FundSource:
             self.fields[source.value] = forms.DecimalField(
-                label=source.label,
+                label=str(source.label),
                 required=False,
                 max_digits=MONEY["max_digits"],
                 decimal_places=MONEY["decimal_places"],

@@ -187,3 +187,24 @@ def test_a_plan_is_created_and_reviewed(client, cadre_a, village_a):
     plan.refresh_from_db()
     assert plan.reviewed and plan.income_reached_share == 90
     assert "90%" in client.get(reverse("projects:plan-list")).content.decode()
+
+
+def test_the_budget_is_set_on_its_page_and_a_cut_below_spending_refused(
+    client, cadre_a, village_a
+):
+    project = make_project(by=cadre_a, village=village_a)
+    client.force_login(cadre_a)
+    url = reverse("projects:budget-edit", args=[project.pk])
+    assert client.get(url).status_code == 200
+    client.post(url, {"central": "5000", "villagers": "800"})
+    assert dict(project.budget.values_list("source", "amount")) == {
+        "central": Decimal(5000),
+        "villagers": Decimal(800),
+    }
+    client.post(
+        reverse("projects:spending-create", args=[project.pk]),
+        {"source": "central", "spent_on": "2025-05-01", "amount": "3000", "purpose": "水泥"},
+    )
+    response = client.post(url, {"central": "2999"})
+    assert response.status_code == 200
+    assert project.budget.get(source="central").amount == Decimal(5000)
