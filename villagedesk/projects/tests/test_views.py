@@ -189,9 +189,7 @@ def test_a_plan_is_created_and_reviewed(client, cadre_a, village_a):
     assert "90%" in client.get(reverse("projects:plan-list")).content.decode()
 
 
-def test_the_budget_is_set_on_its_page_and_a_cut_below_spending_refused(
-    client, cadre_a, village_a
-):
+def test_the_budget_is_set_on_its_page_and_a_cut_below_spending_refused(client, cadre_a, village_a):
     project = make_project(by=cadre_a, village=village_a)
     client.force_login(cadre_a)
     url = reverse("projects:budget-edit", args=[project.pk])
