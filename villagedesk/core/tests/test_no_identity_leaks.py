@@ -59,6 +59,7 @@ from villagedesk.organisation.models import (
     TenHouseholdGroup,
     Training,
 )
+from villagedesk.projects.models import Asset, IndustryPlan, Project
 from villagedesk.registry import services
 from villagedesk.registry.codes import DisabilityCategory, SupporterRelation
 from villagedesk.registry.exports import LEDGERS
@@ -298,6 +299,9 @@ def rows_of(village: Area, household: Household, user: User) -> dict:
         Matter: Matter.objects.filter(area_code=code).first(),
         Task: Task.objects.filter(area_code=code).first(),
         PublicNotice: PublicNotice.objects.filter(area_code=code).first(),
+        Project: Project.objects.filter(area_code=code).first(),
+        Asset: Asset.objects.filter(project__area_code=code).first(),
+        IndustryPlan: IndustryPlan.objects.filter(area_code=code).first(),
         **organisation_rows(village, household, person),
     }
 
@@ -335,6 +339,8 @@ def key_value(model, row, name: str):
         return row.code
     if name == "field":
         return "id_number"
+    if name == "stage":
+        return "approval"
     return row.pk
 
 
