@@ -4,6 +4,8 @@ scope codes that rows keep themselves on every write."""
 import datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -93,11 +95,16 @@ def test_a_prefix_ends_before_the_next_code_of_its_length(prefix, end):
     assert prefix_end(prefix) == end
 
 
-def test_a_prefix_is_matched_as_a_range_an_index_reads_and_as_a_start():
-    assert prefix_match(["5340219"], "code") == Q(
-        code__startswith="5340219", code__gte="5340219"
-    ) & Q(code__lt="534022")
-    assert prefix_match(["99"]) == Q(area_code__startswith="99", area_code__gte="99")
+@given(prefix=st.text("0123456789", max_size=12), code=st.text("0123456789", max_size=12))
+def test_the_range_of_a_prefix_holds_exactly_the_codes_starting_with_it(prefix, code):
+    end = prefix_end(prefix)
+    assert (prefix <= code and (end is None or code < end)) is code.startswith(prefix)
+
+
+def test_a_prefix_of_digits_is_matched_as_a_range_an_index_reads():
+    assert prefix_match(["5340219"], "code") == Q(code__gte="5340219") & Q(code__lt="534022")
+    assert prefix_match(["99"]) == Q(area_code__gte="99")
+    assert prefix_match(["", "53a"]) == Q(area_code__startswith="") | Q(area_code__startswith="53a")
 
 
 def test_a_prefix_ending_in_nine_keeps_every_code_below_it(households, county):
@@ -110,6 +117,11 @@ def test_a_prefix_ending_in_nine_keeps_every_code_below_it(households, county):
     HouseholdFactory(village=village, number="001")
     for prefix in ("53012819", "5301281999", "530128199999"):
         assert area_codes(Household.objects.within([prefix])) == ["530128199999"]
+    assert area_codes(Household.objects.within(["5301282"])) == [OTHER_VILLAGE]
+    assert area_codes(Household.objects.within(["53012810000"])) == [
+        "530128100001",
+        "530128100002",
+    ]
     assert area_codes(Household.objects.within(["5301281"])) == [
         "530128100001",
         "530128100002",
