@@ -15,5 +15,6 @@ urlpatterns = [
     path("directory/", include("villagedesk.directory.urls")),
     path("help/", include("villagedesk.development.urls")),
     path("decisions/", include("villagedesk.governance.urls")),
+    path("economy/", include("villagedesk.economy.urls")),
     path("admin/", admin.site.urls),
 ]
