@@ -22,6 +22,7 @@ from villagedesk.core.planner import statistics_refresh, without_nested_loops
 from villagedesk.demo.generator import CountyGenerator, VillagePlan, apportion, years_before
 from villagedesk.development.demo import help_demo_create, request_problems_demo_link
 from villagedesk.directory.demo import GIVEN, SURNAMES, directory_demo_create
+from villagedesk.economy.demo import economy_demo_create
 from villagedesk.fieldwork.demo import fieldwork_demo_create
 from villagedesk.governance.demo import governance_demo_create
 from villagedesk.organisation.demo import organisation_demo_create
@@ -190,7 +191,8 @@ def demo_county_create(
 def step_demos_create(*, county: Area, seed: int, today: datetime.date) -> None:
     """Give every step of the method something to show: offices and their people, outside help,
     visits, problems and diary days of the demo cadres, the village organisation, village
-    meetings, matters and tasks, policies, incomes and enrolments."""
+    meetings, matters and tasks, policies, incomes and enrolments, cooperatives, the collective
+    economy and land (whose dividends and rent add to the incomes)."""
     directory_demo_create(county=county, seed=seed)
     help_demo_create(county=county)
     fieldwork_demo_create(county=county, today=today, seed=seed)
@@ -201,6 +203,7 @@ def step_demos_create(*, county: Area, seed: int, today: datetime.date) -> None:
     # before there were any.
     with without_nested_loops():
         welfare_demo_create(county=county, day=today, seed=seed)
+    economy_demo_create(county=county, today=today, seed=seed)
 
 
 def county_chain_create() -> Area:

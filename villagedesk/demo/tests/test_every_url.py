@@ -21,6 +21,21 @@ from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
 from villagedesk.development.models import Consultation, SupportRequest
 from villagedesk.directory.models import Contact, Link, Organisation
+from villagedesk.economy.models import (
+    Collective,
+    CollectiveCapital,
+    CollectiveIncome,
+    CollectiveMember,
+    CollectiveSpending,
+    Cooperative,
+    CooperativeMember,
+    Distribution,
+    DividendShare,
+    IncomeFlow,
+    LandTransfer,
+    Plot,
+    RentReceipt,
+)
 from villagedesk.fieldwork.models import DiaryDay, DiaryPhoto, PersonNote, Problem, Visit
 from villagedesk.governance.models import (
     AgendaItem,
@@ -125,6 +140,32 @@ KEYS = {
     "governance:notice-edit": PublicNotice,
     "governance:notice-print": PublicNotice,
     "governance:notice-photo": PublicNotice,
+    "economy:cooperative-detail": Cooperative,
+    "economy:cooperative-edit": Cooperative,
+    "economy:member-add": Cooperative,
+    "economy:dividend-record": Cooperative,
+    "economy:member-remove": CooperativeMember,
+    "economy:dividend-remove": Distribution,
+    "economy:collective": Area,
+    "economy:collective-edit": Area,
+    "economy:collective-member-add": Area,
+    "economy:income-add": Area,
+    "economy:spending-add": Area,
+    "economy:capital-add": Area,
+    "economy:village-land": Area,
+    "economy:collective-member-end": CollectiveMember,
+    "economy:income-remove": CollectiveIncome,
+    "economy:spending-remove": CollectiveSpending,
+    "economy:capital-remove": CollectiveCapital,
+    "economy:household-land": Household,
+    "economy:plot-create": Household,
+    "economy:plot-edit": Plot,
+    "economy:plot-remove": Plot,
+    "economy:transfer-create": Plot,
+    "economy:transfer-edit": LandTransfer,
+    "economy:transfer-remove": LandTransfer,
+    "economy:rent-record": LandTransfer,
+    "economy:rent-remove": RentReceipt,
 }
 NOT_AREA_KEYED = {
     "welfare:care-list": {"code": "left_behind_children"},
@@ -182,6 +223,13 @@ def mark_village(village: Area) -> dict:
     Matter.objects.filter(area_code=code).update(title=MARK, description=MARK)
     Task.objects.filter(area_code=code).update(title=MARK, outcome=MARK)
     PublicNotice.objects.filter(area_code=code).update(title=MARK, text=MARK)
+    Cooperative.objects.filter(area_code=code).update(business=MARK)
+    Collective.objects.filter(area_code=code).update(name=MARK)
+    CollectiveIncome.objects.filter(area_code=code).update(note=MARK)
+    CollectiveSpending.objects.filter(area_code=code).update(note=MARK)
+    CollectiveCapital.objects.filter(area_code=code).update(note=MARK)
+    Plot.objects.filter(area_code=code).update(name=MARK)
+    LandTransfer.objects.filter(area_code=code).update(counterparty=MARK)
     return records_of(village, owner=User.objects.get(username="cadre2"), text=MARK)
 
 
@@ -259,7 +307,26 @@ def records_of(village: Area, *, owner: User, text: str) -> dict:
         Matter: Matter.objects.filter(area_code=code).order_by("pk").first(),
         Task: Task.objects.filter(area_code=code).order_by("pk").first(),
         PublicNotice: notice,
+        **{model: model.objects.filter(area_code=code).order_by("pk").first() for model in ECONOMY},
     }
+
+
+# The village economy's records, each seeded by the demo in every village with a team.
+ECONOMY = (
+    Cooperative,
+    CooperativeMember,
+    Distribution,
+    DividendShare,
+    Collective,
+    CollectiveMember,
+    CollectiveIncome,
+    CollectiveSpending,
+    CollectiveCapital,
+    Plot,
+    LandTransfer,
+    RentReceipt,
+    IncomeFlow,
+)
 
 
 def key_value(model, row, name: str):
@@ -297,6 +364,7 @@ def fingerprint(village: Area) -> str:
         Task,
         Briefing,
         PublicNotice,
+        *ECONOMY,
     ):
         for row in model.objects.filter(area_code=code).order_by("pk").values():
             digest.update(repr(sorted(row.items())).encode())
