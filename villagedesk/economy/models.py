@@ -96,7 +96,11 @@ class CooperativeMember(HouseholdScoped):
                 name="cooperative_member_unique",
                 violation_error_message=_("This household is already a member."),
             ),
-            models.CheckConstraint(condition=Q(shares__gt=0), name="cooperative_shares_positive"),
+            models.CheckConstraint(
+                condition=Q(shares__gt=0),
+                name="cooperative_shares_positive",
+                violation_error_message=_("A member holds some shares."),
+            ),
         ]
 
     def __str__(self):
@@ -126,7 +130,11 @@ class Distribution(VillageScoped):
                 name="distribution_year_unique",
                 violation_error_message=_("This year's dividend is already recorded."),
             ),
-            models.CheckConstraint(condition=Q(total__gt=0), name="distribution_total_positive"),
+            models.CheckConstraint(
+                condition=Q(total__gt=0),
+                name="distribution_total_positive",
+                violation_error_message=_("A dividend has an amount."),
+            ),
         ]
 
     def __str__(self):

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from villagedesk.accounts.models import User
-from villagedesk.areas.models import Area
+from villagedesk.areas.models import Area, Level
 from villagedesk.core.scoping import get_visible_or_404
 from villagedesk.economy.codes import (
     OPERATING_SOURCES,
@@ -248,6 +248,16 @@ class VillageIncome:
             weak = None if operating is None or threshold is None else operating < threshold
             cells.append({"year": year, "operating": operating, "weak": weak})
         return cells
+
+
+def township_list(*, user: User) -> QuerySet[Area]:
+    """The townships in the user's areas, by code (the roll-up's choice of area)."""
+    return Area.objects.visible_to(user).filter(level=Level.TOWNSHIP).order_by("code")
+
+
+def area_get(*, user: User, code: str) -> Area:
+    """An area in the user's areas, by its code; 404 otherwise."""
+    return get_visible_or_404(Area.objects.all(), user=user, code=code)
 
 
 def collective_rollup(*, user: User, years: list[int], within: str = "") -> list[VillageIncome]:

@@ -69,7 +69,11 @@ def rollup(request):
     """The collective income of every village in the user's areas, with the weak-village
     threshold; figures of villages, never of people."""
     years = selectors.years_shown(timezone.localdate())
-    villages = selectors.collective_rollup(user=request.user, years=years)
+    code = request.GET.get("area", "")
+    area = selectors.area_get(user=request.user, code=code) if code else None
+    villages = selectors.collective_rollup(
+        user=request.user, years=years, within=area.prefix if area else ""
+    )
     chart = {
         "years": [str(y) for y in years],
         "villages": [v.village.display_name for v in villages],
@@ -82,7 +86,13 @@ def rollup(request):
     return render(
         request,
         "economy/rollup.html",
-        {"years": years, "rows": rows, "chart": chart, "last_year": years[-1]},
+        {
+            "years": years,
+            "rows": rows,
+            "chart": chart,
+            "area": area,
+            "townships": selectors.township_list(user=request.user),
+        },
     )
 
 

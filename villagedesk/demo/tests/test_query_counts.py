@@ -25,6 +25,7 @@ from villagedesk.accounts.models import Assignment, User
 from villagedesk.areas.models import Area, Level
 from villagedesk.development.models import SupportRequest
 from villagedesk.directory.models import Contact, Organisation
+from villagedesk.economy.models import Cooperative, LandTransfer
 from villagedesk.fieldwork.models import PersonNote, Problem, Visit
 from villagedesk.fieldwork.tests.factories import make_problem, make_visit
 from villagedesk.registry import figures
@@ -148,6 +149,11 @@ def county(request, django_db_setup, django_db_blocker):
 
 def url(name, *args, query=""):
     return reverse(name, args=args) + (f"?{query}" if query else "")
+
+
+def first_of(model, village: Area):
+    """The first row of the model in the village (of the demo's village economy)."""
+    return model.objects.filter(area_code=village.code).order_by("pk").first()
 
 
 # Every authenticated page reads the session, the user, and the user's assignments with their
@@ -275,6 +281,20 @@ PAGES = {
     "import": (lambda c: url("registry:import-start"), 1, 4),
     "import job": (lambda c: url("registry:import-detail", c.job.pk), None, 1),
     "ledger export": (lambda c: url("registry:ledger-export"), 1, 1),
+    "village economy": (lambda c: url("economy:rollup"), 0, 0),
+    "cooperatives": (lambda c: url("economy:cooperative-list"), 0, 0),
+    "cooperative": (
+        lambda c: url("economy:cooperative-detail", first_of(Cooperative, c.village).pk),
+        0,
+        0,
+    ),
+    "collective": (lambda c: url("economy:collective", c.village.code), 0, 0),
+    "village land": (lambda c: url("economy:village-land", c.village.code), 0, 0),
+    "household land": (
+        lambda c: url("economy:household-land", first_of(LandTransfer, c.village).household_id),
+        0,
+        0,
+    ),
     "password": (lambda c: url("accounts:password-change"), 1, 1),
     "second factor": (lambda c: url("accounts:second-factor-enrol"), 1, 1),
 }
