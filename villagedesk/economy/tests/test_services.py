@@ -13,7 +13,6 @@ from villagedesk.economy.tests.factories import (
     make_plot,
     make_transfer,
 )
-from villagedesk.registry.tests.factories import PersonFactory
 from villagedesk.welfare import services as welfare
 from villagedesk.welfare.models import IncomeLine
 
@@ -178,7 +177,7 @@ def confirm(collective, person, by, basis="birth", day=datetime.date(2025, 6, 1)
 
 
 def test_a_person_is_confirmed_with_a_basis_and_a_date(collective, village_a, cadre_a):
-    person = PersonFactory(household=make_household(village_a))
+    person = make_household(village_a).members.get()
     member = confirm(collective, person, cadre_a, basis="marriage")
     assert member.basis == "marriage"
     assert member.confirmed_on == datetime.date(2025, 6, 1)
@@ -196,7 +195,7 @@ def test_a_person_is_confirmed_with_a_basis_and_a_date(collective, village_a, ca
 def test_a_confirmation_needs_a_basis_and_a_possible_date(
     collective, village_a, cadre_a, basis, day, field
 ):
-    person = PersonFactory(household=make_household(village_a))
+    person = make_household(village_a).members.get()
     with pytest.raises(ValidationError) as refused:
         services.collective_member_confirm(
             by=cadre_a, collective=collective, person=person, basis=basis, confirmed_on=day
@@ -207,7 +206,7 @@ def test_a_confirmation_needs_a_basis_and_a_possible_date(
 def test_a_person_is_a_member_of_one_collective_at_a_time(
     collective, village_a, village_b, cadre_a, cadre_b
 ):
-    person = PersonFactory(household=make_household(village_a))
+    person = make_household(village_a).members.get()
     confirm(collective, person, cadre_a)
     with pytest.raises(ValidationError) as refused:
         confirm(collective, person, cadre_a)
@@ -215,7 +214,7 @@ def test_a_person_is_a_member_of_one_collective_at_a_time(
 
 
 def test_a_membership_ended_lets_the_person_be_confirmed_again(collective, village_a, cadre_a):
-    person = PersonFactory(household=make_household(village_a))
+    person = make_household(village_a).members.get()
     member = confirm(collective, person, cadre_a, day=datetime.date(2025, 1, 1))
     services.collective_member_end(by=cadre_a, member=member, ended_on=datetime.date(2025, 3, 1))
     again = confirm(collective, person, cadre_a, basis="other")
@@ -223,7 +222,7 @@ def test_a_membership_ended_lets_the_person_be_confirmed_again(collective, villa
 
 
 def test_only_a_person_of_the_village_is_confirmed(collective, village_b, cadre_a):
-    stranger = PersonFactory(household=make_household(village_b))
+    stranger = make_household(village_b).members.get()
     with pytest.raises(ValidationError) as refused:
         confirm(collective, stranger, cadre_a)
     assert "person" in refused.value.message_dict
@@ -234,7 +233,7 @@ def test_the_database_holds_one_open_membership_per_person(collective, village_a
 
     from villagedesk.economy.models import CollectiveMember
 
-    person = PersonFactory(household=make_household(village_a))
+    person = make_household(village_a).members.get()
     confirm(collective, person, cadre_a)
     with pytest.raises(IntegrityError), transaction.atomic():
         CollectiveMember.objects.create(

@@ -164,7 +164,7 @@ def test_a_transfer_larger_than_its_plot_is_refused_on_the_form(client, cadre_a,
 
 def test_a_member_is_confirmed_on_the_collective_page(client, cadre_a, village_a):
     collective = make_collective(by=cadre_a, village=village_a)
-    person = PersonFactory(household=make_household(village_a), name="李四")
+    person = PersonFactory(household=make_household(village_a), name="李四", relation="son")
     client.force_login(cadre_a)
     url = reverse("economy:collective-member-add", args=[village_a.code])
     refused = client.post(url, {"person": person.pk, "basis": "", "shares": "1"})
