@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "villagedesk.development",
     "villagedesk.governance",
     "villagedesk.economy",
+    "villagedesk.projects",
     "villagedesk.reports",
     "villagedesk.demo",
 ]

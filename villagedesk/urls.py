@@ -15,6 +15,7 @@ urlpatterns = [
     path("directory/", include("villagedesk.directory.urls")),
     path("help/", include("villagedesk.development.urls")),
     path("decisions/", include("villagedesk.governance.urls")),
+    path("projects/", include("villagedesk.projects.urls")),
     path("economy/", include("villagedesk.economy.urls")),
     path("admin/", admin.site.urls),
 ]

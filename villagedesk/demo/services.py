@@ -26,6 +26,7 @@ from villagedesk.economy.demo import economy_demo_create
 from villagedesk.fieldwork.demo import fieldwork_demo_create
 from villagedesk.governance.demo import governance_demo_create
 from villagedesk.organisation.demo import organisation_demo_create
+from villagedesk.projects.demo import projects_demo_create
 from villagedesk.registry.changes import data_changed
 from villagedesk.registry.families import derive
 from villagedesk.registry.models import Household, Person, Supporter
@@ -191,8 +192,8 @@ def demo_county_create(
 def step_demos_create(*, county: Area, seed: int, today: datetime.date) -> None:
     """Give every step of the method something to show: offices and their people, outside help,
     visits, problems and diary days of the demo cadres, the village organisation, village
-    meetings, matters and tasks, policies, incomes and enrolments, cooperatives, the collective
-    economy and land (whose dividends and rent add to the incomes)."""
+    meetings, matters and tasks, policies, incomes and enrolments, industry plans and projects,
+    cooperatives, the collective economy and land."""
     directory_demo_create(county=county, seed=seed)
     help_demo_create(county=county)
     fieldwork_demo_create(county=county, today=today, seed=seed)
@@ -203,6 +204,9 @@ def step_demos_create(*, county: Area, seed: int, today: datetime.date) -> None:
     # before there were any.
     with without_nested_loops():
         welfare_demo_create(county=county, day=today, seed=seed)
+    # Project wages and asset income join the income lines the welfare demo wrote.
+    projects_demo_create(county=county, today=today, seed=seed)
+    # Dividends and rent join the income lines too.
     economy_demo_create(county=county, today=today, seed=seed)
 
 

@@ -41,9 +41,11 @@ class PolicyAdmin(DataChangedMixin, admin.ModelAdmin):
 @admin.register(IncomeLine)
 class IncomeLineAdmin(DataChangedMixin, admin.ModelAdmin):
     area_field = "household__area_code"
-    list_display = ["household", "year", "kind", "amount"]
+    list_display = ["household", "year", "kind", "amount", "from_flows"]
     list_filter = ["year", "kind"]
     raw_id_fields = ["household"]
+    # The flow part follows the income flows (`services.income_flow_set`), never typed here.
+    readonly_fields = ["from_flows"]
 
 
 @admin.register(Enrolment)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -202,12 +202,19 @@ class PolicyRule(models.Model):
 
 
 class IncomeLine(models.Model):
-    """One line of a household's income for a year, as the household form records it."""
+    """One line of a household's income for a year, as the household form records it.
+
+    `amount` is the whole line, what every rule and figure reads: the part typed on the form plus
+    `from_flows`, the sum of the line's income flows (`IncomeFlow`: project wages, dividends, land
+    rent recorded where they are paid). So a line written with an amount alone is all typed."""
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="income_lines")
     year = models.PositiveSmallIntegerField(_("year"))
     kind = models.CharField(_("kind"), max_length=30, choices=IncomeKind.choices)
     amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    from_flows = models.DecimalField(
+        _("of which from income flows (yuan)"), max_digits=12, decimal_places=2, default=0
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -220,10 +227,53 @@ class IncomeLine(models.Model):
                 violation_error_message=_("This household already has this income line this year."),
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="income_line_not_negative"),
+            models.CheckConstraint(
+                condition=Q(from_flows__gte=0) & Q(amount__gte=F("from_flows")),
+                name="income_line_flows_within_amount",
+            ),
         ]
 
     def __str__(self):
         return f"{self.household} {self.year} {self.kind}: {self.amount}"
+
+    @property
+    def typed(self):
+        """The part of the line typed on the household's income form."""
+        return self.amount - self.from_flows
+
+
+class IncomeFlow(HouseholdScoped):
+    """Income a household received through another record (a project's wages, an asset's
+    distribution, a cooperative's dividend, land rent), kept once per source so that saving the
+    source again changes the flow instead of adding one. Its amount is part of the household's
+    income line of the same year and kind (`IncomeLine.from_flows`); only
+    `welfare.services.income_flow_set` writes it."""
+
+    household = models.ForeignKey(
+        Household,
+        verbose_name=_("household"),
+        on_delete=models.CASCADE,
+        related_name="income_flows",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("kind"), max_length=30, choices=IncomeKind.choices)
+    amount = models.DecimalField(_("amount (yuan)"), max_digits=12, decimal_places=2)
+    source_key = models.CharField(_("source"), max_length=80, unique=True)
+    label = models.CharField(_("from"), max_length=200)
+    link = models.CharField(_("link"), max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("income flow")
+        verbose_name_plural = _("income flows")
+        ordering = ["year", "kind", "label"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="income_flow_positive"),
+        ]
+        indexes = [models.Index(fields=["household", "year", "kind"], name="income_flow_line")]
+
+    def __str__(self):
+        return f"{self.household} {self.year} {self.kind}: {self.amount} ({self.label})"
 
 
 class HouseholdIncome(models.Model):

@@ -32,6 +32,7 @@ from villagedesk.welfare.models import (
     GapCheck,
     GapReferral,
     HouseholdHelper,
+    IncomeFlow,
     Measure,
     MonitoredHousehold,
     Parameter,
@@ -523,8 +524,19 @@ def helper_current(*, user: User, household: Household) -> HouseholdHelper | Non
 
 
 def income_amounts(*, household: Household, year: int) -> dict[str, Decimal]:
-    """The household's recorded income for the year, by kind."""
-    return dict(household.income_lines.filter(year=year).values_list("kind", "amount"))
+    """What was typed of the household's income for the year, by kind: each line less what its
+    income flows brought; a line that only flows made is left out."""
+    return {
+        line.kind: line.typed
+        for line in household.income_lines.filter(year=year)
+        if not (line.from_flows and not line.typed)
+    }
+
+
+def income_flows(*, household: Household, years: list[int]) -> list[IncomeFlow]:
+    """The household's income flows in these years (what projects, assets, cooperatives and land
+    paid it), by year, kind and source."""
+    return list(household.income_flows.filter(year__in=years).order_by("-year", "kind", "label"))
 
 
 def income_by_year(*, household: Household, years: list[int]) -> dict[int, dict[str, Decimal]]:

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,7 @@ from villagedesk.welfare.models import (
     GapReferral,
     HouseholdHelper,
     HouseholdSpending,
+    IncomeFlow,
     IncomeLine,
     Parameter,
     Policy,
@@ -407,19 +409,102 @@ def helper_set(
 def income_set(
     *, by: User, household: Household, year: int, amounts: dict[str, Decimal | None]
 ) -> None:
-    """Replace the household's income lines for the year: a kind given no amount is removed,
-    so that "not recorded" stays distinguishable from zero."""
+    """Replace the typed part of the household's income lines for the year: a kind given no
+    amount loses its typed part, and its line goes when no income flow holds it, so that "not
+    recorded" stays distinguishable from zero. What income flows brought (`income_flow_set`)
+    stays on the line, added to what was typed."""
     permissions.require(by, Capability.KEEP_REGISTRY, household.area_code)
     for kind, amount in amounts.items():
-        if amount is None:
+        line = IncomeLine.objects.filter(household=household, year=year, kind=kind).first()
+        if amount is None and (line is None or not line.from_flows):
             IncomeLine.objects.filter(household=household, year=year, kind=kind).delete()
             continue
-        line = IncomeLine.objects.filter(
-            household=household, year=year, kind=kind
-        ).first() or IncomeLine(household=household, year=year, kind=kind)
-        line.amount = amount
+        line = line or IncomeLine(household=household, year=year, kind=kind)
+        line.amount = (amount or Decimal(0)) + line.from_flows
         validated_save(line, by=by)
     data_changed([household.area_code])
+
+
+def _income_line_refresh(*, by: User, household: Household, year: int, kind: str) -> None:
+    """Make the line's flow part the sum of its flows, keeping its typed part; a line with
+    neither flows nor anything typed goes."""
+    flows = IncomeFlow.objects.filter(household=household, year=year, kind=kind).aggregate(
+        total=Sum("amount")
+    )["total"] or Decimal(0)
+    line = (
+        IncomeLine.objects.select_for_update()
+        .filter(household=household, year=year, kind=kind)
+        .first()
+    )
+    if line is None:
+        if flows:
+            line = IncomeLine(household=household, year=year, kind=kind, amount=flows)
+            line.from_flows = flows
+            validated_save(line, by=by)
+        return
+    # A line with flows whose typed part is nothing was made by the flows alone.
+    typed = line.typed
+    made_by_flows = line.from_flows > 0 and typed == 0
+    if not flows and made_by_flows:
+        line.delete()
+        return
+    line.amount = typed + flows
+    line.from_flows = flows
+    validated_save(line, by=by)
+
+
+@transaction.atomic
+def income_flow_set(
+    *,
+    by: User,
+    household: Household,
+    year: int,
+    kind: str,
+    source_key: str,
+    label: str,
+    amount: Decimal | None,
+    link: str = "",
+) -> IncomeFlow | None:
+    """Record what one source paid a household in a year, as part of its income line.
+
+    For apps above welfare whose records pay households: project wages, the income of project
+    assets distributed to households, cooperative dividends, land rent. `source_key` names the
+    paying record once and for all (e.g. "projects.wage:17", "economy.dividend:4"): calling again
+    with the same key replaces that source's amount (and household, year or kind) instead of
+    adding a second flow, so saving the source twice counts it once. An amount of None or 0
+    removes the source's flow. The household's `IncomeLine` of that year and kind (`kind` an
+    `IncomeKind` value: wages → WAGE, dividends, rent and asset income → PROPERTY) is kept equal
+    to what was typed on the income form plus the sum of its flows: it is made when the first
+    flow arrives, and goes with the last flow unless something was typed on it. A typed amount
+    is never overwritten. `label` is what the household's pages show as the source ("from …"),
+    `link` the path of the source's page. Returns the flow, or None when removed."""
+    permissions.require(by, Capability.KEEP_REGISTRY, household.area_code)
+    previous = IncomeFlow.objects.select_for_update().filter(source_key=source_key).first()
+    touched = {(household.pk, year, kind)}
+    if previous is not None:
+        touched.add((previous.household_id, previous.year, previous.kind))
+    flow = None
+    if not amount:
+        if previous is not None:
+            previous.delete()
+    else:
+        flow = previous or IncomeFlow(source_key=source_key)
+        flow.household = household
+        flow.year = year
+        flow.kind = kind
+        flow.amount = amount
+        flow.label = label[:200]
+        flow.link = link
+        validated_save(flow, by=by)
+    codes = set()
+    for household_pk, line_year, line_kind in sorted(touched):
+        line_household = (
+            household if household_pk == household.pk else Household.objects.get(pk=household_pk)
+        )
+        _income_line_refresh(by=by, household=line_household, year=line_year, kind=line_kind)
+        codes.add(line_household.area_code)
+    data_changed(sorted(codes))
+    return flow
 
 
 @transaction.atomic

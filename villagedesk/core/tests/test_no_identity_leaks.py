@@ -65,6 +65,7 @@ from villagedesk.organisation.models import (
     TenHouseholdGroup,
     Training,
 )
+from villagedesk.projects.models import Asset, IndustryPlan, Project
 from villagedesk.registry import services
 from villagedesk.registry.codes import DisabilityCategory, SupporterRelation
 from villagedesk.registry.exports import LEDGERS
@@ -303,6 +304,9 @@ def rows_of(village: Area, household: Household, user: User) -> dict:
         Matter: Matter.objects.filter(area_code=code).first(),
         Task: Task.objects.filter(area_code=code).first(),
         PublicNotice: PublicNotice.objects.filter(area_code=code).first(),
+        Project: Project.objects.filter(area_code=code).first(),
+        Asset: Asset.objects.filter(project__area_code=code).first(),
+        IndustryPlan: IndustryPlan.objects.filter(area_code=code).first(),
         **organisation_rows(village, household, person),
         **{model: model.objects.filter(area_code=code).order_by("pk").first() for model in ECONOMY},
     }
@@ -341,6 +345,8 @@ def key_value(model, row, name: str):
         return row.code
     if name == "field":
         return "id_number"
+    if name == "stage":
+        return "approval"
     return row.pk
 
 

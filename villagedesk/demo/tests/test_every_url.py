@@ -29,13 +29,13 @@ from villagedesk.economy.models import (
     CollectiveSpending,
     Cooperative,
     CooperativeMember,
-    Distribution,
     DividendShare,
     IncomeFlow,
     LandTransfer,
     Plot,
     RentReceipt,
 )
+from villagedesk.economy.models import Distribution as Dividend
 from villagedesk.fieldwork.models import DiaryDay, DiaryPhoto, PersonNote, Problem, Visit
 from villagedesk.governance.models import (
     AgendaItem,
@@ -52,6 +52,17 @@ from villagedesk.organisation.models import (
     Talent,
     TenHouseholdGroup,
     Training,
+)
+from villagedesk.projects.models import (
+    Asset,
+    Beneficiary,
+    BudgetLine,
+    Distribution,
+    IndustryPlan,
+    Project,
+    ProjectStage,
+    Spending,
+    WagePayment,
 )
 from villagedesk.registry.models import Household, ImportJob, Person, Supporter
 from villagedesk.welfare.models import MonitoredHousehold
@@ -140,12 +151,27 @@ KEYS = {
     "governance:notice-edit": PublicNotice,
     "governance:notice-print": PublicNotice,
     "governance:notice-photo": PublicNotice,
+    "projects:project-detail": Project,
+    "projects:project-edit": Project,
+    "projects:stage-edit": Project,
+    "projects:budget-edit": Project,
+    "projects:spending-create": Project,
+    "projects:beneficiary-create": Project,
+    "projects:beneficiary-delete": Project,
+    "projects:wage-create": Project,
+    "projects:wage-delete": Project,
+    "projects:asset-create": Project,
+    "projects:asset-detail": Asset,
+    "projects:asset-income-create": Asset,
+    "projects:distribution-create": Asset,
+    "projects:distribution-delete": Asset,
+    "projects:plan-edit": IndustryPlan,
     "economy:cooperative-detail": Cooperative,
     "economy:cooperative-edit": Cooperative,
     "economy:member-add": Cooperative,
     "economy:dividend-record": Cooperative,
     "economy:member-remove": CooperativeMember,
-    "economy:dividend-remove": Distribution,
+    "economy:dividend-remove": Dividend,
     "economy:collective": Area,
     "economy:collective-edit": Area,
     "economy:collective-member-add": Area,
@@ -223,6 +249,9 @@ def mark_village(village: Area) -> dict:
     Matter.objects.filter(area_code=code).update(title=MARK, description=MARK)
     Task.objects.filter(area_code=code).update(title=MARK, outcome=MARK)
     PublicNotice.objects.filter(area_code=code).update(title=MARK, text=MARK)
+    Project.objects.filter(area_code=code).update(name=MARK, description=MARK)
+    Asset.objects.filter(project__area_code=code).update(name=MARK, owner=MARK)
+    IndustryPlan.objects.filter(area_code=code).update(industries=MARK, review=MARK)
     Cooperative.objects.filter(area_code=code).update(business=MARK)
     Collective.objects.filter(area_code=code).update(name=MARK)
     CollectiveIncome.objects.filter(area_code=code).update(note=MARK)
@@ -307,6 +336,9 @@ def records_of(village: Area, *, owner: User, text: str) -> dict:
         Matter: Matter.objects.filter(area_code=code).order_by("pk").first(),
         Task: Task.objects.filter(area_code=code).order_by("pk").first(),
         PublicNotice: notice,
+        Project: Project.objects.filter(area_code=code).order_by("pk").first(),
+        Asset: Asset.objects.filter(project__area_code=code).order_by("pk").first(),
+        IndustryPlan: IndustryPlan.objects.filter(area_code=code).order_by("pk").first(),
         **{model: model.objects.filter(area_code=code).order_by("pk").first() for model in ECONOMY},
     }
 
@@ -315,7 +347,7 @@ def records_of(village: Area, *, owner: User, text: str) -> dict:
 ECONOMY = (
     Cooperative,
     CooperativeMember,
-    Distribution,
+    Dividend,
     DividendShare,
     Collective,
     CollectiveMember,
@@ -334,6 +366,8 @@ def key_value(model, row, name: str):
         return row.code
     if name == "field":
         return "id_number"
+    if name == "stage":
+        return "approval"
     return row.pk
 
 
@@ -364,6 +398,8 @@ def fingerprint(village: Area) -> str:
         Task,
         Briefing,
         PublicNotice,
+        Project,
+        IndustryPlan,
         *ECONOMY,
     ):
         for row in model.objects.filter(area_code=code).order_by("pk").values():
@@ -374,7 +410,21 @@ def fingerprint(village: Area) -> str:
     for row in AgendaItem.objects.filter(meeting__area_code=code).order_by("pk").values():
         digest.update(repr(sorted(row.items())).encode())
     digest.update(str(MeetingPhoto.objects.filter(meeting__area_code=code).count()).encode())
+    for model in (ProjectStage, BudgetLine, Spending, Beneficiary, WagePayment, Asset):
+        for row in (
+            model.objects.filter(**{model_project_path(model): code}).order_by("pk").values()
+        ):
+            digest.update(repr(sorted(row.items())).encode())
+    for row in (
+        Distribution.objects.filter(income__asset__project__area_code=code).order_by("pk").values()
+    ):
+        digest.update(repr(sorted(row.items())).encode())
     return digest.hexdigest()
+
+
+def model_project_path(model) -> str:
+    """The lookup from a project's row to its village code."""
+    return "beneficiary__project__area_code" if model is WagePayment else "project__area_code"
 
 
 def user_in(area: Area, role: str, username: str) -> User:

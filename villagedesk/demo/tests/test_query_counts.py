@@ -28,6 +28,7 @@ from villagedesk.directory.models import Contact, Organisation
 from villagedesk.economy.models import Cooperative, LandTransfer
 from villagedesk.fieldwork.models import PersonNote, Problem, Visit
 from villagedesk.fieldwork.tests.factories import make_problem, make_visit
+from villagedesk.projects.models import Asset, Project
 from villagedesk.registry import figures
 from villagedesk.registry.codes import SupporterRelation
 from villagedesk.registry.models import Household, ImportJob, Person, Supporter
@@ -58,6 +59,8 @@ class County:
     monitored: MonitoredHousehold
     request: SupportRequest
     job: ImportJob
+    project: Project
+    asset: Asset
     users: dict
 
 
@@ -142,6 +145,8 @@ def county(request, django_db_setup, django_db_blocker):
             monitored=monitored,
             request=SupportRequest.objects.filter(village=village).order_by("pk").first(),
             job=ImportJob.objects.filter(area=village).order_by("pk").first(),
+            project=Project.objects.filter(village=village).order_by("pk").first(),
+            asset=Asset.objects.filter(project__village=village, asset_class="operating").first(),
             users=users,
         )
         transaction.set_rollback(True)
@@ -185,8 +190,9 @@ PAGES = {
     "person": (lambda c: url("registry:person-edit", c.person.pk), None, 1),
     "person notes": (lambda c: url("fieldwork:person-notes", c.person.pk), 2, 2),
     "person key groups": (lambda c: url("fieldwork:person-groups", c.person.pk), None, 2),
-    "welfare of a household": (lambda c: url("welfare:household-explain", c.household.pk), 58, 58),
-    "income": (lambda c: url("welfare:income-edit", c.household.pk), 5, 5),
+    # The household's income flows are one query more.
+    "welfare of a household": (lambda c: url("welfare:household-explain", c.household.pk), 59, 59),
+    "income": (lambda c: url("welfare:income-edit", c.household.pk), 6, 6),
     "helper": (lambda c: url("welfare:helper-edit", c.household.pk), 4, 4),
     "gap report": (lambda c: url("welfare:gap-report"), 11, 13),
     "gap report of a village": (
@@ -281,6 +287,12 @@ PAGES = {
     "import": (lambda c: url("registry:import-start"), 1, 4),
     "import job": (lambda c: url("registry:import-detail", c.job.pk), None, 1),
     "ledger export": (lambda c: url("registry:ledger-export"), 1, 1),
+    "projects": (lambda c: url("projects:project-list"), 2, 3),
+    "project": (lambda c: url("projects:project-detail", c.project.pk), 10, 10),
+    "project form": (lambda c: url("projects:project-create"), None, 3),
+    "project asset": (lambda c: url("projects:asset-detail", c.asset.pk), 4, 4),
+    "industry plans": (lambda c: url("projects:plan-list"), 2, 3),
+    "projects overview": (lambda c: url("projects:rollup"), 11, 11),
     # The villages, their collectives' income, the townships, and each shown year's thresholds.
     "village economy": (lambda c: url("economy:rollup"), 8, 8),
     "cooperatives": (lambda c: url("economy:cooperative-list"), 2, 3),

@@ -63,6 +63,9 @@ def household_explain(request, pk):
             "sections": explanation_sections(results, focus),
             "day": day,
             "income_years": list(IncomeWindow(day).days),
+            "income_flows": selectors.income_flows(
+                household=household, years=list(IncomeWindow(day).days)
+            ),
             "focus": focus,
             "kinds": GapKind,
             "helper": selectors.helper_current(user=request.user, household=household),
@@ -117,6 +120,9 @@ def income_edit(request, pk):
             return redirect(
                 reverse("welfare:household-explain", args=[household.pk]) + f"?year={day.year}"
             )
+    flows = selectors.income_flows(household=household, years=[day.year])
     return render(
-        request, "welfare/income_form.html", {"household": household, "form": form, "day": day}
+        request,
+        "welfare/income_form.html",
+        {"household": household, "form": form, "day": day, "flows": flows},
     )
