@@ -23,7 +23,6 @@ from villagedesk.economy.codes import (
     TransferForm,
 )
 from villagedesk.registry.models import Household, Person
-from villagedesk.welfare.codes import IncomeKind
 
 
 def money(verbose_name, **kwargs):
@@ -164,7 +163,7 @@ class DividendShare(HouseholdScoped):
 
     @property
     def flow_key(self) -> str:
-        return f"economy.dividend.{self.pk}"
+        return f"economy.dividend:{self.pk}"
 
 
 class Collective(VillageScoped):
@@ -446,26 +445,4 @@ class RentReceipt(HouseholdScoped):
 
     @property
     def flow_key(self) -> str:
-        return f"economy.rent.{self.pk}"
-
-
-class IncomeFlow(HouseholdScoped):
-    """A household's income that comes from a record kept here (a dividend, a year's rent): the
-    part of its welfare income line of that kind and year that the record brought, so that the
-    line changes with the record and never counts it twice. The rest of the line is what was
-    typed by hand."""
-
-    household = models.ForeignKey(
-        Household, on_delete=models.CASCADE, related_name="economy_income_flows"
-    )
-    year = models.PositiveSmallIntegerField(_("year"))
-    kind = models.CharField(_("kind"), max_length=30, choices=IncomeKind.choices)
-    source_key = models.CharField(max_length=100, unique=True)
-    label = models.CharField(max_length=200)
-    amount = money(_("amount (yuan)"))
-
-    class Meta:
-        ordering = ["household", "year", "kind", "source_key"]
-
-    def __str__(self):
-        return f"{self.household} {self.year} {self.label}: {self.amount}"
+        return f"economy.rent:{self.pk}"

@@ -3,8 +3,8 @@ keep its cooperatives, its collective organisation and its households' land; eve
 transaction.
 
 Dividends and rent received by a household flow into its welfare income lines
-(`_income_flow_set`): each record's part of the line is kept with the record's key, so saving it
-again changes nothing, a changed amount changes the line by the difference, removing the record
+(`welfare.services.income_flow_set`): each record's part of the line is kept with the record's
+key, so saving it again changes nothing, a changed amount changes the line, removing the record
 takes its part away, and what was typed on the line by hand stays."""
 
 import datetime
@@ -30,15 +30,14 @@ from villagedesk.economy.models import (
     CooperativeMember,
     Distribution,
     DividendShare,
-    IncomeFlow,
     LandTransfer,
     Plot,
     RentReceipt,
 )
 from villagedesk.registry.changes import data_changed
 from villagedesk.registry.models import Household, Person
+from villagedesk.welfare import services as welfare
 from villagedesk.welfare.codes import IncomeKind
-from villagedesk.welfare.models import IncomeLine
 
 
 def keeps(by: User, *codes: str) -> None:
@@ -131,7 +130,7 @@ def distribution_record(
         part.shares = member.shares
         part.amount = amounts[member.household_id]
         validated_save(part, by=by)
-        _income_flow_set(
+        welfare.income_flow_set(
             by=by,
             household=member.household,
             year=year,
@@ -139,6 +138,7 @@ def distribution_record(
             source_key=part.flow_key,
             label=dividend_label(distribution),
             amount=part.amount,
+            link=cooperative.get_absolute_url(),
         )
     for gone in parts.values():
         dividend_share_remove(by=by, part=gone)
@@ -151,7 +151,7 @@ def dividend_label(distribution: Distribution) -> str:
 
 
 def dividend_share_remove(*, by: User, part: DividendShare) -> None:
-    _income_flow_set(
+    welfare.income_flow_set(
         by=by,
         household=part.household,
         year=part.distribution.year,
@@ -364,7 +364,7 @@ def transfer_save(*, by: User, transfer: LandTransfer) -> LandTransfer:
             )
     validated_save(transfer, by=by)
     for rent in transfer.rents.all():
-        _income_flow_set(
+        welfare.income_flow_set(
             by=by,
             household=transfer.household,
             year=rent.year,
@@ -372,6 +372,7 @@ def transfer_save(*, by: User, transfer: LandTransfer) -> LandTransfer:
             source_key=rent.flow_key,
             label=rent_label(transfer),
             amount=rent.amount,
+            link=transfer.get_absolute_url(),
         )
     return transfer
 
@@ -410,7 +411,7 @@ def rent_record(
     if received_on is not None:
         rent.received_on = received_on
     validated_save(rent, by=by)
-    _income_flow_set(
+    welfare.income_flow_set(
         by=by,
         household=transfer.household,
         year=year,
@@ -418,8 +419,8 @@ def rent_record(
         source_key=rent.flow_key,
         label=rent_label(transfer),
         amount=rent.amount,
+        link=transfer.get_absolute_url(),
     )
-    data_changed([transfer.area_code])
     return rent
 
 
@@ -427,7 +428,7 @@ def rent_record(
 def rent_remove(*, by: User, rent: RentReceipt) -> None:
     """Remove a year's rent; the household's income loses it."""
     keeps(by, rent.area_code)
-    _income_flow_set(
+    welfare.income_flow_set(
         by=by,
         household=rent.household,
         year=rent.year,
@@ -437,67 +438,3 @@ def rent_remove(*, by: User, rent: RentReceipt) -> None:
         amount=None,
     )
     rent.delete()
-    data_changed([rent.area_code])
-
-
-# Income flowing into the registry
-
-
-def _income_flow_set(
-    *,
-    by: User,
-    household: Household,
-    year: int,
-    kind: str,
-    source_key: str,
-    label: str,
-    amount: Decimal | None,
-) -> IncomeFlow | None:
-    """Make the record named by `source_key` bring `amount` to the household's income line of
-    this kind and year (None: bring nothing, the record is gone).
-
-    The line changes by the difference from what the record brought before, so the rest of it,
-    typed by hand, stays; a record that moved to another household, year or kind takes its part
-    from the old line. A line left at nothing, with no record bringing to it, is removed, so
-    that "not recorded" stays distinguishable from zero. The caller runs in a transaction and
-    reports the data change of the household's area."""
-    keeps(by, household.area_code)
-    old = IncomeFlow.objects.select_for_update().filter(source_key=source_key).first()
-    if old is not None and (
-        amount is None or (old.household_id, old.year, old.kind) != (household.pk, year, kind)
-    ):
-        old.delete()
-        income_line_move(
-            by=by, household=old.household, year=old.year, kind=old.kind, change=-old.amount
-        )
-        old = None
-    if amount is None:
-        return None
-    flow = old or IncomeFlow(source_key=source_key, household=household, year=year, kind=kind)
-    change = amount - (old.amount if old else Decimal(0))
-    flow.label = label[:200]
-    flow.amount = amount
-    validated_save(flow, by=by)
-    income_line_move(by=by, household=household, year=year, kind=kind, change=change)
-    return flow
-
-
-def income_line_move(*, by: User, household: Household, year: int, kind: str, change: Decimal):
-    line = (
-        IncomeLine.objects.select_for_update()
-        .filter(household=household, year=year, kind=kind)
-        .first()
-    )
-    if line is None:
-        if change <= 0:
-            return
-        line = IncomeLine(household=household, year=year, kind=kind, amount=Decimal(0))
-    elif change == 0:
-        return
-    line.amount = max(line.amount + change, Decimal(0))
-    flows_left = IncomeFlow.objects.filter(household=household, year=year, kind=kind).exists()
-    if line.amount == 0 and not flows_left:
-        if line.pk:
-            line.delete()
-        return
-    validated_save(line, by=by)

@@ -30,7 +30,6 @@ from villagedesk.economy.models import (
     Cooperative,
     CooperativeMember,
     DividendShare,
-    IncomeFlow,
     LandTransfer,
     Plot,
     RentReceipt,
@@ -357,7 +356,6 @@ ECONOMY = (
     Plot,
     LandTransfer,
     RentReceipt,
-    IncomeFlow,
 )
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from villagedesk.economy import selectors, services
-from villagedesk.economy.models import DividendShare, IncomeFlow, LandTransfer
+from villagedesk.economy.models import DividendShare, LandTransfer
 from villagedesk.economy.tests.factories import (
     make_collective,
     make_cooperative,
@@ -14,7 +14,7 @@ from villagedesk.economy.tests.factories import (
     make_transfer,
 )
 from villagedesk.welfare import services as welfare
-from villagedesk.welfare.models import IncomeLine
+from villagedesk.welfare.models import IncomeFlow, IncomeLine
 
 pytestmark = pytest.mark.django_db
 
