@@ -46,7 +46,10 @@ def test_a_dividend_recorded_on_a_phone_reaches_the_household_income(
 
     income = reverse("welfare:income-edit", args=[first.pk]) + "?year=2025"
     page.goto(f"{live_server.url}{income}")
-    expect(page.locator("#id_property")).to_have_value("666.67")
+    flows = page.locator(".income-flows")
+    expect(flows).to_contain_text("666.67")
+    expect(flows.locator(f"a[href='{cooperative.get_absolute_url()}']")).to_be_visible()
+    expect(page.locator("#id_property")).to_have_value("")  # nothing typed
 
     page.goto(f"{live_server.url}{first.get_absolute_url()}")
     page.locator(f"a[href='{reverse('economy:household-land', args=[first.pk])}']").click()
