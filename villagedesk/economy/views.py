@@ -30,6 +30,7 @@ from villagedesk.economy.models import (
 )
 
 VILLAGE_LAND_PAGE_SIZE = 50
+MEMBERS_PAGE_SIZE = 50
 
 
 def may_keep(user, code: str) -> bool:
@@ -265,7 +266,10 @@ def collective(request, code):
         context |= {
             "figures": figures.rows(),
             "chart": figures.chart(),
-            "members": selectors.collective_members(collective=found),
+            "members": Paginator(
+                selectors.collective_members(collective=found), MEMBERS_PAGE_SIZE
+            ).get_page(request.GET.get("members_page")),
+            "members_pager": {"param": "members_page", "query": "", "anchor": "members"},
             "income_lines": income_lines,
             "spending_lines": spending_lines,
             "capitals": selectors.capital_list(collective=found),

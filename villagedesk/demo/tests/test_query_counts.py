@@ -301,7 +301,7 @@ PAGES = {
         5,
         6,
     ),
-    "collective": (lambda c: url("economy:collective", c.village.code), 14, 14),
+    "collective": (lambda c: url("economy:collective", c.village.code), 15, 15),
     "village land": (lambda c: url("economy:village-land", c.village.code), 7, 7),
     "household land": (
         lambda c: url("economy:household-land", first_of(LandTransfer, c.village).household_id),
