@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "villagedesk.directory",
     "villagedesk.development",
     "villagedesk.governance",
+    "villagedesk.economy",
     "villagedesk.projects",
     "villagedesk.reports",
     "villagedesk.demo",

@@ -16,5 +16,6 @@ urlpatterns = [
     path("help/", include("villagedesk.development.urls")),
     path("decisions/", include("villagedesk.governance.urls")),
     path("projects/", include("villagedesk.projects.urls")),
+    path("economy/", include("villagedesk.economy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,6 +22,7 @@ from villagedesk.core.planner import statistics_refresh, without_nested_loops
 from villagedesk.demo.generator import CountyGenerator, VillagePlan, apportion, years_before
 from villagedesk.development.demo import help_demo_create, request_problems_demo_link
 from villagedesk.directory.demo import GIVEN, SURNAMES, directory_demo_create
+from villagedesk.economy.demo import economy_demo_create
 from villagedesk.fieldwork.demo import fieldwork_demo_create
 from villagedesk.governance.demo import governance_demo_create
 from villagedesk.organisation.demo import organisation_demo_create
@@ -191,7 +192,8 @@ def demo_county_create(
 def step_demos_create(*, county: Area, seed: int, today: datetime.date) -> None:
     """Give every step of the method something to show: offices and their people, outside help,
     visits, problems and diary days of the demo cadres, the village organisation, village
-    meetings, matters and tasks, policies, incomes and enrolments, industry plans and projects."""
+    meetings, matters and tasks, policies, incomes and enrolments, industry plans and projects,
+    cooperatives, the collective economy and land."""
     directory_demo_create(county=county, seed=seed)
     help_demo_create(county=county)
     fieldwork_demo_create(county=county, today=today, seed=seed)
@@ -204,6 +206,8 @@ def step_demos_create(*, county: Area, seed: int, today: datetime.date) -> None:
         welfare_demo_create(county=county, day=today, seed=seed)
     # Project wages and asset income join the income lines the welfare demo wrote.
     projects_demo_create(county=county, today=today, seed=seed)
+    # Dividends and rent join the income lines too.
+    economy_demo_create(county=county, today=today, seed=seed)
 
 
 def county_chain_create() -> Area:

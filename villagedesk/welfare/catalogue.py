@@ -45,6 +45,11 @@ PARAMETERS = {
         "低保边缘家庭收入倍数（低保标准的倍数）",
         "Margin of the allowance: multiple of the subsistence standard",
     ),
+    # Read by the village economy (`economy.codes.WEAK_INCOME_PARAMETER`): no national figure.
+    "collective_weak_income": bi(
+        "集体经济薄弱村经营性收入标准（元/年）",
+        "Weak village: collective operating income below (yuan a year)",
+    ),
 }
 
 ABLE = ["ordinary", "skilled"]

@@ -431,6 +431,8 @@ def _income_line_refresh(*, by: User, household: Household, year: int, kind: str
     flows = IncomeFlow.objects.filter(household=household, year=year, kind=kind).aggregate(
         total=Sum("amount")
     )["total"] or Decimal(0)
+    # SQLite sums decimals as floats (333.33 comes back as 333.3299999…): back to the fen.
+    flows = flows.quantize(Decimal("0.01"))
     line = (
         IncomeLine.objects.select_for_update()
         .filter(household=household, year=year, kind=kind)

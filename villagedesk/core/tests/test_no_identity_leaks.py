@@ -47,7 +47,13 @@ from villagedesk.accounts.permissions import Capability
 from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
 from villagedesk.core.masking import mask_id_number
 from villagedesk.core.sealing import SealedIdentityField
-from villagedesk.demo.tests.test_every_url import KEYS, NOT_AREA_KEYED, key_names, url_patterns
+from villagedesk.demo.tests.test_every_url import (
+    ECONOMY,
+    KEYS,
+    NOT_AREA_KEYED,
+    key_names,
+    url_patterns,
+)
 from villagedesk.development.models import SupportRequest
 from villagedesk.directory.models import Contact, Link, Organisation
 from villagedesk.fieldwork.models import DiaryDay, DiaryPhoto, Problem, Visit
@@ -303,6 +309,7 @@ def rows_of(village: Area, household: Household, user: User) -> dict:
         Asset: Asset.objects.filter(project__area_code=code).first(),
         IndustryPlan: IndustryPlan.objects.filter(area_code=code).first(),
         **organisation_rows(village, household, person),
+        **{model: model.objects.filter(area_code=code).order_by("pk").first() for model in ECONOMY},
     }
 
 

@@ -21,6 +21,20 @@ from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
 from villagedesk.development.models import Consultation, SupportRequest
 from villagedesk.directory.models import Contact, Link, Organisation
+from villagedesk.economy.models import (
+    Collective,
+    CollectiveCapital,
+    CollectiveIncome,
+    CollectiveMember,
+    CollectiveSpending,
+    Cooperative,
+    CooperativeMember,
+    DividendShare,
+    LandTransfer,
+    Plot,
+    RentReceipt,
+)
+from villagedesk.economy.models import Distribution as Dividend
 from villagedesk.fieldwork.models import DiaryDay, DiaryPhoto, PersonNote, Problem, Visit
 from villagedesk.governance.models import (
     AgendaItem,
@@ -153,6 +167,32 @@ KEYS = {
     "projects:distribution-create": Asset,
     "projects:distribution-delete": Asset,
     "projects:plan-edit": IndustryPlan,
+    "economy:cooperative-detail": Cooperative,
+    "economy:cooperative-edit": Cooperative,
+    "economy:member-add": Cooperative,
+    "economy:dividend-record": Cooperative,
+    "economy:member-remove": CooperativeMember,
+    "economy:dividend-remove": Dividend,
+    "economy:collective": Area,
+    "economy:collective-edit": Area,
+    "economy:collective-member-add": Area,
+    "economy:income-add": Area,
+    "economy:spending-add": Area,
+    "economy:capital-add": Area,
+    "economy:village-land": Area,
+    "economy:collective-member-end": CollectiveMember,
+    "economy:income-remove": CollectiveIncome,
+    "economy:spending-remove": CollectiveSpending,
+    "economy:capital-remove": CollectiveCapital,
+    "economy:household-land": Household,
+    "economy:plot-create": Household,
+    "economy:plot-edit": Plot,
+    "economy:plot-remove": Plot,
+    "economy:transfer-create": Plot,
+    "economy:transfer-edit": LandTransfer,
+    "economy:transfer-remove": LandTransfer,
+    "economy:rent-record": LandTransfer,
+    "economy:rent-remove": RentReceipt,
 }
 NOT_AREA_KEYED = {
     "welfare:care-list": {"code": "left_behind_children"},
@@ -213,6 +253,13 @@ def mark_village(village: Area) -> dict:
     Project.objects.filter(area_code=code).update(name=MARK, description=MARK)
     Asset.objects.filter(project__area_code=code).update(name=MARK, owner=MARK)
     IndustryPlan.objects.filter(area_code=code).update(industries=MARK, review=MARK)
+    Cooperative.objects.filter(area_code=code).update(business=MARK)
+    Collective.objects.filter(area_code=code).update(name=MARK)
+    CollectiveIncome.objects.filter(area_code=code).update(note=MARK)
+    CollectiveSpending.objects.filter(area_code=code).update(note=MARK)
+    CollectiveCapital.objects.filter(area_code=code).update(note=MARK)
+    Plot.objects.filter(area_code=code).update(name=MARK)
+    LandTransfer.objects.filter(area_code=code).update(counterparty=MARK)
     return records_of(village, owner=User.objects.get(username="cadre2"), text=MARK)
 
 
@@ -293,7 +340,25 @@ def records_of(village: Area, *, owner: User, text: str) -> dict:
         Project: Project.objects.filter(area_code=code).order_by("pk").first(),
         Asset: Asset.objects.filter(project__area_code=code).order_by("pk").first(),
         IndustryPlan: IndustryPlan.objects.filter(area_code=code).order_by("pk").first(),
+        **{model: model.objects.filter(area_code=code).order_by("pk").first() for model in ECONOMY},
     }
+
+
+# The village economy's records, each seeded by the demo in every village with a team.
+ECONOMY = (
+    Cooperative,
+    CooperativeMember,
+    Dividend,
+    DividendShare,
+    Collective,
+    CollectiveMember,
+    CollectiveIncome,
+    CollectiveSpending,
+    CollectiveCapital,
+    Plot,
+    LandTransfer,
+    RentReceipt,
+)
 
 
 def key_value(model, row, name: str):
@@ -335,6 +400,7 @@ def fingerprint(village: Area) -> str:
         PublicNotice,
         Project,
         IndustryPlan,
+        *ECONOMY,
     ):
         for row in model.objects.filter(area_code=code).order_by("pk").values():
             digest.update(repr(sorted(row.items())).encode())

@@ -25,6 +25,7 @@ from villagedesk.accounts.models import Assignment, User
 from villagedesk.areas.models import Area, Level
 from villagedesk.development.models import SupportRequest
 from villagedesk.directory.models import Contact, Organisation
+from villagedesk.economy.models import Cooperative, LandTransfer
 from villagedesk.fieldwork.models import PersonNote, Problem, Visit
 from villagedesk.fieldwork.tests.factories import make_problem, make_visit
 from villagedesk.organisation.models import PartyMember
@@ -162,6 +163,11 @@ def roster_member(village: Area) -> PartyMember:
 
 def url(name, *args, query=""):
     return reverse(name, args=args) + (f"?{query}" if query else "")
+
+
+def first_of(model, village: Area):
+    """The first row of the model in the village (of the demo's village economy)."""
+    return model.objects.filter(area_code=village.code).order_by("pk").first()
 
 
 # Every authenticated page reads the session, the user, and the user's assignments with their
@@ -303,6 +309,21 @@ PAGES = {
     "project asset": (lambda c: url("projects:asset-detail", c.asset.pk), 4, 4),
     "industry plans": (lambda c: url("projects:plan-list"), 2, 3),
     "projects overview": (lambda c: url("projects:rollup"), 11, 11),
+    # The villages, their collectives' income, the townships, and each shown year's thresholds.
+    "village economy": (lambda c: url("economy:rollup"), 8, 8),
+    "cooperatives": (lambda c: url("economy:cooperative-list"), 2, 3),
+    "cooperative": (
+        lambda c: url("economy:cooperative-detail", first_of(Cooperative, c.village).pk),
+        5,
+        6,
+    ),
+    "collective": (lambda c: url("economy:collective", c.village.code), 15, 15),
+    "village land": (lambda c: url("economy:village-land", c.village.code), 7, 7),
+    "household land": (
+        lambda c: url("economy:household-land", first_of(LandTransfer, c.village).household_id),
+        4,
+        4,
+    ),
     "password": (lambda c: url("accounts:password-change"), 1, 1),
     "second factor": (lambda c: url("accounts:second-factor-enrol"), 1, 1),
 }
