@@ -2,10 +2,13 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from villagedesk.organisation.models import PartyMember, Talent, TenHouseholdGroup, Training
+from villagedesk.registry.admin import DataChangedMixin
 
 
 @admin.register(PartyMember)
-class PartyMemberAdmin(SimpleHistoryAdmin):
+class PartyMemberAdmin(DataChangedMixin, SimpleHistoryAdmin):
+    """Writes here make the roster's stored structure out of date, as the services' do."""
+
     list_display = ["name", "village", "stage", "probationary_on", "full_on", "away"]
     list_filter = ["stage", "away"]
     raw_id_fields = ["village", "person"]

@@ -16,6 +16,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from villagedesk.accounts import permissions
@@ -34,6 +35,7 @@ from villagedesk.organisation.models import (
     years_after,
 )
 from villagedesk.registry.codes import Education
+from villagedesk.registry.figures import few_households, of_area
 from villagedesk.registry.models import Household, Person
 
 # The age bands of the Party's own statistics of its members.
@@ -81,6 +83,26 @@ class Structure:
     ages: list[Band]
     education: list[Band]
     stages: list[Band]
+
+
+def roster_structure_of(*, user: User, village: str = "") -> Structure:
+    """The structure of the roster the user sees (of one village, or of all their areas): over
+    an area of many households kept for each state of its counties' data and each day, since
+    it joins every member to the registry's persons."""
+    prefixes = [village] if village else user.area_prefixes()
+
+    def compute() -> Structure:
+        return roster_structure(members=member_list(user=user, village=village))
+
+    if len(prefixes) != 1 or few_households(prefixes):
+        return compute()
+    return of_area(
+        "party-structure",
+        prefixes[0],
+        compute,
+        day=timezone.localdate(),
+        language=get_language(),
+    )
 
 
 def roster_structure(

@@ -26,6 +26,7 @@ from villagedesk.organisation.models import (
     Training,
 )
 from villagedesk.registry import services as registry
+from villagedesk.registry.changes import data_changed
 from villagedesk.registry.codes import PoliticalStatus
 from villagedesk.registry.models import Household, Person
 
@@ -88,6 +89,8 @@ def party_member_save(*, by: User, member: PartyMember) -> PartyMember:
         member.away_place = ""
     validated_save(member, by=by)
     political_status_follow(by=by, member=member)
+    # The roster's structure over a large area is kept for each state of the data.
+    data_changed([member.area_code])
     return member
 
 
@@ -127,6 +130,7 @@ def party_member_advance(
             raise ValidationError({"on": error.error_dict[field]}) from None
         raise
     political_status_follow(by=by, member=member)
+    data_changed([member.area_code])
     return member
 
 

@@ -88,9 +88,7 @@ def member_list(request):
     village = data.get("village") or ""
     members = selectors.member_list(user=request.user, village=village, stage=data.get("stage", ""))
     page, pager = paging.numbered_page(request, members, param="page", size=PAGE_SIZE)
-    structure = selectors.roster_structure(
-        members=selectors.member_list(user=request.user, village=village)
-    )
+    structure = selectors.roster_structure_of(user=request.user, village=village)
     context = {
         "form": form,
         "page": page,

@@ -324,6 +324,16 @@ PAGES = {
         4,
         4,
     ),
+    "party roster": (lambda c: url("organisation:member-list"), 6, 7),
+    "party member": (
+        lambda c: url("organisation:member-detail", roster_member(c.village).pk),
+        1,
+        1,
+    ),
+    "ten-household groups": (lambda c: url("organisation:group-list"), 3, 7),
+    "talent pool": (lambda c: url("organisation:talent-list"), 3, 4),
+    "trainings": (lambda c: url("organisation:training-list"), 3, 4),
+    "organisation roll-up": (lambda c: url("organisation:rollup"), 2, 2),
     "password": (lambda c: url("accounts:password-change"), 1, 1),
     "second factor": (lambda c: url("accounts:second-factor-enrol"), 1, 1),
 }

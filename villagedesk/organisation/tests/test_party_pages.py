@@ -1,13 +1,17 @@
 import datetime
 
+import pytest
 from django.urls import reverse
 
 from villagedesk.core.concurrency import form_token_new
+from villagedesk.organisation import services
 from villagedesk.organisation.codes import Stage
 from villagedesk.organisation.models import PartyMember
-from villagedesk.organisation.selectors import roster_structure
+from villagedesk.organisation.selectors import roster_structure, roster_structure_of
 from villagedesk.organisation.tests.factories import PartyMemberFactory
+from villagedesk.registry import figures
 from villagedesk.registry.codes import Education
+from villagedesk.registry.tests.factories import HouseholdFactory
 
 ROSTER = reverse("organisation:member-list")
 NEW = reverse("organisation:member-create")
@@ -181,3 +185,30 @@ def test_roster_page_queries_stay_few(client, cadre_a, village_a, django_assert_
         response = client.get(ROSTER)
     assert "党员00" in response.content.decode()
     assert "党员59" not in response.content.decode()
+
+
+@pytest.mark.parametrize("inline", [2000, 0])
+def test_the_structure_of_a_large_area_is_kept_until_a_member_changes(
+    monkeypatch, cadre_a, village_a, inline
+):
+    monkeypatch.setattr(figures, "INLINE_HOUSEHOLDS", inline)
+    HouseholdFactory(village=village_a)
+    member = PartyMemberFactory(
+        village=village_a,
+        stage=Stage.APPLICANT,
+        applied_on=datetime.date(2024, 1, 1),
+        probationary_on=None,
+        full_on=None,
+    )
+    PartyMemberFactory(village=village_a)
+
+    def stages():
+        structure = roster_structure_of(user=cadre_a)
+        counts = {band.label: band.count for band in structure.stages}
+        return counts["Applicant"], counts["Activist"], structure.total
+
+    assert stages() == (1, 0, 1)
+    member.activist_on = datetime.date(2024, 3, 1)
+    member.stage = Stage.ACTIVIST
+    services.party_member_save(by=cadre_a, member=member)
+    assert stages() == (0, 1, 1)
