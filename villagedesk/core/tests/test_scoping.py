@@ -4,13 +4,13 @@ scope codes that rows keep themselves on every write."""
 import datetime
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.http import Http404
 from django.test.utils import isolate_apps
+from hypothesis import given
+from hypothesis import strategies as st
 
 from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.areas.models import Area, Level
