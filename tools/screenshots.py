@@ -53,6 +53,10 @@ def shoot(browser, lang, device, pages):
         # A page, or a page and the part of it a phone should be scrolled to.
         path, part = where if isinstance(where, tuple) else (where, None)
         page.goto(f"{BASE}{path}")
+        if page.locator(".chart").count():
+            # Charts are drawn once their script has loaded, with a short animation.
+            page.wait_for_load_state("networkidle")
+            page.wait_for_timeout(1500)
         if part:
             page.locator(part).first.scroll_into_view_if_needed()
         target = OUT / f"{name}-{lang}-{device}.png"
@@ -90,6 +94,7 @@ def main():
             carried = case_carried_over(env)
             matter = matter_made_public(env)
             village = cadre_village(env)
+            land_household = household_renting_land(env)
             pages = {
                 "household-list": "/registry/households/",
                 "household-detail": f"/registry/households/{detail}/",
@@ -104,6 +109,13 @@ def main():
                 "governance-meeting-quorum": f"/decisions/meetings/{resolution_meeting(env)}/",
                 "organisation-party-roster": f"/organisation/party/?village={village}",
                 "organisation-ten-household-groups": f"/organisation/groups/?village={village}",
+                "projects-project": f"/projects/{project_handed_over(env)}/",
+                "projects-rollup": ("/projects/overview/", "#stage-chart"),
+                "economy-collective-income": (
+                    f"/economy/villages/{village}/collective/",
+                    "#collective-chart",
+                ),
+                "economy-household-land": f"/economy/households/{land_household}/land/",
             }
             wanted = sys.argv[1:]
             if wanted:
@@ -205,6 +217,32 @@ def resolution_meeting(env) -> int:
         "u = User.objects.get(username='cadre1');"
         "m = matter_list(user=u).filter(step='result_public').order_by('pk').first();"
         "print(m.steps.get(step='resolution').item.meeting_id)",
+    )
+
+
+def project_handed_over(env) -> int:
+    """A project of cadre1's village carried to its handover, with an asset that earns."""
+    return shell_int(
+        env,
+        "from villagedesk.accounts.models import User;"
+        "from villagedesk.projects.models import Asset;"
+        "u = User.objects.get(username='cadre1');"
+        "a = Asset.objects.filter(project__area_code__startswith=u.area_prefixes()[0])"
+        ".order_by('pk').first();"
+        "print(a.project_id)",
+    )
+
+
+def household_renting_land(env) -> int:
+    """A household of cadre1's village that has land transferred out for rent."""
+    return shell_int(
+        env,
+        "from villagedesk.accounts.models import User;"
+        "from villagedesk.economy.models import LandTransfer;"
+        "u = User.objects.get(username='cadre1');"
+        "t = LandTransfer.objects.filter(area_code__startswith=u.area_prefixes()[0])"
+        ".order_by('pk').first();"
+        "print(t.plot.household_id)",
     )
 
 

@@ -26,6 +26,7 @@ from villagedesk.economy.models import (
     Cooperative,
     CooperativeMember,
     Distribution,
+    DividendShare,
     LandTransfer,
     Plot,
     RentReceipt,
@@ -71,7 +72,12 @@ def cooperative_members(*, cooperative: Cooperative) -> QuerySet[CooperativeMemb
 
 
 def cooperative_distributions(*, cooperative: Cooperative) -> QuerySet[Distribution]:
-    return cooperative.distributions.prefetch_related("parts__household").order_by("-year")
+    return cooperative.distributions.order_by("-year")
+
+
+def dividend_parts(*, distribution: Distribution) -> QuerySet[DividendShare]:
+    """The households' parts of a year's dividend, by household number."""
+    return distribution.parts.select_related("household").order_by("household__number", "pk")
 
 
 def cooperative_member_get(*, user: User, pk: int) -> CooperativeMember:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
+from villagedesk.core import paging
 from villagedesk.core.concurrency import saved_once
 from villagedesk.core.forms import form_with_service_errors
 from villagedesk.economy import forms, selectors, services
@@ -31,6 +32,7 @@ from villagedesk.economy.models import (
 
 VILLAGE_LAND_PAGE_SIZE = 50
 MEMBERS_PAGE_SIZE = 50
+PARTS_PAGE_SIZE = 50
 
 
 def may_keep(user, code: str) -> bool:
@@ -153,13 +155,40 @@ def cooperative_detail(request, pk):
     may_edit = may_keep(request.user, cooperative.area_code)
     households = selectors.households_to_pick(user=request.user, village_code=cooperative.area_code)
     member_form = forms.MemberForm(households=households) if may_edit else None
+    members, members_pager = paging.numbered_page(
+        request,
+        selectors.cooperative_members(cooperative=cooperative),
+        param="members_page",
+        size=MEMBERS_PAGE_SIZE,
+        anchor="members",
+    )
+    distributions = list(selectors.cooperative_distributions(cooperative=cooperative))
+    year = request.GET.get("year", "")
+    shown = next((d for d in distributions if str(d.year) == year), None) or next(
+        iter(distributions), None
+    )
+    parts, parts_pager = (
+        paging.numbered_page(
+            request,
+            selectors.dividend_parts(distribution=shown),
+            param="parts_page",
+            size=PARTS_PAGE_SIZE,
+            anchor="dividends",
+        )
+        if shown
+        else (None, None)
+    )
     return render(
         request,
         "economy/cooperative_detail.html",
         {
             "cooperative": cooperative,
-            "members": selectors.cooperative_members(cooperative=cooperative),
-            "distributions": selectors.cooperative_distributions(cooperative=cooperative),
+            "members": members,
+            "members_pager": members_pager,
+            "distributions": distributions,
+            "shown": shown,
+            "parts": parts,
+            "parts_pager": parts_pager,
             "may_edit": may_edit,
             "member_form": member_form,
             "distribution_form": forms.DistributionForm(

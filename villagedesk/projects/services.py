@@ -320,8 +320,26 @@ def asset_income_save(*, by: User, income: AssetIncome) -> AssetIncome:
                     % {"shared": shared}
                 }
             )
+    year_before = (
+        AssetIncome.objects.filter(pk=income.pk).values_list("year", flat=True).first()
+        if income.pk
+        else None
+    )
     validated_save(income, by=by)
+    if year_before is not None and year_before != income.year:
+        for share in income.shares.select_related("household"):
+            share_flow_set(by=by, share=share)
     return income
+
+
+@transaction.atomic
+def asset_income_delete(*, by: User, income: AssetIncome) -> None:
+    """Remove a year's income of an asset recorded by mistake, with the households' shares of it
+    and their part of each household's income."""
+    keeps(by, income.asset.project.area_code)
+    for share in income.shares.select_related("household"):
+        distribution_delete(by=by, share=share)
+    income.delete()
 
 
 def distribution_label(share: Distribution) -> str:
@@ -350,17 +368,22 @@ def distribution_save(*, by: User, share: Distribution) -> Distribution:
             }
         )
     validated_save(share, by=by)
+    share_flow_set(by=by, share=share)
+    return share
+
+
+def share_flow_set(*, by: User, share: Distribution) -> None:
+    """The share as part of the household's property income of the share's year."""
     income_flow_set(
         by=by,
         household=share.household,
-        year=income.year,
+        year=share.income.year,
         kind=IncomeKind.PROPERTY,
         source_key=share.source_key,
         label=distribution_label(share),
         amount=share.amount,
-        link=income.asset.get_absolute_url(),
+        link=share.income.asset.get_absolute_url(),
     )
-    return share
 
 
 @transaction.atomic

@@ -13,6 +13,8 @@ urlpatterns = [
     path("<id:pk>/stages/<slug:stage>/edit/", views.stage_edit, name="stage-edit"),
     path("<id:pk>/budget/edit/", views.budget_edit, name="budget-edit"),
     path("<id:pk>/spending/new/", views.spending_create, name="spending-create"),
+    path("<id:pk>/spending/<id:spending>/edit/", views.spending_edit, name="spending-edit"),
+    path("<id:pk>/spending/<id:spending>/remove/", views.spending_delete, name="spending-delete"),
     path("<id:pk>/beneficiaries/new/", views.beneficiary_create, name="beneficiary-create"),
     path(
         "<id:pk>/beneficiaries/<id:beneficiary>/remove/",
@@ -24,7 +26,22 @@ urlpatterns = [
     path("<id:pk>/assets/new/", views.asset_create, name="asset-create"),
     path("assets/<id:pk>/", views.asset_detail, name="asset-detail"),
     path("assets/<id:pk>/income/new/", views.asset_income_create, name="asset-income-create"),
+    path(
+        "assets/<id:pk>/income/<id:income>/edit/",
+        views.asset_income_edit,
+        name="asset-income-edit",
+    ),
+    path(
+        "assets/<id:pk>/income/<id:income>/remove/",
+        views.asset_income_delete,
+        name="asset-income-delete",
+    ),
     path("assets/<id:pk>/shares/new/", views.distribution_create, name="distribution-create"),
+    path(
+        "assets/<id:pk>/shares/<id:share>/edit/",
+        views.distribution_edit,
+        name="distribution-edit",
+    ),
     path(
         "assets/<id:pk>/shares/<id:share>/remove/",
         views.distribution_delete,

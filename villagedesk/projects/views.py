@@ -174,7 +174,33 @@ def budget_edit(request, pk):
 @login_required
 def spending_create(request, pk):
     project = selectors.project_get(user=request.user, pk=pk)
-    form = SpendingForm(request.POST or None, instance=Spending(project=project))
+    return spending_form(request, project, Spending(project=project))
+
+
+@login_required
+def spending_edit(request, pk, spending):
+    project = selectors.project_get(user=request.user, pk=pk)
+    return spending_form(request, project, spending_of(project, spending))
+
+
+def spending_of(project, pk) -> Spending:
+    row = project.spending.filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+@login_required
+@require_POST
+def spending_delete(request, pk, spending):
+    project = selectors.project_get(user=request.user, pk=pk)
+    services.spending_delete(by=request.user, spending=spending_of(project, spending))
+    messages.success(request, _("Removed."))
+    return redirect(project)
+
+
+def spending_form(request, project, spending: Spending):
+    form = SpendingForm(request.POST or None, instance=spending)
     if request.method == "POST" and form.is_valid():
 
         def save():
@@ -278,7 +304,33 @@ def asset_detail(request, pk):
 @login_required
 def asset_income_create(request, pk):
     asset = selectors.asset_get(user=request.user, pk=pk)
-    form = AssetIncomeForm(request.POST or None, instance=AssetIncome(asset=asset))
+    return asset_income_form(request, asset, AssetIncome(asset=asset))
+
+
+@login_required
+def asset_income_edit(request, pk, income):
+    asset = selectors.asset_get(user=request.user, pk=pk)
+    return asset_income_form(request, asset, income_of(asset, income))
+
+
+def income_of(asset, pk) -> AssetIncome:
+    row = asset.incomes.filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+@login_required
+@require_POST
+def asset_income_delete(request, pk, income):
+    asset = selectors.asset_get(user=request.user, pk=pk)
+    services.asset_income_delete(by=request.user, income=income_of(asset, income))
+    messages.success(request, _("Removed."))
+    return redirect(asset)
+
+
+def asset_income_form(request, asset, income: AssetIncome):
+    form = AssetIncomeForm(request.POST or None, instance=income)
     if request.method == "POST" and form.is_valid():
 
         def save():
@@ -293,13 +345,26 @@ def asset_income_create(request, pk):
 @login_required
 def distribution_create(request, pk):
     asset = selectors.asset_get(user=request.user, pk=pk)
+    return distribution_form(request, asset, Distribution())
+
+
+@login_required
+def distribution_edit(request, pk, share):
+    asset = selectors.asset_get(user=request.user, pk=pk)
+    row = Distribution.objects.filter(pk=share, income__asset=asset).first()
+    if row is None:
+        raise Http404
+    return distribution_form(request, asset, row)
+
+
+def distribution_form(request, asset, share: Distribution):
     incomes = asset.incomes.all()
     form = DistributionForm(
         request.POST or None,
-        instance=Distribution(),
+        instance=share,
         incomes=incomes,
         households=selectors.village_households(asset.project),
-        initial={"income": incomes.first()},
+        initial=None if share.pk else {"income": incomes.first()},
     )
     if request.method == "POST" and form.is_valid():
 

@@ -54,6 +54,7 @@ from villagedesk.organisation.models import (
 )
 from villagedesk.projects.models import (
     Asset,
+    AssetIncome,
     Beneficiary,
     BudgetLine,
     Distribution,
@@ -157,6 +158,8 @@ KEYS = {
     "projects:stage-edit": Project,
     "projects:budget-edit": Project,
     "projects:spending-create": Project,
+    "projects:spending-edit": Project,
+    "projects:spending-delete": Project,
     "projects:beneficiary-create": Project,
     "projects:beneficiary-delete": Project,
     "projects:wage-create": Project,
@@ -164,7 +167,10 @@ KEYS = {
     "projects:asset-create": Project,
     "projects:asset-detail": Asset,
     "projects:asset-income-create": Asset,
+    "projects:asset-income-edit": Asset,
+    "projects:asset-income-delete": Asset,
     "projects:distribution-create": Asset,
+    "projects:distribution-edit": Asset,
     "projects:distribution-delete": Asset,
     "projects:plan-edit": IndustryPlan,
     "economy:cooperative-detail": Cooperative,
@@ -418,6 +424,8 @@ def fingerprint(village: Area) -> str:
     for row in (
         Distribution.objects.filter(income__asset__project__area_code=code).order_by("pk").values()
     ):
+        digest.update(repr(sorted(row.items())).encode())
+    for row in AssetIncome.objects.filter(asset__project__area_code=code).order_by("pk").values():
         digest.update(repr(sorted(row.items())).encode())
     return digest.hexdigest()
 

@@ -314,8 +314,8 @@ PAGES = {
     "cooperatives": (lambda c: url("economy:cooperative-list"), 2, 3),
     "cooperative": (
         lambda c: url("economy:cooperative-detail", first_of(Cooperative, c.village).pk),
-        5,
         6,
+        7,
     ),
     "collective": (lambda c: url("economy:collective", c.village.code), 15, 15),
     "village land": (lambda c: url("economy:village-land", c.village.code), 7, 7),

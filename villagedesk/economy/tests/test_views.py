@@ -19,7 +19,7 @@ from villagedesk.economy.tests.factories import (
     make_plot,
     make_transfer,
 )
-from villagedesk.registry.tests.factories import PersonFactory
+from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
 from villagedesk.welfare.models import IncomeLine
 
 pytestmark = pytest.mark.django_db
@@ -195,3 +195,32 @@ def test_pages_open_for_the_village_team(client, cadre_a, village_a):
         reverse("economy:household-land", args=[household.pk]),
     ]:
         assert client.get(page).status_code == 200, page
+
+
+def rows_of(page: str, section: str) -> int:
+    """The rows of the first table body after the section's anchor."""
+    start = page.index(section)
+    body = page[page.index("<tbody>", start) : page.index("</tbody>", start)]
+    return body.count("<tr>")
+
+
+def test_members_and_a_dividends_parts_are_paged_fifty_at_a_time(client, cadre_a, village_a):
+    households = HouseholdFactory.create_batch(53, village=village_a)
+    cooperative = make_cooperative(
+        by=cadre_a, village=village_a, members=[(h, "1") for h in households]
+    )
+    for year in (2024, 2025):
+        services.distribution_record(
+            by=cadre_a, cooperative=cooperative, year=year, total=Decimal("530")
+        )
+    client.force_login(cadre_a)
+    url = cooperative.get_absolute_url()
+    first = client.get(url).content.decode()
+    assert rows_of(first, 'id="members"') == 50
+    assert rows_of(first, 'id="dividend-parts"') == 50
+    assert "members_page=2" in first and "parts_page=2" in first
+    last_members = client.get(url + "?members_page=2").content.decode()
+    assert rows_of(last_members, 'id="members"') == 3
+    last_parts = client.get(url + "?year=2024&parts_page=2").content.decode()
+    assert rows_of(last_parts, 'id="dividend-parts"') == 3
+    assert "<b>2024</b>" in last_parts
