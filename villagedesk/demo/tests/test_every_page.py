@@ -119,6 +119,11 @@ def filtered(url: str, answer: Answer, village: Area) -> str | None:
     return None
 
 
+# The walk runs in the setup of the first test that asks for it: over every page of every app,
+# for four users in two languages, it needs more than the default minute on a loaded machine.
+pytestmark = pytest.mark.timeout(600)
+
+
 @pytest.fixture(scope="module")
 def walk(django_db_setup, django_db_blocker):
     plain = override_settings(
