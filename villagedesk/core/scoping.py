@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy as _
 def prefix_end(prefix: str) -> str | None:
     """The first code of digits after every code that starts with the prefix (a prefix of
     digits): "5340211" gives "5340212", "5340219" gives "534022"; None for nines only."""
-    digits = prefix.rstrip("9")
+    digits = prefix
+    while digits.endswith("9"):
+        digits = digits[:-1]
     if not digits:
         return None
     return digits[:-1] + str(int(digits[-1]) + 1)
