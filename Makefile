@@ -43,12 +43,13 @@ browser:
 			echo "Browser tests need Debian's chromium and fonts-noto-cjk: sudo apt-get install chromium fonts-noto-cjk" >&2; exit 1; \
 		fi; \
 	fi
-	@# The attendance export test opens the .xlsx in LibreOffice (skipped without it, except on CI).
-	@if ! command -v soffice >/dev/null 2>&1; then \
+	@# The attendance export test opens the .xlsx in LibreOffice Calc and the report test the .docx
+	@# in LibreOffice Writer (each skipped without it, except on CI).
+	@if ! command -v soffice >/dev/null 2>&1 || ! ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1; then \
 		if [ "$$(id -u)" = "0" ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui >/dev/null; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-calc-nogui libreoffice-writer-nogui >/dev/null; \
 		else \
-			echo "The export test needs LibreOffice: sudo apt-get install libreoffice-calc-nogui (skipped until then)" >&2; \
+			echo "The export and report tests need LibreOffice: sudo apt-get install libreoffice-calc-nogui libreoffice-writer-nogui (skipped until then)" >&2; \
 		fi; \
 	fi
 
@@ -78,10 +79,12 @@ mutants: $(DEV_STAMP)
 	fi
 	@echo "Every mutant killed."
 
-bench: $(DEV_STAMP)
+bench: $(DEV_STAMP) browser
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
 
 screenshots: $(DEV_STAMP) browser
+	@# A report's first page is drawn from its PDF by Poppler's pdftoppm.
+	@command -v pdftoppm >/dev/null 2>&1 || { [ "$$(id -u)" = "0" ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends poppler-utils >/dev/null; } || echo "The report's screenshot needs pdftoppm: sudo apt-get install poppler-utils" >&2
 	$(PY) tools/screenshots.py
 	SCREENSHOTS=docs/screenshots $(PY) -m pytest -m browser -p no:xdist -q
 

@@ -186,11 +186,12 @@ WIDTH_WATCH = """
 """
 
 
-def phone_context(browser, language):
+def phone_context(browser, language, **options):
     context = browser.new_context(
         viewport={"width": PHONE_WIDTH, "height": 812},
         locale=PHONE_LOCALES[language],
         device_scale_factor=2,
+        **options,
     )
     context.set_default_timeout(10_000)
     context.add_init_script(WIDTH_WATCH)

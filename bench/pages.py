@@ -114,10 +114,12 @@ def baseline_view(request):
 # Preparing the database, the static files and the server.
 
 
-def django_ready() -> None:
-    """This process's Django, on the bench database with the development settings' keys."""
-    os.environ["DATABASE_URL"] = DATABASE_URL
-    os.environ["VAR_DIR"] = os.environ.get("VAR_DIR", str(ROOT / "var"))
+def django_ready(*, database_url: str = DATABASE_URL, var_dir: Path | None = None) -> None:
+    """This process's Django, on the bench database with the development settings' keys (those
+    of `var_dir` when given; of VAR_DIR, or the checkout's var folder, otherwise)."""
+    os.environ["DATABASE_URL"] = database_url
+    default = os.environ.get("VAR_DIR", str(ROOT / "var"))
+    os.environ["VAR_DIR"] = str(var_dir) if var_dir else default
     os.environ["DJANGO_SETTINGS_MODULE"] = "villagedesk.settings"
     for name in ("DEBUG", "SECRET_KEY", "SECRET_KEY_FILE"):
         os.environ.pop(name, None)
@@ -154,9 +156,12 @@ def manage(*arguments: str, env: dict | None = None) -> None:
     )
 
 
-def production_environment() -> dict[str, str]:
+def production_environment(
+    *, database_url: str = DATABASE_URL, var_dir: Path = CACHE, static_root: str = ""
+) -> dict[str, str]:
     """What production sets (settings.py, README): a given key, DEBUG off, the hosts, the
-    database, and the identity keys the data was sealed with."""
+    database, and the identity keys the data was sealed with; the static files collected into
+    `static_root` (the cache's `static` folder unless given)."""
     from django.conf import settings
 
     env = {
@@ -168,23 +173,26 @@ def production_environment() -> dict[str, str]:
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="127.0.0.1",
-        DATABASE_URL=DATABASE_URL,
+        DATABASE_URL=database_url,
         IDENTITY_KEYS=settings.IDENTITY_KEYS,
         IDENTITY_HASH_KEY=settings.IDENTITY_HASH_KEY,
         SECURE_COOKIES="false",  # plain HTTP on the loopback
-        VAR_DIR=str(CACHE),
-        STATIC_ROOT=str(CACHE / "static"),
+        VAR_DIR=str(var_dir),
+        STATIC_ROOT=static_root or str(var_dir / "static"),
         DJANGO_SETTINGS_MODULE="villagedesk.settings",
     )
     return env
 
 
-def gunicorn_started(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+def gunicorn_started(
+    env: dict[str, str], application: str = "pages:served()"
+) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving the application (a module of bench/ and its factory), on a free port."""
     command = [
         sys.executable,
         "-m",
         "gunicorn",
-        "pages:served()",
+        application,
         f"--pythonpath={ROOT / 'bench'},{ROOT}",
         "--bind=127.0.0.1:0",
         f"--workers={WORKERS}",

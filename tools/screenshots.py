@@ -7,6 +7,7 @@ of them.
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -116,6 +117,12 @@ def main():
                     "#collective-chart",
                 ),
                 "economy-household-land": f"/economy/households/{land_household}/land/",
+                # The guidance of step 8 with its related articles (below it on a phone).
+                "library-article": (f"/library/{guidance_of_step(env, 8)}/", "aside.related"),
+                "library-search": "/library/?q=低保",
+                "glance": f"/reports/villages/{village}/",
+                "api-tokens": "/accounts/tokens/",
+                "api-docs": ("/api/v1/docs", ".swagger-ui .opblock"),
             }
             wanted = sys.argv[1:]
             if wanted:
@@ -138,6 +145,8 @@ def main():
                     for device in VIEWPORTS:
                         shoot(browser, lang, device, pages)
                 browser.close()
+            if not wanted or any("report".startswith(prefix) for prefix in wanted):
+                report_first_page(env, village)
         finally:
             server.terminate()
             server.wait()
@@ -257,6 +266,62 @@ def cadre_village(env) -> str:
     )
 
 
+def report_first_page(env, village: str) -> None:
+    """The first page of the village's monthly report of last month, in Chinese, as LibreOffice
+    renders the .docx (docs/screenshots/report-first-page.png)."""
+    with tempfile.TemporaryDirectory() as out:
+        code = (
+            "import datetime;"
+            "from django.utils import timezone;"
+            "from villagedesk.accounts.models import User;"
+            "from villagedesk.areas.models import Area;"
+            "from villagedesk.reports.models import ReportJob;"
+            "from villagedesk.reports.services import report_write;"
+            "until = timezone.localdate().replace(day=1) - datetime.timedelta(days=1);"
+            "job = ReportJob.objects.create(user=User.objects.get(username='cadre1'),"
+            " kind='village_month', area=Area.objects.get(code='" + village + "'),"
+            " since=until.replace(day=1), until=until, language='zh-hans');"
+            f"open('{out}/report.docx', 'wb').write(report_write(job_id=job.pk).file.read())"
+        )
+        manage("shell", "-c", code, env=env)
+        # LibreOffice Writer opens the .docx (as the test of the reports does) and Poppler's
+        # pdftoppm (Debian's poppler-utils) draws the PDF's first page.
+        subprocess.run(  # noqa: S603
+            [
+                shutil.which("soffice") or "/usr/bin/soffice",
+                f"-env:UserInstallation=file://{out}/profile",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                out,
+                f"{out}/report.docx",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(  # noqa: S603
+            [
+                shutil.which("pdftoppm") or "/usr/bin/pdftoppm",
+                "-png",
+                "-r",
+                "100",
+                "-singlefile",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                f"{out}/report.pdf",
+                f"{out}/report",
+            ],
+            check=True,
+        )
+        target = OUT / "report-first-page.png"
+        Path(out, "report.png").replace(target)
+        kept_small(target)
+        print(target.relative_to(ROOT))
+
+
 def household_with_most_members(env) -> int:
     return shell_int(
         env,
@@ -266,6 +331,15 @@ def household_with_most_members(env) -> int:
         "u = User.objects.get(username='cadre1');"
         "h = household_list(user=u).annotate(n=Count('members')).order_by('-n', 'number').first();"
         "print(h.pk)",
+    )
+
+
+def guidance_of_step(env, step: int) -> int:
+    """The shipped guidance article of a step of the method, loaded by the demo."""
+    return shell_int(
+        env,
+        "from villagedesk.library.models import Article;"
+        f"print(Article.objects.get(key__startswith='step{step:02}_').pk)",
     )
 
 

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "villagedesk.audit",
     "villagedesk.areas",
     "villagedesk.accounts",
+    "villagedesk.library",
     "villagedesk.registry",
     "villagedesk.welfare",
     "villagedesk.fieldwork",
@@ -107,16 +108,26 @@ INSTALLED_APPS = [
     "villagedesk.governance",
     "villagedesk.economy",
     "villagedesk.projects",
+    "villagedesk.playbook",
     "villagedesk.reports",
+    "villagedesk.api",
     "villagedesk.demo",
+    # Only for its templates and static files: the API's docs page serves Swagger UI from here.
+    "ninja",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files are answered here, before the headers below: they are public and cached long.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and fragments gzipped on their way out; static files come compressed from
+    # collectstatic (WhiteNoise) and are answered above.
+    "villagedesk.core.middleware.CompressTextMiddleware",
     "villagedesk.core.middleware.ContentSecurityPolicyMiddleware",
     "villagedesk.core.middleware.permissions_policy",
+    # Before the session and CSRF middleware: it takes their cookies off the service worker's
+    # background keeping of pages.
+    "villagedesk.core.offline.keeping_sets_no_cookie",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -282,6 +293,32 @@ MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
 MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+
+def caches_from_url(url: str) -> dict:
+    """The cache named by CACHE_URL: Redis (redis:// or rediss://, a database number as its
+    path) shared by every server process, or, unset, each process's own memory."""
+    if not url:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {url!r}")
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "villagedesk",
+        }
+    }
+
+
+# The API's request counts per token (api/auth.py) live in the cache, so a rate holds across
+# the server's processes only with a shared cache: production runs several gunicorn workers and
+# `check --deploy` asks for CACHE_URL (core/checks.py).
+CACHES = caches_from_url(os.environ.get("CACHE_URL", ""))
+
+# Requests a minute each access token (or session) may make to the API: across every process
+# with CACHE_URL, per process without it.
+API_RATE = os.environ.get("API_RATE", "600/min")
 
 # Imports and exports run outside the request; `manage.py db_worker` runs them.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -14,5 +14,7 @@ def areas(request):
         "focus_prefix": getattr(user, "focus_prefix", None),
         "may_keep_registry": permissions.holds_anywhere(user, Capability.KEEP_REGISTRY),
         "may_keep_diary": permissions.holds_anywhere(user, Capability.KEEP_DIARY),
+        "may_record_fieldwork": permissions.holds_anywhere(user, Capability.RECORD_FIELDWORK),
         "may_supervise": permissions.holds_anywhere(user, Capability.SUPERVISE),
+        "may_make_reports": permissions.holds_anywhere(user, Capability.MAKE_REPORTS),
     }

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import ngettext
 
 from villagedesk.accounts import second_factor
+from villagedesk.core.offline import is_background_keeping
 
 FOCUS_SESSION_KEY = "focus_area_prefix"
 # Unix times: when the session logged in, and when it was last used (to the minute).
@@ -99,8 +100,10 @@ class SessionTimeoutMiddleware:
                     )
                     % {"hours": hours},
                 )
-            if LAST_SEEN_SESSION_KEY not in session or now - last_seen >= (
-                LAST_SEEN_RESOLUTION_SECONDS
+            # The service worker keeping pages in the background is not the user's activity.
+            if not is_background_keeping(request) and (
+                LAST_SEEN_SESSION_KEY not in session
+                or now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS
             ):
                 session[LAST_SEEN_SESSION_KEY] = now
         return self.get_response(request)
@@ -115,7 +118,8 @@ class SecondFactorMiddleware:
     """Keep a session that owes its second factor on the pages of that step.
 
     After the password a user with an authenticator app must give a code, and a user whose role
-    requires one must enrol an app; until then any other page sends them there.
+    requires one must enrol an app; until then any other page sends them there. A view marked
+    with `second_factor.answers_itself` (the API's) refuses such a session in its own way.
     """
 
     # The pages such a session may open (url names in the accounts namespace).
@@ -128,6 +132,8 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "second_factor_answered", False):
+            return None
         step = second_factor.step_due(request)
         if step is None:
             return None

@@ -28,6 +28,8 @@ class Capability(models.TextChoices):
     EXPORT_PERSONAL_DATA = "export_personal_data", _("Export personal numbers in full")
     KEEP_RULES = "keep_rules", _("Keep rules and local parameters")
     SUPERVISE = "supervise", _("Supervise")
+    PUBLISH_GUIDANCE = "publish_guidance", _("Publish guidance, policy documents and notices")
+    MAKE_REPORTS = "make_reports", _("Have the area's reports written")
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -43,6 +45,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.WRITE_PEOPLE_NOTES,
             Capability.REVEAL,
             Capability.EXPORT_PERSONAL_DATA,
+            Capability.MAKE_REPORTS,
         }
     ),
     # The village committee shares the work but sees numbers masked and never the team's
@@ -64,6 +67,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.REVEAL,
             Capability.EXPORT_PERSONAL_DATA,
             Capability.SUPERVISE,
+            Capability.PUBLISH_GUIDANCE,
+            Capability.MAKE_REPORTS,
         }
     ),
     Role.COUNTY_SUPERVISOR: frozenset(
@@ -75,6 +80,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EXPORT_PERSONAL_DATA,
             Capability.SUPERVISE,
             Capability.KEEP_RULES,
+            Capability.PUBLISH_GUIDANCE,
+            Capability.MAKE_REPORTS,
         }
     ),
     # An administrator may do everything but is no member of a village's team: the diary and

@@ -61,6 +61,13 @@ def step_due(request) -> str | None:
     return due
 
 
+def answers_itself(view):
+    """Mark a view that answers a session owing its second factor itself, as a program expects
+    (the API's 401 in its error body), rather than being redirected to the step's page."""
+    view.second_factor_answered = True
+    return view
+
+
 def step_for(user: User) -> str | None:
     """The step a user must take after the password: "verify", "enrol" or None."""
     if device_for(user) is not None:

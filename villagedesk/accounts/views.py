@@ -199,8 +199,12 @@ password_change = PasswordChangeView.as_view()
 
 @require_POST
 def logout(request):
+    """Log out, and have the browser drop what it keeps of the site: the pages kept for reading
+    offline and the queue of what was written offline (the page warned of unsent items first)."""
     auth_logout(request)
-    return redirect(settings.LOGOUT_REDIRECT_URL)
+    response = redirect(settings.LOGOUT_REDIRECT_URL)
+    response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @require_POST

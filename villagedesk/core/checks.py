@@ -4,8 +4,9 @@ With the manifest storage every page looks its static files up in the manifest t
 `collectstatic` writes; without it (or with one older than the static files) every page, the
 login page included, answers 500. DEBUG and the development key are only warnings in Django's
 checks; serving personal data with either is an error here, and so are identity keys derived
-from the development key. Missing or malformed identity keys are refused at every command, not
-only at deployment: no identity number could be written or read.
+from the development key and a cache that each server process keeps for itself. Missing or
+malformed identity keys are refused at every command, not only at deployment: no identity
+number could be written or read.
 """
 
 import os
@@ -134,6 +135,23 @@ def identity_keys_given(app_configs=None, **kwargs) -> list[CheckMessage]:
                 "IDENTITY_KEYS or IDENTITY_HASH_KEY is derived from the development key.",
                 hint="Set IDENTITY_KEYS and IDENTITY_HASH_KEY (see docs/operations.md).",
                 id="villagedesk.E007",
+            )
+        ]
+    return []
+
+
+@register(Tags.caches, deploy=True)
+def cache_shared(app_configs=None, **kwargs) -> list[CheckMessage]:
+    """Refuse a cache kept in each process's memory: the API's rate per token would hold once
+    in every gunicorn worker, and figures kept in one worker would be counted again in each."""
+    backend = settings.CACHES["default"]["BACKEND"]
+    if backend.endswith(("LocMemCache", "DummyCache")):
+        return [
+            Error(
+                "The cache is each server process's own memory: an access token may call the "
+                "API at its rate in every worker.",
+                hint="Set CACHE_URL=redis://127.0.0.1:6379/0 (see docs/operations.md).",
+                id="villagedesk.E008",
             )
         ]
     return []

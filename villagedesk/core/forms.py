@@ -18,6 +18,7 @@ from villagedesk.core.concurrency import (
 )
 from villagedesk.core.converters import number_or_none
 from villagedesk.core.masking import query_masked
+from villagedesk.core.offline import OFFLINE_KEY_FIELD, offline_key_of
 
 FORM_OUT_OF_DATE = _(
     "This form was out of date and has been renewed, so nothing was saved. Check it and send it "
@@ -66,7 +67,8 @@ class SavedOnceForm:
     `conflict_show`). Otherwise it carries a one-time token that `core.concurrency.saved_once`
     spends; a token already spent makes validation raise FormAlreadySent, which
     `core.middleware.FormSentTwiceMiddleware` answers. Both travel in hidden inputs that
-    `core/_form_guard.html` renders.
+    `core/_form_guard.html` renders, with the key the phone made for a sending it may queue
+    (`core.offline.OFFLINE_KEY_FIELD`) when the form comes back with errors.
     """
 
     def __init__(self, *args, **kwargs):
@@ -112,6 +114,11 @@ class SavedOnceForm:
                 self.add_error(None, FORM_OUT_OF_DATE)
             else:
                 self.guard["form_token"] = sent
+            key = offline_key_of(self.data)
+            if key is not None:
+                # Shown again with the form's errors, the key tells the phone that the server
+                # answered this sending (static/js/offline.js drops what it kept of it).
+                self.guard[OFFLINE_KEY_FIELD] = key
 
     def conflict_show(self, conflict: EditConflict) -> None:
         """Keep what the user typed, show what is saved now where it differs, and let the next

@@ -13,11 +13,13 @@ from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from villagedesk.core.concurrency import FormAlreadySent
+from villagedesk.core.offline import offline_copy_allowed
 
 Middleware = Callable[[HttpRequest], HttpResponse]
 
@@ -50,6 +52,20 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
         return parts
 
 
+class CompressTextMiddleware(GZipMiddleware):
+    """Gzip pages, their htmx fragments, JSON and CSV; photos, spreadsheets, documents and
+    archives are compressed already and go as they are. Django's gzip pads each answer with
+    random bytes, and the CSRF token in a form is masked afresh at each answer
+    (docs/security.md, compression)."""
+
+    COMPRESSIBLE = ("text/", "application/json", "application/javascript", "image/svg+xml")
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if not response.get("Content-Type", "").startswith(self.COMPRESSIBLE):
+            return response
+        return super().process_response(request, response)
+
+
 def permissions_policy(get_response: Middleware) -> Middleware:
     """Send PERMISSIONS_POLICY as the Permissions-Policy header of every response."""
     header = ", ".join(
@@ -70,12 +86,17 @@ def personal_pages_not_stored(get_response: Middleware) -> Middleware:
 
     Whatever a logged-in user is sent may carry personal data, and must not stay in the browser's
     or a proxy's cache after they log out (a shared office computer, a village's shared phone).
+    A page marked `core.offline.kept_offline` (numbers masked) is revalidated at every request
+    instead, so that the service worker may keep it for reading without a signal; logging out
+    clears it.
     """
 
     def middleware(request: HttpRequest) -> HttpResponse:
         logged_in = request.user.is_authenticated
         response = get_response(request)
-        if logged_in or request.user.is_authenticated:
+        if getattr(response, "kept_offline", False):
+            offline_copy_allowed(response)
+        elif logged_in or request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
 

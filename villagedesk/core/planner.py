@@ -14,11 +14,15 @@ from django.db import connection, transaction
 
 
 def statistics_refresh(*tables: str) -> None:
-    """Gather fresh statistics for the tables named (every table when none is)."""
+    """Gather fresh statistics for the tables named (every table of the project when none is).
+
+    Never a bare ANALYZE on PostgreSQL: that one also analyses the catalogs every database of the
+    server shares, and holds their locks to the end of the transaction, so that another
+    database's ANALYZE waits for it.
+    """
+    if not tables:
+        tables = tuple(sorted(connection.introspection.django_table_names(only_existing=True)))
     with connection.cursor() as cursor:
-        if not tables:
-            cursor.execute("ANALYZE")
-            return
         for table in tables:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")  # noqa: S608 - our names
 

@@ -25,6 +25,7 @@ from villagedesk.directory.demo import GIVEN, SURNAMES, directory_demo_create
 from villagedesk.economy.demo import economy_demo_create
 from villagedesk.fieldwork.demo import fieldwork_demo_create
 from villagedesk.governance.demo import governance_demo_create
+from villagedesk.library.demo import library_demo_create
 from villagedesk.organisation.demo import organisation_demo_create
 from villagedesk.projects.demo import projects_demo_create
 from villagedesk.registry.changes import data_changed
@@ -193,7 +194,7 @@ def step_demos_create(*, county: Area, seed: int, today: datetime.date) -> None:
     """Give every step of the method something to show: offices and their people, outside help,
     visits, problems and diary days of the demo cadres, the village organisation, village
     meetings, matters and tasks, policies, incomes and enrolments, industry plans and projects,
-    cooperatives, the collective economy and land."""
+    cooperatives, the collective economy and land, and the guidance library."""
     directory_demo_create(county=county, seed=seed)
     help_demo_create(county=county)
     fieldwork_demo_create(county=county, today=today, seed=seed)
@@ -208,6 +209,7 @@ def step_demos_create(*, county: Area, seed: int, today: datetime.date) -> None:
     projects_demo_create(county=county, today=today, seed=seed)
     # Dividends and rent join the income lines too.
     economy_demo_create(county=county, today=today, seed=seed)
+    library_demo_create(county=county)
 
 
 def county_chain_create() -> Area:

@@ -228,6 +228,8 @@ class DiaryForm(SavedOnceForm, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["village"].queryset = villages
         self.fields["village"].empty_label = None
+        # By code, as the API names a village: a day written offline is sent with the form's.
+        self.fields["village"].to_field_name = "code"
 
 
 def month_from(text: str | None) -> datetime.date:

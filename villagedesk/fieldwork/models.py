@@ -265,10 +265,18 @@ class DiaryPhoto(models.Model):
         DiaryDay, verbose_name=_("diary day"), on_delete=models.CASCADE, related_name="photos"
     )
     image = models.ImageField(_("photo"), upload_to="diary/%Y/%m/")
+    # The key made on the phone for the sending that added it: the same photo sent again under
+    # it (its answer was lost) is not added twice.
+    key = models.CharField(max_length=100, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("diary photo")
         verbose_name_plural = _("diary photos")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "key"], condition=~Q(key=""), name="diaryphoto_day_key_unique"
+            )
+        ]
 
     def __str__(self):
         return self.image.name
@@ -422,3 +430,46 @@ class Problem(VillageScoped):
             and self.status != ProblemStatus.SOLVED
             and self.due_on < timezone.localdate()
         )
+
+
+class SentKey(models.Model):
+    """What a key made on the caller's side made (a visit, a problem or a diary day): the API's
+    `Idempotency-Key`, or the `offline_key` a page's form carries (`static/js/offline.js`). A
+    retry with the same key gets that record, through the API or the web form alike.
+    `fingerprint` is the SHA-256 of what the API's first sending asked, so that the key sent again
+    with another request is refused rather than answered with a record it did not ask for; a key
+    the web form recorded has none, its form's fields not being the API's body."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    visit = models.ForeignKey(
+        Visit, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    problem = models.ForeignKey(
+        Problem, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    diary_day = models.ForeignKey(
+        DiaryDay, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # Made by the API app first (api/0002), moved here to be written by the web forms too.
+        db_table = "api_sentkey"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="sentkey_user_key_unique"),
+            models.CheckConstraint(
+                condition=Q(visit__isnull=False, problem__isnull=True, diary_day__isnull=True)
+                | Q(visit__isnull=True, problem__isnull=False, diary_day__isnull=True)
+                | Q(visit__isnull=True, problem__isnull=True, diary_day__isnull=False),
+                name="sentkey_one_record",
+            ),
+        ]
+
+    def __str__(self):
+        return self.key
+
+    @property
+    def record(self):
+        return self.visit or self.problem or self.diary_day

@@ -155,8 +155,11 @@ class DueItem:
         return self.due_on < timezone.localdate()
 
 
-def due_list(*, user: User, days_ahead: int = 7, limit: int = 30) -> tuple[list[DueItem], int]:
-    """Open follow-ups and problems due within the coming days or overdue, soonest first.
+def due_list(
+    *, user: User, days_ahead: int = 7, limit: int = 30, village: str = ""
+) -> tuple[list[DueItem], int]:
+    """Open follow-ups and problems due within the coming days or overdue, soonest first (of
+    one village, when its code is given).
 
     Returns the first `limit` items and how many there are in all.
     """
@@ -172,6 +175,9 @@ def due_list(*, user: User, days_ahead: int = 7, limit: int = 30) -> tuple[list[
         .exclude(status=ProblemStatus.LONG_TERM)
         .select_related("village")
     )
+    if village:
+        visits = visits.filter(area_code=village)
+        problems = problems.filter(area_code=village)
     total = visits.count() + problems.count()
     items = [
         DueItem(
@@ -451,6 +457,14 @@ def diary_month(*, member: User, month: datetime.date) -> list[DiaryDay]:
 def diary_day_get(*, member: User, day: datetime.date) -> DiaryDay | None:
     """The member's own diary entry of the day, if written."""
     return DiaryDay.objects.filter(member=member, day=day).first()
+
+
+def diary_day_own(*, member: User, pk: int) -> DiaryDay:
+    """One of the member's own diary days, else 404: a diary is shown to no one else."""
+    entry = DiaryDay.objects.filter(member=member, pk=pk).first()
+    if entry is None:
+        raise Http404
+    return entry
 
 
 def member_villages(*, user: User) -> QuerySet[Area]:

@@ -2,9 +2,11 @@
 village, validates fully and writes in one transaction."""
 
 import datetime
+from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,8 +25,10 @@ from villagedesk.fieldwork.models import (
     KeyGroupTag,
     PersonNote,
     Problem,
+    SentKey,
     Visit,
 )
+from villagedesk.registry.changes import data_changed
 from villagedesk.registry.models import Household, Person
 
 
@@ -63,6 +67,28 @@ def visit_record(
     validated_save(visit)
     visit.persons.set(persons)
     link_met_in_directory(visit=visit, persons=persons)
+    # Visit coverage is a figure of the supervisors' roll-ups.
+    data_changed([visit.village.code])
+    return visit
+
+
+@transaction.atomic
+def visit_photo_set(*, by: User, visit: Visit, photo) -> Visit:
+    """Give the visitor's own visit its photo (a field app sends it after the visit, once the
+    connection allows); sending one again replaces it."""
+    permissions.require(by, Capability.RECORD_FIELDWORK, visit.area_code)
+    if visit.visitor_id != by.pk:
+        raise PermissionDenied
+    try:
+        content = photo_checked(photo)
+    except ValidationError as error:
+        raise ValidationError({"photo": error.messages}) from None
+    replaced = visit.photo.name
+    storage = visit.photo.storage
+    visit.photo.save("visit.jpg", content, save=False)
+    validated_save(visit)
+    if replaced:
+        transaction.on_commit(lambda: storage.delete(replaced))
     return visit
 
 
@@ -171,6 +197,8 @@ def problem_create(
     validated_save(problem, by=by)
     problem.households.set(households)
     problem.persons.set(persons)
+    # Open problems are a figure of the supervisors' roll-ups.
+    data_changed([problem.village.code])
     return problem
 
 
@@ -229,6 +257,7 @@ def problem_move(
             validated_save(visit)
     problem.status = status
     validated_save(problem, by=by)
+    data_changed([problem.area_code])
     return problem
 
 
@@ -258,10 +287,12 @@ def assignment_covering(*, member: User, village: Area, day: datetime.date):
 
 
 @transaction.atomic
-def diary_save(*, by: User, entry: DiaryDay, photos=()) -> DiaryDay:
+def diary_save(*, by: User, entry: DiaryDay, photos=(), photo_key: str = "") -> DiaryDay:
     """Save the member's own diary day; it must fall within their assignment to the village.
 
     Position and photos are kept only when the member adds them; nothing here asks for them.
+    The first photo is kept under `photo_key`, the key the phone made for the form's sending, so
+    that the phone's sending of the same photo through the API (`diary_photo_add`) finds it.
     """
     entry.member = by
     if entry.day and entry.village_id:
@@ -279,7 +310,79 @@ def diary_save(*, by: User, entry: DiaryDay, photos=()) -> DiaryDay:
         except ValidationError as error:
             raise ValidationError({"photos": error.messages}) from None
     validated_save(entry, by=by)
-    for content in checked:
-        photo = DiaryPhoto(day=entry)
+    for index, content in enumerate(checked):
+        photo = DiaryPhoto(day=entry, key=photo_key if index == 0 else "")
         photo.image.save("diary.jpg", content, save=True)
     return entry
+
+
+@transaction.atomic
+def diary_photo_add(*, by: User, entry: DiaryDay, photo, key: str = "") -> tuple[DiaryPhoto, bool]:
+    """Add a photo to the member's own diary day; returns it and whether it was added now. A
+    photo already added under `key` (the phone sent it again, its answer lost; or the day's form
+    sent it under that key) is returned instead of a second one."""
+    if entry.member_id != by.pk:
+        raise PermissionDenied
+    permissions.require(by, Capability.KEEP_DIARY, entry.area_code)
+    if key and (first := entry.photos.filter(key=key).first()) is not None:
+        return first, False
+    try:
+        content = photo_checked(photo)
+    except ValidationError as error:
+        raise ValidationError({"photo": error.messages}) from None
+    added = DiaryPhoto(day=entry, key=key)
+    try:
+        with transaction.atomic():
+            added.image.save("diary.jpg", content, save=True)
+    except IntegrityError:
+        # A concurrent sending under the same key added it first.
+        added.image.storage.delete(added.image.name)
+        return entry.photos.get(key=key), False
+    return added, True
+
+
+# Records made once per key
+
+
+def sent_once(*, by: User, key: str, fingerprint: str, kind: str, write: Callable[[], Model]):
+    """Make a record once per key of the user: the first sending runs `write` (a service that
+    records a `kind`: "visit", "problem" or "diary_day"); a later one (a retry after a lost
+    answer, or a concurrent one) gets that record back. Returns the record and whether it was
+    made now.
+
+    The key is written in the record's transaction under a unique constraint: of two concurrent
+    sendings, the second waits on the key, then fails to write it, and its record is rolled
+    back. A key is the user's own: another user's same key is another record. The same key
+    sent with another kind of record is refused, and so is the API's same key with another body
+    (`fingerprint`). A web form records its key with no fingerprint ("") and checks none: the
+    API's sending of the same form, or the form itself after the API's, gets the first record.
+    """
+    first = sent_key_get(user=by, key=key)
+    if first is None:
+        try:
+            with transaction.atomic():
+                record = write()
+                SentKey.objects.create(user=by, key=key, fingerprint=fingerprint, **{kind: record})
+        except IntegrityError:
+            first = sent_key_get(user=by, key=key)
+            if first is None:
+                raise
+        else:
+            return record, True
+    if getattr(first, f"{kind}_id") is None or (
+        fingerprint and first.fingerprint and first.fingerprint != fingerprint
+    ):
+        raise ValidationError(
+            _("This idempotency key was sent before with another request: make a new key."),
+            code="key_reused",
+        )
+    return first.record, False
+
+
+def sent_key_get(*, user: User, key: str) -> SentKey | None:
+    """What the user's key made, if anything."""
+    return (
+        SentKey.objects.filter(user=user, key=key)
+        .select_related("visit", "problem", "diary_day")
+        .first()
+    )

@@ -15,10 +15,11 @@ from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
 from villagedesk.audit import services as audit
 from villagedesk.core import paging
-from villagedesk.core.concurrency import saved_once
+from villagedesk.core.concurrency import FormAlreadySent, saved_once
 from villagedesk.core.converters import number_or_404, number_or_none, numbers_of
 from villagedesk.core.forms import form_with_service_errors, search_shown
 from villagedesk.core.masking import query_masked
+from villagedesk.core.offline import kept_offline, offline_key_of
 from villagedesk.core.photos import photo_response
 from villagedesk.core.spreadsheets import download
 from villagedesk.fieldwork import exports, selectors, services
@@ -37,6 +38,40 @@ from villagedesk.fieldwork.forms import (
 )
 from villagedesk.fieldwork.models import DiaryDay, PersonNote
 from villagedesk.registry import selectors as registry
+
+
+def made_once_per_key(request, *, kind: str, write, leads_to):
+    """Run `write` (a service making a `kind` of record), recording the key the phone made for
+    this sending, if the form carries one (`core.offline.offline_key_of`): the same key again,
+    from this form or from the phone's queue through the API (`fieldwork.services.sent_once`),
+    leads to the record made first (`leads_to(record)`, a URL), never to a second one."""
+    key = offline_key_of(request.POST)
+    if key is None:
+        return write()
+    record, made = services.sent_once(
+        by=request.user, key=key, fingerprint="", kind=kind, write=write
+    )
+    if not made:
+        raise FormAlreadySent(leads_to(record))
+    return record
+
+
+def key_refuse_sent(request, *, kind: str, leads_to) -> None:
+    """Raise FormAlreadySent when the form's key already made a `kind` of record: asked before
+    the form is read, where that record would change the form (a day's diary becomes an edit)."""
+    key = offline_key_of(request.POST)
+    first = services.sent_key_get(user=request.user, key=key) if key else None
+    if first is not None and getattr(first, f"{kind}_id") is not None:
+        raise FormAlreadySent(leads_to(first.record))
+
+
+def visit_page(visit) -> str:
+    return visit.household.get_absolute_url() if visit.household else visit.get_absolute_url()
+
+
+def diary_page(entry: DiaryDay) -> str:
+    return reverse("fieldwork:diary") + f"?month={entry.day:%Y-%m}"
+
 
 # Visits
 
@@ -69,6 +104,7 @@ def visit_list(request):
 
 
 @login_required
+@kept_offline
 def visit_create(request):
     households, persons = selectors.people_visible(user=request.user)
     chosen = None
@@ -86,20 +122,25 @@ def visit_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             with saved_once(form) as receipt:
-                visit = services.visit_record(
-                    by=request.user,
-                    visit=form.instance,
-                    persons=list(form.cleaned_data["persons"].select_related("household__village")),
-                    photo=form.cleaned_data.get("photo"),
+                visit = made_once_per_key(
+                    request,
+                    kind="visit",
+                    write=lambda: services.visit_record(
+                        by=request.user,
+                        visit=form.instance,
+                        persons=list(
+                            form.cleaned_data["persons"].select_related("household__village")
+                        ),
+                        photo=form.cleaned_data.get("photo"),
+                    ),
+                    leads_to=visit_page,
                 )
-                receipt.leads_to(visit.household or visit)
+                receipt.leads_to(visit_page(visit))
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:
             messages.success(request, _("Visit saved."))
-            return redirect(
-                visit.household.get_absolute_url() if visit.household else visit.get_absolute_url()
-            )
+            return redirect(visit_page(visit))
     if form.is_bound:
         household_pk = number_or_none(form["household"].value())
         chosen = households.filter(pk=household_pk).first() if household_pk is not None else None
@@ -157,6 +198,7 @@ def visit_photo(request, pk):
 
 
 @login_required
+@kept_offline
 def household_visits(request, pk):
     household = registry.household_get(user=request.user, pk=pk)
     context = {
@@ -281,6 +323,7 @@ def problem_people(request, form):
 
 
 @login_required
+@kept_offline
 def problem_create(request):
     villages = list(permissions.village_list(request.user, Capability.RECORD_FIELDWORK))
     if not villages:
@@ -311,18 +354,23 @@ def problem_create(request):
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        problem = form.instance
-        problem.village = form.villages[form.cleaned_data["village"]]
+        draft = form.instance
+        draft.village = form.villages[form.cleaned_data["village"]]
         if request.POST.get("visit"):
             pk = number_or_404(request.POST["visit"])
-            problem.visit = selectors.visit_get(user=request.user, pk=pk)
+            draft.visit = selectors.visit_get(user=request.user, pk=pk)
         try:
             with saved_once(form) as receipt:
-                problem = services.problem_create(
-                    by=request.user,
-                    problem=problem,
-                    households=list(form.cleaned_data["households"]),
-                    persons=list(form.cleaned_data["persons"].select_related("household")),
+                problem = made_once_per_key(
+                    request,
+                    kind="problem",
+                    write=lambda: services.problem_create(
+                        by=request.user,
+                        problem=draft,
+                        households=list(form.cleaned_data["households"]),
+                        persons=list(form.cleaned_data["persons"].select_related("household")),
+                    ),
+                    leads_to=lambda made: made.get_absolute_url(),
                 )
                 receipt.leads_to(problem)
         except ValidationError as error:
@@ -342,6 +390,7 @@ def problem_create(request):
 
 
 @login_required
+@kept_offline
 def problem_edit(request, pk):
     problem = selectors.problem_get(user=request.user, pk=pk)
     permissions.require(request.user, Capability.RECORD_FIELDWORK, problem.area_code)
@@ -382,6 +431,7 @@ def problem_edit(request, pk):
 
 
 @login_required
+@kept_offline
 def problem_detail(request, pk):
     problem = selectors.problem_get(user=request.user, pk=pk)
     context = {
@@ -537,6 +587,7 @@ def contact_notes_summary(request, pk):
 
 
 @login_required
+@kept_offline
 def diary_month(request):
     villages = selectors.member_villages(user=request.user)
     if not villages.exists():
@@ -556,6 +607,7 @@ def diary_month(request):
 
 
 @login_required
+@kept_offline
 def diary_edit(request, day):
     villages = selectors.member_villages(user=request.user)
     if not villages.exists():
@@ -564,6 +616,8 @@ def diary_edit(request, day):
         date = datetime.date.fromisoformat(day)
     except ValueError:
         raise Http404 from None
+    if request.method == "POST":
+        key_refuse_sent(request, kind="diary_day", leads_to=diary_page)
     entry = selectors.diary_day_get(member=request.user, day=date) or DiaryDay(
         member=request.user, day=date
     )
@@ -576,10 +630,25 @@ def diary_edit(request, day):
     )
     if request.method == "POST" and form.is_valid():
         uploads = request.FILES.getlist("photos")
+        new = entry.pk is None
+
+        def write():
+            return services.diary_save(
+                by=request.user,
+                entry=form.instance,
+                photos=uploads,
+                photo_key=offline_key_of(request.POST) or "",
+            )
+
         try:
             with saved_once(form) as receipt:
-                services.diary_save(by=request.user, entry=form.instance, photos=uploads)
-                receipt.leads_to(reverse("fieldwork:diary") + f"?month={date:%Y-%m}")
+                if new:
+                    saved = made_once_per_key(
+                        request, kind="diary_day", write=write, leads_to=diary_page
+                    )
+                else:
+                    saved = write()
+                receipt.leads_to(diary_page(saved))
         except ValidationError as error:
             form_with_service_errors(form, error)
         else:

@@ -178,13 +178,18 @@ def tasks_answering(*, user: User, problem: Problem) -> QuerySet[Task]:
     return task_list(user=user).filter(problem=problem)
 
 
-def task_due_list(*, user: User, days_ahead: int = 7, limit: int = 30) -> tuple[list[DueItem], int]:
+def task_due_list(
+    *, user: User, days_ahead: int = 7, limit: int = 30, village: str = ""
+) -> tuple[list[DueItem], int]:
     """The user's own open tasks due within the coming days or overdue, soonest first, in the
-    villages the user still sees; the first `limit` and how many there are in all."""
+    villages the user still sees (or in one of them, when its code is given); the first `limit`
+    and how many there are in all."""
     horizon = timezone.localdate() + datetime.timedelta(days=days_ahead)
     tasks = task_list(user=user).filter(
         owner=user, status__in=OPEN_TASK_STATUSES, due_on__lte=horizon
     )
+    if village:
+        tasks = tasks.filter(area_code=village)
     items = [
         DueItem(
             kind=_("Task"),

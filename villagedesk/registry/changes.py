@@ -1,11 +1,11 @@
 """Generations of a county's data, for figures computed from it and stored elsewhere.
 
 Every write of households and members, and of what other apps record about them and read in
-their figures (income, spending, enrolments, monitoring cases, policies, rules, parameters),
-calls `data_changed` inside its transaction: the generation of each county concerned goes up by
-one. Figures stored with an older generation are out of date (`welfare.figures`). A monitoring
-case's steps and measures are read by no figure: the county decision, which makes the household a
-monitored one, changes the figures through the household's own update.
+their figures (income, spending, enrolments, monitoring cases, policies, rules, parameters, visits,
+problems), calls `data_changed` inside its transaction: the generation of each county concerned
+goes up by one. Figures stored with an older generation are out of date (`welfare.figures`). A
+monitoring case's steps and measures are read by no figure: the county decision, which makes the
+household a monitored one, changes the figures through the household's own update.
 """
 
 from django.db.models import F

@@ -295,6 +295,21 @@ def export_ledger(
     return frame.height
 
 
+def full_numbers_purpose(*, by: User | None, area: Area, full_numbers: bool, purpose: str) -> str:
+    """The purpose stated for an export, stripped; refuse numbers in full (PermissionDenied)
+    from a user without `export_personal_data` over the area, and (ValidationError) without a
+    purpose. A request for the worker is refused by this before it is queued."""
+    purpose = (purpose or "").strip()
+    if full_numbers:
+        if by is not None:
+            permissions.require(by, Capability.EXPORT_PERSONAL_DATA, area.code)
+        if not purpose:
+            raise ValidationError(
+                _("State the purpose of exporting personal numbers in full."), code="purpose"
+            )
+    return purpose
+
+
 def ledger_export_audited(
     *,
     by: User | None,
@@ -314,14 +329,7 @@ def ledger_export_audited(
     area; a command run on the server (no user, `username` names the operator) needs the
     purpose too. Refused with PermissionDenied or ValidationError before anything is written.
     """
-    purpose = (purpose or "").strip()
-    if full_numbers:
-        if by is not None:
-            permissions.require(by, Capability.EXPORT_PERSONAL_DATA, area.code)
-        if not purpose:
-            raise ValidationError(
-                _("State the purpose of exporting personal numbers in full."), code="purpose"
-            )
+    purpose = full_numbers_purpose(by=by, area=area, full_numbers=full_numbers, purpose=purpose)
     stamp = audit.export_stamp(user=by, username=username)
     rows = export_ledger(
         name=name,

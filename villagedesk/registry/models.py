@@ -770,6 +770,59 @@ class ImportJob(models.Model):
         }
 
 
+class ExportJob(models.Model):
+    """One ledger asked for by a program (the API): written by the background worker as the
+    user who asked, in their language, audited when it is written, then fetched by that user
+    alone. The purpose of numbers in full is kept until then, as the audit event needs it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", ".xlsx"
+        CSV = "csv", ".csv"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    area = models.ForeignKey(
+        Area, verbose_name=_("area"), on_delete=models.PROTECT, related_name="+"
+    )
+    ledger = models.CharField(_("ledger"), max_length=40)
+    file_format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    household_status = models.CharField(
+        _("household type"), max_length=20, choices=HouseholdStatus.choices, blank=True
+    )
+    full_numbers = models.BooleanField(_("numbers in full"), default=False)
+    purpose = models.CharField(_("purpose"), max_length=200, blank=True)
+    language = models.CharField(max_length=10)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows = models.PositiveIntegerField(null=True, blank=True)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(full_numbers=False) | ~Q(purpose=""),
+                name="export_job_full_numbers_have_a_purpose",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.ledger} {self.area_id} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
 class DataGeneration(models.Model):
     """How many times the data of a county's households has changed: the households and their
     members here, and what other apps record about them (income, enrolments, monitoring, the

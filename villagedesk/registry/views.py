@@ -12,6 +12,7 @@ from villagedesk.accounts.permissions import Capability
 from villagedesk.core import paging
 from villagedesk.core.concurrency import saved_once
 from villagedesk.core.forms import form_with_service_errors, search_pushed, search_shown
+from villagedesk.core.offline import kept_offline
 from villagedesk.registry import selectors, services
 from villagedesk.registry.codes import Relation
 from villagedesk.registry.forms import (
@@ -24,6 +25,7 @@ from villagedesk.registry.models import Household, Person, Supporter
 
 
 @login_required
+@kept_offline
 def household_list(request):
     villages = list(selectors.village_list(user=request.user))
     village_code = request.GET.get("village", "")
@@ -70,6 +72,7 @@ def household_list(request):
 
 
 @login_required
+@kept_offline
 def household_detail(request, pk):
     household = selectors.household_get(user=request.user, pk=pk)
     members = list(household.members.all())

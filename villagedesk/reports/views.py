@@ -4,6 +4,7 @@ from django.shortcuts import render
 from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
 from villagedesk.accounts.selectors import assigned_area_list
+from villagedesk.core.offline import kept_offline
 from villagedesk.fieldwork.selectors import due_list
 from villagedesk.governance.selectors import task_due_list
 from villagedesk.registry.codes import HouseholdStatus
@@ -15,6 +16,7 @@ DUE_SHOWN = 30
 
 
 @login_required
+@kept_offline
 def home(request):
     due, due_total = due_list(user=request.user, limit=DUE_SHOWN)
     tasks, tasks_total = task_due_list(user=request.user, limit=DUE_SHOWN)

@@ -9,6 +9,11 @@ background worker (`welfare.tasks.county_figures_refresh`), one county at a time
 area with few households (a village, a small township) is counted in the request instead
 (`small`).
 
+Each kind of figures is a `Kind` in `KINDS`: the model of its rows and how the worker counts a
+county. An app above welfare that keeps per-village figures the same way (the supervisors'
+roll-ups of `reports`) adds its kind with `kind_add` when it is ready, and its figures are asked
+for, refreshed and read by the functions below.
+
 Every write of the data the figures read bumps its county's generation in the writing
 transaction (`registry.changes.data_changed`, called by the registry's and welfare's services);
 figures computed at an older generation, or for another day, are out of date. A page that reads
@@ -18,11 +23,12 @@ then.
 
 import datetime
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.utils import timezone
 
 from villagedesk.areas.models import Area
@@ -138,19 +144,21 @@ def ask(figures: CountyFigures) -> None:
 
 
 def stored(
-    *, kind: str, villages, prefix: str, policy: Policy | None = None, year: int | None = None
+    *,
+    kind: str,
+    villages,
+    prefix: str,
+    policy: Policy | None = None,
+    year: int | None = None,
+    with_counts: bool = True,
 ) -> Stored:
     """The stored figures of the villages' counties, for their villages under the prefix, asked
-    for again where missing or out of date: three queries when all are up to date."""
+    for again where missing or out of date: three queries when all are up to date, two without
+    the counts (`with_counts=False`: their state only)."""
+    spec = KINDS[kind]
     counties = sorted({village.code[:COUNTY_DIGITS] for village in villages})
-    if kind == FiguresKind.GAP:
-        keys = {gap_key(policy, county, year): county for county in counties}
-        day = day_of(year)
-        rows_model, fields = GapFigure, ("eligible", "not_enrolled", "not_eligible")
-    else:
-        keys = {poverty_key(county): county for county in counties}
-        day = None
-        rows_model, fields = PovertyFigure, ("persons", "poor")
+    keys = {spec.key(county, policy, year): county for county in counties}
+    day = spec.day(year)
     found = {f.key: f for f in CountyFigures.objects.filter(key__in=list(keys))}
     for key, county in keys.items():
         if key not in found:
@@ -165,8 +173,12 @@ def stored(
     if len(computed) < len(found):
         return Stored({}, up_to_date=False, computed_at=None)
     error = next((f.error for f in computed if f.error), "")
-    rows = rows_model.objects.filter(figures__in=computed, village_code__startswith=prefix)
-    counts = {code: tuple(values) for code, *values in rows.values_list("village_code", *fields)}
+    counts = {}
+    if with_counts:
+        rows = spec.rows.objects.filter(figures__in=computed, village_code__startswith=prefix)
+        counts = {
+            code: tuple(values) for code, *values in rows.values_list("village_code", *spec.fields)
+        }
     return Stored(
         counts,
         up_to_date=fresh,
@@ -179,26 +191,18 @@ def figures_store(
     figures: CountyFigures, counts: dict, *, error: str, generation: int, day, started: float
 ) -> None:
     """Replace the stored figures with these counts."""
+    spec = KINDS[figures.kind]
     with transaction.atomic():
         CountyFigures.objects.select_for_update().filter(pk=figures.pk).first()
-        if figures.kind == FiguresKind.GAP:
-            GapFigure.objects.filter(figures=figures).delete()
-            GapFigure.objects.bulk_create(
-                GapFigure(
-                    figures=figures,
-                    village_code=code,
-                    eligible=eligible,
-                    not_enrolled=not_enrolled,
-                    not_eligible=not_eligible,
-                )
-                for code, (eligible, not_enrolled, not_eligible) in counts.items()
+        spec.rows.objects.filter(figures=figures).delete()
+        spec.rows.objects.bulk_create(
+            spec.rows(
+                figures=figures, village_code=code, **dict(zip(spec.fields, values, strict=True))
             )
-        else:
-            PovertyFigure.objects.filter(figures=figures).delete()
-            PovertyFigure.objects.bulk_create(
-                PovertyFigure(figures=figures, village_code=code, persons=persons, poor=poor)
-                for code, (persons, poor) in counts.items()
-            )
+            for code, values in counts.items()
+        )
+        if spec.stored_also is not None:
+            spec.stored_also(figures, counts, day)
         figures.generation = generation
         figures.day = day
         figures.error = error
@@ -216,23 +220,67 @@ def figures_refresh(key: str) -> None:
     if figures is None:
         return
     asked = figures.asked_at
-    gap = figures.kind == FiguresKind.GAP
-    day = day_of(figures.year) if gap else None
+    spec = KINDS[figures.kind]
+    day = spec.day(figures.year)
     if not up_to_date(figures, generations([figures.county])[figures.county], day):
         started = time.monotonic()
         CountyFigures.objects.filter(pk=figures.pk).update(started_at=timezone.now())
         # The generation is read before the data: a change in between leaves the figures out
         # of date, never wrongly up to date.
         generation = generations([figures.county])[figures.county]
-        area = county_area(figures.county)
-        counts, error = {}, ""
-        if gap:
-            try:
-                counts = gap_counts_of(policy=figures.policy, area=area, day=day)
-            except RuleError as rule_error:
-                error = str(rule_error)
-        else:
-            counts = poverty_counts(Person.objects.within([area.prefix]))
+        counts, error = spec.count(figures, county_area(figures.county), day)
         figures_store(figures, counts, error=error, generation=generation, day=day, started=started)
-        statistics_refresh((GapFigure if gap else PovertyFigure)._meta.db_table)
+        statistics_refresh(spec.rows._meta.db_table)
     CountyFigures.objects.filter(pk=figures.pk, asked_at=asked).update(asked_at=None)
+
+
+def gap_count(figures: CountyFigures, area: Area, day: datetime.date) -> tuple[dict, str]:
+    try:
+        return gap_counts_of(policy=figures.policy, area=area, day=day), ""
+    except RuleError as rule_error:
+        return {}, str(rule_error)
+
+
+def poverty_count(_figures: CountyFigures, area: Area, _day) -> tuple[dict, str]:
+    return poverty_counts(Person.objects.within([area.prefix])), ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of per-village figures kept per county.
+
+    `rows` is the model of a village's row (`figures`, `village_code` and the `fields`); `key`
+    names a county's figures from the county, the policy and the year; `day` is the day the
+    figures of the year hold for (None: any day); `count(figures, county_area, day)` counts the
+    county by village code, with the error that kept it from counting; `stored_also(figures,
+    counts, day)`, when given, writes what else the kind keeps, in the storing transaction."""
+
+    rows: type[Model]
+    fields: tuple[str, ...]
+    key: Callable[[str, Policy | None, int | None], str]
+    day: Callable[[int | None], datetime.date | None]
+    count: Callable[[CountyFigures, Area, datetime.date | None], tuple[dict, str]]
+    stored_also: Callable[[CountyFigures, dict, datetime.date | None], None] | None = None
+
+
+KINDS: dict[str, Kind] = {
+    FiguresKind.GAP: Kind(
+        rows=GapFigure,
+        fields=("eligible", "not_enrolled", "not_eligible"),
+        key=lambda county, policy, year: gap_key(policy, county, year),
+        day=day_of,
+        count=gap_count,
+    ),
+    FiguresKind.POVERTY: Kind(
+        rows=PovertyFigure,
+        fields=("persons", "poor"),
+        key=lambda county, _policy, _year: poverty_key(county),
+        day=lambda _year: None,
+        count=poverty_count,
+    ),
+}
+
+
+def kind_add(name: str, kind: Kind) -> None:
+    """Keep figures of another kind (named by a `FiguresKind`) with this machinery."""
+    KINDS[name] = kind

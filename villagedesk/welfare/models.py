@@ -615,11 +615,14 @@ class Measure(models.Model):
 class FiguresKind(models.TextChoices):
     GAP = "gap", _("gap report")
     POVERTY = "poverty", _("poverty status")
+    # Kept by `reports` (the supervisors' roll-ups of every village), with this machinery.
+    ROLLUP = "rollup", _("village roll-up")
 
 
 class CountyFigures(models.Model):
     """The per-village figures of one county, computed in the background (`welfare.figures`):
-    a policy's gap counts in a year, or the persons and registered poor persons.
+    a policy's gap counts in a year, the persons and registered poor persons, or the roll-up of
+    `reports`.
 
     `key` names them: the kind, the policy and the year for a gap report, and the county. The
     figures hold for `day` at `generation`; read on another day or after a change they are out of

@@ -30,6 +30,7 @@ EXPECTED = {
         C.WRITE_PEOPLE_NOTES,
         C.REVEAL,
         C.EXPORT_PERSONAL_DATA,
+        C.MAKE_REPORTS,
     },
     Role.VILLAGE_COMMITTEE: {C.SEE, C.KEEP_REGISTRY, C.KEEP_DIRECTORY, C.RECORD_FIELDWORK},
     Role.TOWNSHIP_SUPERVISOR: {
@@ -39,6 +40,8 @@ EXPECTED = {
         C.REVEAL,
         C.EXPORT_PERSONAL_DATA,
         C.SUPERVISE,
+        C.PUBLISH_GUIDANCE,
+        C.MAKE_REPORTS,
     },
     Role.COUNTY_SUPERVISOR: {
         C.SEE,
@@ -48,6 +51,8 @@ EXPECTED = {
         C.EXPORT_PERSONAL_DATA,
         C.SUPERVISE,
         C.KEEP_RULES,
+        C.PUBLISH_GUIDANCE,
+        C.MAKE_REPORTS,
     },
     # An administrator does everything but is no member of a village's team.
     Role.ADMINISTRATOR: set(C) - {C.KEEP_DIARY},
@@ -168,6 +173,27 @@ def test_an_assignment_not_yet_begun_grants_nothing(village_a):
 def test_an_assignment_ending_today_still_holds(village_a):
     user = person("u", (Role.CADRE, village_a, datetime.date(2020, 1, 1), today()))
     assert permissions.holds(user, C.SEE, village_a.code)
+
+
+def test_current_assignments_are_those_in_force_today_by_area_code(county, village_a, village_b):
+    yesterday, tomorrow = today() - datetime.timedelta(days=1), today() + datetime.timedelta(days=1)
+    user = person(
+        "u",
+        (Role.CADRE, village_b, today()),
+        (Role.COUNTY_SUPERVISOR, county),
+        (Role.VILLAGE_COMMITTEE, village_a, datetime.date(2020, 1, 1), today()),
+        (Role.ADMINISTRATOR, county, datetime.date(2020, 1, 1), yesterday),
+        (Role.ADMINISTRATOR, village_a, tomorrow),
+    )
+    current = user.current_assignments()
+    assert [(a.role, a.area) for a in current] == [
+        (Role.COUNTY_SUPERVISOR, county),
+        (Role.VILLAGE_COMMITTEE, village_a),
+        (Role.CADRE, village_b),
+    ]
+    assert {a.pk for a in current} == set(
+        Assignment.objects.current().filter(user=user).values_list("pk", flat=True)
+    )
 
 
 def test_no_assignment_holds_nothing(village_a):

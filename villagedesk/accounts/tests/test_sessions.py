@@ -73,3 +73,14 @@ def test_a_session_without_a_login_time_gets_one_and_still_times_out(client, cad
         assert client.get(reverse("registry:household-list")).status_code == 200
         clock.shift(datetime.timedelta(minutes=31))
         assert client.get(reverse("registry:household-list")).status_code == 302
+
+
+def test_the_service_worker_keeping_pages_is_not_activity(client, cadre_a, settings):
+    with time_machine.travel(START, tick=False) as clock:
+        log_in(client)
+        clock.shift(datetime.timedelta(minutes=settings.SESSION_IDLE_MINUTES - 1))
+        kept = client.get(reverse("registry:household-list"), HTTP_X_OFFLINE_KEEPING="1")
+        assert kept.status_code == 200
+        # Idle since the login, not since the keeping.
+        clock.shift(datetime.timedelta(minutes=2))
+        assert client.get(reverse("registry:household-list")).status_code == 302

@@ -131,6 +131,35 @@ def test_restore_into_an_empty_database_gives_equal_counts_rows_and_photos(
     assert restored_photo == (tmp_path / "media" / PHOTO).read_bytes()
 
 
+def searched(database, word):
+    """The ids of the guidance articles the database's own search index finds for one word
+    (as `library.search.matching` asks it)."""
+    with database.cursor() as cursor:
+        if database.vendor == "sqlite":
+            cursor.execute(
+                "SELECT rowid FROM library_article_fts WHERE library_article_fts MATCH %s"
+                " ORDER BY rowid",
+                [f'"{word}"'],
+            )
+        else:
+            cursor.execute(
+                "SELECT id FROM library_article WHERE to_tsvector('simple', terms)"
+                " @@ plainto_tsquery('simple', %s) ORDER BY id",
+                [word],
+            )
+        return [row[0] for row in cursor.fetchall()]
+
+
+@with_database
+def test_the_guidance_search_comes_back_with_the_restore(backup_file, empty_database_url, tmp_path):
+    # The demo loads the shipped guidance; 低保 is in its articles' words.
+    found = searched(connection, "低保")
+    assert found
+    restored(backup_file, tmp_path / "restored-media", empty_database_url)
+    with backup.database(empty_database_url) as target:
+        assert searched(target, "低保") == found
+
+
 @with_database
 def test_backup_by_url_dumps_that_database(backup_file, empty_database_url, tmp_path):
     restored(backup_file, tmp_path / "restored-media", empty_database_url)

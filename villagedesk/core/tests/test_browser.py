@@ -40,3 +40,30 @@ def test_a_household_outside_ones_areas_answers_the_products_404_page(
     page.get_by_role("link", name=home).click()
     page.wait_for_url(f"{live_server.url}/")
     assert pages_wider_than_the_phone(page) == []
+
+
+@pytest.mark.timeout(120)
+def test_on_a_phone_the_open_menu_shows_log_out_and_reaches_its_last_link(
+    live_server, phone_in_each_language, county_supervisor
+):
+    """The supervisor's menu is the longest: taller than the phone, under a bar that stays on top.
+    Log out is in sight as it opens, and the last link can be scrolled to within the menu."""
+    page, language = phone_in_each_language
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "supervisor")
+    page.fill("#id_password", "pw-for-tests-1")
+    page.click("button.primary")
+    page.wait_for_url(f"{live_server.url}/")
+    page.locator("header.topbar .menu-button").click()
+    height = page.viewport_size["height"]
+
+    def on_screen(locator) -> bool:
+        box = locator.bounding_box()
+        return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+    menu = page.locator("nav.menu")
+    assert menu.evaluate("menu => menu.scrollHeight") > height
+    assert on_screen(menu.locator("form[data-logout] button"))
+    last = menu.locator("a").last
+    last.scroll_into_view_if_needed()
+    assert on_screen(last)

@@ -44,6 +44,8 @@ from python_calamine import CalamineWorkbook
 from villagedesk.accounts import permissions
 from villagedesk.accounts.models import Assignment, Role, User
 from villagedesk.accounts.permissions import Capability
+from villagedesk.api.models import AccessToken
+from villagedesk.api.services import token_create
 from villagedesk.areas.models import Area, Level, PointOfInterest, VillageNote
 from villagedesk.core.masking import mask_id_number
 from villagedesk.core.sealing import SealedIdentityField
@@ -58,6 +60,7 @@ from villagedesk.development.models import SupportRequest
 from villagedesk.directory.models import Contact, Link, Organisation
 from villagedesk.fieldwork.models import DiaryDay, DiaryPhoto, Problem, Visit
 from villagedesk.governance.models import AgendaItem, Matter, Meeting, PublicNotice, Task
+from villagedesk.library.models import Article, Attachment
 from villagedesk.organisation.models import (
     GroupHousehold,
     PartyMember,
@@ -68,9 +71,19 @@ from villagedesk.organisation.models import (
 from villagedesk.projects.models import Asset, IndustryPlan, Project
 from villagedesk.registry import services
 from villagedesk.registry.codes import DisabilityCategory, SupporterRelation
+from villagedesk.registry.export_jobs import export_write
 from villagedesk.registry.exports import LEDGERS
-from villagedesk.registry.models import PERSONAL_NUMBERS, Household, ImportJob, Person, Supporter
+from villagedesk.registry.models import (
+    PERSONAL_NUMBERS,
+    ExportJob,
+    Household,
+    ImportJob,
+    Person,
+    Supporter,
+)
 from villagedesk.registry.tests.factories import make_id_number
+from villagedesk.reports.models import ReportJob, ReportKind
+from villagedesk.reports.services import report_write
 from villagedesk.welfare.codes import PolicyCategory
 from villagedesk.welfare.models import MonitoredHousehold, Policy
 
@@ -124,11 +137,13 @@ def cell_text(value) -> str:
 
 def file_texts(content: bytes) -> list[str]:
     """The texts of a file, each read apart: an .xlsx's cells and every part of it (headers,
-    footers, properties), any other file whole."""
+    footers, properties), every part of a .docx, any other file whole."""
     if not content.startswith(b"PK"):
         return [content.decode("utf-8-sig", errors="replace")]
     with zipfile.ZipFile(io.BytesIO(content)) as parts:
         texts = [parts.read(name).decode("utf-8", errors="replace") for name in parts.namelist()]
+        if "xl/workbook.xml" not in parts.namelist():
+            return texts
     book = CalamineWorkbook.from_filelike(io.BytesIO(content))
     for sheet in book.sheet_names:
         texts += [
@@ -261,6 +276,15 @@ def import_job(user: User, village: Area, person: Person) -> ImportJob:
     )
 
 
+def export_written(user: User, village: Area) -> ExportJob:
+    """The village's person roster written by the worker for the user, as the API asks for it:
+    numbers masked."""
+    job = ExportJob.objects.create(
+        user=user, area=village, ledger="person_roster", file_format="csv", language="zh-hans"
+    )
+    return export_write(job_id=job.pk)
+
+
 def rows_of(village: Area, household: Household, user: User) -> dict:
     """Rows of the village that fill the URL patterns' keys: its household and members with
     certificates first."""
@@ -275,6 +299,8 @@ def rows_of(village: Area, household: Household, user: User) -> dict:
         Person: person,
         Supporter: household.supporters.first(),
         ImportJob: import_job(user, village, person),
+        ExportJob: export_written(user, village),
+        AccessToken: token_create(by=user, name="程序", scope="read", expires_at=None)[0],
         MonitoredHousehold: MonitoredHousehold.objects.filter(area_code=code).first()
         or MonitoredHousehold.objects.create(
             household=household,
@@ -299,6 +325,7 @@ def rows_of(village: Area, household: Household, user: User) -> dict:
         VillageNote: VillageNote.objects.filter(area_code=code).first(),
         SupportRequest: SupportRequest.objects.filter(area_code=code).first(),
         DiaryPhoto: DiaryPhoto.objects.create(day=day, image="diary/none.jpg"),
+        DiaryDay: day,
         User: User.objects.get(username="cadre1"),
         Meeting: Meeting.objects.filter(area_code=code).first(),
         AgendaItem: AgendaItem.objects.filter(meeting__area_code=code, result="passed").first(),
@@ -308,9 +335,35 @@ def rows_of(village: Area, household: Household, user: User) -> dict:
         Project: Project.objects.filter(area_code=code).first(),
         Asset: Asset.objects.filter(project__area_code=code).first(),
         IndustryPlan: IndustryPlan.objects.filter(area_code=code).first(),
+        **library_rows(village),
         **organisation_rows(village, household, person),
+        ReportJob: report_written(village, user),
         **{model: model.objects.filter(area_code=code).order_by("pk").first() for model in ECONOMY},
     }
+
+
+def library_rows(village: Area) -> dict:
+    """A notice of the village with a file (the demo's guidance is the county's)."""
+    article = Article.objects.create(
+        area=village, kind="notice", title_zh="村务通知", body_zh="通知", terms="通知"
+    )
+    attachment = Attachment.objects.create(
+        article=article, file="library/none.pdf", name="通知.pdf", kind="pdf", size=1
+    )
+    return {Article: article, Attachment: attachment}
+
+
+def report_written(village: Area, user: User) -> ReportJob:
+    """The village's monthly report written for the user, to download."""
+    job = ReportJob.objects.create(
+        user=user,
+        kind=ReportKind.VILLAGE_MONTH,
+        area=village,
+        since=datetime.date(2026, 1, 1),
+        until=datetime.date(2026, 1, 31),
+        language="zh-hans",
+    )
+    return report_write(job_id=job.pk)
 
 
 def organisation_rows(village: Area, household: Household, person: Person) -> dict:
@@ -410,7 +463,8 @@ ROLES = list(Role)
 
 @pytest.mark.timeout(240)
 @pytest.mark.parametrize("role", ROLES)
-def test_no_page_or_export_shows_an_identity_number_while_masked(county, role):
+def test_no_page_or_export_shows_an_identity_number_while_masked(county, role, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     village, household = county
     user = persona(village, role)
     runs = numbers_kept()

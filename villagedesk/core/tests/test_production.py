@@ -19,6 +19,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from villagedesk.core import checks
+from villagedesk.settings import caches_from_url
 
 PRODUCTION_STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -160,6 +161,7 @@ def deploying(settings, tmp_path):
     settings.IDENTITY_KEYS = f"prod:{IDENTITY_KEY}"
     settings.IDENTITY_HASH_KEY = IDENTITY_KEY
     settings.IDENTITY_KEYS_DERIVED = False
+    settings.CACHES = caches_from_url("redis://127.0.0.1:6379/0")
     return settings
 
 
@@ -220,3 +222,9 @@ def test_development_key_is_refused_at_deployment(deploying, tmp_path):
     assert checks.secret_key_given() == []
     deploying.SECRET_KEY = "generated-for-development"
     assert error_ids(checks.secret_key_given()) == ["villagedesk.E005"]
+
+
+def test_a_cache_of_each_process_is_refused_at_deployment(deploying):
+    assert checks.cache_shared() == []
+    deploying.CACHES = caches_from_url("")
+    assert error_ids(checks.cache_shared()) == ["villagedesk.E008"]

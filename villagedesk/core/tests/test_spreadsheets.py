@@ -3,6 +3,7 @@ upload before it is read."""
 
 import io
 
+import polars as pl
 import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,12 +37,64 @@ def test_column_letters(number, letters):
     assert spreadsheets.column_letters(number) == letters
 
 
+def found_by_polars(pattern, texts: list[bytes]) -> list[bool]:
+    """Whether the search, as polars reads it (`in_rust`), finds something in each text."""
+    column = pl.Series([text.decode() for text in texts])
+    return column.str.contains(spreadsheets.in_rust(pattern)).to_list()
+
+
 @pytest.mark.parametrize("limit", [1, 24, 26, 27, 50, 200, 702, 703])
 def test_past_column_finds_exactly_the_cells_past_the_limit(limit):
     pattern = spreadsheets.past_column(limit)
-    for number in range(1, 2000):
-        reference = f'r="{spreadsheets.column_letters(number)}7"'.encode()
-        assert (pattern.search(reference) is not None) == (number > limit), number
+    references = [f'r="{spreadsheets.column_letters(n)}7"'.encode() for n in range(1, 2000)]
+    past = [number > limit for number in range(1, 2000)]
+    assert [pattern.search(reference) is not None for reference in references] == past
+    assert found_by_polars(pattern, references) == past
+
+
+@pytest.mark.parametrize("limit", [1, 9, 10, 99, 346_750, 600_001])
+def test_past_row_finds_exactly_the_cells_below_the_limit(limit):
+    plain = spreadsheets.past_row(limit)
+    spaced = spreadsheets.past_row(limit, spreadsheets.SPACED_POSITION)
+    near = [n for n in range(limit - 1100, limit + 1100) if n > 0]
+    numbers = [*range(1, 200), *near, 10 * limit, 1_048_576]
+    references = [
+        (f"A{number}", f"ab{number}", f"XFD{number:07d}", f"a\u0663{number}") for number in numbers
+    ]
+    for pattern, written in ((plain, 'r="{}"'), (spaced, "r = '{}'"), (spaced, "r\t=\x0b'{}'")):
+        texts = [written.format(one).encode() for four in references for one in four]
+        # An Arabic-Indic digit is no digit to Python's bytes, nor to calamine.
+        below = [
+            n > limit and not one.startswith("a\u0663")
+            for n, four in zip(numbers, references, strict=True)
+            for one in four
+        ]
+        assert [pattern.search(text) is not None for text in texts] == below
+        assert found_by_polars(pattern, texts) == below
+
+
+@pytest.mark.parametrize(
+    ("chunk", "found"),
+    [
+        (b'<row r="7"><c r="B7"><v>1</v></c></row>', False),
+        (b'<row r="7"><c r="B8"><v>1</v></c></row>', True),  # below the rows counted
+        (b'<row r="7"><c r="C7"><v>1</v></c></row>', True),  # right of the widest cell
+        (b'<row r="7"><c r ="B7"><v>1</v></c></row>', True),  # a blank before an equals sign
+        (b'<row r="7"><c r="B7"><v>1</v></c><c\x0c=\x0b/></row>', True),
+        (b'<row r="7"><c r="B7"><is><t>\xff</t></is></c></row>', True),  # not UTF-8
+        (b'<row r="7"><c r="B7"><is><t>\xd9\xa3 \xe3\x80\x80</t></is></c></row>', False),
+        (b'<row r="7"><c><v>1</v></c></row>', True),  # a cell that gives no position
+        (b"<row r='7'><c r='B7'><v>1</v></c></row>", True),  # not as office programs write it
+        (b'<row r="7"><c t="n" r="B7"><v>1</v></c></row>', True),
+        (b'<row r="7"><c r="B7"><v>1</v></c><c r', True),
+        (b'<cols><col min="1" max="2"/></cols>', True),
+        (b'<x:row r="7"><x:c r="B7"><x:v>1</x:v></x:c></x:row>', False),
+        (b'<x:row r="7"><x:c><x:v>1</x:v></x:c></x:row>', True),
+    ],
+)
+def test_a_chunk_is_measured_again_where_polars_finds_something_beyond(chunk, found):
+    prefix = b"x:" if chunk.startswith(b"<x:") else b""
+    assert spreadsheets.beyond(chunk, height=7, width=2, prefix=prefix) is found
 
 
 def test_rows_write_returns_the_row_after_the_last():

@@ -450,6 +450,24 @@ def test_a_cell_far_below_is_found_however_it_is_written(tmp_path, cell):
     assert small_refusal(path) == TOO_LARGE_SMALL
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        b'<c r="xfd30001"><v>1</v></c>',  # far right, in lower case
+        b"<c r='A60000'><v>1</v></c>",  # far below, in single quotes
+        b'<c r = "A060000"/>',  # far below, blanks around the equals sign
+        b'<c r="A30001" t="inlineStr"><is><t>\xff</t></is></c><c r="A60000"/>',  # not UTF-8
+        b"<c><v>1</v></c>" * 201,  # too many cells that give no position
+    ],
+)
+def test_a_cell_far_out_is_found_past_the_first_megabyte(tmp_path, cell):
+    """Past the first megabyte, a chunk is searched by polars first (`spreadsheets.beyond`)."""
+    path = xlsx_write(
+        tmp_path / "a.xlsx", [*tall_rows(30_000), b'<row r="30001">' + cell + b"</row>"]
+    )
+    assert small_refusal(path) == TOO_LARGE_SMALL
+
+
 def test_a_sheet_within_its_rows_and_columns_but_too_many_cells_is_refused(tmp_path):
     from villagedesk.core.spreadsheets import Limits
 

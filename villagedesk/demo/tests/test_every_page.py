@@ -34,6 +34,7 @@ from django.urls import reverse
 from villagedesk.accounts.models import Assignment, User
 from villagedesk.areas.models import Area, Level
 from villagedesk.demo.tests.test_every_url import (
+    API_NAMESPACE,
     KEYS,
     NOT_AREA_KEYED,
     NOT_AREA_PAGES,
@@ -52,7 +53,12 @@ PHONE = 375
 LONG_LIST = 50
 LAYOUT = 'class="topbar"'
 # Answers that are files, not pages: the walk does not open them.
-FILES = {"fieldwork:diary-photo", "fieldwork:visit-photo", "directory:point-photo"}
+FILES = {
+    "fieldwork:diary-photo",
+    "fieldwork:visit-photo",
+    "directory:point-photo",
+    "library:attachment-download",
+}
 
 
 @dataclass
@@ -81,7 +87,7 @@ def own_village(user: User) -> Area:
 def urls_of(rows: dict, village: Area) -> list[str]:
     urls = []
     for name, pattern in url_patterns():
-        if name in NOT_AREA_PAGES or name in FILES:
+        if name in NOT_AREA_PAGES or name in FILES or name.startswith(API_NAMESPACE):
             continue
         keys = key_names(pattern) if hasattr(pattern, "regex") else set()
         if not keys:
@@ -235,7 +241,7 @@ def translated_msgids() -> set[str]:
 
 
 # Latin words a Chinese page shows as they are: names of formats and standards, and units.
-KEPT_WORDS = {"Excel", "vCard", "JSON", "TOTP", "MB"}
+KEPT_WORDS = {"Excel", "vCard", "JSON", "TOTP", "MB", "PDF", "Word", "API"}
 # A file's extension (`.xlsx`) is a name too.
 ENGLISH_WORD = re.compile(r"(?<![.\w])[A-Za-z]{2,}")
 # Text a user typed (here, the demo's) is shown as it was typed.

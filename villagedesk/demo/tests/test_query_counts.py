@@ -28,6 +28,8 @@ from villagedesk.directory.models import Contact, Organisation
 from villagedesk.economy.models import Cooperative, LandTransfer
 from villagedesk.fieldwork.models import PersonNote, Problem, Visit
 from villagedesk.fieldwork.tests.factories import make_problem, make_visit
+from villagedesk.library.models import Article, Attachment, Tag
+from villagedesk.library.tests.factories import article_make
 from villagedesk.organisation.models import PartyMember
 from villagedesk.projects.models import Asset, Project
 from villagedesk.registry import figures
@@ -105,6 +107,18 @@ def records_add(village: Area, count: int, cadre: User) -> None:
         problem = make_problem(village=village, by=cadre, visit=visit)
         problem.households.add(household)
         problem.persons.add(person)
+        notice = article_make(
+            village,
+            kind="notice",
+            title_zh=f"村务通知{number}",
+            body_zh="本月走访低保家庭，请各村民小组做好准备。",
+            steps=[4, 8],
+            policy_keys=["dibao"],
+            tags=list(Tag.objects.order_by("pk")[:2]),
+        )
+        Attachment.objects.create(
+            article=notice, file="library/none.pdf", name="通知.pdf", kind="pdf", size=10
+        )
 
 
 @pytest.fixture(scope="module", params=list(SIZES))
@@ -170,6 +184,15 @@ def first_of(model, village: Area):
     return model.objects.filter(area_code=village.code).order_by("pk").first()
 
 
+def step_article() -> Article:
+    """The demo's guidance for step 8, related to the villages' notices."""
+    return Article.objects.get(key="step08_deliver_policies")
+
+
+def notice_of(village: Area) -> Article:
+    return Article.objects.filter(area=village).order_by("pk").first()
+
+
 # Every authenticated page reads the session, the user, and the user's assignments with their
 # areas before the view runs.
 REQUEST = 3
@@ -211,7 +234,8 @@ PAGES = {
     ),
     "gap export": (lambda c: url("welfare:gap-export"), 11, 13),
     "policies": (lambda c: url("welfare:policy-list"), 13, 13),
-    "rule": (lambda c: url("welfare:rule-edit", "dibao"), 4, None),
+    # The policy's articles of the guidance library are one query more.
+    "rule": (lambda c: url("welfare:rule-edit", "dibao"), 5, None),
     "parameters": (lambda c: url("welfare:parameter-list"), 9, None),
     "enrolments": (lambda c: url("welfare:enrolment-list"), 2, 2),
     "enrolment form": (lambda c: url("welfare:enrolment-create"), 1, 1),
@@ -289,6 +313,10 @@ PAGES = {
     "network chart": (lambda c: url("directory:network-chart"), 3, 4),
     "village profiles": (lambda c: url("directory:profile-index"), 2, None),
     "village profile": (lambda c: url("directory:profile", c.village.code), 7, 7),
+    # The profile's figures, coverage by month, problems, monitoring and the due list; the
+    # policy gaps kept for the county's data as it is (one query for its generation).
+    "village at a glance": (lambda c: url("reports:village-glance", c.village.code), 19, 19),
+    "reports": (lambda c: url("reports:document-start"), 5, 5),
     "outside help": (lambda c: url("development:help-list"), 8, 9),
     "consultation form": (lambda c: url("development:consultation-create"), 2, 4),
     "request form": (lambda c: url("development:request-create"), 1, 4),
@@ -334,14 +362,37 @@ PAGES = {
     "talent pool": (lambda c: url("organisation:talent-list"), 3, 4),
     "trainings": (lambda c: url("organisation:training-list"), 3, 4),
     "organisation roll-up": (lambda c: url("organisation:rollup"), 2, 2),
+    # The playbook: the village, then its measures in a fixed number of queries
+    # (`playbook.measures.measures_of`); a single-village cadre is sent from the list to it.
+    "the ten steps": (lambda c: url("playbook:index"), 2, None),
+    "the ten steps of a village": (lambda c: url("playbook:village", c.village.code), 26, 26),
+    "the first 100 days": (lambda c: url("playbook:first-100-days", c.village.code), 26, 26),
+    # The library: the count, the page and the tags of the articles the user sees.
+    "library": (lambda c: url("library:article-list"), 3, 3),
+    "library search": (lambda c: url("library:article-list", query="q=低保 走访"), 3, 3),
+    # An article, its tags, steps, files and related articles.
+    "library article": (lambda c: url("library:article-detail", step_article().pk), 5, 5),
+    "library notice": (lambda c: url("library:article-detail", notice_of(c.village).pk), 5, 5),
+    "library article form": (lambda c: url("library:article-create"), 4, None),
+    "library article edit": (lambda c: url("library:article-edit", step_article().pk), 7, None),
+    # The county, the state of its kept figures (the figures and the county's generation), the
+    # month by month trend, the townships: the villages' table is kept (visited before).
+    "county roll-up": (lambda c: url("reports:rollup", c.village.code[:6].ljust(12, "0")), 5, None),
     "password": (lambda c: url("accounts:password-change"), 1, 1),
     "second factor": (lambda c: url("accounts:second-factor-enrol"), 1, 1),
 }
 
 # Pages whose first visit writes what the next visits read: the network page and its chart
-# queue the figures of the user's areas, the second-factor page makes the key to enrol. They
+# queue the figures of the user's areas, the second-factor page makes the key to enrol, the
+# village at a glance keeps the policy gaps it counted for the county's data as it is. They
 # are pinned as visited again.
-VISITED_BEFORE = {"network", "network chart", "second factor"}
+VISITED_BEFORE = {
+    "network",
+    "network chart",
+    "second factor",
+    "village at a glance",
+    "county roll-up",
+}
 
 # Downloads append to the audit log; on PostgreSQL the append first takes the chain's advisory
 # lock (SQLite writes one at a time anyway), one query more.
@@ -367,9 +418,11 @@ CASES = [
 JOINED_ROLL_UP = {"gap report", "gap export"}
 
 # The county figures of these pages read from the stored figures (`welfare.figures`), as in a
-# county of more households than are counted in the request, once the worker has computed them:
-# the queries beyond REQUEST for the county supervisor.
-STORED_FIGURES = {"gap report": 11, "gap export": 11, "poverty status": 8}
+# county of more households than are counted in the request (the roll-up: always), once the
+# worker has computed them: the queries beyond REQUEST for the county supervisor.
+# The roll-up's table is laid out again once new figures are in: the villages, the figures'
+# state read again with them, and their rows, four queries beyond those of a kept table.
+STORED_FIGURES = {"gap report": 11, "gap export": 11, "poverty status": 8, "county roll-up": 9}
 
 # The audit log (in the administration site): the changelist, its count and the date
 # hierarchy, beyond the administrator's session and user.

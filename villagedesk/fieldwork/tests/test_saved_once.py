@@ -48,7 +48,7 @@ CREATES = {
     ),
     "diary day": (
         lambda h: reverse("fieldwork:diary-edit", args=[TODAY]),
-        lambda h: {"village": h.village_id, "presence": "in_village", "work_done": "走访"},
+        lambda h: {"village": h.area_code, "presence": "in_village", "work_done": "走访"},
         lambda: DiaryDay.objects.all(),
     ),
     "key groups": (
@@ -96,7 +96,7 @@ def test_a_diary_day_saved_from_another_device_meanwhile_is_not_overwritten(
     response = sent_stale(
         client,
         url,
-        {"village": village_a.pk, "presence": "in_village", "work_done": "写在手机上"},
+        {"village": village_a.code, "presence": "in_village", "work_done": "写在手机上"},
         meanwhile=lambda: saved_meanwhile(day, by=cadre_a, work_done="写在电脑上"),
     )
     page = response.content.decode()

@@ -220,7 +220,7 @@ def test_diary_day_outside_assignment_keeps_what_was_typed(client, cadre_a, vill
     client.force_login(cadre_a)
     response = client.post(
         reverse("fieldwork:diary-edit", args=["2019-06-03"]),
-        {"village": village_a.pk, "presence": "in_village", "work_done": "走访三户"},
+        {"village": village_a.code, "presence": "in_village", "work_done": "走访三户"},
     )
     assert response.status_code == 200
     assert "outside your assignment" in response.content.decode()
@@ -369,7 +369,7 @@ def test_diary_photo_is_the_members_own(
     response = client.post(
         reverse("fieldwork:diary-edit", args=[today]),
         {
-            "village": village_a.pk,
+            "village": village_a.code,
             "presence": "in_village",
             "work_done": "院坝会",
             "latitude": "25.100000",
@@ -389,7 +389,7 @@ def test_diary_needs_neither_position_nor_photo(client, cadre_a, village_a):
     today = timezone.localdate().isoformat()
     response = client.post(
         reverse("fieldwork:diary-edit", args=[today]),
-        {"village": village_a.pk, "presence": "in_village", "work_done": ""},
+        {"village": village_a.code, "presence": "in_village", "work_done": ""},
     )
     assert response.status_code == 302
     assert DiaryDay.objects.get().latitude is None

@@ -22,7 +22,6 @@ measured as it streams and an .xls from its cell records, before calamine reads 
 import codecs
 import csv
 import datetime
-import itertools
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -227,24 +226,69 @@ def find_header(rows: list[list[str]]) -> tuple[int, list[str]]:
 
 
 CHUNK_ROWS = 50_000
+# The unit and record separators of ASCII, which no ledger types: a chunk's cells joined by them
+# are one text that polars splits into columns in Rust.
+CELL_END, ROW_END = "\x1f", "\x1e"
 
 
-def frame_of(rows: list[list], width: int) -> pl.DataFrame:
-    """Rows of cells as text columns c0… (polars turns them, in Rust); short rows are padded with
-    blanks, and cells beyond the header's width dropped.
+def row_line(row: list, width: int) -> str | list[str]:
+    """A row as one line of text: its cells padded with blanks or cut to `width`, turned into
+    text by `cell_text` where they are numbers or dates, and ended by CELL_END but the last; the
+    cells themselves, as text, when one of them holds CELL_END, which the line could not be split
+    back at.
 
-    Rows of text only go to polars as they are; a chunk with a number or a date in it is turned
-    into text cell by cell first, by `cell_text`: polars would write a number as digits, the
-    eighteen of an identity number typed as a number among them, though a spreadsheet keeps
-    only the first fifteen or so."""
-    rows = [
-        row if len(row) == width else (row[:width] + [""] * (width - len(row)))[:width]
-        for row in rows
-    ]
-    schema = {f"c{i}": pl.String for i in range(width)}
-    if set(map(type, itertools.chain.from_iterable(rows))) - {str}:
-        rows = [[v if type(v) is str else cell_text(v) for v in row] for row in rows]
-    return pl.DataFrame(rows, schema=schema, orient="row")
+    polars would write a number as digits, the eighteen of an identity number typed as a number
+    among them, though a spreadsheet keeps only the first fifteen or so. A row held as one text
+    is one Python object instead of a list of them, which the collector would walk again and
+    again while a chunk fills."""
+    if len(row) != width:
+        row = (row[:width] + [""] * (width - len(row)))[:width]
+    try:
+        line = CELL_END.join(row)
+    except TypeError:  # a number or a date among the cells
+        row = [v if type(v) is str else cell_text(v) for v in row]
+        line = CELL_END.join(row)
+    return line if line.count(CELL_END) == width - 1 else row
+
+
+def split_frame(data: bytes, height: int, width: int) -> pl.DataFrame | None:
+    """The text columns c0… of `height` lines (`row_line`) ended by ROW_END but the last, split
+    by polars; None when the text cannot be split back into the same cells: a cell holding a
+    separator, a carriage return (polars drops one before a separator) or a byte-order mark at
+    the start (polars drops it too). With one column a blank row would be an empty line, which
+    polars skips."""
+    if (
+        width < 2
+        or not height
+        or data.count(CELL_END.encode()) != height * (width - 1)
+        or data.count(ROW_END.encode()) != height - 1
+        or b"\r" in data
+        or data.startswith(codecs.BOM_UTF8)
+    ):
+        return None
+    return pl.read_csv(
+        data,
+        has_header=False,
+        separator=CELL_END,
+        eol_char=ROW_END,
+        quote_char=None,
+        schema={f"c{i}": pl.String for i in range(width)},
+        empty_string_is_null=False,
+    )
+
+
+def frame_of(lines: list, width: int) -> pl.DataFrame:
+    """Rows made by `row_line` as text columns c0…: their lines joined into one text that polars
+    splits (in Rust), or, where that would change a cell, split into their cells here."""
+    try:
+        frame = split_frame(ROW_END.join(lines).encode(), len(lines), width)
+    except TypeError:  # a row kept as its cells
+        frame = None
+    if frame is None:
+        rows = [line.split(CELL_END) if type(line) is str else line for line in lines]
+        schema = {f"c{i}": pl.String for i in range(width)}
+        frame = pl.DataFrame(rows, schema=schema, orient="row")
+    return frame
 
 
 def head_of(rows) -> list[list[str]]:
@@ -263,8 +307,8 @@ def head_of(rows) -> list[list[str]]:
 def make_sheet(name: str, rows) -> Sheet:
     """A sheet from an iterator of rows, turned into text columns a chunk at a time.
 
-    Only one chunk of rows lives as Python strings at once; a county's ledger would otherwise
-    hold millions of them.
+    Each row becomes one line of text as it comes (`row_line`), and only one chunk of lines lives
+    as Python strings at once; a county's ledger would otherwise hold millions of them.
     """
     rows = iter(rows)
     head = head_of(rows)
@@ -272,9 +316,9 @@ def make_sheet(name: str, rows) -> Sheet:
         raise ReadError(_("The sheet “%(sheet)s” is empty.") % {"sheet": name})
     last, headers = find_header(head)
     width = len(headers)
-    frames, chunk = [], head[last + 1 :]
+    frames, chunk = [], [row_line(row, width) for row in head[last + 1 :]]
     for row in rows:
-        chunk.append(row)
+        chunk.append(row_line(row, width))
         if len(chunk) == CHUNK_ROWS:
             frames.append(frame_of(chunk, width))
             chunk = []
@@ -284,7 +328,7 @@ def make_sheet(name: str, rows) -> Sheet:
 
 def cell_rows(sheet, merged=None):
     """The sheet's rows from its first row and first column, merged cells filled with the value
-    of their top-left cell (cells stay as calamine gives them: text, numbers, dates; `frame_of`
+    of their top-left cell (cells stay as calamine gives them: text, numbers, dates; `row_line`
     turns them into text). `merged` gives the ranges where calamine knows none (an .ods).
 
     calamine gives every row from the first, but each from the first column that holds

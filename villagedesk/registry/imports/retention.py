@@ -6,6 +6,9 @@ import's row stays, with its figures and a note that the file was removed. Files
 imports folder that no import refers to (a request that died between saving and recording) go by
 their age alike. A file refused before it could be checked is never kept at all (`jobs`).
 
+Ledgers written for the API's exports (`registry.export_jobs`) hold numbers too, in full when
+so asked: they go after the same days, the export's row staying with a note.
+
 Only the registry keeps uploads: the contacts and enrolment imports read the upload in the
 request and keep nothing, and photos are records, not uploads awaiting an import.
 """
@@ -18,7 +21,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from villagedesk.registry.models import ImportJob
+from villagedesk.registry.models import ExportJob, ImportJob
 
 # A job in these states still needs its file.
 WORKING = {ImportJob.Status.QUEUED, ImportJob.Status.RUNNING}
@@ -28,6 +31,7 @@ WORKING = {ImportJob.Status.QUEUED, ImportJob.Status.RUNNING}
 class PruneResult:
     jobs: int = 0
     files: int = 0
+    exports: int = 0
 
 
 def imports_root() -> Path:
@@ -40,8 +44,9 @@ def removal_note(day: datetime.date) -> str:
 
 
 def uploads_prune(*, days: int | None = None, dry_run: bool = False) -> PruneResult:
-    """Remove uploaded ledgers, error reports and stray files under the imports folder older
-    than `days` (the setting by default); the import rows stay with their figures and a note.
+    """Remove uploaded ledgers, error reports, stray files under the imports folder and written
+    exports older than `days` (the setting by default); the rows stay with their figures and a
+    note.
 
     Running it twice removes nothing more.
     """
@@ -65,6 +70,14 @@ def uploads_prune(*, days: int | None = None, dry_run: bool = False) -> PruneRes
             job.message = "\n".join(filter(None, [job.message, removal_note(now.date())]))
             job.save(update_fields=["file", "report", "message"])
     result.files += stray_files_prune(cutoff=cutoff, dry_run=dry_run)
+    for export in ExportJob.objects.filter(created_at__lt=cutoff).exclude(file=""):
+        result.exports += 1
+        result.files += 1
+        if not dry_run:
+            export.file.delete(save=False)
+            note = gettext("The file was removed on %(day)s.") % {"day": now.date().isoformat()}
+            export.message = "\n".join(filter(None, [export.message, note]))
+            export.save(update_fields=["file", "message"])
     return result
 
 

@@ -250,6 +250,30 @@ def test_invisible_and_wide_blanks_everywhere(tmp_path, village_a):
     assert Person.objects.get(relation=Relation.HEAD).name == "张三"
 
 
+@pytest.mark.parametrize(
+    "first",
+    [
+        "\ufeff001",  # a byte-order mark opening the chunk, which polars drops
+        "001\r",  # a carriage return before the next cell, which polars drops
+        "0\x1f01",  # the separator of cells
+        "0\x1e01",  # the separator of rows
+    ],
+)
+def test_a_cell_the_joined_text_would_change_is_read_as_typed(tmp_path, first):
+    """A sheet's cells go to polars as one text, joined by the unit and record separators; a
+    chunk with a cell that splitting that text would change is read cell by cell, as typed.
+    (An .xlsx holds such characters escaped, _x001F_, and calamine gives them back.)"""
+    rows = [[*HEADERS, "性别", "出生日期"], *with_sex_and_birth(family())[1:]]
+    rows[1][0] = first
+    rows[2][2] = float(SPOUSE_ID)
+    (sheet,) = read_ledger(write(tmp_path / "a.xlsx", [Grid("台账", rows)]))
+    assert sheet.frame["c0"].to_list() == [first, "001", "001"]
+    head, spouse, son = sheet.frame["c2"].to_list()
+    assert (head, son) == (HEAD_ID, SON_ID)
+    assert spouse.startswith("5.30128") and spouse.endswith("e+17")
+    assert sheet.frame.row(2) == tuple("" if v is None else v for v in rows[3])
+
+
 def test_a_csv_whose_first_row_is_short_keeps_the_columns_of_the_others(tmp_path, village_a):
     path = tmp_path / "a.csv"
     lines = [",".join(HEADERS), "001,张三," + HEAD_ID + ",户主,汉族,初中"]

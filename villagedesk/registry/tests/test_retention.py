@@ -90,7 +90,7 @@ def test_the_command_and_the_task_prune(tmp_path, village_a, cadre_a, capsys):
         first = checked(tmp_path, village_a, cadre_a, name="first.xlsx")
         second = checked(tmp_path, village_a, cadre_a, name="second.xlsx")
     call_command("uploads_prune", "--dry-run")
-    assert "would remove 4 files of 2 imports" in capsys.readouterr().out
+    assert "would remove 4 files of 2 imports and 0 exports" in capsys.readouterr().out
     assert os.path.exists(first.file.path)
     call_command("uploads_prune", "--days", "100")
     assert os.path.exists(first.file.path)

@@ -204,6 +204,9 @@ def test_a_wrong_key_under_the_right_id_is_a_clear_error(settings, household_old
         Person.objects.get(name="张三")
 
 
+# Migrating back unapplies every later migration of the apps that depend on the registry, and the
+# flush after a transactional test writes every app's permissions again: minutes on a busy machine.
+@pytest.mark.timeout(300)
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_seals_the_numbers_stored_in_clear_and_unseals_them_backwards(village_a):
     household = HouseholdFactory(village=village_a, number="M-1")

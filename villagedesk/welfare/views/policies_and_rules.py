@@ -11,6 +11,7 @@ from villagedesk.accounts import permissions
 from villagedesk.accounts.permissions import Capability
 from villagedesk.core.concurrency import saved_once
 from villagedesk.core.spreadsheets import download
+from villagedesk.library import selectors as library
 from villagedesk.welfare import selectors, services
 from villagedesk.welfare.codes import BenefitUnit
 from villagedesk.welfare.forms import RuleForm
@@ -87,5 +88,6 @@ def rule_edit(request, code):
             "preview": preview,
             "versions": selectors.rule_versions(policy=policy),
             "unit": BenefitUnit(policy.benefit_unit).label,
+            "articles": library.articles_for_policy(user=request.user, policy_key=policy.code),
         },
     )

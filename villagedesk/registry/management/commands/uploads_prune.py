@@ -1,5 +1,6 @@
-"""`manage.py uploads_prune [--days N] [--dry-run]`: remove uploaded ledgers and reports older
-than UPLOAD_RETENTION_DAYS (see `registry.imports.retention`).
+"""`manage.py uploads_prune [--days N] [--dry-run]`: remove uploaded ledgers, their reports
+and the ledgers written for exports older than UPLOAD_RETENTION_DAYS (see
+`registry.imports.retention`).
 
 Run it daily, from cron (`15 3 * * * cd /opt/villagedesk && .venv/bin/python manage.py
 uploads_prune`) or by enqueuing `registry.tasks.prune_uploads` for the db_worker.
@@ -11,7 +12,10 @@ from villagedesk.registry.imports.retention import uploads_prune
 
 
 class Command(BaseCommand):
-    help = "Remove uploaded ledgers and error reports older than UPLOAD_RETENTION_DAYS."
+    help = (
+        "Remove uploaded ledgers, error reports and exported ledgers older than "
+        "UPLOAD_RETENTION_DAYS."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, help="keep files this many days instead")
@@ -22,4 +26,6 @@ class Command(BaseCommand):
             raise CommandError("--days cannot be negative.")
         result = uploads_prune(days=options["days"], dry_run=options["dry_run"])
         verb = "would remove" if options["dry_run"] else "removed"
-        self.stdout.write(f"{verb} {result.files} files of {result.jobs} imports")
+        self.stdout.write(
+            f"{verb} {result.files} files of {result.jobs} imports and {result.exports} exports"
+        )
