@@ -26,6 +26,46 @@ def fast_and_plain(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+@pytest.fixture(autouse=True)
+def live_server_quiet_at_the_end(request, fast_and_plain):
+    """A test served live ends only when its server has answered every request in flight.
+
+    A browser's service worker keeps pages in the background after the test is done with it. An
+    answer still being written when the test's settings are restored, or when its database is
+    emptied, meets the next test's state: on SQLite the server even shares the test's connection.
+    So the test's browser contexts are closed and the server's request threads are waited for
+    before anything of the test is undone.
+    """
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    server = request.getfixturevalue("live_server").thread.httpd
+    browser = request.getfixturevalue("browser") if "browser" in request.fixturenames else None
+    yield
+    if browser is not None:
+        for context in list(browser.contexts):
+            context.close()
+    requests_answered(server)
+
+
+def requests_answered(server, timeout=60.0):
+    """Wait until the live server has no request thread running, a request accepted in the
+    meantime included."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        running = [thread for thread in list(server._threads) if thread.is_alive()]
+        if not running:
+            time.sleep(0.05)
+            if not any(thread.is_alive() for thread in list(server._threads)):
+                return
+            continue
+        for thread in running:
+            thread.join(max(0.0, deadline - time.monotonic()))
+    raise AssertionError("the live server still answers requests a minute after the test")
+
+
 def is_edit_page(path: str) -> bool:
     try:
         return (resolve(urlsplit(path).path).url_name or "").endswith("-edit")
