@@ -30,6 +30,9 @@ def database_for_threads(tmp_path):
     connection.ensure_connection()
     with sqlite3.connect(path) as copy:
         connection.connection.backup(copy)
+        # Each connection's first command asks for WAL (settings.py); a change of journal mode
+        # does not wait for a busy database, so the copy is in WAL before the threads open it.
+        copy.execute("PRAGMA journal_mode=WAL")
     settings_dict = connections.settings["default"]
     in_memory = settings_dict["NAME"]
     settings_dict["NAME"] = str(path)
