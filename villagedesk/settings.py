@@ -294,6 +294,9 @@ MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's form renderer, with plain selects written without a template per option.
+FORM_RENDERER = "villagedesk.core.forms.FormRenderer"
+
 
 def caches_from_url(url: str) -> dict:
     """The cache named by CACHE_URL: Redis (redis:// or rediss://, a database number as its

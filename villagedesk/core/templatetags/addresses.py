@@ -1,9 +1,10 @@
-"""Addresses of pages that take no arguments, reversed once per process.
+"""Addresses of pages reversed once per process.
 
 The frame of every page (base.html: its menu, its forms, its manifest) names some thirty pages,
 and `{% url %}` reverses each again at every request: a twentieth of the CPU of the lightest
-page (docs/performance.md, the fixed cost of a request). Such an address depends only on the
-URLconf and the script prefix the site is served under.
+page (docs/performance.md, the fixed cost of a request). A list names a few pages for each of
+its rows. Such an address depends only on the URLconf, the script prefix the site is served
+under and, for a page of one row, the row's id.
 """
 
 from functools import cache
@@ -19,6 +20,30 @@ register = template.Library()
 def fixed_url(name: str) -> str:
     """`{% url name %}` for a page that takes no arguments, named by a literal string."""
     return reversed_once(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
+@register.simple_tag
+def id_url(name: str, pk) -> str:
+    """`{% url name pk %}` for a page that takes one row id, named by a literal string."""
+    before, after = reversed_around_an_id(
+        name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+    )
+    return f"{before}{int(pk)}{after}"
+
+
+# An id no row has, that no address holds otherwise: the address reversed with it is cut there.
+PLACEHOLDER_ID = 987654321987654321
+
+
+@cache
+def reversed_around_an_id(name: str, urlconf: str, script_prefix: str) -> tuple[str, str]:
+    """The address of the page before and after the row id, in this URLconf under the script
+    prefix now in force."""
+    address = reverse(name, args=[PLACEHOLDER_ID], urlconf=urlconf)
+    before, _, after = address.partition(str(PLACEHOLDER_ID))
+    if str(PLACEHOLDER_ID) in after:
+        raise ValueError(f"{name} takes more than one id")
+    return before, after
 
 
 @cache

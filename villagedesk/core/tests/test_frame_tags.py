@@ -37,3 +37,26 @@ def test_a_fixed_address_follows_the_script_prefix_the_site_is_served_under():
     finally:
         set_script_prefix("/")
     assert rendered("{% fixed_url 'reports:home' %}") == "/"
+
+
+def test_an_address_of_one_row_is_the_one_reverse_gives_for_each_id_and_prefix():
+    for pk in (1, 7, 42, 2**63 - 1):
+        expected = reverse("registry:household-detail", args=[pk])
+        assert rendered(f"{{% id_url 'registry:household-detail' {pk} %}}") == expected
+    visits = rendered("{% id_url 'fieldwork:household-visits' 3 %}")
+    assert visits == "/fieldwork/households/3/visits/"
+    try:
+        set_script_prefix("/villagedesk/")
+        assert rendered("{% id_url 'registry:household-detail' 9 %}") == (
+            "/villagedesk/registry/households/9/"
+        )
+    finally:
+        set_script_prefix("/")
+    assert rendered("{% id_url 'registry:household-detail' 9 %}") == "/registry/households/9/"
+
+
+def test_an_address_of_one_row_takes_only_a_whole_number():
+    import pytest
+
+    with pytest.raises(ValueError):
+        rendered("{% id_url 'registry:household-detail' '9/../../admin' %}")
