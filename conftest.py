@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -51,8 +52,6 @@ def live_server_quiet_at_the_end(request, fast_and_plain):
 def requests_answered(server, timeout=60.0):
     """Wait until the live server has no request thread running, a request accepted in the
     meantime included."""
-    import time
-
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         running = [thread for thread in list(server._threads) if thread.is_alive()]

@@ -5,6 +5,7 @@ import re
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
@@ -38,9 +39,7 @@ FILLED = {"plain": "2", "numbers": "25", "several": ["a", "c"], "lazy": "n", "ye
 
 @pytest.mark.parametrize("data", [None, FILLED, {"plain": HOSTILE, "several": ["zz"]}])
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-def test_every_select_is_what_the_templates_write(data, language, settings):
-    from django.utils import translation
-
+def test_every_select_is_what_the_templates_write(data, language):
     with translation.override(language):
         fast = Choices(data, renderer=FormRenderer())
         slow = Choices(data, renderer=DjangoTemplates())

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from django.template import Context, Template
 from django.urls import reverse, set_script_prefix
 from django.utils import translation
@@ -56,7 +57,5 @@ def test_an_address_of_one_row_is_the_one_reverse_gives_for_each_id_and_prefix()
 
 
 def test_an_address_of_one_row_takes_only_a_whole_number():
-    import pytest
-
     with pytest.raises(ValueError):
         rendered("{% id_url 'registry:household-detail' '9/../../admin' %}")
