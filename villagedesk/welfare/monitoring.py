@@ -570,17 +570,19 @@ def without_developmental_measure(
 ) -> Lines:
     """Open cases of households with labour that have no developmental measure; overdue when
     past the area's time limit from the first lead."""
+    # Asked of each open case's own household, so the database starts from the cases: as a set
+    # (`household__in`) it screened every household of the area and then kept the cases' few.
     with_labour = (
         compile_rule(HAS_LABOUR, name="labour", context=Context(area=area, day=day))
         .queryset()
-        .filter(pk__in=cases.values("household_id"))
+        .filter(pk=OuterRef("household_id"))
     )
     developmental = Measure.objects.filter(
         monitored=OuterRef("pk"), kind__in=DEVELOPMENTAL_MEASURES
     )
     missing = (
         cases.prefetch_related(None)
-        .filter(risk_eliminated_on__isnull=True, household__in=with_labour.values("pk"))
+        .filter(Exists(with_labour), risk_eliminated_on__isnull=True)
         .exclude(Exists(developmental))
     )
     limits = parameter_values(name="measure_days", year=day.year)
