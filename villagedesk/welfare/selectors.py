@@ -192,15 +192,19 @@ def gap_lines(*, user: User, policy: Policy, area: Area, day: datetime.date) -> 
     for kind in (GapKind.ELIGIBLE_NOT_ENROLLED, GapKind.ENROLLED_NOT_ELIGIBLE):
         rows = sets[kind] if whole else sets[kind].visible_to(user)
         explanations = explain_rows(compiled, rows)
+        # The rows explained are read by key: through `rows` the rule would be evaluated again.
+        chosen = rows.model._default_manager.filter(pk__in=list(explanations))
         if person:
             objects = {
                 p.pk: p
-                for p in rows.select_related("household", "household__village").prefetch_related(
+                for p in chosen.select_related("household", "household__village").prefetch_related(
                     "household__members"
                 )
             }
         else:
-            objects = {h.pk: h for h in rows.select_related("village").prefetch_related("members")}
+            objects = {
+                h.pk: h for h in chosen.select_related("village").prefetch_related("members")
+            }
         for pk, obj in objects.items():
             lines.append(
                 GapLine(
