@@ -39,7 +39,7 @@ def home_figures(*, user: User) -> tuple[list[VillageRow], dict]:
         for code, village in counts.items()
         if any(code.startswith(prefix) for prefix in prefixes)
     }
-    villages = [village_row(code, shown[code]) for code in sorted(shown)[:VILLAGE_ROWS]]
+    villages = village_rows_of([(code, shown[code]) for code in sorted(shown)[:VILLAGE_ROWS]])
     return villages, {
         "households": sum(v["households"] for v in shown.values()),
         "persons": sum(v["persons"] for v in shown.values()),
@@ -68,14 +68,19 @@ def village_counts(county: str) -> dict[str, dict]:
     return {row["area_code"]: {**row, "persons": persons.get(row["area_code"], 0)} for row in rows}
 
 
-def village_row(code: str, row: dict) -> VillageRow:
-    return VillageRow(
-        code=code,
-        name=row["village__name"],
-        name_en=row["village__name_en"],
-        households=row["households"],
-        counts=[(status.label, row[status.value]) for status in HouseholdStatus],
-    )
+def village_rows_of(rows: list[tuple[str, dict]]) -> list[VillageRow]:
+    """Village rows from (code, figures); the status labels translated once for all rows."""
+    labels = [(str(status.label), status.value) for status in HouseholdStatus]
+    return [
+        VillageRow(
+            code=code,
+            name=row["village__name"],
+            name_en=row["village__name_en"],
+            households=row["households"],
+            counts=[(label, row[value]) for label, value in labels],
+        )
+        for code, row in rows
+    ]
 
 
 def overview(*, user: User, villages: list[VillageRow]) -> dict:
@@ -112,4 +117,4 @@ def village_rows(*, user: User) -> list[VillageRow]:
         .annotate(households=Count("id"), **STATUS_COUNTS)
         .order_by("area_code")[:VILLAGE_ROWS]
     )
-    return [village_row(row["area_code"], row) for row in rows]
+    return village_rows_of([(row["area_code"], row) for row in rows])

@@ -31,14 +31,26 @@ def id_url(name: str, pk) -> str:
     return f"{before}{int(pk)}{after}"
 
 
+@register.simple_tag
+def code_url(name: str, code: str) -> str:
+    """`{% url name code %}` for a page that takes one area code (digits only), named by a
+    literal string."""
+    if not (isinstance(code, str) and code.isascii() and code.isdigit()):
+        raise ValueError(f"{code!r} is not an area code")
+    before, after = reversed_around_an_id(
+        name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+    )
+    return f"{before}{code}{after}"
+
+
 # An id no row has, that no address holds otherwise: the address reversed with it is cut there.
 PLACEHOLDER_ID = 987654321987654321
 
 
 @cache
 def reversed_around_an_id(name: str, urlconf: str, script_prefix: str) -> tuple[str, str]:
-    """The address of the page before and after the row id, in this URLconf under the script
-    prefix now in force."""
+    """The address of the page before and after the row id (or area code), in this URLconf
+    under the script prefix now in force."""
     address = reverse(name, args=[PLACEHOLDER_ID], urlconf=urlconf)
     before, _, after = address.partition(str(PLACEHOLDER_ID))
     if str(PLACEHOLDER_ID) in after:

@@ -59,3 +59,29 @@ def test_an_address_of_one_row_is_the_one_reverse_gives_for_each_id_and_prefix()
 def test_an_address_of_one_row_takes_only_a_whole_number():
     with pytest.raises(ValueError):
         rendered("{% id_url 'registry:household-detail' '9/../../admin' %}")
+
+
+def test_an_address_of_one_area_is_the_one_reverse_gives_for_each_code_and_prefix():
+    for code in ("534021101201", "534021", "000123", "5"):
+        expected = reverse("reports:village-glance", args=[code])
+        assert rendered(f"{{% code_url 'reports:village-glance' '{code}' %}}") == expected
+    assert rendered("{% code_url 'reports:village-glance' '000123' %}") == (
+        "/reports/villages/000123/"
+    )
+    try:
+        set_script_prefix("/villagedesk/")
+        assert rendered("{% code_url 'reports:village-glance' '534021101201' %}") == (
+            "/villagedesk/reports/villages/534021101201/"
+        )
+    finally:
+        set_script_prefix("/")
+
+
+@pytest.mark.parametrize("code", ["53/../admin", "５３４０", "534021 ", "", "a1"])
+def test_an_address_of_one_area_takes_only_digits(code):
+    with pytest.raises(ValueError):
+        rendered(f"{{% code_url 'reports:village-glance' '{code}' %}}")
+    with pytest.raises(ValueError):
+        Template("{% load addresses %}{% code_url 'reports:village-glance' 534021 %}").render(
+            Context()
+        )
