@@ -75,6 +75,12 @@ def organisation_list(*, user: User, q: str = "") -> QuerySet[Organisation]:
     )
 
 
+def organisation_choices(*, user: User) -> QuerySet[Organisation]:
+    """Organisations the user sees, as a select offers them: each its id and name, in the
+    usual order, without the count of people that a list shows."""
+    return Organisation.objects.visible_to(user).only("id", "name")
+
+
 def organisation_get(*, user: User, pk: int) -> Organisation:
     """One organisation the user sees; 404 otherwise (a private one of another area included)."""
     return get_visible_or_404(

@@ -46,7 +46,7 @@ ORGANISATION_PAGE_SIZE = 50
 
 def contact_filters(request) -> tuple[ContactFilterForm, selectors.ContactFilters]:
     form = ContactFilterForm(
-        request.GET or None, organisations=selectors.organisation_list(user=request.user)
+        request.GET or None, organisations=selectors.organisation_choices(user=request.user)
     )
     data = form.cleaned_data if form.is_valid() else {}
     organisation = data.get("organisation")
