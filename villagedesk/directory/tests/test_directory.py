@@ -218,3 +218,18 @@ def test_the_organisations_are_paged_keeping_the_search(
         o.name for o in second.context["organisations"]
     }
     assert names == {"合作社0", "合作社1", "合作社2"}
+
+
+def test_the_organisation_filter_offers_what_the_user_sees_by_level_then_pinyin(
+    client, cadre_a, county, village_a, village_b
+):
+    from villagedesk.areas.models import Level
+
+    OrganisationFactory(name="张村合作社", level=Level.VILLAGE, area=village_a)
+    OrganisationFactory(name="安村合作社", level=Level.VILLAGE, area=village_a)
+    OrganisationFactory(name="县民政局", level=Level.COUNTY, area=county)
+    OrganisationFactory(name="别村小组", level=Level.VILLAGE, area=village_b, private=True)
+    client.force_login(cadre_a)
+    form = client.get(reverse("directory:contact-list")).context["form"]
+    offered = [label for value, label in form.fields["organisation"].choices if value]
+    assert offered == ["县民政局", "安村合作社", "张村合作社"]
