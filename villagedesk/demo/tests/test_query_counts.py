@@ -226,13 +226,16 @@ PAGES = {
     "welfare of a household": (lambda c: url("welfare:household-explain", c.household.pk), 59, 59),
     "income": (lambda c: url("welfare:income-edit", c.household.pk), 6, 6),
     "helper": (lambda c: url("welfare:helper-edit", c.household.pk), 4, 4),
-    "gap report": (lambda c: url("welfare:gap-report"), 11, 13),
+    # A village's two gap lists: each explained in one query, then its households read by key
+    # with their members (two more); a list with no rows reads nothing more, and at both sizes
+    # one of the demo village's two lists has none.
+    "gap report": (lambda c: url("welfare:gap-report"), 11, 12),
     "gap report of a village": (
         lambda c: url("welfare:gap-report", query=f"area={c.village.code}"),
-        13,
-        13,
+        12,
+        12,
     ),
-    "gap export": (lambda c: url("welfare:gap-export"), 11, 13),
+    "gap export": (lambda c: url("welfare:gap-export"), 11, 12),
     "policies": (lambda c: url("welfare:policy-list"), 13, 13),
     # The policy's articles of the guidance library are one query more.
     "rule": (lambda c: url("welfare:rule-edit", "dibao"), 5, None),
