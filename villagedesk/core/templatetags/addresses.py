@@ -25,9 +25,7 @@ def fixed_url(name: str) -> str:
 @register.simple_tag
 def id_url(name: str, pk) -> str:
     """`{% url name pk %}` for a page that takes one row id, named by a literal string."""
-    before, after = reversed_around_an_id(
-        name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
-    )
+    before, after = around_one_argument(name)
     return f"{before}{int(pk)}{after}"
 
 
@@ -37,10 +35,14 @@ def code_url(name: str, code: str) -> str:
     literal string."""
     if not (isinstance(code, str) and code.isascii() and code.isdigit()):
         raise ValueError(f"{code!r} is not an area code")
-    before, after = reversed_around_an_id(
-        name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
-    )
+    before, after = around_one_argument(name)
     return f"{before}{code}{after}"
+
+
+def around_one_argument(name: str) -> tuple[str, str]:
+    """The address of a page of one argument before and after it, in the URLconf and under the
+    script prefix of this request."""
+    return reversed_around_an_id(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
 
 
 # An id no row has, that no address holds otherwise: the address reversed with it is cut there.

@@ -81,7 +81,8 @@ def test_an_address_of_one_area_is_the_one_reverse_gives_for_each_code_and_prefi
 def test_an_address_of_one_area_takes_only_digits(code):
     with pytest.raises(ValueError):
         rendered(f"{{% code_url 'reports:village-glance' '{code}' %}}")
+
+
+def test_an_address_of_one_area_takes_a_code_as_text_not_a_number():
     with pytest.raises(ValueError):
-        Template("{% load addresses %}{% code_url 'reports:village-glance' 534021 %}").render(
-            Context()
-        )
+        rendered("{% code_url 'reports:village-glance' 534021 %}")

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from villagedesk.areas.models import Level
 from villagedesk.directory import selectors, services, views
 from villagedesk.directory.models import Contact, Link, LinkKind
 from villagedesk.directory.tests.factories import ContactFactory, OrganisationFactory
@@ -223,8 +224,6 @@ def test_the_organisations_are_paged_keeping_the_search(
 def test_the_organisation_filter_offers_what_the_user_sees_by_level_then_pinyin(
     client, cadre_a, county, village_a, village_b
 ):
-    from villagedesk.areas.models import Level
-
     OrganisationFactory(name="张村合作社", level=Level.VILLAGE, area=village_a)
     OrganisationFactory(name="安村合作社", level=Level.VILLAGE, area=village_a)
     OrganisationFactory(name="县民政局", level=Level.COUNTY, area=county)
