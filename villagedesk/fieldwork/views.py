@@ -244,12 +244,15 @@ def coverage(request):
     stale, stale_pager = paging.numbered_page(
         request, result.stale, param="stale_page", size=COVERAGE_PAGE_SIZE, anchor="stale"
     )
+    # The households never met are those the totals did not count as visited: the list needs
+    # no count of its own, which would ask every household of the village about the period again.
     unvisited, unvisited_pager = paging.numbered_page(
         request,
         result.unvisited,
         param="unvisited_page",
         size=COVERAGE_PAGE_SIZE,
         anchor="unvisited",
+        count=result.never_visited,
     )
     chart = {
         "groups": [row["group__name"] or _("No group") for row in result.groups],

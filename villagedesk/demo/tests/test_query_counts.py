@@ -280,7 +280,8 @@ PAGES = {
     ),
     "visit": (lambda c: url("fieldwork:visit-detail", c.visit.pk), 3, 3),
     "visits of a household": (lambda c: url("fieldwork:household-visits", c.household.pk), 8, 8),
-    "coverage": (lambda c: url("fieldwork:coverage"), 9, 9),
+    # The list of households never met is counted by the village's totals, not again.
+    "coverage": (lambda c: url("fieldwork:coverage"), 8, 8),
     "problems": (lambda c: url("fieldwork:problem-list"), 3, 4),
     "problems as a list": (lambda c: url("fieldwork:problem-list", query="view=list"), 3, 4),
     "problem form": (lambda c: url("fieldwork:problem-create"), None, 3),

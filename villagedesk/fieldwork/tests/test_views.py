@@ -198,6 +198,8 @@ def test_coverage_lists_never_visited_households_a_page_at_a_time(client, cadre_
     numbers = [f"P{n:03d}" for n in range(views.COVERAGE_PAGE_SIZE + 7)]
     for number in numbers:
         HouseholdFactory(village=village_a, number=number)
+    # Met in the period, so neither listed nor counted among those never met.
+    make_visit(household=HouseholdFactory(village=village_a, number="P000A"), visitor=cadre_a)
     client.force_login(cadre_a)
     query = {"village": village_a.code}
     first = client.get(reverse("fieldwork:coverage"), query).content.decode()
