@@ -4,8 +4,9 @@ Every write of households and members, and of what other apps record about them 
 their figures (income, spending, enrolments, monitoring cases, policies, rules, parameters, visits,
 problems), calls `data_changed` inside its transaction: the generation of each county concerned
 goes up by one. Figures stored with an older generation are out of date (`welfare.figures`). A
-monitoring case's steps and measures are read by no figure: the county decision, which makes the
-household a monitored one, changes the figures through the household's own update.
+monitoring case's steps are read by no figure: the county decision, which makes the household a
+monitored one, changes the figures through the household's own update. Its measures are read by
+the monitoring overview's list of cases without a developmental measure, kept for a large area.
 """
 
 from django.db.models import F

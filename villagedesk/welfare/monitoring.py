@@ -300,6 +300,7 @@ def measure_add(*, by: User, monitored: MonitoredHousehold, measure: Measure) ->
     require_open(monitored)
     measure.monitored = monitored
     validated_save(measure, by=by)
+    data_changed([monitored.household.area_code])
     return measure
 
 
@@ -310,6 +311,7 @@ def measure_remove(*, by: User, measure: Measure) -> None:
     require_open(measure.monitored)
     measure._history_user = by
     measure.delete()
+    data_changed([measure.monitored.household.area_code])
 
 
 def minimum_months(*, monitored: MonitoredHousehold, day: datetime.date) -> int:
@@ -460,11 +462,14 @@ def meeting_not_monitored(*, area: Area, day: datetime.date) -> QuerySet[Househo
 
 
 class Keyed:
-    """Households of a list kept as their keys in the list's order: counted without a query,
-    and a page of them read by key."""
+    """Rows of a list kept as their keys in the list's order: counted without a query, and a
+    page of them read by key from `rows` (households with their village unless given), each
+    made a line by `line`."""
 
-    def __init__(self, keys: list[int]):
+    def __init__(self, keys: list[int], rows: QuerySet | None = None, line: Callable = None):
         self.keys = keys
+        self.rows = Household.objects.select_related("village") if rows is None else rows
+        self.line = line or (lambda row: row)
 
     def count(self) -> int:
         return len(self.keys)
@@ -472,10 +477,10 @@ class Keyed:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def __getitem__(self, index: slice) -> list[Household]:
+    def __getitem__(self, index: slice) -> list:
         keys = self.keys[index]
-        found = Household.objects.filter(pk__in=keys).select_related("village").in_bulk()
-        return [found[key] for key in keys if key in found]
+        found = self.rows.filter(pk__in=keys).in_bulk()
+        return [self.line(found[key]) for key in keys if key in found]
 
 
 def not_monitored_list(*, area: Area, day: datetime.date) -> Keyed:
@@ -566,10 +571,17 @@ class MissingMeasure:
 
 
 def without_developmental_measure(
-    *, area: Area, cases: QuerySet[MonitoredHousehold], day: datetime.date
-) -> Lines:
+    *,
+    area: Area,
+    cases: QuerySet[MonitoredHousehold],
+    day: datetime.date,
+    kept: bool = False,
+) -> Lines | Keyed:
     """Open cases of households with labour that have no developmental measure; overdue when
-    past the area's time limit from the first lead."""
+    past the area's time limit from the first lead.
+
+    `kept` says that `cases` are all the area's cases open in the day's year (not a part the
+    user sees): only then may the list be kept for the area."""
     # Asked of each open case's own household, so the database starts from the cases: as a set
     # (`household__in`) it screened every household of the area and then kept the cases' few.
     with_labour = (
@@ -591,7 +603,18 @@ def without_developmental_measure(
         limit = _days(limits.at(case.area_code))
         return MissingMeasure(case, limit is not None and (day - case.first_lead_on).days > limit)
 
-    return Lines(missing, line)
+    if not kept or few_households([area.prefix]):
+        return Lines(missing, line)
+    # Over an area of many households the cases' keys are kept for each state of its counties'
+    # data: counting the list asks the rule of every open case's household.
+    keys = of_area(
+        "missing-measures",
+        area.prefix,
+        lambda: list(missing.values_list("pk", flat=True)),
+        day=day,
+        language="",
+    )
+    return Keyed(keys, rows=MonitoredHousehold.objects.select_related("household"), line=line)
 
 
 @dataclass

@@ -257,11 +257,13 @@ PAGES = {
         14,
         14,
     ),
-    "monitoring": (lambda c: url("welfare:monitoring"), 20, 20),
+    # Whether the area is counted in the request is asked by each of the two lists that may
+    # be kept for a large area.
+    "monitoring": (lambda c: url("welfare:monitoring"), 21, 21),
     "monitoring of a village": (
         lambda c: url("welfare:monitoring", query=f"area={c.village.code}"),
-        20,
-        20,
+        21,
+        21,
     ),
     "monitoring case": (lambda c: url("welfare:monitored-detail", c.monitored.pk), 6, 6),
     "monitoring form": (lambda c: url("welfare:monitored-create"), 0, 0),

@@ -134,6 +134,32 @@ def test_the_overview_lists_the_same_households_kept_or_found_until_the_data_cha
     assert monitoring.not_monitored_list(area=county, day=DAY)[0:10] == [others[1]]
 
 
+@pytest.mark.parametrize("inline", [2000, 0])
+def test_the_cases_without_a_measure_are_the_same_kept_or_found_until_a_measure_changes(
+    case, county, cadre_a, monkeypatch, inline
+):
+    """Above INLINE_HOUSEHOLDS the list is kept for each state of the county's data: a measure
+    given or withdrawn moves that state, so the list never outlives it."""
+    monkeypatch.setattr(figures, "INLINE_HOUSEHOLDS", inline)
+
+    def missing():
+        cases = selectors.monitored_list(user=cadre_a, year=DAY.year, area=county)
+        found = monitoring.without_developmental_measure(
+            area=county, cases=cases, day=DAY, kept=True
+        )
+        return [(m.case, m.overdue) for m in found[0:10]], found.count()
+
+    assert missing() == ([(case, True)], 1)
+    measure = monitoring.measure_add(
+        by=cadre_a,
+        monitored=case,
+        measure=Measure(kind="employment", started_on=datetime.date(2025, 4, 1)),
+    )
+    assert missing() == ([], 0)
+    monitoring.measure_remove(by=cadre_a, measure=measure)
+    assert missing() == ([(case, True)], 1)
+
+
 def test_risk_elimination_needs_income_above_the_threshold(case, cadre_a):
     case.consent_signed_on = datetime.date(2025, 1, 1)
     case.first_lead_on = datetime.date(2025, 1, 1)

@@ -55,8 +55,9 @@ def monitoring_overview(request):
     lists = {
         "cases": cases,
         "overdue": case_work.overdue_cases(cases=cases, day=day),
+        # `report_area` gives an area wholly in the user's view: `cases` are all of its cases.
         "missing_measures": case_work.without_developmental_measure(
-            area=area, cases=cases, day=day
+            area=area, cases=cases, day=day, kept=True
         ),
     }
     try:
