@@ -466,7 +466,7 @@ class Keyed:
     page of them read by key from `rows` (households with their village unless given), each
     made a line by `line`."""
 
-    def __init__(self, keys: list[int], rows: QuerySet | None = None, line: Callable = None):
+    def __init__(self, keys: list[int], rows: QuerySet | None = None, line: Callable | None = None):
         self.keys = keys
         self.rows = Household.objects.select_related("village") if rows is None else rows
         self.line = line or (lambda row: row)
