@@ -22,6 +22,11 @@ from villagedesk.registry.models import Household
 # An area with no more households than this is counted in the request (a few thousand
 # households take tens of milliseconds).
 INLINE_HOUSEHOLDS = 2_000
+# How long kept figures stay in the cache. Every write moves its county's generation, and the
+# figures of the generation before are never read again: without an expiry a shared cache
+# (Redis, CACHE_URL) would hold every generation's for ever. Figures of the day are of no use
+# the next day either.
+KEPT_SECONDS = 24 * 60 * 60
 
 
 def few_households(prefixes) -> bool:
@@ -35,7 +40,7 @@ def cached(key: str, compute: Callable[[], object]):
     figures = cache.get(key)
     if figures is None:
         figures = compute()
-        cache.set(key, figures, timeout=None)
+        cache.set(key, figures, timeout=KEPT_SECONDS)
     return figures
 
 
