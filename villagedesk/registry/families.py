@@ -268,4 +268,7 @@ def links_store(rows: list[tuple[int, int | None, int | None, int | None]], *, t
             f'UPDATE "{table}" SET spouse_id = l.spouse_id, father_id = l.father_id, '  # noqa: S608
             f'mother_id = l.mother_id FROM family_links l WHERE "{table}".id = l.id'
         )
-        cursor.execute("DROP TABLE family_links")
+        # Emptied, not dropped: SQLite refuses to drop a table while another statement of the
+        # connection is pending (as when threads share it, like the test server's), and the
+        # empty table lasts as long as the connection.
+        cursor.execute("DELETE FROM family_links")

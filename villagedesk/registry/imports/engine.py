@@ -355,7 +355,10 @@ def existing_persons(hashes: dict[str, str]) -> pl.DataFrame:
             "JOIN registry_household h ON h.id = p.household_id"
         )
         rows = cursor.fetchall()
-        cursor.execute("DROP TABLE import_ids")
+        # Emptied, not dropped: SQLite refuses to drop a table while another statement of the
+        # connection is pending (as when threads share it, like the test server's), and the
+        # empty table lasts as long as the connection.
+        cursor.execute("DELETE FROM import_ids")
     return pl.DataFrame(
         rows,
         schema={

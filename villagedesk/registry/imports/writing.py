@@ -305,7 +305,10 @@ def current_values(
             f'SELECT t.id, {selected} FROM "{table}" t JOIN import_pks k ON k.id = t.id'  # noqa: S608
         )
         rows = cursor.fetchall()
-        cursor.execute("DROP TABLE import_pks")
+        # Emptied, not dropped: SQLite refuses to drop a table while another statement of the
+        # connection is pending (as when threads share it, like the test server's), and the
+        # empty table lasts as long as the connection.
+        cursor.execute("DELETE FROM import_pks")
     names_out = ["pk"] + [source_column(n) for n in names]
     frame = pl.DataFrame(rows, schema=names_out, orient="row", infer_schema_length=None)
     sealed = {
