@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import polars as pl
 from django.db import connection
 
+from villagedesk.core.scratch import scratch_table
 from villagedesk.registry.codes import Relation, Sex
 from villagedesk.registry.models import Person
 
@@ -246,12 +247,8 @@ def links_store(rows: list[tuple[int, int | None, int | None, int | None]], *, t
     """Write (person, spouse, father, mother) rows through a temporary table and one UPDATE."""
     if not rows:
         return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS family_links "
-            "(id bigint PRIMARY KEY, spouse_id bigint, father_id bigint, mother_id bigint)"
-        )
-        cursor.execute("DELETE FROM family_links")
+    columns = "id bigint PRIMARY KEY, spouse_id bigint, father_id bigint, mother_id bigint"
+    with connection.cursor() as cursor, scratch_table(cursor, "family_links", columns):
         if connection.vendor == "postgresql":
             with cursor.copy(
                 "COPY family_links (id, spouse_id, father_id, mother_id) FROM STDIN"
@@ -268,7 +265,3 @@ def links_store(rows: list[tuple[int, int | None, int | None, int | None]], *, t
             f'UPDATE "{table}" SET spouse_id = l.spouse_id, father_id = l.father_id, '  # noqa: S608
             f'mother_id = l.mother_id FROM family_links l WHERE "{table}".id = l.id'
         )
-        # Emptied, not dropped: SQLite refuses to drop a table while another statement of the
-        # connection is pending (as when threads share it, like the test server's), and the
-        # empty table lasts as long as the connection.
-        cursor.execute("DELETE FROM family_links")

@@ -23,6 +23,7 @@ from villagedesk.areas.models import Area, Level, VillageGroup
 from villagedesk.audit import services as audit
 from villagedesk.audit.models import Kind
 from villagedesk.core.codelists import fold
+from villagedesk.core.scratch import scratch_table
 from villagedesk.core.sealing import identity_lookup
 from villagedesk.core.spreadsheets import column_letters
 from villagedesk.registry.changes import data_changed
@@ -335,12 +336,8 @@ def existing_persons(hashes: dict[str, str]) -> pl.DataFrame:
     table joined in the database: one IN list of a county's 350,000 would be slow to build and
     beyond SQLite's limit of parameters.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS import_ids "
-            "(id_number varchar(18), id_hash varchar(32))"
-        )
-        cursor.execute("DELETE FROM import_ids")
+    columns = "id_number varchar(18), id_hash varchar(32)"
+    with connection.cursor() as cursor, scratch_table(cursor, "import_ids", columns):
         if connection.vendor == "postgresql":
             with cursor.copy("COPY import_ids (id_number, id_hash) FROM STDIN") as copy:
                 copy.write("".join(f"{n}\t{h}\n" for n, h in hashes.items()))
@@ -355,10 +352,6 @@ def existing_persons(hashes: dict[str, str]) -> pl.DataFrame:
             "JOIN registry_household h ON h.id = p.household_id"
         )
         rows = cursor.fetchall()
-        # Emptied, not dropped: SQLite refuses to drop a table while another statement of the
-        # connection is pending (as when threads share it, like the test server's), and the
-        # empty table lasts as long as the connection.
-        cursor.execute("DELETE FROM import_ids")
     return pl.DataFrame(
         rows,
         schema={

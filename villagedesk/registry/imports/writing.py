@@ -22,6 +22,7 @@ from villagedesk.areas.models import Area
 from villagedesk.core.concurrency import version_field_of
 from villagedesk.core.pinyin import pinyin_table
 from villagedesk.core.scoping import ScopeCodeField
+from villagedesk.core.scratch import scratch_table
 from villagedesk.core.sealing import (
     SealedIdentityField,
     identity_hashes_fill,
@@ -292,9 +293,10 @@ def current_values(
     """
     table = model._meta.db_table
     columns = [model._meta.get_field(mapping(n).removesuffix("_id")).column for n in names]
-    with connection.cursor() as cursor:
-        cursor.execute("CREATE TEMPORARY TABLE IF NOT EXISTS import_pks (id bigint PRIMARY KEY)")
-        cursor.execute("DELETE FROM import_pks")
+    with (
+        connection.cursor() as cursor,
+        scratch_table(cursor, "import_pks", "id bigint PRIMARY KEY"),
+    ):
         if connection.vendor == "postgresql":
             with cursor.copy("COPY import_pks (id) FROM STDIN") as copy:
                 copy.write("".join(f"{pk}\n" for pk in pks))
@@ -305,10 +307,6 @@ def current_values(
             f'SELECT t.id, {selected} FROM "{table}" t JOIN import_pks k ON k.id = t.id'  # noqa: S608
         )
         rows = cursor.fetchall()
-        # Emptied, not dropped: SQLite refuses to drop a table while another statement of the
-        # connection is pending (as when threads share it, like the test server's), and the
-        # empty table lasts as long as the connection.
-        cursor.execute("DELETE FROM import_pks")
     names_out = ["pk"] + [source_column(n) for n in names]
     frame = pl.DataFrame(rows, schema=names_out, orient="row", infer_schema_length=None)
     sealed = {
