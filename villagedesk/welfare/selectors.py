@@ -212,14 +212,22 @@ def gap_lines(*, user: User, policy: Policy, area: Area, day: datetime.date) -> 
     # loop, grouping it again for every row.
     if not any(area.prefix.startswith(p) for p in user.area_prefixes()):
         rows = rows.visible_to(user)
-    kinds = {}
-    for pk, meets, on in rows.values_list("pk", "meets", "enrolled"):
-        if not meets:
-            kinds[pk] = GapKind.ENROLLED_NOT_ELIGIBLE
-        elif not on:
-            kinds[pk] = GapKind.ELIGIBLE_NOT_ENROLLED
+    kinds, households = {}, set()
+    for pk, meets, on, household in rows.values_list(
+        "pk", "meets", "enrolled", "household_id" if person else "pk"
+    ):
+        if meets and on:
+            continue
+        kinds[pk] = GapKind.ELIGIBLE_NOT_ENROLLED if meets else GapKind.ENROLLED_NOT_ELIGIBLE
+        households.add(household)
     model = Person if person else Household
-    explanations = explain_rows(compiled, model.objects.filter(pk__in=list(kinds))) if kinds else {}
+    explanations = (
+        explain_rows(
+            compiled, model.objects.filter(pk__in=list(kinds)), households=sorted(households)
+        )
+        if kinds
+        else {}
+    )
     chosen = model.objects.filter(pk__in=list(explanations))
     if person:
         chosen = chosen.select_related("household", "household__village").prefetch_related(

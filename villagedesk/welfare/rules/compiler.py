@@ -617,10 +617,27 @@ def negation(condition: Q) -> Q:
     return result
 
 
-def joined(rows: QuerySet, relations: dict[str, FilteredRelation]) -> QuerySet:
+def joined(
+    rows: QuerySet, relations: dict[str, FilteredRelation], households: list[int] | None = None
+) -> QuerySet:
     """The rows with these relations as aliases; fresh copies, as a queryset marks the relations
-    it joins."""
-    return rows.alias(**{name: relation.clone() for name, relation in relations.items()})
+    it joins.
+
+    With `households`, the keys of the households the rows belong to, each relation (a view
+    grouped by household) joins those households' rows only: a row of one of them reads the
+    same, and the database groups the lines of those households alone, not of the whole area."""
+    if households is None:
+        return rows.alias(**{name: relation.clone() for name, relation in relations.items()})
+    return rows.alias(
+        **{
+            name: FilteredRelation(
+                relation.relation_name,
+                condition=relation.condition
+                & Q(**{f"{relation.relation_name}__household_id__in": households}),
+            )
+            for name, relation in relations.items()
+        }
+    )
 
 
 def selection(node: Leaf | Group, *, positive: bool) -> Q:
@@ -679,9 +696,9 @@ class CompiledRule:
         """Whether some condition reads the household's counted income (the joined view)."""
         return bool(self.relations)
 
-    def reading(self, rows: QuerySet) -> QuerySet:
-        """The rows with the joined relations the rule's expressions name."""
-        return joined(rows, self.relations)
+    def reading(self, rows: QuerySet, households: list[int] | None = None) -> QuerySet:
+        """The rows with the joined relations the rule's expressions name (see `joined`)."""
+        return joined(rows, self.relations, households)
 
     def where(self) -> Q:
         """The rows the rule is for: those of the context's area, but for the areas left out."""
@@ -759,8 +776,8 @@ class AreaRules:
             combined |= part.where() & part.condition
         return combined
 
-    def reading(self, rows: QuerySet) -> QuerySet:
-        return joined(rows, self.relations)
+    def reading(self, rows: QuerySet, households: list[int] | None = None) -> QuerySet:
+        return joined(rows, self.relations, households)
 
     def base(self) -> QuerySet:
         model = Person if self.subject == "person" else Household

@@ -115,16 +115,23 @@ def explain(compiled: CompiledRule, *, pk: int) -> Explanation:
     return explanations[pk]
 
 
-def explain_rows(compiled: CompiledRule | AreaRules, rows: QuerySet) -> dict[int, Explanation]:
+def explain_rows(
+    compiled: CompiledRule | AreaRules, rows: QuerySet, *, households: list[int] | None = None
+) -> dict[int, Explanation]:
     """Explanations for every row of the queryset, read in one query (one per part of an
-    area whose parts follow different rules, each row by its part's rule)."""
+    area whose parts follow different rules, each row by its part's rule).
+
+    `households`, the keys of the rows' households where the caller knows them, lets the
+    database group those households' income lines alone (`joined`)."""
     if isinstance(compiled, AreaRules):
         if len(compiled.parts) == 1:
-            return explain_rows(compiled.main, rows)
+            return explain_rows(compiled.main, rows, households=households)
         return {
             pk: explanation
             for part in compiled.parts
-            for pk, explanation in explain_rows(part, rows.filter(part.where())).items()
+            for pk, explanation in explain_rows(
+                part, rows.filter(part.where()), households=households
+            ).items()
         }
     outcome_field = IntegerField()
     annotations = {}
@@ -150,7 +157,9 @@ def explain_rows(compiled: CompiledRule | AreaRules, rows: QuerySet) -> dict[int
         annotations["size"] = household_size(ref)
     return {
         row["pk"]: _explanation(compiled, row)
-        for row in compiled.reading(rows).annotate(**annotations).values("pk", *annotations)
+        for row in compiled.reading(rows, households)
+        .annotate(**annotations)
+        .values("pk", *annotations)
     }
 
 

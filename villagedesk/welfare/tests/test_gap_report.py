@@ -13,15 +13,16 @@ from python_calamine import CalamineWorkbook
 from villagedesk.registry.tests.factories import HouseholdFactory, PersonFactory
 from villagedesk.welfare.codes import GapKind
 from villagedesk.welfare.models import Enrolment, GapCheck, IncomeLine, Policy
-from villagedesk.welfare.selectors import gap_lines, gap_rollup
+from villagedesk.welfare.rules import explain
+from villagedesk.welfare.selectors import gap_lines, gap_rollup, policy_compiled
 from villagedesk.welfare.services import catalogue_load
 from villagedesk.welfare.tests.factories import ParameterFactory
 
 DAY = datetime.date(2025, 12, 31)
 
 
-def planted_household(village, *, income, members=2, enrolled=False, policy=None):
-    household = HouseholdFactory(village=village)
+def planted_household(village, *, income, members=2, enrolled=False, policy=None, **fields):
+    household = HouseholdFactory(village=village, **fields)
     for i in range(members):
         PersonFactory(household=household, relation="head" if i == 0 else "other", id_number=None)
     if income is not None:
@@ -81,6 +82,24 @@ def test_the_gap_report_finds_every_planted_gap_and_nothing_else(planted, cadre_
     by_household = {line.household.pk: line for line in lines}
     assert [f.value for f in by_household[h["ineligible_enrolled"].pk].failing] == ["10,000"]
     assert by_household[h["unknown_enrolled"].pk].failing[0].outcome is None
+
+
+@pytest.mark.parametrize("code", ["dibao", "medical_premium_aid"])
+def test_each_line_is_explained_as_it_is_alone(planted, cadre_a, village_a, code):
+    """The lines are explained together, the income views joined for their households only:
+    each line reads what its household (or person, for medical_premium_aid, whose rule reads
+    the household's per-capita income) reads when explained alone."""
+    policy = Policy.objects.get(code=code)
+    # A household key that no person's key equals, whatever the order rows were made in.
+    apart = planted_household(village_a, income=1_000, pk=900_001)
+    lines = gap_lines(user=cadre_a, policy=policy, area=village_a, day=DAY)
+    assert apart in {line.household for line in lines}
+    compiled = policy_compiled(policy=policy, area=village_a, day=DAY)
+    assert len(lines) >= 5
+    assert {line.person is None for line in lines} == {code == "dibao"}
+    for line in lines:
+        alone = explain(compiled, pk=(line.person or line.household).pk)
+        assert line.explanation == alone
 
 
 def test_the_roll_up_counts_per_village(planted, county, village_a, village_b, county_supervisor):
