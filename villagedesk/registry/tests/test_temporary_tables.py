@@ -2,6 +2,7 @@ import polars as pl
 import pytest
 from django.db import connection
 
+from villagedesk.core.scratch import scratch_table
 from villagedesk.registry.families import links_store
 from villagedesk.registry.imports.engine import existing_persons
 from villagedesk.registry.imports.writing import current_values
@@ -41,3 +42,13 @@ def test_family_links_are_stored_while_another_statement_is_pending(village_a, p
     links_store([(head.pk, wife.pk, None, None)], table=Person._meta.db_table)
     head.refresh_from_db()
     assert head.spouse_id == wife.pk
+
+
+@pytest.mark.parametrize(
+    ("name", "columns"),
+    [("ids; DROP TABLE x", "id bigint"), ("ids", "id bigint); DROP TABLE x; --"), ("表", "id int")],
+)
+def test_a_scratch_table_is_refused_a_name_or_columns_that_are_not_plain(name, columns):
+    with connection.cursor() as cursor, pytest.raises(ValueError):
+        with scratch_table(cursor, name, columns):
+            pass
